@@ -1,0 +1,103 @@
+import { type Result, err, ok } from '../common/result.js';
+import { Fault, type FaultNumber, faultForCharacter } from './address-fault.js';
+import { type AddressError, addressError, scanAddress } from './address.js';
+import { formatIPv4 } from './ipv4.js';
+import { formatIPv6 } from './ipv6.js';
+
+/** Longest entry text: a 45-character address, "/" and a three-digit prefix. */
+export const MAX_ENTRY_LENGTH = 49;
+
+type Words = readonly [number, number, number, number];
+
+/**
+ * One IPList entry: an address or a CIDR block, as the inclusive range it covers. IPv4-mapped
+ * IPv6 entries are IPv4 entries (`::ffff:10.0.0.0/104` is `10.0.0.0/8`).
+ */
+export type Cidr =
+  | {
+      readonly family: 4;
+      readonly first: number;
+      readonly last: number;
+      readonly prefix: number;
+      /** Canonical text: the network address, and "/prefix" where the input had one. */
+      readonly canonical: string;
+      readonly hostBitsSet: boolean;
+    }
+  | {
+      readonly family: 6;
+      readonly first: Words;
+      readonly last: Words;
+      readonly prefix: number;
+      readonly canonical: string;
+      readonly hostBitsSet: boolean;
+    };
+
+/** Scans a plain decimal prefix length: digits only, no sign and no leading zero. */
+function scanPrefix(s: string, start: number, end: number): number {
+  if (start >= end) return Fault.PrefixNotDecimal;
+  if (end - start > 1 && s.charCodeAt(start) === 48) return Fault.PrefixNotDecimal;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      const f = faultForCharacter(c);
+      return f === Fault.Whitespace ? f : Fault.PrefixNotDecimal;
+    }
+    value = value * 10 + (c - 48);
+    if (value > 128) return Fault.PrefixOutOfRange;
+  }
+  return value;
+}
+
+function maskWord(word: number, wordIndex: number, prefix: number): number {
+  const bits = Math.min(32, Math.max(0, prefix - wordIndex * 32));
+  if (bits === 0) return 0;
+  if (bits === 32) return word >>> 0;
+  return (word & ~(0xffffffff >>> bits)) >>> 0;
+}
+
+const words = new Uint32Array(4);
+
+/** Parses an address or CIDR block strictly (DESIGN §3). Host bits set are cleared and flagged. */
+export function parseCidr(input: string): Result<Cidr, AddressError> {
+  const fail = (fault: number) => err(addressError(input, fault as FaultNumber));
+  if (input.length === 0) return fail(Fault.Empty);
+  if (input.length > MAX_ENTRY_LENGTH) return fail(Fault.TooLong);
+  const slash = input.indexOf('/');
+  const addressEnd = slash < 0 ? input.length : slash;
+  const family = scanAddress(input, 0, addressEnd, words);
+  if (family < 0) return fail(family);
+  const written = slash >= 0;
+  const mapped = family === 4 && input.indexOf(':') >= 0 && input.indexOf(':') < addressEnd;
+  let prefix = family === 4 ? 32 : 128;
+  if (written) {
+    const p = scanPrefix(input, slash + 1, input.length);
+    if (p < 0) return fail(p);
+    if (mapped) {
+      if (p > 128) return fail(Fault.PrefixOutOfRange);
+      if (p < 96) return fail(Fault.MappedPrefixTooShort);
+      prefix = p - 96;
+    } else {
+      if (p > (family === 4 ? 32 : 128)) return fail(Fault.PrefixOutOfRange);
+      prefix = p;
+    }
+  }
+  const suffix = written ? `/${prefix}` : '';
+  if (family === 4) {
+    const address = words[0]!;
+    const first = maskWord(address, 0, prefix);
+    const last = (first + (prefix === 0 ? 0xffffffff : 2 ** (32 - prefix) - 1)) >>> 0;
+    return ok({
+      family: 4,
+      first,
+      last,
+      prefix,
+      canonical: formatIPv4(first) + suffix,
+      hostBitsSet: first !== address,
+    });
+  }
+  const first: Words = [maskWord(words[0]!, 0, prefix), maskWord(words[1]!, 1, prefix), maskWord(words[2]!, 2, prefix), maskWord(words[3]!, 3, prefix)];
+  const last = first.map((w, k) => (w | (~maskWord(0xffffffff, k, prefix) >>> 0)) >>> 0) as unknown as Words;
+  const hostBitsSet = first.some((w, k) => w !== words[k]);
+  return ok({ family: 6, first, last, prefix, canonical: formatIPv6(first) + suffix, hostBitsSet });
+}

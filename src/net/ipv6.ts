@@ -1,0 +1,112 @@
+import { Fault, faultForCharacter } from './address-fault.js';
+import { scanIPv4 } from './ipv4.js';
+
+// Scratch for the up-to-eight 16-bit groups; module-level so scanning never allocates.
+const groups = new Uint16Array(8);
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const lower = c | 0x20;
+  if (lower >= 97 && lower <= 102) return lower - 87;
+  return -1;
+}
+
+/**
+ * Scans `s[start, end)` as an RFC 4291 IPv6 address (case-insensitive hex, one "::", an embedded
+ * dotted IPv4 in the last 32 bits; no zone ID) into `out` as four big-endian 32-bit words.
+ * Returns 0, or a negative `Fault`. Allocation-free.
+ */
+export function scanIPv6(s: string, start: number, end: number, out: Uint32Array): number {
+  if (start >= end) return Fault.Empty;
+  let count = 0;
+  let gap = -1; // index in `groups` where "::" stands
+  let i = start;
+  if (s.charCodeAt(i) === 58 /* : */) {
+    if (i + 1 >= end || s.charCodeAt(i + 1) !== 58) return Fault.IPv6EmptyGroup;
+    gap = 0;
+    i += 2;
+  }
+  while (i < end) {
+    let j = i;
+    let group = 0;
+    let h = 0;
+    while (j < end && (h = hexValue(s.charCodeAt(j))) >= 0) {
+      group = group * 16 + h;
+      j++;
+    }
+    if (j < end && s.charCodeAt(j) === 46 /* . */) {
+      if (count > 6) return Fault.IPv6EmbeddedIPv4;
+      const v4 = scanIPv4(s, i, end);
+      if (v4 < 0) return v4 === Fault.Whitespace ? v4 : Fault.IPv6EmbeddedIPv4;
+      groups[count++] = v4 >>> 16;
+      groups[count++] = v4 & 0xffff;
+      i = end;
+      break;
+    }
+    if (j === i) {
+      if (j < end && s.charCodeAt(j) !== 58) return faultForCharacter(s.charCodeAt(j));
+      return Fault.IPv6EmptyGroup;
+    }
+    if (j - i > 4) return Fault.IPv6GroupTooLong;
+    if (count === 8) return Fault.IPv6GroupCount;
+    groups[count++] = group;
+    if (j === end) {
+      i = j;
+      break;
+    }
+    const c = s.charCodeAt(j);
+    if (c !== 58) return faultForCharacter(c);
+    j++;
+    if (j < end && s.charCodeAt(j) === 58) {
+      if (gap >= 0) return Fault.IPv6MultipleDoubleColon;
+      gap = count;
+      j++;
+    } else if (j === end) {
+      return Fault.IPv6EmptyGroup;
+    }
+    i = j;
+  }
+  if (gap < 0 ? count !== 8 : count > 7) return Fault.IPv6GroupCount;
+  const missing = 8 - count;
+  for (let w = 0; w < 4; w++) {
+    const hi = w * 2;
+    out[w] = (groupAt(hi, gap, count, missing) * 0x10000 + groupAt(hi + 1, gap, count, missing)) >>> 0;
+  }
+  return 0;
+}
+
+/** The group at position `k` of the expanded address, with `missing` zero groups at `gap`. */
+function groupAt(k: number, gap: number, count: number, missing: number): number {
+  if (gap < 0 || k < gap) return groups[k]!;
+  if (k < gap + missing) return 0;
+  const source = k - missing;
+  return source < count ? groups[source]! : 0;
+}
+
+/** RFC 5952 text: lower-case, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
+export function formatIPv6(words: ArrayLike<number>): string {
+  const g: number[] = [];
+  for (let w = 0; w < 4; w++) g.push(words[w]! >>> 16, words[w]! & 0xffff);
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let k = 0; k < 8; ) {
+    if (g[k] !== 0) {
+      k++;
+      continue;
+    }
+    let e = k;
+    while (e < 8 && g[e] === 0) e++;
+    if (e - k > bestLength) {
+      bestStart = k;
+      bestLength = e - k;
+    }
+    k = e;
+  }
+  const hex = (from: number, to: number) =>
+    g
+      .slice(from, to)
+      .map((x) => x.toString(16))
+      .join(':');
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+}
