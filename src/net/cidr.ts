@@ -49,44 +49,59 @@ function scanPrefix(s: string, start: number, end: number): number {
   return value;
 }
 
-function maskWord(word: number, wordIndex: number, prefix: number): number {
+
+/**
+ * Scans an address or CIDR block into `out` (the address as `scanAddress` writes it, host bits
+ * not yet cleared). Returns `family * 256 + prefix`, `-256 + fault` style negatives are avoided:
+ * a negative return is a `Fault`. IPv4-mapped CIDRs come back as IPv4 with the prefix minus 96.
+ * Allocation-free, so policies for a million keys compile quickly.
+ */
+export function scanCidr(input: string, out: Uint32Array): number {
+  const length = input.length;
+  if (length === 0) return Fault.Empty;
+  if (length > MAX_ENTRY_LENGTH) return Fault.TooLong;
+  const slash = input.indexOf('/');
+  const addressEnd = slash < 0 ? length : slash;
+  const family = scanAddress(input, 0, addressEnd, out);
+  if (family < 0) return family;
+  if (slash < 0) return family * 256 + (family === 4 ? 32 : 128);
+  const p = scanPrefix(input, slash + 1, length);
+  if (p < 0) return p;
+  const colon = input.indexOf(':');
+  if (family === 4 && colon >= 0 && colon < addressEnd) {
+    if (p < 96) return Fault.MappedPrefixTooShort;
+    return 4 * 256 + (p - 96);
+  }
+  if (p > (family === 4 ? 32 : 128)) return Fault.PrefixOutOfRange;
+  return family * 256 + p;
+}
+
+/** Clears the host bits of `word`, the `wordIndex`-th 32-bit word of an address, for `prefix`. */
+export function maskWord(word: number, wordIndex: number, prefix: number): number {
   const bits = Math.min(32, Math.max(0, prefix - wordIndex * 32));
   if (bits === 0) return 0;
   if (bits === 32) return word >>> 0;
   return (word & ~(0xffffffff >>> bits)) >>> 0;
 }
 
+/** The last word of the range: `word` with the host bits set. */
+export function fillWord(word: number, wordIndex: number, prefix: number): number {
+  return (maskWord(word, wordIndex, prefix) | (~maskWord(0xffffffff, wordIndex, prefix) >>> 0)) >>> 0;
+}
+
 const words = new Uint32Array(4);
 
 /** Parses an address or CIDR block strictly (DESIGN §3). Host bits set are cleared and flagged. */
 export function parseCidr(input: string): Result<Cidr, AddressError> {
-  const fail = (fault: number) => err(addressError(input, fault as FaultNumber));
-  if (input.length === 0) return fail(Fault.Empty);
-  if (input.length > MAX_ENTRY_LENGTH) return fail(Fault.TooLong);
-  const slash = input.indexOf('/');
-  const addressEnd = slash < 0 ? input.length : slash;
-  const family = scanAddress(input, 0, addressEnd, words);
-  if (family < 0) return fail(family);
-  const written = slash >= 0;
-  const mapped = family === 4 && input.indexOf(':') >= 0 && input.indexOf(':') < addressEnd;
-  let prefix = family === 4 ? 32 : 128;
-  if (written) {
-    const p = scanPrefix(input, slash + 1, input.length);
-    if (p < 0) return fail(p);
-    if (mapped) {
-      if (p > 128) return fail(Fault.PrefixOutOfRange);
-      if (p < 96) return fail(Fault.MappedPrefixTooShort);
-      prefix = p - 96;
-    } else {
-      if (p > (family === 4 ? 32 : 128)) return fail(Fault.PrefixOutOfRange);
-      prefix = p;
-    }
-  }
-  const suffix = written ? `/${prefix}` : '';
+  const scanned = scanCidr(input, words);
+  if (scanned < 0) return err(addressError(input, scanned as FaultNumber));
+  const family = scanned >> 8;
+  const prefix = scanned & 255;
+  const suffix = input.indexOf('/') >= 0 ? `/${prefix}` : '';
   if (family === 4) {
     const address = words[0]!;
     const first = maskWord(address, 0, prefix);
-    const last = (first + (prefix === 0 ? 0xffffffff : 2 ** (32 - prefix) - 1)) >>> 0;
+    const last = fillWord(address, 0, prefix);
     return ok({
       family: 4,
       first,
@@ -96,8 +111,18 @@ export function parseCidr(input: string): Result<Cidr, AddressError> {
       hostBitsSet: first !== address,
     });
   }
-  const first: Words = [maskWord(words[0]!, 0, prefix), maskWord(words[1]!, 1, prefix), maskWord(words[2]!, 2, prefix), maskWord(words[3]!, 3, prefix)];
-  const last = first.map((w, k) => (w | (~maskWord(0xffffffff, k, prefix) >>> 0)) >>> 0) as unknown as Words;
+  const first: Words = [
+    maskWord(words[0]!, 0, prefix),
+    maskWord(words[1]!, 1, prefix),
+    maskWord(words[2]!, 2, prefix),
+    maskWord(words[3]!, 3, prefix),
+  ];
+  const last: Words = [
+    fillWord(words[0]!, 0, prefix),
+    fillWord(words[1]!, 1, prefix),
+    fillWord(words[2]!, 2, prefix),
+    fillWord(words[3]!, 3, prefix),
+  ];
   const hostBitsSet = first.some((w, k) => w !== words[k]);
   return ok({ family: 6, first, last, prefix, canonical: formatIPv6(first) + suffix, hostBitsSet });
 }

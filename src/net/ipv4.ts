@@ -3,11 +3,45 @@ import { Fault, faultForCharacter } from './address-fault.js';
 /**
  * Scans `s[start, end)` as a strict dotted-quad IPv4 address: exactly four decimal parts,
  * 0-255, no leading zeros. Returns the address as an unsigned 32-bit number, or a negative
- * `Fault`. Allocation-free: it is on the decision path.
+ * `Fault`. Allocation-free: it is on the decision path, so the accepting path is straight-line
+ * code and only a rejected input pays for finding out exactly what is wrong.
  */
 export function scanIPv4(s: string, start: number, end: number): number {
-  if (start >= end) return Fault.Empty;
+  let i = start;
   let value = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (i >= end || s.charCodeAt(i) !== 46) return diagnoseIPv4(s, start, end);
+      i++;
+    }
+    if (i >= end) return diagnoseIPv4(s, start, end);
+    let octet = s.charCodeAt(i) - 48;
+    if (octet < 0 || octet > 9) return diagnoseIPv4(s, start, end);
+    i++;
+    if (i < end) {
+      let d = s.charCodeAt(i) - 48;
+      if (d >= 0 && d <= 9) {
+        if (octet === 0) return diagnoseIPv4(s, start, end);
+        octet = octet * 10 + d;
+        i++;
+        if (i < end) {
+          d = s.charCodeAt(i) - 48;
+          if (d >= 0 && d <= 9) {
+            octet = octet * 10 + d;
+            i++;
+            if (octet > 255) return diagnoseIPv4(s, start, end);
+          }
+        }
+      }
+    }
+    value = value * 256 + octet;
+  }
+  return i === end ? value : diagnoseIPv4(s, start, end);
+}
+
+/** The exact reason `s[start, end)` is not a strict IPv4 address, as a negative `Fault`. */
+function diagnoseIPv4(s: string, start: number, end: number): number {
+  if (start >= end) return Fault.Empty;
   let parts = 0;
   let i = start;
   while (true) {
@@ -29,7 +63,6 @@ export function scanIPv4(s: string, start: number, end: number): number {
     }
     if (digits > 1 && s.charCodeAt(partStart) === 48) return Fault.IPv4LeadingZero;
     if (octet > 255) return Fault.IPv4OctetRange;
-    value = value * 256 + octet;
     parts++;
     if (i === end) break;
     const c = s.charCodeAt(i);
@@ -38,7 +71,8 @@ export function scanIPv4(s: string, start: number, end: number): number {
     i++;
     if (i === end) return Fault.IPv4EmptyPart;
   }
-  return parts === 4 ? value : Fault.IPv4PartCount;
+  // Only reached if the fast path refused what this accepts; refuse too (fail closed).
+  return parts === 4 ? Fault.InvalidCharacter : Fault.IPv4PartCount;
 }
 
 export function formatIPv4(value: number): string {

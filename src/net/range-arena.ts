@@ -1,0 +1,175 @@
+import type { Range } from './range-set.js';
+
+// A set is [v4 count, v6 count, uniform label | MIXED] followed by, for IPv4: the firsts, the
+// lasts, and (when MIXED) the labels; then the same for IPv6 with four words per bound. Firsts
+// sit together so a binary search reads few cache lines; most sets come from one statement, so
+// a shared label is stored once.
+const HEADER = 3;
+const MIXED = 0xffffffff;
+const WORD = 0x1_0000_0000n;
+
+function uniformLabel(v4: readonly Range<number>[], v6: readonly Range<bigint>[]): number {
+  const label = v4.length > 0 ? v4[0]!.label : v6.length > 0 ? v6[0]!.label : 0;
+  for (const r of v4) if (r.label !== label) return MIXED;
+  for (const r of v6) if (r.label !== label) return MIXED;
+  return label;
+}
+
+function sizeAt(d: Uint32Array, ref: number): number {
+  const n4 = d[ref]!;
+  const n6 = d[ref + 1]!;
+  const labels = d[ref + 2] === MIXED ? n4 + n6 : 0;
+  return HEADER + n4 * 2 + n6 * 8 + labels;
+}
+
+/** Compares the 128-bit value at d[at..at+3] with (w0..w3): negative, zero or positive. */
+function compare(d: Uint32Array, at: number, w0: number, w1: number, w2: number, w3: number): number {
+  let x = d[at]!;
+  if (x !== w0) return x < w0 ? -1 : 1;
+  x = d[at + 1]!;
+  if (x !== w1) return x < w1 ? -1 : 1;
+  x = d[at + 2]!;
+  if (x !== w2) return x < w2 ? -1 : 1;
+  x = d[at + 3]!;
+  return x === w3 ? 0 : x < w3 ? -1 : 1;
+}
+
+/**
+ * Every compiled range set of an index, packed into one growable Uint32Array. A set is named by
+ * its offset (a "ref"), so a million small policies cost a few words each instead of a few typed
+ * array objects each; lookups are binary searches that read numbers and allocate nothing.
+ */
+export class RangeArena {
+  #data: Uint32Array;
+  #used = 0;
+  #garbage = 0;
+
+  constructor(initialWords = 1024) {
+    this.#data = new Uint32Array(initialWords);
+  }
+
+  /** Stores a set compiled by `compileRanges`; returns its ref. */
+  add(v4: readonly Range<number>[], v6: readonly Range<bigint>[]): number {
+    const label = uniformLabel(v4, v6);
+    const mixed = label === MIXED;
+    const n4 = v4.length;
+    const n6 = v6.length;
+    const size = HEADER + n4 * 2 + n6 * 8 + (mixed ? n4 + n6 : 0);
+    this.#reserve(size);
+    const ref = this.#used;
+    const d = this.#data;
+    d[ref] = n4;
+    d[ref + 1] = n6;
+    d[ref + 2] = label;
+    let at = ref + HEADER;
+    for (let i = 0; i < n4; i++) {
+      d[at + i] = v4[i]!.first;
+      d[at + n4 + i] = v4[i]!.last;
+      if (mixed) d[at + 2 * n4 + i] = v4[i]!.label;
+    }
+    at += n4 * (mixed ? 3 : 2);
+    for (let i = 0; i < n6; i++) {
+      const r = v6[i]!;
+      for (let k = 0; k < 4; k++) {
+        const shift = BigInt(96 - 32 * k);
+        d[at + i * 4 + k] = Number((r.first >> shift) % WORD);
+        d[at + n6 * 4 + i * 4 + k] = Number((r.last >> shift) % WORD);
+      }
+      if (mixed) d[at + n6 * 8 + i] = r.label;
+    }
+    this.#used = ref + size;
+    return ref;
+  }
+
+  /** Marks a set as no longer referenced; its words are reclaimed by the next `compact`. */
+  release(ref: number): void {
+    this.#garbage += sizeAt(this.#data, ref);
+  }
+
+  /** The label of the segment containing IPv4 `ip`, or -1. */
+  matchV4(ref: number, ip: number): number {
+    const d = this.#data;
+    const n = d[ref]!;
+    const firsts = ref + HEADER;
+    let lo = 0;
+    let hi = n - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (d[firsts + mid]! <= ip) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (found < 0 || ip > d[firsts + n + found]!) return -1;
+    const label = d[ref + 2]!;
+    return label !== MIXED ? label : d[firsts + 2 * n + found]!;
+  }
+
+  /** The label of the segment containing the IPv6 address (w0, w1, w2, w3), or -1. */
+  matchV6(ref: number, w0: number, w1: number, w2: number, w3: number): number {
+    const d = this.#data;
+    const n4 = d[ref]!;
+    const n = d[ref + 1]!;
+    const label = d[ref + 2]!;
+    const firsts = ref + HEADER + n4 * (label === MIXED ? 3 : 2);
+    let lo = 0;
+    let hi = n - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(d, firsts + mid * 4, w0, w1, w2, w3) <= 0) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (found < 0 || compare(d, firsts + n * 4 + found * 4, w0, w1, w2, w3) < 0) return -1;
+    return label !== MIXED ? label : d[firsts + n * 8 + found]!;
+  }
+
+  /** Words in use, including released ones not yet reclaimed. */
+  get usedWords(): number {
+    return this.#used;
+  }
+
+  get garbageWords(): number {
+    return this.#garbage;
+  }
+
+  get byteLength(): number {
+    return this.#data.byteLength;
+  }
+
+  /**
+   * Rewrites the arena with only live sets. The owner calls `move(ref)` once for every ref it
+   * still holds and keeps the returned ref instead. `headroom` is spare capacity as a fraction.
+   */
+  compact(visitLive: (move: (ref: number) => number) => void, headroom = 0): void {
+    const old = this.#data;
+    const live = this.#used - this.#garbage;
+    const next = new Uint32Array(Math.max(16, Math.ceil(live * (1 + headroom))));
+    let at = 0;
+    visitLive((ref) => {
+      const size = sizeAt(old, ref);
+      next.set(old.subarray(ref, ref + size), at);
+      const moved = at;
+      at += size;
+      return moved;
+    });
+    this.#data = next;
+    this.#used = at;
+    this.#garbage = 0;
+  }
+
+  #reserve(words: number): void {
+    const needed = this.#used + words;
+    if (needed <= this.#data.length) return;
+    const grown = new Uint32Array(Math.max(needed, Math.ceil(this.#data.length * 1.5)));
+    grown.set(this.#data.subarray(0, this.#used));
+    this.#data = grown;
+  }
+}

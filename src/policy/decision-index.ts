@@ -1,0 +1,354 @@
+import { KeyFenceError } from '../common/keyfence-error.js';
+import { scanAddress } from '../net/address.js';
+import { RangeArena } from '../net/range-arena.js';
+import { type CompiledRanges, compilePolicy } from './compile-policy.js';
+import type { Credential, Decision, DecisionReason, DecisionScope, Source } from './decision.js';
+import type { AccessKeyPolicy, PolicyStatus } from './policy-document.js';
+
+// Keys and accounts are records in flat Uint32Arrays: one decision reads one key record (and
+// perhaps one account record) from a single cache line instead of chasing objects.
+const STRIDE = 8;
+const OWNER = 0; // key record: account slot; account record: number of keys
+const STATUS = 1; // policy status: UNSET, ACTIVE or INACTIVE
+const VERSION = 2; // change-log version at which the policy was set
+const CLASSIC = 3; // arena ref of the ClassicWhiteList ranges, or NONE
+const ALL_VPC = 4; // arena ref of the AllowAllVPC ranges, or NONE
+const HAS_VPCS = 5; // 1 when per-VPC ranges exist in the side map
+
+const NONE = 0xffffffff;
+const UNSET = 0;
+const ACTIVE = 1;
+const INACTIVE = 2;
+const MAX_VERSION = 0xfffffffe;
+
+// What evaluating one policy against one source gave: a statement index (>= 0) that allows,
+// or one of these denials. Plain numbers keep the decision path free of allocations.
+const NO_PUBLIC_STATEMENT = -1;
+const PUBLIC_NOT_ALLOWED = -2;
+const NO_VPC_STATEMENT = -3;
+const VPC_NOT_ALLOWED = -4;
+const INVALID_SOURCE = -5;
+
+// Indexed by -outcome.
+const denialReasons: readonly DecisionReason[] = [
+  'public-ip-allowed', // unused: 0 is a statement index
+  'no-public-statement',
+  'public-ip-not-allowed',
+  'no-vpc-statement',
+  'vpc-not-allowed',
+  'invalid-source-address',
+];
+
+function fixed(allowed: boolean, reason: DecisionReason): Decision {
+  return Object.freeze({ allowed, reason, scope: 'none', statement: -1, policyVersion: 0 });
+}
+
+const EXEMPT = fixed(true, 'exempt-service');
+const TEMPORARY = fixed(true, 'temporary-credential');
+const NO_POLICY = fixed(true, 'no-active-policy');
+// An unknown key cannot have been authenticated; if one reaches the decision, deny.
+const UNKNOWN_KEY = fixed(false, 'unknown-access-key');
+
+export interface DecisionIndexOptions {
+  /** Service codes on which network ACLs are not applied (lower-case, e.g. `mns`). */
+  readonly exemptServices?: Iterable<string>;
+}
+
+/** What one scope's policy says about a source, whether or not that policy is in force. */
+export interface ScopeEvaluation {
+  readonly scope: Exclude<DecisionScope, 'none'>;
+  readonly status: PolicyStatus;
+  readonly policyVersion: number;
+  /** True when this scope's policy is the one that decides (Active, and not overridden). */
+  readonly effective: boolean;
+  readonly wouldAllow: boolean;
+  readonly reason: DecisionReason;
+  readonly statement: number;
+}
+
+export interface Explanation {
+  readonly decision: Decision;
+  /** The AccessKey-level evaluation first, then the account-level one; absent scopes omitted. */
+  readonly scopes: readonly ScopeEvaluation[];
+}
+
+/** One table of records (keys, or accounts) with the per-VPC ranges of its policies. */
+class RecordTable {
+  records = new Uint32Array(STRIDE * 16);
+  readonly vpcs = new Map<number, Map<string, number>>();
+  readonly free: number[] = [];
+  slots = 0;
+
+  allocate(): number {
+    const slot = this.free.pop() ?? this.slots++;
+    const needed = (slot + 1) * STRIDE;
+    if (needed > this.records.length) {
+      const next = new Uint32Array(Math.max(needed, Math.ceil((this.records.length * 1.5) / STRIDE) * STRIDE));
+      next.set(this.records);
+      this.records = next;
+    }
+    const base = slot * STRIDE;
+    this.records.fill(0, base, base + STRIDE);
+    this.records[base + CLASSIC] = NONE;
+    this.records[base + ALL_VPC] = NONE;
+    return slot;
+  }
+
+  trim(): void {
+    this.records = this.records.slice(0, this.slots * STRIDE);
+  }
+}
+
+function reasonFor(outcome: number, source: Source): DecisionReason {
+  if (outcome < 0) return denialReasons[-outcome]!;
+  return source.vpcId !== undefined && source.vpcId !== '' ? 'vpc-allowed' : 'public-ip-allowed';
+}
+
+/**
+ * The in-memory decision state of many accounts and AccessKeys (DESIGN §2). Every policy is
+ * compiled once when set; `decide` then reads typed arrays and the range arena only, and is
+ * O(log n) in the number of entries of the deciding policy.
+ */
+export class DecisionIndex {
+  readonly #exempt: ReadonlySet<string>;
+  readonly #arena = new RangeArena();
+  readonly #scratch = new Uint32Array(4);
+  readonly #keyIds = new Map<string, number>();
+  readonly #keys = new RecordTable();
+  readonly #accountIds = new Map<string, number>();
+  readonly #accountNames: (string | undefined)[] = [];
+  readonly #accounts = new RecordTable();
+
+  constructor(options: DecisionIndexOptions = {}) {
+    this.#exempt = new Set(options.exemptServices ?? []);
+  }
+
+  get keyCount(): number {
+    return this.#keyIds.size;
+  }
+
+  get accountCount(): number {
+    return this.#accountIds.size;
+  }
+
+  hasKey(accessKeyId: string): boolean {
+    return this.#keyIds.has(accessKeyId);
+  }
+
+  /** Sets (or with null, removes) an account's account-level policy. */
+  setAccountPolicy(accountId: string, policy: AccessKeyPolicy | null, version: number): void {
+    const slot = this.#accountSlot(accountId);
+    this.#setPolicy(this.#accounts, slot, policy, version);
+    this.#releaseAccountIfUnused(slot);
+  }
+
+  /** Adds or replaces one permanent AccessKey with its AccessKey-level policy (null: none set). */
+  setKey(accessKeyId: string, accountId: string, policy: AccessKeyPolicy | null, version: number): void {
+    let slot = this.#keyIds.get(accessKeyId);
+    if (slot === undefined) {
+      slot = this.#keys.allocate();
+      this.#keys.records[slot * STRIDE + OWNER] = NONE;
+      this.#keyIds.set(accessKeyId, slot);
+    }
+    const account = this.#accountSlot(accountId);
+    const base = slot * STRIDE;
+    const previous = this.#keys.records[base + OWNER]!;
+    if (previous !== account) {
+      this.#accounts.records[account * STRIDE + OWNER]!++;
+      this.#keys.records[base + OWNER] = account;
+      if (previous !== NONE) {
+        this.#accounts.records[previous * STRIDE + OWNER]!--;
+        this.#releaseAccountIfUnused(previous);
+      }
+    }
+    this.#setPolicy(this.#keys, slot, policy, version);
+  }
+
+  removeKey(accessKeyId: string): void {
+    const slot = this.#keyIds.get(accessKeyId);
+    if (slot === undefined) return;
+    this.#keyIds.delete(accessKeyId);
+    this.#setPolicy(this.#keys, slot, null, 0);
+    const account = this.#keys.records[slot * STRIDE + OWNER]!;
+    this.#accounts.records[account * STRIDE + OWNER]!--;
+    this.#releaseAccountIfUnused(account);
+    this.#keys.free.push(slot);
+  }
+
+  decide(credential: Credential, source: Source, service: string): Decision {
+    if (this.#exempt.size !== 0 && this.#exempt.has(service)) return EXEMPT;
+    if (credential.temporary) return TEMPORARY;
+    const slot = this.#keyIds.get(credential.accessKeyId);
+    if (slot === undefined) return UNKNOWN_KEY;
+    let table = this.#keys;
+    let base = slot * STRIDE;
+    let scope: DecisionScope = 'accessKey';
+    if (table.records[base + STATUS] !== ACTIVE) {
+      const account = table.records[base + OWNER]!;
+      table = this.#accounts;
+      base = account * STRIDE;
+      scope = 'account';
+      if (table.records[base + STATUS] !== ACTIVE) return NO_POLICY;
+    }
+    const outcome = this.#evaluate(table, base, source);
+    return {
+      allowed: outcome >= 0,
+      reason: reasonFor(outcome, source),
+      scope,
+      statement: outcome >= 0 ? outcome : -1,
+      policyVersion: table.records[base + VERSION]!,
+    };
+  }
+
+  /**
+   * The decision plus what each scope's policy would decide on its own, Inactive ones included:
+   * "check this IP" before enabling a policy.
+   */
+  explain(credential: Credential, source: Source, service: string): Explanation {
+    const decision = this.decide(credential, source, service);
+    const slot = this.#keyIds.get(credential.accessKeyId);
+    if (slot === undefined) return { decision, scopes: [] };
+    const scopes: ScopeEvaluation[] = [];
+    const add = (scope: 'accessKey' | 'account', table: RecordTable, base: number) => {
+      const status = table.records[base + STATUS];
+      if (status === UNSET) return;
+      const outcome = this.#evaluate(table, base, source);
+      scopes.push({
+        scope,
+        status: status === ACTIVE ? 'Active' : 'Inactive',
+        policyVersion: table.records[base + VERSION]!,
+        effective: decision.scope === scope,
+        wouldAllow: outcome >= 0,
+        reason: reasonFor(outcome, source),
+        statement: outcome >= 0 ? outcome : -1,
+      });
+    };
+    const keyBase = slot * STRIDE;
+    add('accessKey', this.#keys, keyBase);
+    add('account', this.#accounts, this.#keys.records[keyBase + OWNER]! * STRIDE);
+    return { decision, scopes };
+  }
+
+  /** Reclaims released ranges and trims spare capacity, e.g. after loading a snapshot. */
+  compact(): void {
+    this.#compactArena(0);
+    this.#keys.trim();
+    this.#accounts.trim();
+  }
+
+  /** Bytes held in typed arrays: the range arena and the record tables. */
+  get typedArrayBytes(): number {
+    return this.#arena.byteLength + this.#keys.records.byteLength + this.#accounts.records.byteLength;
+  }
+
+  #evaluate(table: RecordTable, base: number, source: Source): number {
+    const records = table.records;
+    const ip = source.ip;
+    const s = this.#scratch;
+    const family = scanAddress(ip, 0, ip.length, s);
+    if (family < 0) return INVALID_SOURCE;
+    const vpcId = source.vpcId;
+    if (vpcId === undefined || vpcId === '') {
+      const ref = records[base + CLASSIC]!;
+      if (ref === NONE) return NO_PUBLIC_STATEMENT;
+      const label = this.#match(ref, family, s);
+      return label >= 0 ? label : PUBLIC_NOT_ALLOWED;
+    }
+    const all = records[base + ALL_VPC]!;
+    const hasVpcs = records[base + HAS_VPCS] === 1;
+    if (all === NONE && !hasVpcs) return NO_VPC_STATEMENT;
+    let best = -1;
+    const own = hasVpcs ? table.vpcs.get(base / STRIDE)!.get(vpcId) : undefined;
+    if (own !== undefined) best = this.#match(own, family, s);
+    if (all !== NONE) {
+      const label = this.#match(all, family, s);
+      if (label >= 0 && (best < 0 || label < best)) best = label;
+    }
+    return best >= 0 ? best : VPC_NOT_ALLOWED;
+  }
+
+  #match(ref: number, family: number, s: Uint32Array): number {
+    return family === 4 ? this.#arena.matchV4(ref, s[0]!) : this.#arena.matchV6(ref, s[0]!, s[1]!, s[2]!, s[3]!);
+  }
+
+  #accountSlot(accountId: string): number {
+    let slot = this.#accountIds.get(accountId);
+    if (slot !== undefined) return slot;
+    slot = this.#accounts.allocate();
+    this.#accountNames[slot] = accountId;
+    this.#accountIds.set(accountId, slot);
+    return slot;
+  }
+
+  #releaseAccountIfUnused(slot: number): void {
+    const base = slot * STRIDE;
+    const records = this.#accounts.records;
+    if (records[base + OWNER] !== 0 || records[base + STATUS] !== UNSET) return;
+    this.#accountIds.delete(this.#accountNames[slot]!);
+    this.#accountNames[slot] = undefined;
+    this.#accounts.free.push(slot);
+  }
+
+  #setPolicy(table: RecordTable, slot: number, policy: AccessKeyPolicy | null, version: number): void {
+    if (policy !== null && !(Number.isInteger(version) && version >= 0 && version <= MAX_VERSION)) {
+      throw new KeyFenceError('Index.InvalidVersion', `policy version ${version} is not an integer in 0..${MAX_VERSION}`);
+    }
+    // Compile first: a policy that fails to compile leaves the previous one in force.
+    const compiled = policy === null ? null : compilePolicy(policy);
+    this.#dropPolicy(table, slot);
+    if (compiled === null) return;
+    const base = slot * STRIDE;
+    const records = table.records;
+    records[base + STATUS] = compiled.active ? ACTIVE : INACTIVE;
+    records[base + VERSION] = version;
+    records[base + CLASSIC] = this.#addRanges(compiled.classic);
+    records[base + ALL_VPC] = this.#addRanges(compiled.allowAllVpc);
+    if (compiled.vpcs.size > 0) {
+      const refs = new Map<string, number>();
+      for (const [id, ranges] of compiled.vpcs) refs.set(id, this.#addRanges(ranges));
+      table.vpcs.set(slot, refs);
+      records[base + HAS_VPCS] = 1;
+    }
+  }
+
+  #addRanges(ranges: CompiledRanges | null): number {
+    return ranges === null ? NONE : this.#arena.add(ranges.v4, ranges.v6);
+  }
+
+  #dropPolicy(table: RecordTable, slot: number): void {
+    const base = slot * STRIDE;
+    const records = table.records;
+    if (records[base + STATUS] === UNSET) return;
+    const arena = this.#arena;
+    if (records[base + CLASSIC] !== NONE) arena.release(records[base + CLASSIC]!);
+    if (records[base + ALL_VPC] !== NONE) arena.release(records[base + ALL_VPC]!);
+    const vpcs = table.vpcs.get(slot);
+    if (vpcs !== undefined) {
+      for (const ref of vpcs.values()) arena.release(ref);
+      table.vpcs.delete(slot);
+    }
+    records[base + STATUS] = UNSET;
+    records[base + VERSION] = 0;
+    records[base + CLASSIC] = NONE;
+    records[base + ALL_VPC] = NONE;
+    records[base + HAS_VPCS] = 0;
+    // Replacing policies one by one leaves released ranges behind; reclaim them once they
+    // outweigh the live ones, with headroom so the next writes do not grow the arena at once.
+    if (arena.garbageWords > 65_536 && arena.garbageWords * 2 > arena.usedWords) this.#compactArena(0.25);
+  }
+
+  #compactArena(headroom: number): void {
+    this.#arena.compact((move) => {
+      for (const table of [this.#keys, this.#accounts]) {
+        const records = table.records;
+        for (let slot = 0; slot < table.slots; slot++) {
+          const base = slot * STRIDE;
+          if (records[base + STATUS] === UNSET) continue;
+          if (records[base + CLASSIC] !== NONE) records[base + CLASSIC] = move(records[base + CLASSIC]!);
+          if (records[base + ALL_VPC] !== NONE) records[base + ALL_VPC] = move(records[base + ALL_VPC]!);
+        }
+        for (const refs of table.vpcs.values()) for (const [id, ref] of refs) refs.set(id, move(ref));
+      }
+    }, headroom);
+  }
+}
