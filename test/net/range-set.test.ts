@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { scanAddress } from '../../src/net/address.js';
+import { RangeArena } from '../../src/net/range-arena.js';
+import { compileRanges, type Range } from '../../src/net/range-set.js';
+
+const out = new Uint32Array(4);
+
+function wordsOf(value: bigint): [number, number, number, number] {
+  return [0, 1, 2, 3].map((k) => Number((value >> BigInt(96 - 32 * k)) & 0xffffffffn)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+}
+
+/** The reference: the lowest label of any range containing `x`, by a plain scan. */
+function lowestLabel<T extends number | bigint>(ranges: readonly Range<T>[], x: T): number {
+  let best = -1;
+  for (const r of ranges) if (r.first <= x && x <= r.last && (best < 0 || r.label < best)) best = r.label;
+  return best;
+}
+
+const v4Range = fc
+  .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff }), fc.nat(7))
+  .map(([a, b, label]) => ({ first: Math.min(a, b), last: Math.max(a, b), label }));
+
+// Small spans near a few centres make overlaps, adjacency and nesting common.
+const clusteredV4Range = fc
+  .tuple(fc.constantFrom(0, 1000, 0x7fffffff, 0xffffff00), fc.nat(300), fc.nat(300), fc.nat(7))
+  .map(([centre, a, b, label]) => {
+    const first = Math.min(0xffffffff, centre + Math.min(a, b));
+    return { first, last: Math.min(0xffffffff, centre + Math.max(a, b)), label };
+  });
+
+const v6Range = fc
+  .tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.bigInt({ min: 0n, max: 1n << 70n }), fc.nat(7))
+  .map(([first, span, label]) => {
+    const last = first + span > (1n << 128n) - 1n ? (1n << 128n) - 1n : first + span;
+    return { first, last, label };
+  });
+
+describe('compileRanges', () => {
+  test('segments are sorted, disjoint, and labelled with the lowest covering label', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(v4Range, clusteredV4Range), { maxLength: 40 }), (ranges) => {
+        const segments = compileRanges(ranges, 1);
+        for (let i = 1; i < segments.length; i++) {
+          assert.ok(segments[i - 1]!.last < segments[i]!.first, 'segments overlap or are unsorted');
+          const touching = segments[i - 1]!.last + 1 === segments[i]!.first;
+          assert.ok(!(touching && segments[i - 1]!.label === segments[i]!.label), 'adjacent twins not joined');
+        }
+        for (const s of segments) {
+          for (const x of [s.first, s.last, Math.floor((s.first + s.last) / 2)]) {
+            assert.equal(s.label, lowestLabel(ranges, x));
+          }
+        }
+        // Every boundary of every input range and its neighbours is covered exactly as the reference says.
+        for (const r of ranges) {
+          for (const x of [r.first - 1, r.first, r.last, r.last + 1]) {
+            if (x < 0 || x > 0xffffffff) continue;
+            const hit = segments.find((s) => s.first <= x && x <= s.last);
+            assert.equal(hit?.label ?? -1, lowestLabel(ranges, x));
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('RangeArena', () => {
+  test('IPv4 and IPv6 lookups match a BigInt reference on 100,000+ addresses', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(v4Range, clusteredV4Range), { maxLength: 60 }),
+        fc.array(v6Range, { maxLength: 30 }),
+        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 100, maxLength: 100 }),
+        fc.array(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), { minLength: 100, maxLength: 100 }),
+        (v4Ranges, v6Ranges, v4Probes, v6Probes) => {
+          const arena = new RangeArena(8);
+          arena.add([{ first: 1, last: 2, label: 0 }], []); // a neighbour, so refs are not all 0
+          const ref = arena.add(compileRanges(v4Ranges, 1), compileRanges(v6Ranges, 1n));
+          const near = v4Ranges.flatMap((r) => [r.first - 1, r.first, r.last, r.last + 1]);
+          for (const x of [...v4Probes, ...near]) {
+            if (x < 0 || x > 0xffffffff) continue;
+            assert.equal(arena.matchV4(ref, x), lowestLabel(v4Ranges, x), `IPv4 ${x}`);
+            checked++;
+          }
+          const nearV6 = v6Ranges.flatMap((r) => [r.first - 1n, r.first, r.last, r.last + 1n]);
+          for (const x of [...v6Probes, ...nearV6]) {
+            if (x < 0n || x >= 1n << 128n) continue;
+            const [w0, w1, w2, w3] = wordsOf(x);
+            assert.equal(arena.matchV6(ref, w0, w1, w2, w3), lowestLabel(v6Ranges, x), `IPv6 ${x}`);
+            checked++;
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+    assert.ok(checked >= 100_000, `only ${checked} addresses checked`);
+  });
+
+  test('compaction keeps live sets intact and drops released ones', () => {
+    const arena = new RangeArena(4);
+    const refs = new Map<number, number>();
+    for (let i = 0; i < 200; i++) {
+      refs.set(i, arena.add([{ first: i * 10, last: i * 10 + 5, label: i % 3 }], []));
+    }
+    for (let i = 0; i < 200; i += 2) {
+      arena.release(refs.get(i)!);
+      refs.delete(i);
+    }
+    const before = arena.usedWords;
+    arena.compact((move) => {
+      for (const [i, ref] of refs) refs.set(i, move(ref));
+    });
+    assert.ok(arena.usedWords < before);
+    assert.equal(arena.garbageWords, 0);
+    for (const [i, ref] of refs) {
+      assert.equal(arena.matchV4(ref, i * 10 + 3), i % 3);
+      assert.equal(arena.matchV4(ref, i * 10 + 6), -1);
+    }
+  });
+
+  test('an empty family never matches', () => {
+    const arena = new RangeArena();
+    const ref = arena.add([], [{ first: 0n, last: (1n << 128n) - 1n, label: 0 }]);
+    assert.equal(arena.matchV4(ref, 0), -1);
+    assert.equal(scanAddress('::1', 0, 3, out), 6);
+    assert.equal(arena.matchV6(ref, out[0]!, out[1]!, out[2]!, out[3]!), 0);
+  });
+});
