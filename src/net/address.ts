@@ -1,5 +1,5 @@
-import { type Result, err, ok } from '../common/result.js';
-import { Fault, type FaultNumber, describeFault } from './address-fault.js';
+import { err, ok, type Result } from '../common/result.js';
+import { describeFault, Fault, type FaultNumber } from './address-fault.js';
 import { formatIPv4, scanIPv4 } from './ipv4.js';
 import { formatIPv6, scanIPv6 } from './ipv6.js';
 

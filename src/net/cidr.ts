@@ -1,6 +1,6 @@
-import { type Result, err, ok } from '../common/result.js';
-import { Fault, type FaultNumber, faultForCharacter } from './address-fault.js';
+import { err, ok, type Result } from '../common/result.js';
 import { type AddressError, addressError, scanAddress } from './address.js';
+import { Fault, type FaultNumber, faultForCharacter } from './address-fault.js';
 import { formatIPv4 } from './ipv4.js';
 import { formatIPv6 } from './ipv6.js';
 
@@ -48,7 +48,6 @@ function scanPrefix(s: string, start: number, end: number): number {
   }
   return value;
 }
-
 
 /**
  * Scans an address or CIDR block into `out` (the address as `scanAddress` writes it, host bits

@@ -29,8 +29,9 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint32Array
   while (i < end) {
     let j = i;
     let group = 0;
-    let h = 0;
-    while (j < end && (h = hexValue(s.charCodeAt(j))) >= 0) {
+    while (j < end) {
+      const h = hexValue(s.charCodeAt(j));
+      if (h < 0) break;
       group = group * 16 + h;
       j++;
     }

@@ -50,7 +50,10 @@ describe('compileRanges', () => {
         for (let i = 1; i < segments.length; i++) {
           assert.ok(segments[i - 1]!.last < segments[i]!.first, 'segments overlap or are unsorted');
           const touching = segments[i - 1]!.last + 1 === segments[i]!.first;
-          assert.ok(!(touching && segments[i - 1]!.label === segments[i]!.label), 'adjacent twins not joined');
+          assert.ok(
+            !(touching && segments[i - 1]!.label === segments[i]!.label),
+            'adjacent twins not joined',
+          );
         }
         for (const s of segments) {
           for (const x of [s.first, s.last, Math.floor((s.first + s.last) / 2)]) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DecisionIndex } from '../../src/policy/decision-index.js';
 import type { Source } from '../../src/policy/decision.js';
+import { DecisionIndex } from '../../src/policy/decision-index.js';
 import type { AccessKeyPolicy, PolicyStatement } from '../../src/policy/policy-document.js';
 
 const ACCOUNT = '1234567890123456';
@@ -16,7 +16,11 @@ const policy = (Status: 'Active' | 'Inactive', ...Statements: PolicyStatement[])
   Statements,
 });
 const classic = (...IPList: string[]): PolicyStatement => ({ Type: 'ClassicWhiteList', IPList });
-const vpc = (Value: string, ...IPList: string[]): PolicyStatement => ({ Type: 'VPCWhiteList', Value, IPList });
+const vpc = (Value: string, ...IPList: string[]): PolicyStatement => ({
+  Type: 'VPCWhiteList',
+  Value,
+  IPList,
+});
 
 function indexWith(account: AccessKeyPolicy | null, key: AccessKeyPolicy | null): DecisionIndex {
   const index = new DecisionIndex({ exemptServices: ['mns', 'eventbridge'] });
@@ -31,7 +35,10 @@ const fromVpc = (ip: string, vpcId = VPC): Source => ({ ip, vpcId });
 
 describe("the seed's configuration examples", () => {
   test('no restrictions: every policy Inactive, whatever it contains', () => {
-    const index = indexWith(policy('Inactive', classic('203.0.113.1')), policy('Inactive', classic('198.51.100.1')));
+    const index = indexWith(
+      policy('Inactive', classic('203.0.113.1')),
+      policy('Inactive', classic('198.51.100.1')),
+    );
     for (const source of [publicIp('8.8.8.8'), fromVpc('10.0.0.1')]) {
       const d = index.decide(permanent, source, 'ecs');
       assert.deepEqual([d.allowed, d.reason, d.scope], [true, 'no-active-policy', 'none']);
@@ -67,7 +74,10 @@ describe("the seed's configuration examples", () => {
   test('deny all public calls: Active with no public statement', () => {
     const index = indexWith(policy('Active', vpc(VPC, '10.0.0.0/8')), null);
     const d = index.decide(permanent, publicIp('203.0.113.1'), 'ecs');
-    assert.deepEqual([d.allowed, d.reason, d.scope, d.policyVersion], [false, 'no-public-statement', 'account', 7]);
+    assert.deepEqual(
+      [d.allowed, d.reason, d.scope, d.policyVersion],
+      [false, 'no-public-statement', 'account', 7],
+    );
   });
 
   test('deny all VPC calls: Active with no VPC statement', () => {
@@ -112,7 +122,10 @@ describe("the seed's configuration examples", () => {
 
 describe('precedence', () => {
   test('an Active key-level policy replaces the account-level one entirely', () => {
-    const index = indexWith(policy('Active', classic('203.0.113.0/24')), policy('Active', classic('198.51.100.7')));
+    const index = indexWith(
+      policy('Active', classic('203.0.113.0/24')),
+      policy('Active', classic('198.51.100.7')),
+    );
     assert.equal(index.decide(permanent, publicIp('203.0.113.5'), 'ecs').allowed, false);
     const d = index.decide(permanent, publicIp('198.51.100.7'), 'ecs');
     assert.deepEqual([d.allowed, d.scope, d.policyVersion], [true, 'accessKey', 9]);
@@ -175,7 +188,16 @@ describe('source addresses', () => {
   });
 
   test('malformed and ambiguous client addresses are denied, never guessed', () => {
-    for (const ip of ['127.1', '0x7f.0.0.1', '0177.0.0.1', '127.0.0.1.', ' 127.0.0.1', '[::1]:80', 'fe80::1%eth0', '']) {
+    for (const ip of [
+      '127.1',
+      '0x7f.0.0.1',
+      '0177.0.0.1',
+      '127.0.0.1.',
+      ' 127.0.0.1',
+      '[::1]:80',
+      'fe80::1%eth0',
+      '',
+    ]) {
       const d = index.decide(permanent, publicIp(ip), 'ecs');
       assert.deepEqual([d.allowed, d.reason], [false, 'invalid-source-address'], JSON.stringify(ip));
     }
@@ -198,7 +220,10 @@ describe('the matched statement', () => {
 
 describe('explain', () => {
   test('reports what an Inactive key policy would decide beside the effective account policy', () => {
-    const index = indexWith(policy('Active', classic('203.0.113.0/24')), policy('Inactive', classic('8.8.8.8')));
+    const index = indexWith(
+      policy('Active', classic('203.0.113.0/24')),
+      policy('Inactive', classic('8.8.8.8')),
+    );
     const e = index.explain(permanent, publicIp('8.8.8.8'), 'ecs');
     assert.deepEqual([e.decision.allowed, e.decision.scope], [false, 'account']);
     assert.deepEqual(

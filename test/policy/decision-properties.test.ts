@@ -40,7 +40,11 @@ function toPolicy(statements: readonly GeneratedStatement[]): AccessKeyPolicy {
 }
 
 /** The reference decision: the first statement, in order, whose kind, VPC and range match. */
-function reference(statements: readonly GeneratedStatement[], client: GeneratedAddress, vpc?: string): number {
+function reference(
+  statements: readonly GeneratedStatement[],
+  client: GeneratedAddress,
+  vpc?: string,
+): number {
   return statements.findIndex(
     (s) =>
       (vpc === undefined

@@ -58,15 +58,15 @@ export const clientAddress: fc.Arbitrary<GeneratedAddress> = fc.oneof(
     .tuple(v6Value, fc.boolean(), fc.boolean())
     .filter(([value]) => !isMapped(value))
     .map(([value, upper, compress]) => ({ text: v6Text(value, upper, compress), family: 6 as const, value })),
-  fc.tuple(v4Value, fc.constantFrom('::ffff:', '::FFFF:', '0:0:0:0:0:ffff:', '0::ffff:'), fc.boolean()).map(
-    ([value, head, hex]) => ({
+  fc
+    .tuple(v4Value, fc.constantFrom('::ffff:', '::FFFF:', '0:0:0:0:0:ffff:', '0::ffff:'), fc.boolean())
+    .map(([value, head, hex]) => ({
       text: hex
         ? `${head}${(value >> 16n).toString(16)}:${(value & 0xffffn).toString(16)}`
         : `${head}${v4Text(value)}`,
       family: 4 as const,
       value,
-    }),
-  ),
+    })),
 );
 
 /** List entries: IPv4 and IPv6 addresses and CIDRs (host bits possibly set), and mapped CIDRs. */
