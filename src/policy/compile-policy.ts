@@ -2,7 +2,7 @@ import { KeyFenceError } from '../common/keyfence-error.js';
 import { describeFault, type FaultNumber } from '../net/address-fault.js';
 import { fillWord, maskWord, scanCidr } from '../net/cidr.js';
 import { compileRanges, type Range } from '../net/range-set.js';
-import { ALLOW_ALL_VPC, type AccessKeyPolicy } from './policy-document.js';
+import { type AccessKeyPolicy, ALLOW_ALL_VPC } from './policy-document.js';
 
 /** One kind of statement of a policy, ready to be stored in a `RangeArena`. */
 export interface CompiledRanges {
@@ -33,7 +33,10 @@ function addEntry(into: Collector, entry: string, label: number): void {
     // Documents reach the index only after validation; an invalid one here is a bug upstream,
     // and skipping the entry silently would change what the policy allows.
     const { code, reason } = describeFault(scanned as FaultNumber);
-    throw new KeyFenceError('Index.InvalidPolicy', `policy entry ${JSON.stringify(entry)} ${reason} (${code})`);
+    throw new KeyFenceError(
+      'Index.InvalidPolicy',
+      `policy entry ${JSON.stringify(entry)} ${reason} (${code})`,
+    );
   }
   const prefix = scanned & 255;
   if (scanned >> 8 === 4) {

@@ -83,7 +83,9 @@ class RecordTable {
     const slot = this.free.pop() ?? this.slots++;
     const needed = (slot + 1) * STRIDE;
     if (needed > this.records.length) {
-      const next = new Uint32Array(Math.max(needed, Math.ceil((this.records.length * 1.5) / STRIDE) * STRIDE));
+      const next = new Uint32Array(
+        Math.max(needed, Math.ceil((this.records.length * 1.5) / STRIDE) * STRIDE),
+      );
       next.set(this.records);
       this.records = next;
     }
@@ -268,7 +270,9 @@ export class DecisionIndex {
   }
 
   #match(ref: number, family: number, s: Uint32Array): number {
-    return family === 4 ? this.#arena.matchV4(ref, s[0]!) : this.#arena.matchV6(ref, s[0]!, s[1]!, s[2]!, s[3]!);
+    return family === 4
+      ? this.#arena.matchV4(ref, s[0]!)
+      : this.#arena.matchV6(ref, s[0]!, s[1]!, s[2]!, s[3]!);
   }
 
   #accountSlot(accountId: string): number {
@@ -291,7 +295,10 @@ export class DecisionIndex {
 
   #setPolicy(table: RecordTable, slot: number, policy: AccessKeyPolicy | null, version: number): void {
     if (policy !== null && !(Number.isInteger(version) && version >= 0 && version <= MAX_VERSION)) {
-      throw new KeyFenceError('Index.InvalidVersion', `policy version ${version} is not an integer in 0..${MAX_VERSION}`);
+      throw new KeyFenceError(
+        'Index.InvalidVersion',
+        `policy version ${version} is not an integer in 0..${MAX_VERSION}`,
+      );
     }
     // Compile first: a policy that fails to compile leaves the previous one in force.
     const compiled = policy === null ? null : compilePolicy(policy);
