@@ -36,7 +36,7 @@ const descriptions: Record<FaultNumber, FaultDescription> = {
   [Fault.Whitespace]: { code: 'Address.Whitespace', reason: 'contains whitespace' },
   [Fault.InvalidCharacter]: {
     code: 'Address.InvalidCharacter',
-    reason: 'contains a character that is not part of an IPv4 or IPv6 address',
+    reason: 'contains a character that an address cannot have at that position',
   },
   [Fault.IPv4PartCount]: {
     code: 'Address.IPv4.PartCount',
@@ -90,10 +90,11 @@ export function describeFault(fault: FaultNumber): FaultDescription {
   return descriptions[fault];
 }
 
-/** Classifies an unexpected character so the error says what is really wrong. */
+const UNICODE_SPACE = /^[\s\u0085]$/;
+
+/** Classifies an unexpected character so the error says what is really wrong. Error path only. */
 export function faultForCharacter(code: number): FaultNumber {
-  // space, tab, LF, VT, FF, CR, and any non-ASCII space-like character land here or below
-  if (code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000) return Fault.Whitespace;
+  if (UNICODE_SPACE.test(String.fromCharCode(code))) return Fault.Whitespace;
   if (code === 37 /* % */) return Fault.IPv6ZoneId;
   return Fault.InvalidCharacter;
 }

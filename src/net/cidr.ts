@@ -35,7 +35,6 @@ export type Cidr =
 /** Scans a plain decimal prefix length: digits only, no sign and no leading zero. */
 function scanPrefix(s: string, start: number, end: number): number {
   if (start >= end) return Fault.PrefixNotDecimal;
-  if (end - start > 1 && s.charCodeAt(start) === 48) return Fault.PrefixNotDecimal;
   let value = 0;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
@@ -44,9 +43,9 @@ function scanPrefix(s: string, start: number, end: number): number {
       return f === Fault.Whitespace ? f : Fault.PrefixNotDecimal;
     }
     value = value * 10 + (c - 48);
-    if (value > 128) return Fault.PrefixOutOfRange;
   }
-  return value;
+  if (end - start > 1 && s.charCodeAt(start) === 48) return Fault.PrefixNotDecimal;
+  return value > 128 ? Fault.PrefixOutOfRange : value;
 }
 
 /**

@@ -38,7 +38,7 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint32Array
     if (j < end && s.charCodeAt(j) === 46 /* . */) {
       if (count > 6) return Fault.IPv6EmbeddedIPv4;
       const v4 = scanIPv4(s, i, end);
-      if (v4 < 0) return v4 === Fault.Whitespace ? v4 : Fault.IPv6EmbeddedIPv4;
+      if (v4 < 0) return embeddedIPv4Fault(s, i, end);
       groups[count++] = v4 >>> 16;
       groups[count++] = v4 & 0xffff;
       i = end;
@@ -74,6 +74,18 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint32Array
     out[w] = (groupAt(hi, gap, count, missing) * 0x10000 + groupAt(hi + 1, gap, count, missing)) >>> 0;
   }
   return 0;
+}
+
+/**
+ * Why an embedded IPv4 failed: a character no address has (whitespace, a zone, a slash), or
+ * else the shape or place of the dotted quad.
+ */
+function embeddedIPv4Fault(s: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 46 && c !== 58 && hexValue(c) < 0) return faultForCharacter(c);
+  }
+  return Fault.IPv6EmbeddedIPv4;
 }
 
 /** The group at position `k` of the expanded address, with `missing` zero groups at `gap`. */
