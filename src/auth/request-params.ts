@@ -1,0 +1,51 @@
+import { err, ok, type Result } from '../common/result.js';
+import { AuthError } from './auth-error.js';
+import { percentDecode } from './percent-encode.js';
+
+/** One decoded request parameter: name and value as the client meant them, before any re-encoding. */
+export type Param = readonly [name: string, value: string];
+
+// Raw query strings and form bodies are percent-encoded ASCII; anything else (a raw space, a raw
+// UTF-8 byte) has no single reading, and a proxy or upstream could read it differently from us.
+const visibleAscii = /^[\x21-\x7e]*$/;
+
+/**
+ * Splits a raw query string or form body into decoded parameters. Empty segments (`a=1&&b=2`)
+ * carry nothing and are skipped; a segment without `=` is a parameter with an empty value.
+ */
+export function parseParams(raw: string): Result<Param[], AuthError> {
+  if (!visibleAscii.test(raw)) return err(AuthError.of('InvalidParameter.Malformed'));
+  const params: Param[] = [];
+  for (const segment of raw.split('&')) {
+    if (segment === '') continue;
+    const eq = segment.indexOf('=');
+    const name = percentDecode(eq === -1 ? segment : segment.slice(0, eq));
+    const value = percentDecode(eq === -1 ? '' : segment.slice(eq + 1));
+    if (name === undefined || name === '' || value === undefined) {
+      return err(AuthError.of('InvalidParameter.Malformed'));
+    }
+    params.push([name, value]);
+  }
+  return ok(params);
+}
+
+/**
+ * Merges query and form parameters, refusing any name given twice (within or across the two):
+ * with `Action=A&Action=B` the verifier and whatever reads the request later could pick different
+ * values, and only one of them was meant by the signer.
+ */
+export function mergeParams(...lists: readonly Param[][]): Result<Map<string, string>, AuthError> {
+  const merged = new Map<string, string>();
+  for (const list of lists) {
+    for (const [name, value] of list) {
+      if (merged.has(name)) return err(AuthError.of('InvalidParameter.Duplicate'));
+      merged.set(name, value);
+    }
+  }
+  return ok(merged);
+}
+
+/** `application/x-www-form-urlencoded`, with or without parameters such as `; charset=UTF-8`. */
+export function isFormUrlEncoded(contentType: string | undefined): boolean {
+  return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
