@@ -1,0 +1,52 @@
+import type { DecisionIndex } from '../policy/decision-index.js';
+import type { ChangeRecord } from '../store/change-log/change-record.js';
+import { decodeStoredPolicy } from './stored-policy.js';
+
+/**
+ * Applies one change-log record to the decision index. Records that do not affect network-ACL
+ * decisions (users, roles, key status, temporary credentials) leave it as it is.
+ */
+export function applyChange(index: DecisionIndex, change: ChangeRecord): void {
+  switch (change.kind) {
+    case 'key.created':
+      index.setKey(change.accessKeyId, change.accountId, null, 0);
+      return;
+    case 'key.deleted':
+      index.removeKey(change.accessKeyId);
+      return;
+    case 'policy.key.set':
+      index.setKey(
+        change.accessKeyId,
+        change.accountId,
+        decodeStoredPolicy(change.policy, `AccessKey ${change.accessKeyId}`),
+        change.version,
+      );
+      return;
+    case 'policy.account.set':
+      index.setAccountPolicy(
+        change.accountId,
+        decodeStoredPolicy(change.policy, `account ${change.accountId}`),
+        change.version,
+      );
+      return;
+    default:
+      return;
+  }
+}
+
+/** Applies every change after `version` and returns the version reached. */
+export async function catchUp(
+  index: DecisionIndex,
+  changesSince: (version: number, limit: number) => Promise<readonly ChangeRecord[]>,
+  version: number,
+  pageSize = 1000,
+): Promise<number> {
+  while (true) {
+    const changes = await changesSince(version, pageSize);
+    for (const change of changes) {
+      applyChange(index, change);
+      version = change.version;
+    }
+    if (changes.length < pageSize) return version;
+  }
+}
