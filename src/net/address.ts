@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../common/result.js';
 import { describeFault, Fault, type FaultNumber } from './address-fault.js';
-import { formatIPv4, scanIPv4 } from './ipv4.js';
+import { diagnoseIPv4, formatIPv4, scanPlainIPv4 } from './ipv4.js';
 import { formatIPv6, scanIPv6 } from './ipv6.js';
 
 /** Longest text that can be an address: full IPv6 with an embedded IPv4 is 45 characters. */
@@ -14,20 +14,20 @@ export const MAX_ADDRESS_LENGTH = 45;
 export function scanAddress(s: string, start: number, end: number, out: Uint32Array): number {
   if (start >= end) return Fault.Empty;
   if (end - start > MAX_ADDRESS_LENGTH) return Fault.TooLong;
-  // The first separator tells the family: an IPv4 has a dot before any colon.
-  let i = start;
-  let c = 0;
-  while (i < end) {
-    c = s.charCodeAt(i);
-    if (c === 46 || c === 58) break;
-    i++;
-  }
-  if (c !== 58) {
-    const v4 = scanIPv4(s, start, end);
-    if (v4 < 0) return v4;
+  const v4 = scanPlainIPv4(s, start, end);
+  if (v4 >= 0) {
     out[0] = v4;
     return 4;
   }
+  // Not a plain IPv4 address. The first separator tells which family it was meant to be: an
+  // IPv4 address has a dot before any colon.
+  let i = start;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c === 46 || c === 58) break;
+    i++;
+  }
+  if (i === end || s.charCodeAt(i) === 46) return diagnoseIPv4(s, start, end);
   const fault = scanIPv6(s, start, end, out);
   if (fault < 0) return fault;
   if (out[0] === 0 && out[1] === 0 && out[2] === 0xffff) {

@@ -7,21 +7,30 @@ import { Fault, faultForCharacter } from './address-fault.js';
  * code and only a rejected input pays for finding out exactly what is wrong.
  */
 export function scanIPv4(s: string, start: number, end: number): number {
+  const value = scanPlainIPv4(s, start, end);
+  return value >= 0 ? value : diagnoseIPv4(s, start, end);
+}
+
+/**
+ * The accepting path of `scanIPv4`: the address, or -1 for anything else. Straight-line code
+ * for the common case; callers find out why an input failed only when they need to.
+ */
+export function scanPlainIPv4(s: string, start: number, end: number): number {
   let i = start;
   let value = 0;
   for (let part = 0; part < 4; part++) {
     if (part > 0) {
-      if (i >= end || s.charCodeAt(i) !== 46) return diagnoseIPv4(s, start, end);
+      if (i >= end || s.charCodeAt(i) !== 46) return -1;
       i++;
     }
-    if (i >= end) return diagnoseIPv4(s, start, end);
+    if (i >= end) return -1;
     let octet = s.charCodeAt(i) - 48;
-    if (octet < 0 || octet > 9) return diagnoseIPv4(s, start, end);
+    if (octet < 0 || octet > 9) return -1;
     i++;
     if (i < end) {
       let d = s.charCodeAt(i) - 48;
       if (d >= 0 && d <= 9) {
-        if (octet === 0) return diagnoseIPv4(s, start, end);
+        if (octet === 0) return -1;
         octet = octet * 10 + d;
         i++;
         if (i < end) {
@@ -29,18 +38,18 @@ export function scanIPv4(s: string, start: number, end: number): number {
           if (d >= 0 && d <= 9) {
             octet = octet * 10 + d;
             i++;
-            if (octet > 255) return diagnoseIPv4(s, start, end);
+            if (octet > 255) return -1;
           }
         }
       }
     }
     value = value * 256 + octet;
   }
-  return i === end ? value : diagnoseIPv4(s, start, end);
+  return i === end ? value : -1;
 }
 
 /** The exact reason `s[start, end)` is not a strict IPv4 address, as a negative `Fault`. */
-function diagnoseIPv4(s: string, start: number, end: number): number {
+export function diagnoseIPv4(s: string, start: number, end: number): number {
   if (start >= end) return Fault.Empty;
   let parts = 0;
   let i = start;

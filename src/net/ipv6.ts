@@ -14,10 +14,11 @@ function hexValue(c: number): number {
 /**
  * Scans `s[start, end)` as an RFC 4291 IPv6 address (case-insensitive hex, one "::", an embedded
  * dotted IPv4 in the last 32 bits; no zone ID) into `out` as four big-endian 32-bit words.
- * Returns 0, or a negative `Fault`. Allocation-free.
+ * Returns 0, or a negative `Fault`. Allocation-free: client addresses go through it.
  */
 export function scanIPv6(s: string, start: number, end: number, out: Uint32Array): number {
   if (start >= end) return Fault.Empty;
+  const g = groups;
   let count = 0;
   let gap = -1; // index in `groups` where "::" stands
   let i = start;
@@ -29,33 +30,32 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint32Array
   while (i < end) {
     let j = i;
     let group = 0;
-    while (j < end) {
-      const h = hexValue(s.charCodeAt(j));
-      if (h < 0) break;
-      group = group * 16 + h;
-      j++;
+    let c = 0;
+    for (; j < end; j++) {
+      c = s.charCodeAt(j);
+      let h: number;
+      if (c >= 48 && c <= 57) {
+        h = c - 48;
+      } else {
+        const lower = c | 0x20;
+        if (lower < 97 || lower > 102) break;
+        h = lower - 87;
+      }
+      if (j - i < 4) group = (group << 4) | h;
     }
-    if (j < end && s.charCodeAt(j) === 46 /* . */) {
+    if (j < end && c === 46 /* . */) {
       if (count > 6) return Fault.IPv6EmbeddedIPv4;
       const v4 = scanIPv4(s, i, end);
       if (v4 < 0) return embeddedIPv4Fault(s, i, end);
-      groups[count++] = v4 >>> 16;
-      groups[count++] = v4 & 0xffff;
-      i = end;
+      g[count++] = v4 >>> 16;
+      g[count++] = v4 & 0xffff;
       break;
     }
-    if (j === i) {
-      if (j < end && s.charCodeAt(j) !== 58) return faultForCharacter(s.charCodeAt(j));
-      return Fault.IPv6EmptyGroup;
-    }
+    if (j === i) return j < end && c !== 58 ? faultForCharacter(c) : Fault.IPv6EmptyGroup;
     if (j - i > 4) return Fault.IPv6GroupTooLong;
     if (count === 8) return Fault.IPv6GroupCount;
-    groups[count++] = group;
-    if (j === end) {
-      i = j;
-      break;
-    }
-    const c = s.charCodeAt(j);
+    g[count++] = group;
+    if (j === end) break;
     if (c !== 58) return faultForCharacter(c);
     j++;
     if (j < end && s.charCodeAt(j) === 58) {
@@ -67,12 +67,18 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint32Array
     }
     i = j;
   }
-  if (gap < 0 ? count !== 8 : count > 7) return Fault.IPv6GroupCount;
-  const missing = 8 - count;
-  for (let w = 0; w < 4; w++) {
-    const hi = w * 2;
-    out[w] = (groupAt(hi, gap, count, missing) * 0x10000 + groupAt(hi + 1, gap, count, missing)) >>> 0;
+  if (gap < 0) {
+    if (count !== 8) return Fault.IPv6GroupCount;
+  } else {
+    if (count > 7) return Fault.IPv6GroupCount;
+    const missing = 8 - count;
+    for (let k = count - 1; k >= gap; k--) g[k + missing] = g[k]!;
+    for (let k = gap; k < gap + missing; k++) g[k] = 0;
   }
+  out[0] = ((g[0]! << 16) | g[1]!) >>> 0;
+  out[1] = ((g[2]! << 16) | g[3]!) >>> 0;
+  out[2] = ((g[4]! << 16) | g[5]!) >>> 0;
+  out[3] = ((g[6]! << 16) | g[7]!) >>> 0;
   return 0;
 }
 
@@ -86,14 +92,6 @@ function embeddedIPv4Fault(s: string, start: number, end: number): number {
     if (c !== 46 && c !== 58 && hexValue(c) < 0) return faultForCharacter(c);
   }
   return Fault.IPv6EmbeddedIPv4;
-}
-
-/** The group at position `k` of the expanded address, with `missing` zero groups at `gap`. */
-function groupAt(k: number, gap: number, count: number, missing: number): number {
-  if (gap < 0 || k < gap) return groups[k]!;
-  if (k < gap + missing) return 0;
-  const source = k - missing;
-  return source < count ? groups[source]! : 0;
 }
 
 /** RFC 5952 text: lower-case, no leading zeros, the longest run (≥ 2) of zero groups as "::". */

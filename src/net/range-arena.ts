@@ -108,8 +108,16 @@ export class RangeArena {
     return label !== MIXED ? label : d[firsts + 2 * n + found]!;
   }
 
-  /** The label of the segment containing the IPv6 address (w0, w1, w2, w3), or -1. */
-  matchV6(ref: number, w0: number, w1: number, w2: number, w3: number): number {
+  /**
+   * The label of the segment containing the IPv6 address in `words` (four big-endian words, as
+   * `scanAddress` writes them), or -1. The words stay in their typed array: passed as separate
+   * numbers, those of 2^31 and above would be boxed on every call.
+   */
+  matchV6(ref: number, words: Uint32Array): number {
+    const w0 = words[0]!;
+    const w1 = words[1]!;
+    const w2 = words[2]!;
+    const w3 = words[3]!;
     const d = this.#data;
     const n4 = d[ref]!;
     const n = d[ref + 1]!;

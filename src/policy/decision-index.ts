@@ -76,11 +76,18 @@ export interface Explanation {
 class RecordTable {
   records = new Uint32Array(STRIDE * 16);
   readonly vpcs = new Map<number, Map<string, number>>();
+  /** Per slot, the decisions handed out under its current policy, by outcome code. */
+  readonly decisions: (Decision[] | undefined)[] = [];
   readonly free: number[] = [];
   slots = 0;
 
   allocate(): number {
-    const slot = this.free.pop() ?? this.slots++;
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.slots++;
+      // Grown one by one so the array keeps fast elements (a far write would make it a dictionary).
+      this.decisions.push(undefined);
+    }
     const needed = (slot + 1) * STRIDE;
     if (needed > this.records.length) {
       const next = new Uint32Array(
@@ -193,13 +200,40 @@ export class DecisionIndex {
       if (table.records[base + STATUS] !== ACTIVE) return NO_POLICY;
     }
     const outcome = this.#evaluate(table, base, source);
-    return {
+    return this.#decision(outcome, source, scope, table, base / STRIDE);
+  }
+
+  /**
+   * A Decision is a value fixed by the deciding record's policy and the outcome, so each record
+   * keeps the ones it has handed out: after the first call per outcome, deciding allocates
+   * nothing. A record's decisions are dropped whenever its policy changes.
+   */
+  #decision(
+    outcome: number,
+    source: Source,
+    scope: DecisionScope,
+    table: RecordTable,
+    slot: number,
+  ): Decision {
+    const vpc = source.vpcId !== undefined && source.vpcId !== '';
+    const code = outcome >= 0 ? 8 + outcome * 2 + (vpc ? 1 : 0) : -outcome;
+    let cached = table.decisions[slot];
+    if (cached === undefined) {
+      cached = [];
+      table.decisions[slot] = cached;
+    } else {
+      const hit = cached[code];
+      if (hit !== undefined) return hit;
+    }
+    const decision: Decision = Object.freeze({
       allowed: outcome >= 0,
       reason: reasonFor(outcome, source),
       scope,
       statement: outcome >= 0 ? outcome : -1,
-      policyVersion: table.records[base + VERSION]!,
-    };
+      policyVersion: table.records[slot * STRIDE + VERSION]!,
+    });
+    cached[code] = decision;
+    return decision;
   }
 
   /**
@@ -270,9 +304,7 @@ export class DecisionIndex {
   }
 
   #match(ref: number, family: number, s: Uint32Array): number {
-    return family === 4
-      ? this.#arena.matchV4(ref, s[0]!)
-      : this.#arena.matchV6(ref, s[0]!, s[1]!, s[2]!, s[3]!);
+    return family === 4 ? this.#arena.matchV4(ref, s[0]!) : this.#arena.matchV6(ref, s);
   }
 
   #accountSlot(accountId: string): number {
@@ -303,6 +335,7 @@ export class DecisionIndex {
     // Compile first: a policy that fails to compile leaves the previous one in force.
     const compiled = policy === null ? null : compilePolicy(policy);
     this.#dropPolicy(table, slot);
+    table.decisions[slot] = undefined;
     if (compiled === null) return;
     const base = slot * STRIDE;
     const records = table.records;

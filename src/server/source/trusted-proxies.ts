@@ -51,7 +51,7 @@ export class TrustedProxies {
     const s = this.#scratch;
     const family = scanAddress(address, 0, address.length, s);
     if (family === 4) return this.#arena.matchV4(this.#ref, s[0]!) >= 0;
-    if (family === 6) return this.#arena.matchV6(this.#ref, s[0]!, s[1]!, s[2]!, s[3]!) >= 0;
+    if (family === 6) return this.#arena.matchV6(this.#ref, s) >= 0;
     return false;
   }
 }
