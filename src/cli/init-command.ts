@@ -33,7 +33,7 @@ export interface CommandResult {
 }
 
 export const DEFAULT_DATA_DIR = './keyfence-data';
-const actor = 'keyfence init';
+const command = 'keyfence init';
 
 /**
  * `keyfence init` (DESIGN.md §6): creates the store, the master key and a first account with its
@@ -82,9 +82,10 @@ export async function runInit(options: InitOptions = {}): Promise<CommandResult>
       await store.close();
     }
   } catch (error) {
-    if (error instanceof StoreError && error.code === 'Store.AlreadyInitialized')
+    if (error instanceof StoreError && error.code === 'Store.AlreadyInitialized') {
       return alreadyInitialized(location);
-    return { exitCode: 1, stdout: '', stderr: `${actor}: ${describe(error)}\n` };
+    }
+    return { exitCode: 1, stdout: '', stderr: `${command}: ${describe(error)}\n` };
   }
 }
 
@@ -118,7 +119,7 @@ function alreadyInitialized(location: string): CommandResult {
   return {
     exitCode: 1,
     stdout: '',
-    stderr: `${actor}: the store at ${location} is already initialized (it has an account); nothing was changed.\n`,
+    stderr: `${command}: the store at ${location} is already initialized (it has an account); nothing was changed.\n`,
   };
 }
 

@@ -1,0 +1,111 @@
+import type { CanonicalPolicyJson } from '../policy/policy-document.js';
+import type {
+  AccessKeyId,
+  AccountId,
+  RoleId,
+  RoleName,
+  TemporaryAccessKeyId,
+  UserId,
+  UserName,
+} from './identifiers/ids.js';
+
+/** What the store holds, as its callers see it. No entity read back ever carries a secret. */
+
+export interface Account {
+  readonly accountId: AccountId;
+  readonly createdAt: Date;
+}
+
+export interface RamUser {
+  readonly accountId: AccountId;
+  readonly userName: UserName;
+  readonly userId: UserId;
+  /** `<userName>@<accountId>.<suffix>`, the suffix being the store's `principalSuffix`. */
+  readonly userPrincipalName: string;
+  readonly displayName: string;
+  readonly comments: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export type AccessKeyStatus = 'Active' | 'Inactive';
+
+export interface AccessKeyLastUsed {
+  readonly at: Date;
+  /** The product the key was last used with, e.g. `Ram`, `Ecs`. */
+  readonly service: string;
+}
+
+export interface AccessKey {
+  readonly accessKeyId: AccessKeyId;
+  readonly accountId: AccountId;
+  /** The RAM user that owns the key, or null for the account's root identity. */
+  readonly userName: UserName | null;
+  readonly status: AccessKeyStatus;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly lastUsed: AccessKeyLastUsed | null;
+}
+
+/** Returned by key creation only: the one moment the secret is shown. */
+export interface CreatedAccessKey extends AccessKey {
+  readonly accessKeySecret: string;
+}
+
+export interface Role {
+  readonly accountId: AccountId;
+  readonly roleName: RoleName;
+  readonly roleId: RoleId;
+  /** `acs:ram::<accountId>:role/<role name in lower case>`, as Alibaba writes it. */
+  readonly arn: string;
+  readonly description: string;
+  /** The trust policy: which principals may assume the role (RAM's JSON document, as given). */
+  readonly assumeRolePolicyDocument: string;
+  /** Seconds; the longest validity AssumeRole may grant. */
+  readonly maxSessionDuration: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface TemporaryCredential {
+  readonly accessKeyId: TemporaryAccessKeyId;
+  readonly accountId: AccountId;
+  readonly roleName: RoleName;
+  readonly roleSessionName: string;
+  /** Who assumed the role, e.g. the caller's AccessKey ID or principal name. */
+  readonly sourceIdentity: string;
+  readonly expiration: Date;
+  readonly createdAt: Date;
+}
+
+/** Returned by AssumeRole only: the secret and token are never shown again. */
+export interface IssuedTemporaryCredential extends TemporaryCredential {
+  readonly accessKeySecret: string;
+  readonly securityToken: string;
+}
+
+/** The two places a network ACL policy is set: the account, or one AccessKey. */
+export type PolicyScope =
+  | { readonly scope: 'account'; readonly accountId: AccountId }
+  | { readonly scope: 'accessKey'; readonly accountId: AccountId; readonly accessKeyId: AccessKeyId };
+
+export interface ScopePolicy {
+  /** Null while the scope's policy was never set (GetAccessKeyPolicy then returns `{}`). */
+  readonly policy: CanonicalPolicyJson | null;
+  /** The change-log version that set the policy; 0 while it was never set. */
+  readonly version: number;
+}
+
+/** One entry of a scope's policy history. */
+export interface PolicyChange {
+  readonly version: number;
+  readonly at: Date;
+  /** Who made the change, as the caller named them (an AccessKey ID, a console user, `keyfence init`). */
+  readonly actor: string;
+  readonly scope: PolicyScope;
+  readonly before: CanonicalPolicyJson | null;
+  /** Null only when the AccessKey, and with it its policy, was deleted. */
+  readonly after: CanonicalPolicyJson | null;
+  /** Set when the change restored the policy of an earlier version. */
+  readonly rolledBackTo: number | null;
+}

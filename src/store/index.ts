@@ -1,0 +1,53 @@
+export type { ChangeKind, ChangeRecord } from './change-log/change-record.js';
+export type {
+  AccessKey,
+  AccessKeyLastUsed,
+  AccessKeyStatus,
+  Account,
+  CreatedAccessKey,
+  IssuedTemporaryCredential,
+  PolicyChange,
+  PolicyScope,
+  RamUser,
+  Role,
+  ScopePolicy,
+  TemporaryCredential,
+} from './entities.js';
+export {
+  type AccessKeyId,
+  type AccountId,
+  isAccessKeyId,
+  isAccountId,
+  isRoleName,
+  isTemporaryAccessKeyId,
+  isUserName,
+  type RoleId,
+  type RoleName,
+  type TemporaryAccessKeyId,
+  type UserId,
+  type UserName,
+} from './identifiers/ids.js';
+export type { KeyFenceStore, StoreReads, StoreTransaction, StoreWrites } from './keyfence-store.js';
+export { openStore, type StoreConfig, type StoreOptions } from './open-store.js';
+export type { Page } from './page.js';
+export type { PostgresStoreConfig } from './postgres/postgres-store-config.js';
+export type { AccessKeyUse, NewAccessKey } from './queries/access-keys.js';
+export type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
+export type { NewRole, RoleChanges } from './queries/roles.js';
+export type { AssumeRoleInput } from './queries/temporary-credentials.js';
+export type { NewUser, UserChanges } from './queries/users.js';
+export { MasterKey } from './secrets/master-key.js';
+export {
+  createMasterKeyFile,
+  loadMasterKey,
+  MASTER_KEY_ENV,
+  MASTER_KEY_FILE_NAME,
+  type MasterKeySource,
+  masterKeySource,
+  readMasterKeyFile,
+} from './secrets/master-key-source.js';
+export type { SigningSecret } from './secrets/signing-secret.js';
+export type { SigningCredential } from './signing-credential.js';
+export type { Snapshot, SnapshotAccessKey, SnapshotAccount } from './snapshot.js';
+export { SQLITE_FILE_NAME, type SqliteStoreConfig } from './sqlite/sqlite-store-config.js';
+export { isStoreError, StoreError, type StoreErrorCode, storeErrorMessages } from './store-error.js';

@@ -1,0 +1,135 @@
+import type { CanonicalPolicyJson } from '../policy/policy-document.js';
+import type { ChangeRecord } from './change-log/change-record.js';
+import type {
+  AccessKey,
+  AccessKeyStatus,
+  Account,
+  CreatedAccessKey,
+  IssuedTemporaryCredential,
+  PolicyChange,
+  PolicyScope,
+  RamUser,
+  Role,
+  ScopePolicy,
+  TemporaryCredential,
+} from './entities.js';
+import type { AccessKeyId, AccountId, RoleName, TemporaryAccessKeyId, UserName } from './identifiers/ids.js';
+import type { Page } from './page.js';
+import type { AccessKeyUse, NewAccessKey } from './queries/access-keys.js';
+import type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
+import type { NewRole, RoleChanges } from './queries/roles.js';
+import type { AssumeRoleInput } from './queries/temporary-credentials.js';
+import type { NewUser, UserChanges } from './queries/users.js';
+import type { SigningCredential } from './signing-credential.js';
+import type { Snapshot } from './snapshot.js';
+
+/**
+ * Reads. A missing entity is a `StoreError` with Alibaba's `EntityNotExist.*` code, never
+ * `undefined`. Keys are always looked up within an account, so one tenant cannot reach
+ * another's by guessing IDs.
+ */
+export interface StoreReads {
+  getAccount(accountId: AccountId): Promise<Account>;
+  listAccounts(page?: Page<AccountId>): Promise<Account[]>;
+
+  getUser(accountId: AccountId, userName: UserName): Promise<RamUser>;
+  getUserByPrincipalName(userPrincipalName: string): Promise<RamUser>;
+  listUsers(accountId: AccountId, page?: Page<UserName>): Promise<RamUser[]>;
+
+  getAccessKey(accountId: AccountId, accessKeyId: AccessKeyId): Promise<AccessKey>;
+  /** `owner`: a user name for that user's keys, null for the root identity's, absent for all. */
+  listAccessKeys(accountId: AccountId, filter?: { readonly owner?: UserName | null }): Promise<AccessKey[]>;
+
+  getRole(accountId: AccountId, roleName: RoleName): Promise<Role>;
+  listRoles(accountId: AccountId, page?: Page<RoleName>): Promise<Role[]>;
+  getTemporaryCredential(accessKeyId: TemporaryAccessKeyId): Promise<TemporaryCredential>;
+
+  getPolicy(scope: PolicyScope): Promise<ScopePolicy>;
+  listPolicyHistory(scope: PolicyScope, page?: HistoryPage): Promise<PolicyChange[]>;
+}
+
+/**
+ * Mutations. Each appends its change record(s) to the change log in the transaction it runs
+ * in; they are only reachable through `KeyFenceStore.write`, so every mutation is visibly
+ * inside a transaction and several can commit together.
+ */
+export interface StoreWrites {
+  createAccount(): Promise<Account>;
+
+  createUser(accountId: AccountId, input: NewUser): Promise<RamUser>;
+  updateUser(accountId: AccountId, userName: UserName, changes: UserChanges): Promise<RamUser>;
+  /** Fails with `DeleteConflict.User.AccessKey` while the user has keys. */
+  deleteUser(accountId: AccountId, userName: UserName): Promise<void>;
+
+  /** Fails with `LimitExceeded.User.AccessKey` beyond the per-user limit (root keys have none). */
+  createAccessKey(
+    accountId: AccountId,
+    options?: { readonly userName?: UserName | null },
+  ): Promise<CreatedAccessKey>;
+  /** Many keys, optionally each with a policy, in few statements: bulk loading. */
+  createAccessKeys(
+    accountId: AccountId,
+    requests: readonly NewAccessKey[],
+    options: { readonly actor: string },
+  ): Promise<CreatedAccessKey[]>;
+  updateAccessKey(
+    accountId: AccountId,
+    accessKeyId: AccessKeyId,
+    changes: { readonly status: AccessKeyStatus },
+  ): Promise<AccessKey>;
+  /** Removes the key's policy with it (recorded in the policy history as by `actor`). */
+  deleteAccessKey(
+    accountId: AccountId,
+    accessKeyId: AccessKeyId,
+    options: { readonly actor: string },
+  ): Promise<void>;
+
+  createRole(accountId: AccountId, input: NewRole): Promise<Role>;
+  updateRole(accountId: AccountId, roleName: RoleName, changes: RoleChanges): Promise<Role>;
+  deleteRole(accountId: AccountId, roleName: RoleName): Promise<void>;
+  /** Stores the credentials AssumeRole hands out; whether the caller may assume the role is decided before. */
+  issueTemporaryCredential(
+    accountId: AccountId,
+    roleName: RoleName,
+    input: AssumeRoleInput,
+  ): Promise<IssuedTemporaryCredential>;
+
+  setPolicy(
+    scope: PolicyScope,
+    policy: CanonicalPolicyJson,
+    options: PolicyWriteOptions,
+  ): Promise<ScopePolicy>;
+  rollbackPolicy(scope: PolicyScope, toVersion: number, options: PolicyWriteOptions): Promise<ScopePolicy>;
+}
+
+export interface StoreTransaction extends StoreReads, StoreWrites {}
+
+export interface KeyFenceStore extends StoreReads {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  /**
+   * Runs `work` in one write transaction: all its changes commit together, or none do. Writers
+   * are serialised (across processes too), and all reads inside see the latest committed state.
+   * Use only `tx` inside `work`: on SQLite the store's own methods would wait for `work` to end.
+   */
+  write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+
+  /** The last committed change version (0 for an empty store). */
+  currentVersion(): Promise<number>;
+  /** At most `limit` (default 1000) change records after `version`, oldest first. */
+  changesSince(version: number, limit?: number): Promise<ChangeRecord[]>;
+  /** Calls `read` with a consistent snapshot; see `Snapshot`. Pages hold `pageSize` rows (default 10,000). */
+  snapshot<T>(read: (snapshot: Snapshot) => Promise<T>, options?: { readonly pageSize?: number }): Promise<T>;
+
+  /**
+   * For request authentication only: the credential named by a request, with its secret
+   * decrypted; undefined when no such permanent or temporary key exists.
+   */
+  revealCredentialForSigning(accessKeyId: string): Promise<SigningCredential | undefined>;
+  /** Last-used telemetry; kept out of the change log (see docs/store.md). */
+  recordAccessKeyUse(uses: readonly AccessKeyUse[]): Promise<void>;
+  /** Deletes expired temporary credentials; returns how many. */
+  purgeExpiredTemporaryCredentials(): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,77 @@
+import { ChangeLogWriter } from './change-log/change-log-writer.js';
+import type { KeyFenceStore, StoreTransaction } from './keyfence-store.js';
+import type { AccessKeyUse } from './queries/access-keys.js';
+import { recordAccessKeyUse } from './queries/access-keys.js';
+import { changesSince, currentVersion } from './queries/change-log.js';
+import { revealCredentialForSigning } from './queries/signing-credentials.js';
+import { DEFAULT_SNAPSHOT_PAGE_SIZE, readSnapshot } from './queries/snapshot.js';
+import { purgeExpiredTemporaryCredentials } from './queries/temporary-credentials.js';
+import type { Snapshot } from './snapshot.js';
+import type { StoreDialect } from './store-dialect.js';
+import { StoreError } from './store-error.js';
+import { StoreReader } from './store-reader.js';
+import type { StoreSettings } from './store-settings.js';
+import { KyselyStoreTransaction } from './store-transaction.js';
+import { guard } from './transaction.js';
+
+/** The store over either database; everything dialect-specific is behind `StoreDialect`. */
+export class KyselyStore extends StoreReader implements KeyFenceStore {
+  readonly #dialect: StoreDialect;
+
+  constructor(dialect: StoreDialect, settings: StoreSettings) {
+    super(dialect.db, settings);
+    this.#dialect = dialect;
+  }
+
+  get dialect(): 'sqlite' | 'postgres' {
+    return this.#dialect.name;
+  }
+
+  write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    const dialect = this.#dialect;
+    return dialect.write(async (connection) => {
+      // The lock comes before any read, so what `work` reads cannot change before it commits.
+      const lastVersion = await guard(() => dialect.lockChangeLog(connection));
+      const now = this.settings.clock().getTime();
+      const log = new ChangeLogWriter(connection, lastVersion, now);
+      const transaction = new KyselyStoreTransaction({ db: connection, settings: this.settings, log, now });
+      const result = await work(transaction);
+      if (transaction.databaseFailed) throw new StoreError('Store.Database');
+      await guard(() => log.finish());
+      return result;
+    });
+  }
+
+  currentVersion(): Promise<number> {
+    return guard(() => currentVersion(this.db));
+  }
+
+  changesSince(version: number, limit?: number) {
+    return guard(() => changesSince(this.db, version, limit));
+  }
+
+  snapshot<T>(
+    read: (snapshot: Snapshot) => Promise<T>,
+    options: { readonly pageSize?: number } = {},
+  ): Promise<T> {
+    const pageSize = Math.max(1, options.pageSize ?? DEFAULT_SNAPSHOT_PAGE_SIZE);
+    const dialect = this.#dialect;
+    return dialect.snapshot((connection) => readSnapshot(dialect, connection, pageSize, read));
+  }
+
+  revealCredentialForSigning(accessKeyId: string) {
+    return guard(() => revealCredentialForSigning(this.db, this.settings.secrets, accessKeyId));
+  }
+
+  recordAccessKeyUse(uses: readonly AccessKeyUse[]): Promise<void> {
+    return this.#dialect.write((connection) => guard(() => recordAccessKeyUse(connection, uses)));
+  }
+
+  purgeExpiredTemporaryCredentials(): Promise<number> {
+    return guard(() => purgeExpiredTemporaryCredentials(this.db, this.settings.clock().getTime()));
+  }
+
+  close(): Promise<void> {
+    return this.#dialect.close();
+  }
+}

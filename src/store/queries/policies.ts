@@ -1,0 +1,150 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
+import type { PolicyChange, PolicyScope, ScopePolicy } from '../entities.js';
+import type { AccessKeyId, AccountId } from '../identifiers/ids.js';
+import { DEFAULT_PAGE_LIMIT } from '../page.js';
+import type { PolicyHistoryTable, StoreDatabase } from '../schema/database.js';
+import { StoreError } from '../store-error.js';
+import type { WriteContext } from '../write-context.js';
+import { requireAccount } from './accounts.js';
+
+export interface PolicyWriteOptions {
+  /** Recorded in the policy history as who made the change. */
+  readonly actor: string;
+  /**
+   * The policy version the caller read (0 for never set). When given and the policy has moved
+   * on, the write fails with `Conflict.PolicyVersion` instead of overwriting the other change.
+   */
+  readonly expectedVersion?: number;
+}
+
+export interface HistoryPage {
+  /** Only entries older than this version. */
+  readonly beforeVersion?: number;
+  /** At most this many, newest first; default 100. */
+  readonly limit?: number;
+}
+
+export async function getPolicy(db: Kysely<StoreDatabase>, scope: PolicyScope): Promise<ScopePolicy> {
+  const row =
+    scope.scope === 'account'
+      ? await db
+          .selectFrom('accounts')
+          .select(['policy', 'policy_version'])
+          .where('account_id', '=', scope.accountId)
+          .executeTakeFirst()
+      : await db
+          .selectFrom('access_keys')
+          .select(['policy', 'policy_version'])
+          .where('access_key_id', '=', scope.accessKeyId)
+          .where('account_id', '=', scope.accountId)
+          .executeTakeFirst();
+  if (row === undefined) {
+    throw scope.scope === 'account'
+      ? new StoreError('EntityNotExist.Account', scope.accountId)
+      : new StoreError('EntityNotExist.User.AccessKey', scope.accessKeyId);
+  }
+  return { policy: row.policy as CanonicalPolicyJson | null, version: row.policy_version };
+}
+
+export async function setPolicy(
+  tx: WriteContext,
+  scope: PolicyScope,
+  policy: CanonicalPolicyJson,
+  options: PolicyWriteOptions,
+  rolledBackTo: number | null = null,
+): Promise<ScopePolicy> {
+  const current = await getPolicy(tx.db, scope);
+  if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
+    throw new StoreError(
+      'Conflict.PolicyVersion',
+      scope.scope === 'account' ? scope.accountId : scope.accessKeyId,
+    );
+  }
+  const { accountId } = scope;
+  let version: number;
+  if (scope.scope === 'account') {
+    version = await tx.log.append(accountId, { kind: 'policy.account.set', policy, rolledBackTo });
+    await tx.db
+      .updateTable('accounts')
+      .set({ policy, policy_version: version })
+      .where('account_id', '=', accountId)
+      .execute();
+  } else {
+    const { accessKeyId } = scope;
+    version = await tx.log.append(accountId, { kind: 'policy.key.set', accessKeyId, policy, rolledBackTo });
+    await tx.db
+      .updateTable('access_keys')
+      .set({ policy, policy_version: version })
+      .where('access_key_id', '=', accessKeyId)
+      .execute();
+  }
+  await tx.db
+    .insertInto('policy_history')
+    .values({
+      version,
+      account_id: accountId,
+      access_key_id: scope.scope === 'account' ? null : scope.accessKeyId,
+      actor: options.actor,
+      at: tx.now,
+      policy_before: current.policy,
+      policy_after: policy,
+      rolled_back_to: rolledBackTo,
+    })
+    .execute();
+  return { policy, version };
+}
+
+/** Sets the scope's policy back to what the change `toVersion` made it; itself a new change. */
+export async function rollbackPolicy(
+  tx: WriteContext,
+  scope: PolicyScope,
+  toVersion: number,
+  options: PolicyWriteOptions,
+): Promise<ScopePolicy> {
+  const target = await historyOf(tx.db, scope)
+    .select('policy_after')
+    .where('version', '=', toVersion)
+    .executeTakeFirst();
+  if (target?.policy_after == null) throw new StoreError('EntityNotExist.PolicyVersion', String(toVersion));
+  return setPolicy(tx, scope, target.policy_after as CanonicalPolicyJson, options, toVersion);
+}
+
+/** Newest first. A deleted key's history stays readable: its last entry records the deletion. */
+export async function listPolicyHistory(
+  db: Kysely<StoreDatabase>,
+  scope: PolicyScope,
+  page: HistoryPage = {},
+): Promise<PolicyChange[]> {
+  await requireAccount(db, scope.accountId);
+  const rows = await historyOf(db, scope)
+    .selectAll()
+    .$if(page.beforeVersion !== undefined, (q) => q.where('version', '<', page.beforeVersion!))
+    .orderBy('version', 'desc')
+    .limit(page.limit ?? DEFAULT_PAGE_LIMIT)
+    .execute();
+  return rows.map(toPolicyChange);
+}
+
+function historyOf(db: Kysely<StoreDatabase>, scope: PolicyScope) {
+  const entries = db.selectFrom('policy_history').where('account_id', '=', scope.accountId);
+  return scope.scope === 'account'
+    ? entries.where('access_key_id', 'is', null)
+    : entries.where('access_key_id', '=', scope.accessKeyId);
+}
+
+function toPolicyChange(row: Selectable<PolicyHistoryTable>): PolicyChange {
+  const accountId = row.account_id as AccountId;
+  return {
+    version: row.version,
+    at: new Date(row.at),
+    actor: row.actor,
+    scope:
+      row.access_key_id === null
+        ? { scope: 'account', accountId }
+        : { scope: 'accessKey', accountId, accessKeyId: row.access_key_id as AccessKeyId },
+    before: row.policy_before as CanonicalPolicyJson | null,
+    after: row.policy_after as CanonicalPolicyJson | null,
+    rolledBackTo: row.rolled_back_to,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The tables as Kysely sees them. Times are milliseconds since the epoch and versions are
+ * change-log versions, both in 64-bit integer columns: one representation on SQLite and
+ * PostgreSQL alike. Absent optional values are NULL, never empty strings.
+ */
+export interface StoreDatabase {
+  keyfence_migrations: MigrationTable;
+  keyfence_meta: MetaTable;
+  change_counter: ChangeCounterTable;
+  change_log: ChangeLogTable;
+  accounts: AccountTable;
+  users: UserTable;
+  access_keys: AccessKeyTable;
+  roles: RoleTable;
+  temporary_credentials: TemporaryCredentialTable;
+  policy_history: PolicyHistoryTable;
+}
+
+export interface MigrationTable {
+  name: string;
+  applied_at: number;
+}
+
+export interface MetaTable {
+  name: string;
+  value: string;
+}
+
+/** One row (id 1): the last version handed out. Its row lock is the store's write lock. */
+export interface ChangeCounterTable {
+  id: number;
+  version: number;
+}
+
+export interface ChangeLogTable {
+  version: number;
+  kind: string;
+  account_id: string;
+  access_key_id: string | null;
+  user_name: string | null;
+  role_name: string | null;
+  status: string | null;
+  policy: string | null;
+  /** Rarely needed fields of some kinds, as a JSON object. */
+  detail: string | null;
+  at: number;
+}
+
+export interface AccountTable {
+  account_id: string;
+  created_at: number;
+  policy: string | null;
+  /** Version of the change that set `policy`; 0 while it was never set. */
+  policy_version: number;
+}
+
+export interface UserTable {
+  account_id: string;
+  user_name: string;
+  user_id: string;
+  display_name: string;
+  comments: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccessKeyTable {
+  access_key_id: string;
+  account_id: string;
+  /** NULL for a key of the account's root identity. */
+  user_name: string | null;
+  status: string;
+  sealed_secret: string;
+  created_at: number;
+  updated_at: number;
+  last_used_at: number | null;
+  last_used_service: string | null;
+  policy: string | null;
+  policy_version: number;
+}
+
+export interface RoleTable {
+  account_id: string;
+  role_name: string;
+  role_id: string;
+  description: string;
+  assume_role_policy: string;
+  max_session_duration: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TemporaryCredentialTable {
+  access_key_id: string;
+  account_id: string;
+  role_name: string;
+  role_session_name: string;
+  source_identity: string;
+  sealed_secret: string;
+  /** SHA-256 (hex) of the SecurityToken: enough to check one, useless to forge one. */
+  security_token_sha256: string;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface PolicyHistoryTable {
+  /** The version of the change that made this policy change. */
+  version: number;
+  account_id: string;
+  /** NULL for the account-level policy. */
+  access_key_id: string | null;
+  actor: string;
+  at: number;
+  policy_before: string | null;
+  policy_after: string | null;
+  rolled_back_to: number | null;
+}

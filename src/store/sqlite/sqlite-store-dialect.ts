@@ -1,0 +1,67 @@
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { StoreDatabase } from '../schema/database.js';
+import type { StoreDialect, TableScan } from '../store-dialect.js';
+import { inTransaction } from '../transaction.js';
+import { openSqliteDatabase, type WriteQueue, writeQueueFor } from './sqlite-connection.js';
+import type { SqliteStoreConfig } from './sqlite-store-config.js';
+
+/**
+ * SQLite allows one writer per database file. `BEGIN IMMEDIATE` takes that lock when the
+ * transaction starts (a plain `BEGIN` would take it at the first write, after the reads that
+ * decided what to write, and could then fail with SQLITE_BUSY). That lock already serialises
+ * migrations and the change log across connections and processes, so `lockMigrations` has
+ * nothing to add and `lockChangeLog` only reads the counter.
+ */
+export class SqliteStoreDialect implements StoreDialect {
+  readonly name = 'sqlite';
+  readonly db: Kysely<StoreDatabase>;
+  readonly #writers: WriteQueue;
+
+  constructor(config: SqliteStoreConfig) {
+    const database = openSqliteDatabase(config);
+    this.#writers = writeQueueFor(config.file);
+    this.db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+  }
+
+  write<T>(work: (connection: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+    return this.#writers.run(() =>
+      inTransaction(this.db, (connection) => sql`begin immediate`.execute(connection), work),
+    );
+  }
+
+  // In WAL mode a deferred transaction reads one snapshot from its first read to its end.
+  snapshot<T>(work: (connection: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, (connection) => sql`begin deferred`.execute(connection), work);
+  }
+
+  // Keyset pages: the tables scanned are clustered by their key (WITHOUT ROWID), so reading in
+  // key order is reading the file in order, and each page is one statement with no cursor.
+  async *scan<Row>(
+    connection: Kysely<StoreDatabase>,
+    table: TableScan<Row>,
+    pageSize: number,
+  ): AsyncGenerator<Row[]> {
+    let after = '';
+    for (;;) {
+      const page = await table.after(connection, after, pageSize).execute();
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      after = table.key(page[page.length - 1]!);
+    }
+  }
+
+  async lockMigrations(): Promise<void> {}
+
+  async lockChangeLog(connection: Kysely<StoreDatabase>): Promise<number> {
+    const row = await connection
+      .selectFrom('change_counter')
+      .select('version')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    return row.version;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,42 @@
+import type { Expression, Kysely } from 'kysely';
+import type { StoreDatabase } from './schema/database.js';
+
+/**
+ * What differs between the databases the store runs on. Each folder next to this file
+ * (`sqlite/`, `postgres/`) implements it with the same three files: config, connection,
+ * dialect. Everything else — schema, migrations, queries — is shared.
+ */
+export interface StoreDialect {
+  readonly name: 'sqlite' | 'postgres';
+  readonly db: Kysely<StoreDatabase>;
+  /** Runs `work` in a write transaction on one connection; commits if it resolves. */
+  write<T>(work: (connection: Kysely<StoreDatabase>) => Promise<T>): Promise<T>;
+  /** Runs `work` in a read-only transaction in which every read sees the same committed state. */
+  snapshot<T>(work: (connection: Kysely<StoreDatabase>) => Promise<T>): Promise<T>;
+  /**
+   * Inside `snapshot`: every row of a table, in pages of at most `pageSize` rows, read the way
+   * this database reads a whole table fastest.
+   */
+  scan<Row>(
+    connection: Kysely<StoreDatabase>,
+    table: TableScan<Row>,
+    pageSize: number,
+  ): AsyncGenerator<Row[]>;
+  /** Inside `write`: waits until no other process is migrating this database. */
+  lockMigrations(connection: Kysely<StoreDatabase>): Promise<void>;
+  /**
+   * Inside `write`: takes the store's single change-log lock, held until the transaction ends,
+   * and returns the last version handed out.
+   */
+  lockChangeLog(connection: Kysely<StoreDatabase>): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Two ways to read a whole table, for `StoreDialect.scan` to choose from. */
+export interface TableScan<Row> {
+  /** Every row, in no particular order. */
+  all(connection: Kysely<StoreDatabase>): Expression<Row>;
+  /** At most `limit` rows with a primary key above `after`, in key order. */
+  after(connection: Kysely<StoreDatabase>, after: string, limit: number): { execute(): Promise<Row[]> };
+  key(row: Row): string;
+}
