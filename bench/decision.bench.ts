@@ -7,10 +7,10 @@
  *
  * BENCH_QUICK=1 shortens every phase (for trying the harness; docs/benchmarks.md is not written).
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { DecisionIndex } from '../src/policy/decision-index.js';
+import { writeDocsSection } from './docs-section.js';
+import { describeMachine, type Machine } from './machine.js';
 import {
   allocatedPerDecision,
   roughCost,
@@ -275,16 +275,6 @@ async function measureMemory(count: number): Promise<MemoryResult> {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-function lscpuField(name: string): string | undefined {
-  try {
-    const out = execFileSync('lscpu', { encoding: 'utf8' });
-    const line = out.split('\n').find((l) => l.startsWith(`${name}:`));
-    return line?.slice(name.length + 1).trim();
-  } catch {
-    return undefined;
-  }
-}
-
 function packageVersion(name: string): string {
   try {
     const json = readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8');
@@ -292,31 +282,6 @@ function packageVersion(name: string): string {
   } catch {
     return '?';
   }
-}
-
-interface Machine {
-  readonly cpu: string;
-  readonly cores: number;
-  readonly memoryGiB: number;
-  readonly node: string;
-  readonly v8: string;
-  readonly os: string;
-  readonly loadAverage: string;
-}
-
-function describeMachine(): Machine {
-  return {
-    cpu: `${lscpuField('Model name') ?? os.cpus()[0]?.model ?? 'unknown'} (family ${lscpuField('CPU family') ?? '?'}, model ${lscpuField('Model') ?? '?'})`,
-    cores: os.availableParallelism(),
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    v8: process.versions.v8,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    loadAverage: os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' '),
-  };
 }
 
 const PEER_VERSIONS: Record<string, string> = {
@@ -578,36 +543,6 @@ function markdown(
   return lines.join('\n');
 }
 
-const DOC_TEMPLATE = `# Benchmarks
-
-Numbers from the benchmarks in \`bench/\`. The decision section below is rewritten by
-\`npm run bench\` on every run; the results are only comparable within one run (ratios), since the
-machine may be shared.
-
-${START}
-${END}
-
-## Other benchmarks
-
-<!-- Maintained by hand: add other benchmarks (sync, store, server throughput, ...) below. -->
-`;
-
-/** Replaces the text between the markers in docs/benchmarks.md, keeping everything else. */
-function writeDocs(section: string): void {
-  const url = new URL('../docs/benchmarks.md', import.meta.url);
-  let text: string;
-  try {
-    text = readFileSync(url, 'utf8');
-  } catch {
-    text = DOC_TEMPLATE;
-  }
-  if (text.indexOf(START) < 0 || text.indexOf(END) < text.indexOf(START))
-    text = `${text.trimEnd()}\n\n${START}\n${END}\n`;
-  const start = text.indexOf(START) + START.length;
-  const end = text.indexOf(END);
-  writeFileSync(url, `${text.slice(0, start)}\n${section}\n${text.slice(end)}`);
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -661,7 +596,7 @@ async function main(): Promise<void> {
     `\nTargets: ${summary.targets_met ? 'all met' : 'NOT all met'}; checksum ${sinkValue()}; ${seconds.toFixed(0)} s`,
   );
   if (!QUICK) {
-    writeDocs(markdown(cells, scaling, memory, summary, machine, notes, seconds));
+    writeDocsSection(START, END, markdown(cells, scaling, memory, summary, machine, notes, seconds));
     console.log('docs/benchmarks.md updated');
   }
   console.log(JSON.stringify(summary));

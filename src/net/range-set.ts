@@ -19,7 +19,7 @@ interface Bounds<T> {
 
 /** Sorts and merges overlapping or adjacent ranges into disjoint ones. */
 function mergeSorted<T extends number | bigint>(ranges: Bounds<T>[], one: T): Bounds<T>[] {
-  ranges.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  ranges.sort(byFirst);
   const merged: Bounds<T>[] = [];
   for (const r of ranges) {
     const top = merged[merged.length - 1];
@@ -60,15 +60,14 @@ function subtract<T extends number | bigint>(ranges: Bounds<T>[], covered: Bound
  * lowest label of the ranges that cover it; adjacent segments with the same label are joined.
  */
 export function compileRanges<T extends number | bigint>(ranges: readonly Range<T>[], one: T): Range<T>[] {
-  if (ranges.length === 0) return [];
+  const n = ranges.length;
+  if (n === 0) return [];
+  const first = ranges[0]!.label;
+  let single = true;
+  for (let i = 1; i < n && single; i++) single = ranges[i]!.label === first;
+  // Most sets come from one statement: merge directly, without the per-label passes.
+  if (single) return mergeLabelled(ranges, first, one);
   const labels = [...new Set(ranges.map((r) => r.label))].sort((a, b) => a - b);
-  if (labels.length === 1) {
-    const label = labels[0]!;
-    return mergeSorted(
-      ranges.map((r) => ({ first: r.first, last: r.last })),
-      one,
-    ).map((r) => ({ first: r.first, last: r.last, label }));
-  }
   let covered: Bounds<T>[] = [];
   const pieces: Range<T>[] = [];
   for (const label of labels) {
@@ -79,7 +78,7 @@ export function compileRanges<T extends number | bigint>(ranges: readonly Range<
     for (const piece of subtract(own, covered, one)) pieces.push({ ...piece, label });
     covered = mergeSorted([...covered, ...own], one);
   }
-  pieces.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  pieces.sort(byFirst);
   const joined: Range<T>[] = [];
   for (const p of pieces) {
     const top = joined[joined.length - 1];
@@ -90,4 +89,32 @@ export function compileRanges<T extends number | bigint>(ranges: readonly Range<
     }
   }
   return joined;
+}
+
+function byFirst<T extends number | bigint>(a: Bounds<T>, b: Bounds<T>): number {
+  return a.first < b.first ? -1 : a.first > b.first ? 1 : 0;
+}
+
+/** Sorted, merged copies of ranges that all carry `label`. */
+function mergeLabelled<T extends number | bigint>(
+  ranges: readonly Range<T>[],
+  label: number,
+  one: T,
+): Range<T>[] {
+  const sorted = ranges.slice().sort(byFirst);
+  const out: Range<T>[] = [];
+  let first = sorted[0]!.first;
+  let last = sorted[0]!.last;
+  for (let i = 1; i < sorted.length; i++) {
+    const r = sorted[i]!;
+    if (r.first <= (last as bigint) + (one as bigint)) {
+      if (r.last > last) last = r.last;
+    } else {
+      out.push({ first, last, label });
+      first = r.first;
+      last = r.last;
+    }
+  }
+  out.push({ first, last, label });
+  return out;
 }

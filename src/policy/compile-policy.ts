@@ -64,7 +64,9 @@ export function compilePolicy(policy: AccessKeyPolicy): CompiledPolicy {
   let classic: Collector | null = null;
   let allowAll: Collector | null = null;
   const vpcs = new Map<string, Collector>();
-  policy.Statements.forEach((statement, index) => {
+  const statements = policy.Statements;
+  for (let index = 0; index < statements.length; index++) {
+    const statement = statements[index]!;
     let into: Collector;
     if (statement.Type === 'ClassicWhiteList') {
       classic ??= { v4: [], v6: [] };
@@ -81,7 +83,7 @@ export function compilePolicy(policy: AccessKeyPolicy): CompiledPolicy {
       into = vpc;
     }
     for (const entry of statement.IPList) addEntry(into, entry, index);
-  });
+  }
   const compiledVpcs = new Map<string, CompiledRanges>();
   for (const [id, c] of vpcs) compiledVpcs.set(id, finish(c));
   return {

@@ -1,26 +1,44 @@
 import { KeyFenceError } from '../common/keyfence-error.js';
-import { parsePolicy } from '../policy/parse-policy.js';
-import type { AccessKeyPolicy, CanonicalPolicyJson } from '../policy/policy-document.js';
-import type { PolicyLimits } from '../policy/policy-limits.js';
+import { type AccessKeyPolicy, ALLOW_ALL_VPC, type CanonicalPolicyJson } from '../policy/policy-document.js';
+import { isVpcId } from '../policy/vpc-id.js';
 
-// A stored policy was validated against the limits in force when it was written; lowering a
-// limit later must not make a node refuse to load it, so only the grammar is checked here.
-const LOAD_LIMITS: PolicyLimits = Object.freeze({
-  maxStatements: Number.MAX_SAFE_INTEGER,
-  maxClassicStatements: Number.MAX_SAFE_INTEGER,
-  maxEntriesPerStatement: Number.MAX_SAFE_INTEGER,
-  maxDocumentBytes: Number.MAX_SAFE_INTEGER,
-});
+function isStatement(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as { Type?: unknown; Value?: unknown; IPList?: unknown };
+  if (s.Type === 'VPCWhiteList') {
+    if (typeof s.Value !== 'string' || !(s.Value === ALLOW_ALL_VPC || isVpcId(s.Value))) return false;
+  } else if (s.Type !== 'ClassicWhiteList') {
+    return false;
+  }
+  if (!Array.isArray(s.IPList) || s.IPList.length === 0) return false;
+  for (const entry of s.IPList) if (typeof entry !== 'string') return false;
+  return true;
+}
 
 /**
- * A stored canonical policy as the decision index takes it. A stored document that no longer
- * parses is corruption: loading stops rather than enforce something other than what was set.
+ * A stored canonical policy as the decision index takes it. Stored documents were fully
+ * validated when they were written, and loading a million of them must take seconds, so only
+ * their shape is checked here; every entry is still parsed strictly when the index compiles it.
+ * Limits are not checked: lowering one later must not make a node refuse what is stored. A
+ * document that does not have the shape is corruption: loading stops rather than enforce
+ * something other than what was set.
  */
 export function decodeStoredPolicy(json: CanonicalPolicyJson, where: string): AccessKeyPolicy {
-  const parsed = parsePolicy(json, LOAD_LIMITS);
-  if (!parsed.ok) {
-    const codes = parsed.errors.map((e) => e.code).join(', ');
-    throw new KeyFenceError('Sync.CorruptPolicy', `the stored policy of ${where} does not parse (${codes})`);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
   }
-  return parsed.policy;
+  const p = value as { Version?: unknown; Status?: unknown; Statements?: unknown } | undefined;
+  const valid =
+    typeof p === 'object' &&
+    p !== null &&
+    p.Version === 1 &&
+    (p.Status === 'Active' || p.Status === 'Inactive') &&
+    Array.isArray(p.Statements) &&
+    p.Statements.every(isStatement);
+  if (!valid)
+    throw new KeyFenceError('Sync.CorruptPolicy', `the stored policy of ${where} is not a valid policy`);
+  return value as AccessKeyPolicy;
 }
