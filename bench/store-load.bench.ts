@@ -4,7 +4,8 @@
  * index holds. Seeding is not timed; the seeded SQLite file is kept in .tmp-bench/ and reused by
  * later runs (seeding takes minutes). PostgreSQL is DATABASE_URL's server or an embedded one.
  *
- *   npm run bench:store            (STORE_BENCH_KEYS=100000 for a shorter run; docs not written)
+ *   npm run bench:store   (STORE_BENCH_KEYS=100000 or STORE_BENCH_DATABASES=sqlite for a shorter
+ *                          run; docs are written only by a full run)
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +29,8 @@ import { settledMemory } from './measure.js';
 import { formatIPv4, Rng } from './workload.js';
 
 const KEYS = Number(process.env.STORE_BENCH_KEYS ?? 1_000_000);
-const FULL = KEYS === 1_000_000;
+const DATABASES = (process.env.STORE_BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+const FULL = KEYS === 1_000_000 && DATABASES.length === 2;
 const KEYS_PER_ACCOUNT = 10_000;
 const ENTRIES = 5;
 const TARGET_SECONDS = 10;
@@ -132,7 +134,9 @@ async function main(): Promise<void> {
     `KeyFence store-load benchmark: ${KEYS} keys × ${ENTRIES} entries; ${machine.cpu}, ${machine.cores} cores`,
   );
   const masterKey = await cachedMasterKey();
-  const results = [await sqlite(masterKey), await postgres(masterKey)];
+  const results: LoadResult[] = [];
+  if (DATABASES.includes('sqlite')) results.push(await sqlite(masterKey));
+  if (DATABASES.includes('postgres')) results.push(await postgres(masterKey));
   for (const r of results) {
     console.log(
       `  ${r.database}: ${r.seconds.toFixed(2)} s, ${r.bytesPerKey.toFixed(0)} bytes/key in memory`,
@@ -173,10 +177,12 @@ ${rows}
   console.log(
     JSON.stringify({
       keys: KEYS,
-      sqlite_load_s: Number(results[0]!.seconds.toFixed(2)),
-      postgres_load_s: Number(results[1]!.seconds.toFixed(2)),
-      sqlite_bytes_per_key: Math.round(results[0]!.bytesPerKey),
-      postgres_bytes_per_key: Math.round(results[1]!.bytesPerKey),
+      ...Object.fromEntries(
+        results.flatMap((r) => [
+          [`${r.database.toLowerCase()}_load_s`, Number(r.seconds.toFixed(2))],
+          [`${r.database.toLowerCase()}_bytes_per_key`, Math.round(r.bytesPerKey)],
+        ]),
+      ),
       targets_met: met,
     }),
   );
