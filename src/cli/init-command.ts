@@ -35,12 +35,39 @@ export interface CommandResult {
 export const DEFAULT_DATA_DIR = './keyfence-data';
 const command = 'keyfence init';
 
+/** The root credentials `keyfence init` prints: the only time the secret is shown. */
+export interface RootCredentials {
+  readonly accountId: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+}
+
+export type InitOutcome =
+  | { readonly kind: 'created'; readonly credentials: RootCredentials }
+  /** The store already has an account; nothing was changed. `location` names it (password redacted). */
+  | { readonly kind: 'already-initialized'; readonly location: string };
+
 /**
  * `keyfence init` (DESIGN.md §6): creates the store, the master key and a first account with its
  * root AccessKey, and prints `{"accountId","accessKeyId","accessKeySecret"}` as the only output
  * on stdout. On a store that already has an account it changes nothing and exits with 1.
  */
 export async function runInit(options: InitOptions = {}): Promise<CommandResult> {
+  try {
+    const outcome = await initializeStore(options);
+    if (outcome.kind === 'already-initialized') return alreadyInitialized(outcome.location);
+    return { exitCode: 0, stdout: `${JSON.stringify(outcome.credentials)}\n`, stderr: '' };
+  } catch (error) {
+    return { exitCode: 1, stdout: '', stderr: `${command}: ${describeError(error)}\n` };
+  }
+}
+
+/**
+ * What `keyfence init` does, for `init` and for `serve`'s first start: creates the store, the
+ * master key and the first account with its root AccessKey, unless the store already has an
+ * account. Any other failure is thrown.
+ */
+export async function initializeStore(options: InitOptions = {}): Promise<InitOutcome> {
   const env = options.env ?? process.env;
   const dataDir = resolve(options.data ?? DEFAULT_DATA_DIR);
   const database: StoreConfig =
@@ -55,7 +82,7 @@ export async function runInit(options: InitOptions = {}): Promise<CommandResult>
   try {
     if (database.dialect === 'sqlite') await mkdir(dataDir, { recursive: true, mode: 0o700 });
     // Checked before the key is touched, so that a second run changes nothing at all.
-    if (await hasAccount(database)) return alreadyInitialized(location);
+    if (await hasAccount(database)) return { kind: 'already-initialized', location };
 
     const masterKey =
       keySource.kind === 'file' && !(await exists(keySource.path))
@@ -64,7 +91,7 @@ export async function runInit(options: InitOptions = {}): Promise<CommandResult>
 
     const store = await openStore({ ...database, masterKey });
     try {
-      const created = await store.write(async (tx) => {
+      const credentials = await store.write(async (tx) => {
         // Checked again under the write lock: another `init` may have run in between.
         if ((await tx.listAccounts({ limit: 1 })).length > 0) {
           throw new StoreError('Store.AlreadyInitialized');
@@ -77,15 +104,15 @@ export async function runInit(options: InitOptions = {}): Promise<CommandResult>
           accessKeySecret: key.accessKeySecret,
         };
       });
-      return { exitCode: 0, stdout: `${JSON.stringify(created)}\n`, stderr: '' };
+      return { kind: 'created', credentials };
     } finally {
       await store.close();
     }
   } catch (error) {
     if (error instanceof StoreError && error.code === 'Store.AlreadyInitialized') {
-      return alreadyInitialized(location);
+      return { kind: 'already-initialized', location };
     }
-    return { exitCode: 1, stdout: '', stderr: `${command}: ${describe(error)}\n` };
+    throw error;
   }
 }
 
@@ -123,7 +150,8 @@ function alreadyInitialized(location: string): CommandResult {
   };
 }
 
-function describe(error: unknown): string {
+/** A failure as one line for the command line: the message, the entity concerned and the cause. */
+export function describeError(error: unknown): string {
   if (!(error instanceof KeyFenceError)) return error instanceof Error ? error.message : String(error);
   const subject = error instanceof StoreError && error.subject !== undefined ? ` (${error.subject})` : '';
   // A database error's cause says what went wrong (connection refused, disk full, ...).
@@ -131,7 +159,8 @@ function describe(error: unknown): string {
   return `${error.message}${subject}${cause}`;
 }
 
-function redactUrl(url: string): string {
+/** A database URL fit for logs and messages: the password masked. */
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { DEFAULT_DATA_DIR, runInit } from './init-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
+import { DEFAULT_LISTEN, runServe } from './serve-command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -17,6 +19,40 @@ export function buildProgram(): Command {
     .exitOverride((e) => {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
       process.exit(1);
+    });
+
+  program
+    .command('init')
+    .description('create the store and a first account; print its root AccessKey as JSON (once)')
+    .option('--data <dir>', 'data directory (SQLite database and master key)', DEFAULT_DATA_DIR)
+    .option('--database-url <url>', 'use this PostgreSQL database instead of SQLite')
+    .action(async (options) => {
+      const result = await runInit({ data: options.data, databaseUrl: options.databaseUrl });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      process.exitCode = result.exitCode;
+    });
+
+  program
+    .command('serve')
+    .description('serve the Alibaba-compatible API; a first start on an empty data directory initialises it')
+    .option('--data <dir>', 'data directory (SQLite database and master key)', DEFAULT_DATA_DIR)
+    .option('--database-url <url>', 'use this PostgreSQL database instead of SQLite')
+    .option(
+      '--listen <host:port>',
+      'address to listen on ([::1]:8080 for IPv6; port 0 picks one)',
+      DEFAULT_LISTEN,
+    )
+    .option('--trusted-proxy <cidr>', 'a proxy whose X-Forwarded-For is believed (repeatable)', collect, [])
+    .option('--exempt-service <name>', 'a service code exempt from network ACLs (repeatable)', collect, [])
+    .action(async (options) => {
+      process.exitCode = await runServe({
+        data: options.data,
+        databaseUrl: options.databaseUrl,
+        listen: options.listen,
+        trustedProxy: options.trustedProxy,
+        exemptService: options.exemptService,
+      });
     });
 
   const policy = program

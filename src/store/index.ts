@@ -31,8 +31,19 @@ export type { KeyFenceStore, StoreReads, StoreTransaction, StoreWrites } from '.
 export { openStore, type StoreConfig, type StoreOptions } from './open-store.js';
 export type { Page } from './page.js';
 export type { PostgresStoreConfig } from './postgres/postgres-store-config.js';
+export type { AccessKeyPrincipal } from './queries/access-key-principals.js';
 export type { AccessKeyUse, NewAccessKey } from './queries/access-keys.js';
+export type {
+  AuditEventCursor,
+  AuditEventFilter,
+  AuditEventPage,
+  AuditEventQuery,
+  AuditEventRW,
+  NewAuditEvent,
+  StoredAuditEvent,
+} from './queries/audit-events.js';
 export type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
+export type { PolicyReference, PolicyType, UserPolicyAttachment } from './queries/policy-attachments.js';
 export type { NewRole, RoleChanges } from './queries/roles.js';
 export type { AssumeRoleInput } from './queries/temporary-credentials.js';
 export type { NewUser, UserChanges } from './queries/users.js';

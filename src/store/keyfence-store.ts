@@ -15,8 +15,11 @@ import type {
 } from './entities.js';
 import type { AccessKeyId, AccountId, RoleName, TemporaryAccessKeyId, UserName } from './identifiers/ids.js';
 import type { Page } from './page.js';
+import type { AccessKeyPrincipal } from './queries/access-key-principals.js';
 import type { AccessKeyUse, NewAccessKey } from './queries/access-keys.js';
+import type { AuditEventPage, AuditEventQuery, NewAuditEvent } from './queries/audit-events.js';
 import type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
+import type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';
 import type { NewRole, RoleChanges } from './queries/roles.js';
 import type { AssumeRoleInput } from './queries/temporary-credentials.js';
 import type { NewUser, UserChanges } from './queries/users.js';
@@ -35,6 +38,8 @@ export interface StoreReads {
   getUser(accountId: AccountId, userName: UserName): Promise<RamUser>;
   getUserByPrincipalName(userPrincipalName: string): Promise<RamUser>;
   listUsers(accountId: AccountId, page?: Page<UserName>): Promise<RamUser[]>;
+  /** The user's attached policies, in name order (RAM's ListPoliciesForUser). */
+  listPoliciesForUser(accountId: AccountId, userName: UserName): Promise<UserPolicyAttachment[]>;
 
   getAccessKey(accountId: AccountId, accessKeyId: AccessKeyId): Promise<AccessKey>;
   /** `owner`: a user name for that user's keys, null for the root identity's, absent for all. */
@@ -58,8 +63,19 @@ export interface StoreWrites {
 
   createUser(accountId: AccountId, input: NewUser): Promise<RamUser>;
   updateUser(accountId: AccountId, userName: UserName, changes: UserChanges): Promise<RamUser>;
-  /** Fails with `DeleteConflict.User.AccessKey` while the user has keys. */
+  /**
+   * Fails with `DeleteConflict.User.AccessKey` while the user has keys and with
+   * `DeleteConflict.User.Policy` while it has attached policies, as RAM does.
+   */
   deleteUser(accountId: AccountId, userName: UserName): Promise<void>;
+  /** Fails with `EntityAlreadyExists.User.Policy` when it is attached already. */
+  attachPolicyToUser(
+    accountId: AccountId,
+    userName: UserName,
+    policy: PolicyReference,
+  ): Promise<UserPolicyAttachment>;
+  /** Fails with `EntityNotExist.User.Policy` when it is not attached. */
+  detachPolicyFromUser(accountId: AccountId, userName: UserName, policy: PolicyReference): Promise<void>;
 
   /** Fails with `LimitExceeded.User.AccessKey` beyond the per-user limit (root keys have none). */
   createAccessKey(
@@ -130,6 +146,16 @@ export interface KeyFenceStore extends StoreReads {
   recordAccessKeyUse(uses: readonly AccessKeyUse[]): Promise<void>;
   /** Deletes expired temporary credentials; returns how many. */
   purgeExpiredTemporaryCredentials(): Promise<number>;
+
+  /**
+   * The audit log (docs/audit.md). Appending is a plain batch insert, outside the change log
+   * (high volume, and nothing is derived from it); an event ID already stored is skipped.
+   */
+  appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void>;
+  /** One page of one account's events; events without an account are never returned. */
+  lookupAuditEvents(query: AuditEventQuery): Promise<AuditEventPage>;
+  /** For the audit log: who holds each of these AccessKeys; unknown IDs are absent. */
+  accessKeyPrincipals(accessKeyIds: readonly string[]): Promise<Map<string, AccessKeyPrincipal>>;
 
   close(): Promise<void>;
 }

@@ -1,7 +1,14 @@
 import { ChangeLogWriter } from './change-log/change-log-writer.js';
 import type { KeyFenceStore, StoreTransaction } from './keyfence-store.js';
+import { accessKeyPrincipals } from './queries/access-key-principals.js';
 import type { AccessKeyUse } from './queries/access-keys.js';
 import { recordAccessKeyUse } from './queries/access-keys.js';
+import {
+  type AuditEventQuery,
+  appendAuditEvents,
+  lookupAuditEvents,
+  type NewAuditEvent,
+} from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
 import { revealCredentialForSigning } from './queries/signing-credentials.js';
 import { DEFAULT_SNAPSHOT_PAGE_SIZE, readSnapshot } from './queries/snapshot.js';
@@ -69,6 +76,21 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
 
   purgeExpiredTemporaryCredentials(): Promise<number> {
     return guard(() => purgeExpiredTemporaryCredentials(this.db, this.settings.clock().getTime()));
+  }
+
+  // A transaction of its own (one fsync for the batch on SQLite), but not the change-log lock:
+  // audit traffic never queues behind configuration writes on PostgreSQL.
+  appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return this.#dialect.write((connection) => guard(() => appendAuditEvents(connection, events)));
+  }
+
+  lookupAuditEvents(query: AuditEventQuery) {
+    return guard(() => lookupAuditEvents(this.db, query));
+  }
+
+  accessKeyPrincipals(accessKeyIds: readonly string[]) {
+    return guard(() => accessKeyPrincipals(this.db, accessKeyIds));
   }
 
   close(): Promise<void> {

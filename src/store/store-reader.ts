@@ -6,6 +6,7 @@ import type { Page } from './page.js';
 import * as accessKeys from './queries/access-keys.js';
 import * as accounts from './queries/accounts.js';
 import * as policies from './queries/policies.js';
+import * as policyAttachments from './queries/policy-attachments.js';
 import * as roles from './queries/roles.js';
 import * as temporaryCredentials from './queries/temporary-credentials.js';
 import * as users from './queries/users.js';
@@ -45,6 +46,10 @@ export class StoreReader implements StoreReads {
 
   listUsers(accountId: AccountId, page?: Page<UserName>) {
     return this.run(() => users.listUsers(this.db, this.settings, accountId, page));
+  }
+
+  listPoliciesForUser(accountId: AccountId, userName: UserName) {
+    return this.run(() => policyAttachments.listPoliciesForUser(this.db, accountId, userName));
   }
 
   getAccessKey(accountId: AccountId, accessKeyId: AccessKeyId) {

@@ -5,6 +5,7 @@ import type { StoreTransaction } from './keyfence-store.js';
 import * as accessKeys from './queries/access-keys.js';
 import * as accounts from './queries/accounts.js';
 import * as policies from './queries/policies.js';
+import * as policyAttachments from './queries/policy-attachments.js';
 import * as roles from './queries/roles.js';
 import * as temporaryCredentials from './queries/temporary-credentials.js';
 import * as users from './queries/users.js';
@@ -54,6 +55,14 @@ export class KyselyStoreTransaction extends StoreReader implements StoreTransact
 
   deleteUser(accountId: AccountId, userName: UserName) {
     return this.run(() => users.deleteUser(this.#tx, accountId, userName));
+  }
+
+  attachPolicyToUser(accountId: AccountId, userName: UserName, policy: policyAttachments.PolicyReference) {
+    return this.run(() => policyAttachments.attachPolicyToUser(this.#tx, accountId, userName, policy));
+  }
+
+  detachPolicyFromUser(accountId: AccountId, userName: UserName, policy: policyAttachments.PolicyReference) {
+    return this.run(() => policyAttachments.detachPolicyFromUser(this.#tx, accountId, userName, policy));
   }
 
   async createAccessKey(accountId: AccountId, options: { readonly userName?: UserName | null } = {}) {

@@ -97,7 +97,11 @@ describe('RangeArena', () => {
           for (const x of [...v6Probes, ...nearV6]) {
             if (x < 0n || x >= 1n << 128n) continue;
             const [w0, w1, w2, w3] = wordsOf(x);
-            assert.equal(arena.matchV6(ref, Uint32Array.of(w0, w1, w2, w3)), lowestLabel(v6Ranges, x), `IPv6 ${x}`);
+            assert.equal(
+              arena.matchV6(ref, Uint32Array.of(w0, w1, w2, w3)),
+              lowestLabel(v6Ranges, x),
+              `IPv6 ${x}`,
+            );
             checked++;
           }
         },

@@ -1,6 +1,7 @@
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
 import type { AccessKeyStatus } from '../entities.js';
 import type { AccessKeyId, AccountId, RoleName, TemporaryAccessKeyId, UserName } from '../identifiers/ids.js';
+import type { PolicyType } from '../queries/policy-attachments.js';
 
 /**
  * One committed mutation. Versions start at 1 and increase by exactly 1 per record, in commit
@@ -20,6 +21,12 @@ export type ChangeBody =
   /** `previousUserName` differs from `userName` when the user was renamed; keys follow the rename. */
   | { readonly kind: 'user.updated'; readonly userName: UserName; readonly previousUserName: UserName }
   | { readonly kind: 'user.deleted'; readonly userName: UserName }
+  | {
+      readonly kind: 'user.policy.attached' | 'user.policy.detached';
+      readonly userName: UserName;
+      readonly policyType: PolicyType;
+      readonly policyName: string;
+    }
   | {
       readonly kind: 'key.created';
       readonly accessKeyId: AccessKeyId;

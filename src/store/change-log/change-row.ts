@@ -2,6 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
 import type { AccessKeyStatus } from '../entities.js';
 import type { AccessKeyId, AccountId, RoleName, TemporaryAccessKeyId, UserName } from '../identifiers/ids.js';
+import type { PolicyType } from '../queries/policy-attachments.js';
 import type { ChangeLogTable } from '../schema/database.js';
 import type { ChangeBody, ChangeRecord } from './change-record.js';
 
@@ -26,6 +27,13 @@ export function toChangeRow(
         ...row,
         user_name: body.userName,
         detail: JSON.stringify({ previousUserName: body.previousUserName }),
+      };
+    case 'user.policy.attached':
+    case 'user.policy.detached':
+      return {
+        ...row,
+        user_name: body.userName,
+        detail: JSON.stringify({ policyType: body.policyType, policyName: body.policyName }),
       };
     case 'key.created':
       return { ...row, access_key_id: body.accessKeyId, user_name: body.userName, status: body.status };
@@ -75,6 +83,15 @@ export function fromChangeRow(row: Row): ChangeRecord {
         kind,
         userName: row.user_name as UserName,
         previousUserName: detail.previousUserName as UserName,
+      };
+    case 'user.policy.attached':
+    case 'user.policy.detached':
+      return {
+        ...base,
+        kind,
+        userName: row.user_name as UserName,
+        policyType: detail.policyType as PolicyType,
+        policyName: detail.policyName as string,
       };
     case 'key.created':
       return {

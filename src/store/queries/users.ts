@@ -162,6 +162,14 @@ export async function deleteUser(tx: WriteContext, accountId: AccountId, userNam
     .where('user_name', '=', userName)
     .executeTakeFirst();
   if (key !== undefined) throw new StoreError('DeleteConflict.User.AccessKey', userName);
+  // RAM refuses too, rather than silently revoking what the user was granted.
+  const attachment = await tx.db
+    .selectFrom('user_policy_attachments')
+    .select('policy_name')
+    .where('account_id', '=', accountId)
+    .where('user_name', '=', userName)
+    .executeTakeFirst();
+  if (attachment !== undefined) throw new StoreError('DeleteConflict.User.Policy', userName);
   await tx.db
     .deleteFrom('users')
     .where('account_id', '=', accountId)

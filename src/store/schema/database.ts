@@ -14,6 +14,8 @@ export interface StoreDatabase {
   roles: RoleTable;
   temporary_credentials: TemporaryCredentialTable;
   policy_history: PolicyHistoryTable;
+  user_policy_attachments: UserPolicyAttachmentTable;
+  audit_events: AuditEventTable;
 }
 
 export interface MigrationTable {
@@ -114,4 +116,31 @@ export interface PolicyHistoryTable {
   policy_before: string | null;
   policy_after: string | null;
   rolled_back_to: number | null;
+}
+
+/** One API call (src/audit/). `event` is the whole event as JSON; the other columns are what lookups filter on. */
+export interface AuditEventTable {
+  event_id: string;
+  /** NULL when the caller could not be established (docs/audit.md). */
+  account_id: string | null;
+  event_time: number;
+  request_id: string;
+  access_key_id: string | null;
+  user_name: string | null;
+  event_name: string | null;
+  service_name: string | null;
+  event_rw: string;
+  source_ip: string;
+  /** NULL for a call that succeeded. */
+  error_code: string | null;
+  event: string;
+}
+
+export interface UserPolicyAttachmentTable {
+  account_id: string;
+  user_name: string;
+  /** `System`: KeyFence has no custom policies. */
+  policy_type: string;
+  policy_name: string;
+  attached_at: number;
 }

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { StoreDialect } from '../store-dialect.js';
 import { initialSchema } from './migrations/0001-initial-schema.js';
+import { userPolicyAttachments } from './migrations/0002-user-policy-attachments.js';
+import { auditEvents } from './migrations/0003-audit-events.js';
 
 /**
  * A schema change. It is told the dialect so that the few physical choices that differ (see
@@ -15,4 +17,6 @@ export interface StoreMigration {
 /** Applied in this order, each exactly once; never edit or reorder a released entry. */
 export const migrations: ReadonlyArray<readonly [name: string, migration: StoreMigration]> = [
   ['0001-initial-schema', initialSchema],
+  ['0002-user-policy-attachments', userPolicyAttachments],
+  ['0003-audit-events', auditEvents],
 ];

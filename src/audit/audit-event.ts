@@ -1,0 +1,202 @@
+import type { DecisionReason, DecisionScope } from '../policy/decision.js';
+import type { Product } from '../server/rpc/action.js';
+import type { RequestRecord } from '../server/rpc/audit-sink.js';
+import type { Caller } from '../server/rpc/caller.js';
+import type { AccessKeyPrincipal, AccountId } from '../store/index.js';
+import { keyToResolve, ownerOf } from './event-owner.js';
+import { formatEventTime } from './event-time.js';
+import { maskErrorMessage, maskText, safeRequestParameters, secretsOf } from './masking.js';
+
+/**
+ * A request's record as the audit log takes it. `params` (the request's parameters, names as
+ * sent) is optional: when given, the allowlisted ones are kept and the credential-like ones are
+ * masked out of every text the event keeps (see masking.ts).
+ */
+export type AuditedRequest = RequestRecord & { readonly params?: Readonly<Record<string, string>> | null };
+
+/** `unknown` when the request did not prove who sent it. */
+export type UserIdentityType = 'root-account' | 'ram-user' | 'assumed-role' | 'unknown';
+
+export interface UserIdentity {
+  readonly type: UserIdentityType;
+  readonly accountId: string | null;
+  /** The account ID (root), the user ID (RAM user), `<roleId>:<session name>` (assumed role). */
+  readonly principalId: string | null;
+  /** `root`, the user name, or `<role name>:<session name>`, as ActionTrail names them. */
+  readonly userName: string | null;
+  /** The key the call was signed with; for a refused request, the key it named. */
+  readonly accessKeyId: string | null;
+}
+
+/** KeyFence's own fields: the network-ACL decision (DESIGN §2) and how the call ended. */
+export interface KeyFenceFields {
+  /** Null when the call was refused before a decision was made (e.g. in authentication). */
+  readonly allowed: boolean | null;
+  readonly reason: DecisionReason | null;
+  readonly scope: DecisionScope | null;
+  /** Index of the statement that matched in the deciding policy; null when none did. */
+  readonly statement: number | null;
+  /** Version of the deciding policy; 0 when no policy decided, null without a decision. */
+  readonly policyVersion: number | null;
+  /** Whether the request's signature was verified and its credential accepted. */
+  readonly authenticated: boolean;
+  readonly httpStatus: number;
+  /** Set when a trusted proxy forwarded an unreadable source: the decision then saw none. */
+  readonly sourceFault: string | null;
+}
+
+/** One API call in ActionTrail's event shape (spec §7.2) plus `keyfence`. Nothing in it is secret. */
+export interface AuditEvent {
+  readonly eventId: string;
+  /** The API called; for a refused request, the one it claimed (null if none). */
+  readonly eventName: string | null;
+  readonly eventType: 'ApiCall';
+  readonly eventCategory: 'Management';
+  readonly eventRW: 'Read' | 'Write';
+  /** `yyyy-MM-ddTHH:mm:ssZ`. */
+  readonly eventTime: string;
+  readonly eventSource: string | null;
+  readonly eventVersion: 1;
+  readonly serviceName: Product | null;
+  readonly acsRegion: string;
+  readonly requestId: string;
+  readonly apiVersion: string | null;
+  readonly userAgent: string | null;
+  readonly sourceIpAddress: string;
+  readonly vpcId: string | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly requestParameters: Readonly<Record<string, string>>;
+  readonly userIdentity: UserIdentity;
+  readonly keyfence: KeyFenceFields;
+}
+
+/** An event with what the store files it under. */
+export interface BuiltAuditEvent {
+  readonly event: AuditEvent;
+  /** The account that may read it; null for none (docs/audit.md, "Whose event"). */
+  readonly accountId: AccountId | null;
+  /** The request's arrival, to the millisecond (`eventTime` keeps only the second). */
+  readonly at: Date;
+}
+
+export interface EventContext {
+  readonly eventId: string;
+  /** The holder of `keyToResolve(record)`'s key, if the store knows it. */
+  readonly principal: AccessKeyPrincipal | undefined;
+  readonly region: string;
+}
+
+const readAction = /^(?:Get|List|Lookup)[A-Z]/;
+
+export function buildAuditEvent(record: AuditedRequest, context: EventContext): BuiltAuditEvent {
+  const params = record.params ?? {};
+  const secrets = secretsOf(params);
+  const { decision, product } = record;
+  const principal = keyToResolve(record) === null ? undefined : context.principal;
+  return {
+    accountId: ownerOf(record, principal),
+    at: record.time,
+    event: {
+      eventId: context.eventId,
+      eventName: record.action,
+      eventType: 'ApiCall',
+      eventCategory: 'Management',
+      eventRW: record.action !== null && readAction.test(record.action) ? 'Read' : 'Write',
+      eventTime: formatEventTime(record.time),
+      eventSource: product === null ? null : `${product.toLowerCase()}.aliyuncs.com`,
+      eventVersion: 1,
+      serviceName: product,
+      acsRegion: context.region,
+      requestId: record.requestId,
+      apiVersion: record.version,
+      userAgent: record.userAgent === null ? null : maskText(record.userAgent, secrets),
+      sourceIpAddress: record.source.ip,
+      vpcId: record.source.vpcId,
+      errorCode: record.errorCode,
+      errorMessage: record.errorMessage === null ? null : maskErrorMessage(record.errorMessage, secrets),
+      requestParameters: safeRequestParameters(params, secrets),
+      userIdentity: identityOf(record, principal),
+      keyfence: {
+        allowed: decision?.allowed ?? null,
+        reason: decision?.reason ?? null,
+        scope: decision?.scope ?? null,
+        statement: decision === null || decision.statement < 0 ? null : decision.statement,
+        policyVersion: decision?.policyVersion ?? null,
+        authenticated: record.caller !== null,
+        httpStatus: record.httpStatus,
+        sourceFault: record.source.fault,
+      },
+    },
+  };
+}
+
+function identityOf(record: RequestRecord, principal: AccessKeyPrincipal | undefined): UserIdentity {
+  const { caller } = record;
+  if (caller !== null) return callerIdentity(caller, principal);
+  if (principal === undefined) {
+    return {
+      type: 'unknown',
+      accountId: null,
+      principalId: null,
+      userName: null,
+      accessKeyId: record.claimedAccessKeyId,
+    };
+  }
+  return principalIdentity(principal, record.claimedAccessKeyId);
+}
+
+/** A caller as the request proved it; the store adds the user or role ID when it still has them. */
+function callerIdentity(caller: Caller, principal: AccessKeyPrincipal | undefined): UserIdentity {
+  const { accountId, accessKeyId } = caller;
+  switch (caller.type) {
+    case 'root-account':
+      return { type: caller.type, accountId, principalId: accountId, userName: 'root', accessKeyId };
+    case 'ram-user':
+      return {
+        type: caller.type,
+        accountId,
+        principalId:
+          principal?.type === 'ram-user' && principal.accountId === accountId ? principal.userId : null,
+        userName: caller.userName,
+        accessKeyId,
+      };
+    case 'assumed-role':
+      return {
+        type: caller.type,
+        accountId,
+        principalId:
+          principal?.type === 'assumed-role' && principal.accountId === accountId
+            ? `${principal.roleId}:${caller.roleSessionName}`
+            : null,
+        userName: `${caller.roleName}:${caller.roleSessionName}`,
+        accessKeyId,
+      };
+  }
+}
+
+function principalIdentity(principal: AccessKeyPrincipal, accessKeyId: string | null): UserIdentity {
+  const { accountId } = principal;
+  switch (principal.type) {
+    case 'root-account':
+      return { type: principal.type, accountId, principalId: accountId, userName: 'root', accessKeyId };
+    case 'ram-user':
+      return {
+        type: principal.type,
+        accountId,
+        principalId: principal.userId,
+        userName: principal.userName,
+        accessKeyId,
+      };
+    case 'assumed-role': {
+      const session = principal.roleSessionName;
+      return {
+        type: principal.type,
+        accountId,
+        principalId: `${principal.roleId}:${session}`,
+        userName: `${principal.roleName}:${session}`,
+        accessKeyId,
+      };
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import type { ActionDefinition } from '../../rpc/action.js';
+import { alibabaDate } from '../alibaba-date.js';
+import { keyOwner, readPrincipalName } from '../key-target.js';
+
+/** The secret is in this response only. A RAM user may have 2 keys (`LimitExceeded.User.AccessKey`). */
+export const createAccessKey: ActionDefinition = {
+  product: 'Ims',
+  name: 'CreateAccessKey',
+  ramAction: 'ram:CreateAccessKey',
+  async handle(context) {
+    const { caller, store } = context;
+    const principalName = readPrincipalName(context.params);
+    const key = await store.write(async (tx) => {
+      const userName = await keyOwner(tx, caller, principalName);
+      return tx.createAccessKey(caller.accountId, { userName });
+    });
+    await context.changed();
+    return {
+      AccessKey: {
+        AccessKeyId: key.accessKeyId,
+        AccessKeySecret: key.accessKeySecret,
+        Status: key.status,
+        CreateDate: alibabaDate(key.createdAt),
+      },
+    };
+  },
+};

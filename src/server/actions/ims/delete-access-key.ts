@@ -1,0 +1,20 @@
+import type { ActionDefinition } from '../../rpc/action.js';
+import { ownedAccessKey, readKeyTarget } from '../key-target.js';
+import { actorOf } from '../principal.js';
+
+/** The key's network ACL policy goes with it; the policy history records the removal. */
+export const deleteAccessKey: ActionDefinition = {
+  product: 'Ims',
+  name: 'DeleteAccessKey',
+  ramAction: 'ram:DeleteAccessKey',
+  async handle(context) {
+    const { caller, store } = context;
+    const target = readKeyTarget(context.params);
+    await store.write(async (tx) => {
+      const key = await ownedAccessKey(tx, caller, target);
+      await tx.deleteAccessKey(caller.accountId, key.accessKeyId, { actor: actorOf(caller) });
+    });
+    await context.changed();
+    return {};
+  },
+};

@@ -1,0 +1,19 @@
+import type { ActionDefinition } from '../../rpc/action.js';
+import { readUserSelector, selectedUser } from './user-selector.js';
+
+/** Refused while the user has AccessKeys or attached policies, as in RAM (`DeleteConflict.User.*`). */
+export const deleteUser: ActionDefinition = {
+  product: 'Ims',
+  name: 'DeleteUser',
+  ramAction: 'ram:DeleteUser',
+  async handle(context) {
+    const { caller, store } = context;
+    const selector = readUserSelector(context.params, { byAccessKey: false, defaultsToCaller: false });
+    await store.write(async (tx) => {
+      const user = await selectedUser(tx, caller, selector);
+      await tx.deleteUser(caller.accountId, user.userName);
+    });
+    await context.changed();
+    return {};
+  },
+};

@@ -1,0 +1,18 @@
+import type { ActionDefinition } from '../../rpc/action.js';
+import { alibabaDate } from '../alibaba-date.js';
+import { ownedAccessKey, readKeyTarget } from '../key-target.js';
+
+/** A key never used yet has an empty `AccessKeyLastUsed`. */
+export const getAccessKeyLastUsed: ActionDefinition = {
+  product: 'Ims',
+  name: 'GetAccessKeyLastUsed',
+  ramAction: 'ram:GetAccessKeyLastUsed',
+  async handle(context) {
+    const key = await ownedAccessKey(context.store, context.caller, readKeyTarget(context.params));
+    const { lastUsed } = key;
+    return {
+      AccessKeyLastUsed:
+        lastUsed === null ? {} : { LastUsedDate: alibabaDate(lastUsed.at), ServiceName: lastUsed.service },
+    };
+  },
+};

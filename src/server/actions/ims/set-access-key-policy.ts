@@ -1,0 +1,39 @@
+import type { ActionDefinition } from '../../rpc/action.js';
+import { ownedAccessKey, readKeyTarget } from '../key-target.js';
+import { actorOf } from '../principal.js';
+import { readAccessKeyPolicy, warningsBody } from './policy-parameter.js';
+
+/**
+ * Sets one AccessKey's network ACL. Answers with the stored canonical document and, as
+ * `PolicyVersion`, the change's version: once a node enforces that version, it enforces this.
+ */
+export const setAccessKeyPolicy: ActionDefinition = {
+  product: 'Ims',
+  name: 'SetAccessKeyPolicy',
+  ramAction: 'ram:SetAccessKeyPolicy',
+  async handle(context) {
+    const { caller, store } = context;
+    const target = readKeyTarget(context.params);
+    const accepted = readAccessKeyPolicy(context.params);
+    const { accessKeyId, set } = await store.write(async (tx) => {
+      const key = await ownedAccessKey(tx, caller, target);
+      context.guardLockout({ kind: 'accessKey', accessKeyId: key.accessKeyId }, accepted.policy);
+      const scope = {
+        scope: 'accessKey',
+        accountId: caller.accountId,
+        accessKeyId: key.accessKeyId,
+      } as const;
+      return {
+        accessKeyId: key.accessKeyId,
+        set: await tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller) }),
+      };
+    });
+    await context.changed();
+    return {
+      AccessKeyId: accessKeyId,
+      AccessKeyPolicy: set.policy,
+      PolicyVersion: set.version,
+      ...warningsBody(accepted.warnings),
+    };
+  },
+};

@@ -1,0 +1,20 @@
+import type { ActionDefinition } from '../../rpc/action.js';
+import { ownedAccessKey, readKeyTarget } from '../key-target.js';
+import { requiredEnum } from '../params.js';
+
+export const updateAccessKey: ActionDefinition = {
+  product: 'Ims',
+  name: 'UpdateAccessKey',
+  ramAction: 'ram:UpdateAccessKey',
+  async handle(context) {
+    const { caller, store } = context;
+    const target = readKeyTarget(context.params);
+    const status = requiredEnum(context.params, 'Status', ['Active', 'Inactive'] as const);
+    await store.write(async (tx) => {
+      const key = await ownedAccessKey(tx, caller, target);
+      await tx.updateAccessKey(caller.accountId, key.accessKeyId, { status });
+    });
+    await context.changed();
+    return {};
+  },
+};

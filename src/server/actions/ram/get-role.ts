@@ -1,0 +1,14 @@
+import type { ActionDefinition } from '../../rpc/action.js';
+import { alibabaDate } from '../alibaba-date.js';
+import { roleBody } from './role-body.js';
+import { readRoleName } from './role-name.js';
+
+export const getRole: ActionDefinition = {
+  product: 'Ram',
+  name: 'GetRole',
+  ramAction: 'ram:GetRole',
+  async handle(context) {
+    const role = await context.store.getRole(context.caller.accountId, readRoleName(context.params));
+    return { Role: { ...roleBody(role), UpdateDate: alibabaDate(role.updatedAt) } };
+  },
+};

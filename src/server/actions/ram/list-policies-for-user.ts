@@ -1,0 +1,27 @@
+import type { ActionDefinition } from '../../rpc/action.js';
+import { alibabaDate } from '../alibaba-date.js';
+import { readUserName } from './policy-params.js';
+import { SYSTEM_POLICY_VERSION, systemPolicyDescription } from './system-policy-catalog.js';
+
+export const listPoliciesForUser: ActionDefinition = {
+  product: 'Ram',
+  name: 'ListPoliciesForUser',
+  ramAction: 'ram:ListPoliciesForUser',
+  async handle(context) {
+    const attached = await context.store.listPoliciesForUser(
+      context.caller.accountId,
+      readUserName(context.params),
+    );
+    return {
+      Policies: {
+        Policy: attached.map((policy) => ({
+          PolicyName: policy.policyName,
+          PolicyType: policy.policyType,
+          Description: systemPolicyDescription(policy.policyName),
+          DefaultVersion: SYSTEM_POLICY_VERSION,
+          AttachDate: alibabaDate(policy.attachedAt),
+        })),
+      },
+    };
+  },
+};

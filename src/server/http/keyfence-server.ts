@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type Logger, pino } from 'pino';
+import { ReplayGuard } from '../../auth/replay-guard.js';
+import { isFormUrlEncoded } from '../../auth/request-params.js';
+import { KeyFenceError } from '../../common/keyfence-error.js';
+import { DecisionIndex } from '../../policy/decision-index.js';
+import { ActionRegistry } from '../rpc/action-registry.js';
+import type { ApiError } from '../rpc/api-error.js';
+import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
+import { errorBody } from '../rpc/error-body.js';
+import { IndexFollower } from '../rpc/index-follower.js';
+import { KeyUseRecorder } from '../rpc/key-use-recorder.js';
+import { type RpcCallEnvelope, RpcEndpoint, type RpcOutcome } from '../rpc/rpc-endpoint.js';
+import { serverErrors } from '../rpc/server-errors.js';
+import { storePoliciesOf } from '../rpc/store-policies.js';
+import { TrustedProxies } from '../source/trusted-proxies.js';
+import { hostIdOf } from './host-id.js';
+import { type ListenAddress, listenUrl } from './listen-address.js';
+import { declaresBody, readBody } from './read-body.js';
+import { JSON_CONTENT_TYPE, sendJson } from './send-json.js';
+import { type KeyFenceServerOptions, SERVER_DEFAULTS } from './server-options.js';
+
+/** A running (or startable) KeyFence API server. */
+export interface KeyFenceServer {
+  /**
+   * Binds `address`, loads the decision index from the store, starts following the change log,
+   * and resolves with the URL it serves once it answers API calls (`/readyz` says 503 until then).
+   */
+  start(address: ListenAddress): Promise<string>;
+  /** The change-log version whose policies are enforced (0 before the index is loaded). */
+  readonly appliedVersion: number;
+  readonly ready: boolean;
+  /**
+   * Graceful stop: accepts no more connections, lets in-flight requests finish (at most
+   * `shutdownTimeoutMs`), stops following the change log, writes pending key uses and flushes the
+   * audit sink. Does not close the store, which belongs to the caller.
+   */
+  close(): Promise<void>;
+}
+
+const ALLOWED_RPC_METHODS = 'GET, POST';
+
+const newRequestId = () => randomUUID().toUpperCase();
+
+/**
+ * The HTTP side of KeyFence on bare node:http: the RPC API at `/`, liveness at `/healthz`,
+ * readiness at `/readyz`, JSON errors in Alibaba's shape for everything else.
+ */
+export function createServer(options: KeyFenceServerOptions): KeyFenceServer {
+  return new HttpKeyFenceServer(options);
+}
+
+class HttpKeyFenceServer implements KeyFenceServer {
+  readonly #http: Server;
+  readonly #endpoint: RpcEndpoint;
+  readonly #follower: IndexFollower;
+  readonly #keyUses: KeyUseRecorder;
+  readonly #audit: AuditSink;
+  readonly #log: Logger;
+  readonly #hostId: string | undefined;
+  readonly #maxBodyBytes: number;
+  readonly #shutdownTimeoutMs: number;
+  #ready = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: KeyFenceServerOptions) {
+    this.#log = options.logger ?? pino({ enabled: false });
+    this.#audit = options.auditSink ?? noAuditSink;
+    this.#hostId = options.hostId;
+    this.#maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes);
+    this.#shutdownTimeoutMs = positive(
+      'shutdownTimeoutMs',
+      options.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs,
+    );
+    const onError = (what: string) => (error: unknown) => this.#log.error({ err: error }, what);
+    this.#follower = new IndexFollower(
+      options.store,
+      new DecisionIndex({ exemptServices: options.exemptServices ?? [] }),
+      {
+        pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? SERVER_DEFAULTS.pollIntervalMs),
+        onError: onError('applying the change log failed'),
+      },
+    );
+    this.#keyUses = new KeyUseRecorder(
+      options.store,
+      SERVER_DEFAULTS.keyUseFlushMs,
+      onError('recording AccessKey last use failed'),
+    );
+    this.#endpoint = new RpcEndpoint({
+      store: options.store,
+      actions: new ActionRegistry(options.actions),
+      follower: this.#follower,
+      trustedProxies: options.trustedProxies ?? TrustedProxies.none,
+      replayGuard: new ReplayGuard(),
+      policiesOf: options.policiesOf ?? storePoliciesOf(options.store),
+      keyUses: this.#keyUses,
+      now: options.now ?? (() => new Date()),
+    });
+    this.#http = createHttpServer(
+      {
+        requestTimeout: positive(
+          'requestTimeoutMs',
+          options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
+        ),
+        maxHeaderSize: positive('maxHeaderBytes', options.maxHeaderBytes ?? SERVER_DEFAULTS.maxHeaderBytes),
+      },
+      (req, res) => this.#onRequest(req, res),
+    );
+    this.#http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+      this.#onClientError(error, socket),
+    );
+  }
+
+  get appliedVersion(): number {
+    return this.#follower.appliedVersion;
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  async start(address: ListenAddress): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (error: Error) => reject(error);
+      this.#http.once('error', fail);
+      this.#http.listen(address.port, address.host, () => {
+        this.#http.off('error', fail);
+        resolve();
+      });
+    });
+    try {
+      await this.#follower.start();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    // A close() during the load wins: a closed server never turns ready.
+    if (this.#closing !== undefined)
+      throw new KeyFenceError('Server.Closed', 'the server was closed while starting');
+    this.#ready = true;
+    return listenUrl(this.#http.address() as AddressInfo);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#ready = false;
+    const drained = new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    this.#http.closeIdleConnections();
+    const deadline = setTimeout(() => {
+      this.#log.warn({ timeoutMs: this.#shutdownTimeoutMs }, 'in-flight requests cut off at shutdown');
+      this.#http.closeAllConnections();
+    }, this.#shutdownTimeoutMs);
+    await drained;
+    clearTimeout(deadline);
+    await this.#follower.stop();
+    await this.#keyUses.close();
+    await this.#audit.flush();
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const envelope: RpcCallEnvelope = {
+      requestId: newRequestId(),
+      time: new Date(),
+      peer: req.socket.remoteAddress,
+      headers: req.headers,
+      hostId: hostIdOf(req.headers.host, this.#hostId),
+    };
+    // While closing, every response ends its connection, so keep-alive clients do not hold the drain open.
+    if (this.#closing !== undefined) res.setHeader('connection', 'close');
+    this.#respond(req, res, envelope).catch((error: unknown) => {
+      this.#log.error({ err: error, requestId: envelope.requestId }, 'request failed outside the endpoint');
+      if (res.headersSent) res.destroy();
+      else this.#sendError(req, res, envelope, serverErrors.internalError());
+    });
+  }
+
+  async #respond(req: IncomingMessage, res: ServerResponse, envelope: RpcCallEnvelope): Promise<void> {
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+
+    if (path === '/healthz' || path === '/readyz') {
+      if (req.method !== 'GET') {
+        return this.#sendError(req, res, envelope, serverErrors.methodNotAllowed('GET'), 'GET');
+      }
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' }, undefined);
+      if (!this.#ready)
+        return sendJson(res, 503, { status: this.#closing ? 'stopping' : 'starting' }, undefined);
+      return sendJson(
+        res,
+        200,
+        { status: 'ready', appliedVersion: this.#follower.appliedVersion },
+        undefined,
+      );
+    }
+    if (path !== '/') return this.#sendError(req, res, envelope, serverErrors.pathNotFound());
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      if (declaresBody(req)) res.setHeader('connection', 'close');
+      return this.#finish(
+        res,
+        this.#endpoint.refuse(envelope, serverErrors.methodNotAllowed(ALLOWED_RPC_METHODS)),
+        ALLOWED_RPC_METHODS,
+      );
+    }
+
+    const read = await readBody(req, this.#maxBodyBytes);
+    if (read.kind === 'aborted') return;
+    if (read.kind === 'too-large') {
+      // The rest of the body is never read: the connection cannot be reused.
+      res.setHeader('connection', 'close');
+      return this.#finish(
+        res,
+        this.#endpoint.refuse(envelope, serverErrors.bodyTooLarge(this.#maxBodyBytes)),
+      );
+    }
+    if (read.body.length > 0 && !isFormUrlEncoded(req.headers['content-type'])) {
+      return this.#finish(res, this.#endpoint.refuse(envelope, serverErrors.unsupportedMediaType()));
+    }
+    const outcome = await this.#endpoint.call({
+      ...envelope,
+      request: {
+        method: req.method,
+        path,
+        rawQuery: q < 0 ? '' : target.slice(q + 1),
+        // Every value of every header, so that a repeated header is refused rather than half-read.
+        headers: req.headersDistinct,
+        body: read.body,
+      },
+    });
+    this.#finish(res, outcome);
+  }
+
+  /** Answers a call of the RPC API, then hands its record to the audit sink. */
+  #finish(res: ServerResponse, outcome: RpcOutcome, allow?: string): void {
+    const { record } = outcome;
+    if (outcome.internalError !== undefined) {
+      this.#log.error({ err: outcome.internalError, requestId: record.requestId }, 'request failed');
+    }
+    sendJson(res, outcome.status, outcome.body, record.requestId, allow === undefined ? {} : { allow });
+    this.#record(record);
+  }
+
+  #record(record: RequestRecord): void {
+    try {
+      this.#audit.record(record);
+    } catch (error) {
+      this.#log.error({ err: error, requestId: record.requestId }, 'the audit sink threw');
+    }
+  }
+
+  /** Errors outside the RPC API (unknown path, health endpoint misuse): answered, not audited. */
+  #sendError(
+    req: IncomingMessage,
+    res: ServerResponse,
+    envelope: RpcCallEnvelope,
+    error: ApiError,
+    allow?: string,
+  ): void {
+    // A body sent here is never read; draining it for keep-alive would read whatever the client sends.
+    if (declaresBody(req)) res.setHeader('connection', 'close');
+    const body = errorBody(envelope.requestId, envelope.hostId, error, null);
+    sendJson(res, error.httpStatus, body, envelope.requestId, allow === undefined ? {} : { allow });
+  }
+
+  /** Requests node:http could not parse: still answered in JSON, since the SDKs parse every error body. */
+  #onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const apiError =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? serverErrors.headersTooLarge()
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? serverErrors.requestTimeout()
+          : serverErrors.malformedRequest();
+    const requestId = newRequestId();
+    const text = JSON.stringify(errorBody(requestId, hostIdOf(undefined, this.#hostId), apiError, null));
+    const status = apiError.httpStatus;
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n` +
+        `content-length: ${Buffer.byteLength(text)}\r\nx-acs-request-id: ${requestId}\r\nconnection: close\r\n\r\n${text}`,
+    );
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer`);
+  return value;
+}

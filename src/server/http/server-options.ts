@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
+import type { KeyFenceStore } from '../../store/index.js';
+import type { ActionDefinition } from '../rpc/action.js';
+import type { AuditSink } from '../rpc/audit-sink.js';
+import type { PoliciesOf } from '../rpc/authorize.js';
+import type { TrustedProxies } from '../source/trusted-proxies.js';
+
+export interface KeyFenceServerOptions {
+  /** Opened and closed by the caller; the server only uses it. */
+  readonly store: KeyFenceStore;
+  /** The actions the RPC API routes to, by (product version, action name). */
+  readonly actions: readonly ActionDefinition[];
+  /** Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Vpc-Id are believed. Default: none. */
+  readonly trustedProxies?: TrustedProxies;
+  /** Service codes (`ims`, `ram`, `sts`, `actiontrail`) on which network ACLs are not applied. */
+  readonly exemptServices?: readonly string[];
+  /** Where every request's record goes. Default: nowhere. */
+  readonly auditSink?: AuditSink;
+  /**
+   * The system policies attached to a RAM user. Default: the store's user policy attachments
+   * when it has them, otherwise none (RAM users may then call only `ramAction: null` actions).
+   */
+  readonly policiesOf?: PoliciesOf;
+  /** Default: silent. */
+  readonly logger?: Logger;
+  /** `HostId` of error bodies. Default: the host name of the request's Host header. */
+  readonly hostId?: string;
+  /** Largest request body accepted. Default 208 KiB (see SERVER_DEFAULTS). */
+  readonly maxBodyBytes?: number;
+  /** Largest request line plus headers accepted (node:http's `maxHeaderSize`). Default 208 KiB. */
+  readonly maxHeaderBytes?: number;
+  /** How often the change log is polled for changes made elsewhere. Default 1000 ms. */
+  readonly pollIntervalMs?: number;
+  /** How long `close` lets in-flight requests finish before cutting connections. Default 10 s. */
+  readonly shutdownTimeoutMs?: number;
+  /** How long a client may take to send a whole request. Default 30 s. */
+  readonly requestTimeoutMs?: number;
+  /** The clock for signature windows and records; tests pin it. */
+  readonly now?: () => Date;
+}
+
+// The SDKs put every parameter in the query (openapi-core) or a form body (pop-core), so either
+// must hold the largest valid AccessKeyPolicy, percent-encoded (at most three bytes per byte),
+// with room for the other parameters and the headers.
+const LARGEST_REQUEST = 3 * DEFAULT_POLICY_LIMITS.maxDocumentBytes + 16 * 1024;
+
+export const SERVER_DEFAULTS = Object.freeze({
+  maxBodyBytes: LARGEST_REQUEST,
+  maxHeaderBytes: LARGEST_REQUEST,
+  pollIntervalMs: 1000,
+  shutdownTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keyUseFlushMs: 1000,
+});

@@ -1,0 +1,44 @@
+import { KeyFenceError } from '../../common/keyfence-error.js';
+import { type ActionDefinition, PRODUCTS, type Product } from './action.js';
+
+const productByVersion: ReadonlyMap<string, Product> = new Map(
+  (Object.entries(PRODUCTS) as [Product, string][]).map(([product, version]) => [version, product]),
+);
+
+/** The product an API version belongs to (DESIGN §6), or undefined for a version KeyFence does not serve. */
+export function productOfVersion(version: string | undefined): Product | undefined {
+  return version === undefined ? undefined : productByVersion.get(version);
+}
+
+/** The actions the endpoint routes to, by product and action name. */
+export class ActionRegistry {
+  readonly #byProduct = new Map<Product, Map<string, ActionDefinition>>();
+
+  /** Refuses a product KeyFence does not serve and an action defined twice: both are programming errors. */
+  constructor(actions: readonly ActionDefinition[]) {
+    for (const action of actions) {
+      if (!Object.hasOwn(PRODUCTS, action.product)) {
+        throw new KeyFenceError(
+          'Server.InvalidAction',
+          `action ${action.name} has unknown product ${action.product}`,
+        );
+      }
+      let byName = this.#byProduct.get(action.product);
+      if (byName === undefined) {
+        byName = new Map();
+        this.#byProduct.set(action.product, byName);
+      }
+      if (byName.has(action.name)) {
+        throw new KeyFenceError(
+          'Server.InvalidAction',
+          `action ${action.product}:${action.name} is defined twice`,
+        );
+      }
+      byName.set(action.name, action);
+    }
+  }
+
+  find(product: Product, name: string): ActionDefinition | undefined {
+    return this.#byProduct.get(product)?.get(name);
+  }
+}

@@ -1,0 +1,72 @@
+import type { Decision } from '../../policy/decision.js';
+import type { Product } from './action.js';
+import type { Caller } from './caller.js';
+
+/** The source of a request as the audit log keeps it. */
+export interface RecordedSource {
+  /**
+   * The address the decision saw: the TCP peer, or the client a trusted proxy named. When the
+   * proxy's headers could not be read (`fault` set) this is the TCP peer's address.
+   */
+  readonly ip: string;
+  readonly vpcId: string | null;
+  /** Set when a trusted proxy forwarded something unreadable; the decision then saw no address. */
+  readonly fault: string | null;
+}
+
+/**
+ * One API call, allowed or refused at any stage, with everything an ActionTrail-style event
+ * needs. Nothing in it is secret by construction: no signature, SecurityToken, AccessKey secret
+ * or header value beyond the User-Agent.
+ */
+export interface RequestRecord {
+  /** Upper-case UUID, the `RequestId` of the response. */
+  readonly requestId: string;
+  /** When the request arrived. */
+  readonly time: Date;
+  /**
+   * The API called. From what was signed once authentication succeeded; before that, what the
+   * request claimed (`x-acs-action`/`x-acs-version` or the `Action`/`Version` parameters), or
+   * null when it named none. Claimed values are unverified and at most 128 characters.
+   */
+  readonly action: string | null;
+  readonly version: string | null;
+  /** The product `version` belongs to, or null for an unknown version. */
+  readonly product: Product | null;
+  /**
+   * The signed request parameters (query and form merged, names as sent) once authentication
+   * succeeded, without `SecurityToken`; null before. They are the client's input: the sink keeps
+   * what it needs and masks anything credential-like a client put in a parameter. (Optional only
+   * so that records made elsewhere, e.g. in tests, may leave it out; the server always sets it.)
+   */
+  readonly params?: Readonly<Record<string, string>> | null;
+  /** Who signed the request; null when authentication failed. */
+  readonly caller: Caller | null;
+  /** When authentication failed: the AccessKeyId the request claimed, if it named one. */
+  readonly claimedAccessKeyId: string | null;
+  readonly source: RecordedSource;
+  /** The network-ACL decision, or null when the request was refused before one was made. */
+  readonly decision: Decision | null;
+  /** Null on success. */
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly httpStatus: number;
+  readonly userAgent: string | null;
+}
+
+/**
+ * Where the server hands every request's record (implemented in src/audit/). `record` is called
+ * once per request after the response is written; it must return at once and never throw (the
+ * server guards against a throw anyway, and logs it). `flush` writes whatever is buffered; the
+ * server awaits it on shutdown.
+ */
+export interface AuditSink {
+  record(event: RequestRecord): void;
+  flush(): Promise<void>;
+}
+
+/** The default: records go nowhere. */
+export const noAuditSink: AuditSink = Object.freeze({
+  record: () => {},
+  flush: async () => {},
+});

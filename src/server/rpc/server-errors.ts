@@ -1,0 +1,51 @@
+import { ApiError } from './api-error.js';
+
+/**
+ * The errors the endpoint itself answers with (the handlers' own are theirs). Codes are
+ * Alibaba's where its gateway has one for the case, otherwise KeyFence's in the same style;
+ * docs/server.md lists them all.
+ */
+export const serverErrors = {
+  /** Any path but `/`, `/healthz` and `/readyz`: Alibaba's gateway code for an unknown API URL. */
+  pathNotFound: () =>
+    new ApiError('InvalidApi.NotFound', 404, 'Specified api is not found, please check your url and method.'),
+  methodNotAllowed: (allowed: string) =>
+    new ApiError('UnsupportedHTTPMethod', 405, `The HTTP method is not supported here; use ${allowed}.`),
+  bodyTooLarge: (limit: number) =>
+    new ApiError('RequestEntityTooLarge', 413, `The request body is larger than ${limit} bytes.`),
+  unsupportedMediaType: () =>
+    new ApiError(
+      'UnsupportedMediaType',
+      415,
+      'A request body must be application/x-www-form-urlencoded; send parameters in the query or a form.',
+    ),
+  malformedRequest: () =>
+    new ApiError('InvalidRequest.Malformed', 400, 'The HTTP request is not well formed.'),
+  headersTooLarge: () =>
+    new ApiError(
+      'RequestHeaderFieldsTooLarge',
+      431,
+      'The request headers are larger than the server accepts.',
+    ),
+  requestTimeout: () =>
+    new ApiError('RequestTimeout', 408, 'The request was not received in full within the time allowed.'),
+  invalidVersion: () => new ApiError('InvalidVersion', 404, 'Specified parameter Version is not valid.'),
+  actionNotFound: () =>
+    new ApiError(
+      'InvalidAction.NotFound',
+      404,
+      'Specified api is not found, please check your url and method.',
+    ),
+  internalError: () =>
+    new ApiError(
+      'InternalError',
+      500,
+      'The request processing has failed due to some unknown error, exception or failure.',
+    ),
+  serviceUnavailable: () =>
+    new ApiError(
+      'ServiceUnavailable',
+      503,
+      'The request has failed due to a temporary failure of the server.',
+    ),
+} as const;

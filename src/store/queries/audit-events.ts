@@ -1,0 +1,163 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { AccountId } from '../identifiers/ids.js';
+import type { AuditEventTable, StoreDatabase } from '../schema/database.js';
+
+/**
+ * One API call as the store keeps it. The store does not interpret `document` (src/audit/ builds
+ * it); the other fields are copies of what lookups filter and page by.
+ */
+export interface NewAuditEvent {
+  readonly eventId: string;
+  /** Null when the caller could not be established: kept, but no account can read it. */
+  readonly accountId: AccountId | null;
+  readonly at: Date;
+  readonly requestId: string;
+  readonly accessKeyId: string | null;
+  readonly userName: string | null;
+  readonly eventName: string | null;
+  readonly serviceName: string | null;
+  readonly eventRW: AuditEventRW;
+  readonly sourceIp: string;
+  /** Null for a call that succeeded. */
+  readonly errorCode: string | null;
+  /** The whole event, as JSON. */
+  readonly document: string;
+}
+
+export type AuditEventRW = 'Read' | 'Write';
+
+/** Exact matches; all given fields must match. */
+export interface AuditEventFilter {
+  readonly eventId?: string;
+  readonly requestId?: string;
+  readonly accessKeyId?: string;
+  readonly userName?: string;
+  readonly eventName?: string;
+  readonly serviceName?: string;
+  readonly eventRW?: AuditEventRW;
+  readonly sourceIp?: string;
+  /** True for failed calls only, false for successful ones only. */
+  readonly failed?: boolean;
+}
+
+/** A position in an account's events: the time and ID of the last event a page returned. */
+export interface AuditEventCursor {
+  readonly at: Date;
+  readonly eventId: string;
+}
+
+export interface AuditEventQuery {
+  readonly accountId: AccountId;
+  /** Both inclusive, to the millisecond. */
+  readonly from: Date;
+  readonly to: Date;
+  readonly filter?: AuditEventFilter;
+  /** Events are ordered by time, then by event ID. */
+  readonly order: 'newest-first' | 'oldest-first';
+  /** Continue after this event (exclusive), in `order`. */
+  readonly after?: AuditEventCursor;
+  /** Clamped to 1..1000. */
+  readonly limit: number;
+}
+
+export interface AuditEventPage {
+  readonly events: readonly StoredAuditEvent[];
+  /** Where the next page starts, or null when this page is the last. */
+  readonly next: AuditEventCursor | null;
+}
+
+export interface StoredAuditEvent {
+  readonly eventId: string;
+  readonly at: Date;
+  readonly document: string;
+}
+
+const MAX_AUDIT_PAGE = 1000;
+
+const columnsPerRow = 12;
+// As many rows per INSERT as SQLite's 32766 bound variables allow, with room to spare: a
+// writer's batch (1,000 events by default) goes in one statement.
+const rowsPerInsert = Math.floor(30_000 / columnsPerRow);
+
+const toRow = (event: NewAuditEvent): Insertable<AuditEventTable> => ({
+  event_id: event.eventId,
+  account_id: event.accountId,
+  event_time: event.at.getTime(),
+  request_id: event.requestId,
+  access_key_id: event.accessKeyId,
+  user_name: event.userName,
+  event_name: event.eventName,
+  service_name: event.serviceName,
+  event_rw: event.eventRW,
+  source_ip: event.sourceIp,
+  error_code: event.errorCode,
+  event: event.document,
+});
+
+/**
+ * Inserts events, many per statement. An event ID already stored is skipped, so a writer that
+ * retries a batch whose commit it could not confirm never stores an event twice.
+ */
+export async function appendAuditEvents(
+  db: Kysely<StoreDatabase>,
+  events: readonly NewAuditEvent[],
+): Promise<void> {
+  for (let start = 0; start < events.length; start += rowsPerInsert) {
+    await db
+      .insertInto('audit_events')
+      .values(events.slice(start, start + rowsPerInsert).map(toRow))
+      .onConflict((conflict) => conflict.column('event_id').doNothing())
+      .execute();
+  }
+}
+
+/**
+ * One page of an account's events in a time window. Keyset paging on (time, event ID): stable
+ * while new events arrive, and as cheap on the hundredth page as on the first.
+ */
+export async function lookupAuditEvents(
+  db: Kysely<StoreDatabase>,
+  query: AuditEventQuery,
+): Promise<AuditEventPage> {
+  const limit = Math.min(MAX_AUDIT_PAGE, Math.max(1, Math.floor(query.limit)));
+  const filter = query.filter ?? {};
+  const direction = query.order === 'newest-first' ? 'desc' : 'asc';
+  const after = query.after;
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['event_id', 'event_time', 'event'])
+    .where('account_id', '=', query.accountId)
+    .where('event_time', '>=', query.from.getTime())
+    .where('event_time', '<=', query.to.getTime())
+    .$if(filter.eventId !== undefined, (q) => q.where('event_id', '=', filter.eventId!))
+    .$if(filter.requestId !== undefined, (q) => q.where('request_id', '=', filter.requestId!))
+    .$if(filter.accessKeyId !== undefined, (q) => q.where('access_key_id', '=', filter.accessKeyId!))
+    .$if(filter.userName !== undefined, (q) => q.where('user_name', '=', filter.userName!))
+    .$if(filter.eventName !== undefined, (q) => q.where('event_name', '=', filter.eventName!))
+    .$if(filter.serviceName !== undefined, (q) => q.where('service_name', '=', filter.serviceName!))
+    .$if(filter.eventRW !== undefined, (q) => q.where('event_rw', '=', filter.eventRW!))
+    .$if(filter.sourceIp !== undefined, (q) => q.where('source_ip', '=', filter.sourceIp!))
+    .$if(filter.failed !== undefined, (q) => q.where('error_code', filter.failed ? 'is not' : 'is', null))
+    .$if(after !== undefined, (q) =>
+      q.where((eb) =>
+        eb(
+          eb.refTuple('event_time', 'event_id'),
+          direction === 'desc' ? '<' : '>',
+          eb.tuple(after!.at.getTime(), after!.eventId),
+        ),
+      ),
+    )
+    .orderBy('event_time', direction)
+    .orderBy('event_id', direction)
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit).map(
+    (row): StoredAuditEvent => ({
+      eventId: row.event_id,
+      at: new Date(row.event_time),
+      document: row.event,
+    }),
+  );
+  const last = page[page.length - 1];
+  return { events: page, next: rows.length > limit && last ? { at: last.at, eventId: last.eventId } : null };
+}

@@ -1,0 +1,99 @@
+import type { AuditedRequest } from '../../src/audit/audit-event.js';
+import type { AuditStore } from '../../src/audit/audit-writer.js';
+import type { Decision } from '../../src/policy/decision.js';
+import type { Caller } from '../../src/server/rpc/caller.js';
+import type {
+  AccessKeyId,
+  AccessKeyPrincipal,
+  AccountId,
+  NewAuditEvent,
+  RoleName,
+  TemporaryAccessKeyId,
+  UserName,
+} from '../../src/store/index.js';
+
+export const ACCOUNT = '1234567890123456' as AccountId;
+export const OTHER_ACCOUNT = '6543210987654321' as AccountId;
+export const ROOT_KEY = 'LTAI5tRootKeyRootKey0001' as AccessKeyId;
+export const USER_KEY = 'LTAI5tUserKeyUserKey0001' as AccessKeyId;
+export const STS_KEY = 'STS.NUQNP4PiGyckMsNiGELCs0001' as TemporaryAccessKeyId;
+
+export const rootCaller: Caller = { type: 'root-account', accountId: ACCOUNT, accessKeyId: ROOT_KEY };
+export const userCaller: Caller = {
+  type: 'ram-user',
+  accountId: ACCOUNT,
+  accessKeyId: USER_KEY,
+  userName: 'alice' as UserName,
+};
+export const roleCaller: Caller = {
+  type: 'assumed-role',
+  accountId: ACCOUNT,
+  accessKeyId: STS_KEY,
+  roleName: 'Deployer' as RoleName,
+  roleSessionName: 'ci-run',
+};
+
+export const allowed: Decision = {
+  allowed: true,
+  reason: 'public-ip-allowed',
+  scope: 'accessKey',
+  statement: 0,
+  policyVersion: 7,
+};
+
+export const denied: Decision = {
+  allowed: false,
+  reason: 'public-ip-not-allowed',
+  scope: 'account',
+  statement: -1,
+  policyVersion: 3,
+};
+
+/** A successful IMS call by the root identity, with whatever `changes` override. */
+export function requestRecord(changes: Partial<AuditedRequest> = {}): AuditedRequest {
+  return {
+    requestId: 'A1B2C3D4-0000-4000-8000-000000000001',
+    time: new Date('2024-05-06T07:08:09.123Z'),
+    action: 'ListUsers',
+    version: '2019-08-15',
+    product: 'Ims',
+    caller: rootCaller,
+    claimedAccessKeyId: null,
+    source: { ip: '192.0.2.10', vpcId: null, fault: null },
+    decision: allowed,
+    errorCode: null,
+    errorMessage: null,
+    httpStatus: 200,
+    userAgent: 'AlibabaCloud (linux; x64) Node.js/v20 Core/1.0.1 TeaDSL/2',
+    ...changes,
+  };
+}
+
+/** A store double: records what it is given, fails on demand. */
+export class FakeAuditStore implements AuditStore {
+  readonly batches: NewAuditEvent[][] = [];
+  readonly principalLookups: string[][] = [];
+  principals = new Map<string, AccessKeyPrincipal>();
+  /** Fail this many calls of appendAuditEvents, then succeed. */
+  failures = 0;
+  /** Resolves when released: to hold an append in flight. */
+  gate: Promise<void> | undefined;
+
+  get events(): NewAuditEvent[] {
+    return this.batches.flat();
+  }
+
+  async appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
+    await this.gate;
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('database unavailable');
+    }
+    this.batches.push([...events]);
+  }
+
+  async accessKeyPrincipals(accessKeyIds: readonly string[]): Promise<Map<string, AccessKeyPrincipal>> {
+    this.principalLookups.push([...accessKeyIds]);
+    return new Map([...this.principals].filter(([id]) => accessKeyIds.includes(id)));
+  }
+}
