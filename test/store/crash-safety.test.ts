@@ -59,23 +59,23 @@ async function killWhileWriting(config: DatabaseConfig, accountId: string): Prom
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>
     child.on('exit', (_code, signal) => resolve(signal)),
   );
-  await readyOrExit(child);
+  const output = { stderr: '' };
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output.stderr += chunk;
+  });
+  await readyOrExit(child, output);
   await new Promise((resolve) => setTimeout(resolve, Math.random() * 150));
   child.kill('SIGKILL');
-  assert.equal(await exited, 'SIGKILL', 'the writer stopped before it was killed');
+  assert.equal(await exited, 'SIGKILL', `the writer stopped before it was killed: ${output.stderr}`);
 }
 
-function readyOrExit(child: ChildProcess): Promise<void> {
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk;
-  });
+function readyOrExit(child: ChildProcess, output: { readonly stderr: string }): Promise<void> {
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) resolve();
     });
     child.on('exit', (code) =>
-      reject(new Error(`the writer exited with ${code} before it was ready: ${stderr}`)),
+      reject(new Error(`the writer exited with ${code} before it was ready: ${output.stderr}`)),
     );
   });
 }
