@@ -1,10 +1,10 @@
+import { formatAlibabaTime } from '../common/alibaba-time.js';
 import type { DecisionReason, DecisionScope } from '../policy/decision.js';
 import type { Product } from '../server/rpc/action.js';
 import type { RequestRecord } from '../server/rpc/audit-sink.js';
 import type { Caller } from '../server/rpc/caller.js';
 import type { AccessKeyPrincipal, AccountId } from '../store/index.js';
 import { keyToResolve, ownerOf } from './event-owner.js';
-import { formatEventTime } from './event-time.js';
 import { maskErrorMessage, maskText, safeRequestParameters, secretsOf } from './masking.js';
 
 /**
@@ -103,7 +103,7 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
       eventType: 'ApiCall',
       eventCategory: 'Management',
       eventRW: record.action !== null && readAction.test(record.action) ? 'Read' : 'Write',
-      eventTime: formatEventTime(record.time),
+      eventTime: formatAlibabaTime(record.time),
       eventSource: product === null ? null : `${product.toLowerCase()}.aliyuncs.com`,
       eventVersion: 1,
       serviceName: product,

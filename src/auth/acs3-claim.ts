@@ -1,9 +1,9 @@
+import { parseAlibabaTime } from '../common/alibaba-time.js';
 import { err, ok, type Result } from '../common/result.js';
 import { acs3CanonicalRequest, acs3StringToSign, sha256Hex } from './acs3-signature.js';
 import { AuthError, IncompleteSignatureReason } from './auth-error.js';
 import { parseAcs3Authorization } from './authorization-header.js';
 import type { Param } from './request-params.js';
-import { parseRequestTime } from './request-time.js';
 import type { SignatureClaim } from './signature-claim.js';
 import { headerValue, type SignedRequest } from './signed-request.js';
 
@@ -66,7 +66,7 @@ export function readAcs3Claim(
     values.set(name, value.value.trim());
   }
 
-  const requestTime = parseRequestTime(values.get('x-acs-date')!);
+  const requestTime = parseAlibabaTime(values.get('x-acs-date')!);
   if (requestTime === undefined) return err(AuthError.of('InvalidTimeStamp.Format'));
   const nonce = values.get('x-acs-signature-nonce')!;
   if (nonce === '') return err(AuthError.of('MissingSignatureNonce'));

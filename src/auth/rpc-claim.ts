@@ -1,6 +1,6 @@
+import { parseAlibabaTime } from '../common/alibaba-time.js';
 import { err, ok, type Result } from '../common/result.js';
 import { AuthError, type AuthErrorCode, IncompleteSignatureReason } from './auth-error.js';
-import { parseRequestTime } from './request-time.js';
 import { RPC_SIGNATURE_METHOD, RPC_SIGNATURE_VERSION, rpcStringToSign } from './rpc-signature.js';
 import type { SignatureClaim } from './signature-claim.js';
 import { headerValue, type SignedRequest } from './signed-request.js';
@@ -40,7 +40,7 @@ export function readRpcClaim(
   if (!nonce.ok) return nonce;
   const timestamp = required('Timestamp', 'MissingTimestamp');
   if (!timestamp.ok) return timestamp;
-  const requestTime = parseRequestTime(timestamp.value);
+  const requestTime = parseAlibabaTime(timestamp.value);
   if (requestTime === undefined) return err(AuthError.of('InvalidTimeStamp.Format'));
 
   const action = params.get('Action');

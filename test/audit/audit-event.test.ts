@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildAuditEvent, type EventContext } from '../../src/audit/audit-event.js';
-import { formatEventTime, parseEventTime } from '../../src/audit/event-time.js';
 import { toStoredEvent } from '../../src/audit/stored-event.js';
+import { formatAlibabaTime, parseAlibabaTime } from '../../src/common/alibaba-time.js';
 import type { RoleId, RoleName, UserId, UserName } from '../../src/store/index.js';
 import {
   ACCOUNT,
@@ -303,8 +303,8 @@ describe('audit events', () => {
   });
 
   test('event times are UTC to the second and parse back strictly', () => {
-    assert.equal(formatEventTime(new Date('2024-02-29T23:59:59.999Z')), '2024-02-29T23:59:59Z');
-    assert.deepEqual(parseEventTime('2024-02-29T23:59:59Z'), new Date('2024-02-29T23:59:59Z'));
+    assert.equal(formatAlibabaTime(new Date('2024-02-29T23:59:59.999Z')), '2024-02-29T23:59:59Z');
+    assert.deepEqual(parseAlibabaTime('2024-02-29T23:59:59Z'), new Date('2024-02-29T23:59:59Z'));
     for (const bad of [
       '2023-02-29T00:00:00Z',
       '2024-13-01T00:00:00Z',
@@ -316,7 +316,7 @@ describe('audit events', () => {
       ' 2024-01-01T00:00:00Z',
       '',
     ]) {
-      assert.equal(parseEventTime(bad), undefined, bad);
+      assert.equal(parseAlibabaTime(bad), undefined, bad);
     }
   });
 });

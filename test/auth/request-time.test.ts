@@ -1,17 +1,14 @@
 /** The signed-time format and the ±15 minute window (inclusive, to the millisecond). */
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  formatRequestTime,
-  isWithinWindow,
-  parseRequestTime,
-  REQUEST_TIME_WINDOW_MS,
-} from '../../src/auth/request-time.js';
+import { isWithinWindow, REQUEST_TIME_WINDOW_MS } from '../../src/auth/request-time.js';
+import { formatAlibabaTime, parseAlibabaTime } from '../../src/common/alibaba-time.js';
 
-describe('parseRequestTime', () => {
+describe('parseAlibabaTime', () => {
   it('reads yyyy-MM-ddTHH:mm:ssZ as UTC', () => {
-    assert.equal(parseRequestTime('2023-10-26T10:22:32Z')?.getTime(), Date.UTC(2023, 9, 26, 10, 22, 32));
-    assert.equal(parseRequestTime('2024-02-29T23:59:59Z')?.getTime(), Date.UTC(2024, 1, 29, 23, 59, 59));
+    assert.equal(parseAlibabaTime('2023-10-26T10:22:32Z')?.getTime(), Date.UTC(2023, 9, 26, 10, 22, 32));
+    assert.equal(parseAlibabaTime('2024-02-29T23:59:59Z')?.getTime(), Date.UTC(2024, 1, 29, 23, 59, 59));
   });
 
   it('refuses every other spelling and impossible dates', () => {
@@ -34,14 +31,14 @@ describe('parseRequestTime', () => {
       '1698315752',
       '',
     ]) {
-      assert.equal(parseRequestTime(text), undefined, text);
+      assert.equal(parseAlibabaTime(text), undefined, text);
     }
   });
 
-  it('round-trips with formatRequestTime, which drops milliseconds', () => {
+  it('round-trips with formatAlibabaTime, which drops milliseconds', () => {
     const time = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 999));
-    assert.equal(formatRequestTime(time), '2026-01-01T00:00:00Z');
-    assert.equal(parseRequestTime(formatRequestTime(time))?.getTime(), Date.UTC(2026, 0, 1));
+    assert.equal(formatAlibabaTime(time), '2026-01-01T00:00:00Z');
+    assert.equal(parseAlibabaTime(formatAlibabaTime(time))?.getTime(), Date.UTC(2026, 0, 1));
   });
 });
 

@@ -2,6 +2,7 @@
  * Shared helpers for the auth tests: credentials, a pinned clock, request builders that sign the
  * way the SDKs do, and assertions on verification results.
  */
+
 import assert from 'node:assert/strict';
 import { stringify } from 'node:querystring';
 import { sha256Hex, signAcs3Request } from '../../src/auth/acs3-signature.js';
@@ -10,10 +11,10 @@ import type { Credential, PermanentCredential, TemporaryCredential } from '../..
 import { percentEncode } from '../../src/auth/percent-encode.js';
 import { ReplayGuard } from '../../src/auth/replay-guard.js';
 import type { Param } from '../../src/auth/request-params.js';
-import { formatRequestTime } from '../../src/auth/request-time.js';
 import { signRpcRequest } from '../../src/auth/rpc-signature.js';
 import type { SignedRequest } from '../../src/auth/signed-request.js';
 import { type VerifiedRequest, verifyRequest } from '../../src/auth/verify-request.js';
+import { formatAlibabaTime } from '../../src/common/alibaba-time.js';
 import type { Result } from '../../src/common/result.js';
 
 export interface Principal {
@@ -117,7 +118,7 @@ export function acs3Request(spec: Acs3RequestSpec): SignedRequest {
     host: '127.0.0.1:8080',
     'x-acs-action': 'GetAccessKeyPolicy',
     'x-acs-version': '2019-08-15',
-    'x-acs-date': formatRequestTime(spec.time),
+    'x-acs-date': formatAlibabaTime(spec.time),
     'x-acs-signature-nonce': spec.nonce ?? 'c0ffee00c0ffee00c0ffee00c0ffee00',
     'x-acs-content-sha256': sha256Hex(body),
     accept: 'application/json',
@@ -168,7 +169,7 @@ export function rpcRequest(spec: RpcRequestSpec): SignedRequest {
     ['Action', 'GetAccessKeyPolicy'],
     ['Format', 'json'],
     ['Version', '2019-08-15'],
-    ['Timestamp', formatRequestTime(spec.time)],
+    ['Timestamp', formatAlibabaTime(spec.time)],
     ['SignatureNonce', spec.nonce ?? 'nonce-c0ffee'],
     ...(spec.params ?? []),
     ...(spec.securityToken === undefined ? [] : [['SecurityToken', spec.securityToken] as const]),

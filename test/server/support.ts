@@ -3,6 +3,7 @@
  * temporary directory, requests signed with src/auth's signers the way the SDKs sign them, and a
  * few tiny actions registered by the tests themselves (the real handlers are tested elsewhere).
  */
+
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,8 +14,8 @@ import { stringify } from 'node:querystring';
 import { after } from 'node:test';
 import { sha256Hex, signAcs3Request } from '../../src/auth/acs3-signature.js';
 import type { Param } from '../../src/auth/request-params.js';
-import { formatRequestTime } from '../../src/auth/request-time.js';
 import { signRpcRequest } from '../../src/auth/rpc-signature.js';
+import { formatAlibabaTime } from '../../src/common/alibaba-time.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { createServer, type KeyFenceServer } from '../../src/server/http/keyfence-server.js';
 import type { KeyFenceServerOptions } from '../../src/server/http/server-options.js';
@@ -364,7 +365,7 @@ function acs3Signed(port: number, spec: CallSpec): RawRequest {
     host: `127.0.0.1:${port}`,
     'x-acs-action': spec.action,
     'x-acs-version': spec.version ?? IMS_VERSION,
-    'x-acs-date': formatRequestTime(spec.time ?? new Date()),
+    'x-acs-date': formatAlibabaTime(spec.time ?? new Date()),
     'x-acs-signature-nonce': spec.nonce ?? randomBytes(16).toString('hex'),
     'x-acs-content-sha256': sha256Hex(body),
     ...(inBody ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
@@ -395,7 +396,7 @@ function rpcSigned(spec: CallSpec): RawRequest {
     ['Action', spec.action],
     ['Format', 'JSON'],
     ['Version', spec.version ?? IMS_VERSION],
-    ['Timestamp', formatRequestTime(spec.time ?? new Date())],
+    ['Timestamp', formatAlibabaTime(spec.time ?? new Date())],
     ['SignatureNonce', spec.nonce ?? randomBytes(16).toString('hex')],
     ...Object.entries(spec.params ?? {}),
     ...(credentials.securityToken === undefined

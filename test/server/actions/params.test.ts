@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { alibabaDate } from '../../../src/server/actions/alibaba-date.js';
+import { formatAlibabaTime } from '../../../src/common/alibaba-time.js';
 import {
   optionalEnum,
   optionalInteger,
@@ -60,7 +60,7 @@ describe('parameter readers', () => {
   });
 
   test('dates are written as Alibaba writes them: UTC, to the second', () => {
-    assert.equal(alibabaDate(new Date('2020-10-15T08:08:54.999Z')), '2020-10-15T08:08:54Z');
-    assert.equal(alibabaDate(new Date(Date.UTC(2021, 0, 2, 3, 4, 5))), '2021-01-02T03:04:05Z');
+    assert.equal(formatAlibabaTime(new Date('2020-10-15T08:08:54.999Z')), '2020-10-15T08:08:54Z');
+    assert.equal(formatAlibabaTime(new Date(Date.UTC(2021, 0, 2, 3, 4, 5))), '2021-01-02T03:04:05Z');
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { formatEventTime, parseEventTime } from '../../../audit/event-time.js';
+
+import { formatAlibabaTime, parseAlibabaTime } from '../../../common/alibaba-time.js';
 import { formatAddress, parseAddress } from '../../../net/address.js';
 import type { AuditEventCursor, AuditEventFilter } from '../../../store/index.js';
 import { PRODUCTS, type Product } from '../../rpc/action.js';
@@ -146,15 +147,15 @@ function parseWindow(
 ): { start: Date; end: Date } {
   if (startText === undefined && endText === undefined) {
     if (page !== undefined) return { start: page.start, end: page.end };
-    const end = parseEventTime(formatEventTime(now))!;
+    const end = parseAlibabaTime(formatAlibabaTime(now))!;
     return { start: new Date(end.getTime() - DEFAULT_WINDOW_MS), end };
   }
   if (startText === undefined) throw missingParameter('StartTime');
   if (endText === undefined) throw missingParameter('EndTime');
-  const start = parseEventTime(startText);
+  const start = parseAlibabaTime(startText);
   if (start === undefined)
     throw invalidParameter('StartTime', 'it must be a UTC time as yyyy-MM-ddTHH:mm:ssZ.');
-  const end = parseEventTime(endText);
+  const end = parseAlibabaTime(endText);
   if (end === undefined) throw invalidParameter('EndTime', 'it must be a UTC time as yyyy-MM-ddTHH:mm:ssZ.');
   if (start.getTime() > end.getTime()) throw invalidParameter('StartTime', 'it must not be after EndTime.');
   return { start, end };

@@ -1,4 +1,4 @@
-import { formatEventTime } from '../../../audit/event-time.js';
+import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
 import { parseLookupEventsRequest } from './lookup-events-request.js';
 import { encodeNextToken } from './next-token.js';
@@ -25,8 +25,8 @@ export const lookupEvents: ActionDefinition = {
       limit: request.maxResults,
     });
     return {
-      StartTime: formatEventTime(request.start),
-      EndTime: formatEventTime(request.end),
+      StartTime: formatAlibabaTime(request.start),
+      EndTime: formatAlibabaTime(request.end),
       NextToken:
         page.next === null
           ? ''

@@ -1,5 +1,5 @@
+import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { alibabaDate } from '../alibaba-date.js';
 import { keyOwner, readPrincipalName } from '../key-target.js';
 
 /** The secret is in this response only. A RAM user may have 2 keys (`LimitExceeded.User.AccessKey`). */
@@ -20,7 +20,7 @@ export const createAccessKey: ActionDefinition = {
         AccessKeyId: key.accessKeyId,
         AccessKeySecret: key.accessKeySecret,
         Status: key.status,
-        CreateDate: alibabaDate(key.createdAt),
+        CreateDate: formatAlibabaTime(key.createdAt),
       },
     };
   },

@@ -1,5 +1,5 @@
+import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { alibabaDate } from '../alibaba-date.js';
 import { ownedAccessKey, readKeyTarget } from '../key-target.js';
 
 /** A key never used yet has an empty `AccessKeyLastUsed`. */
@@ -12,7 +12,9 @@ export const getAccessKeyLastUsed: ActionDefinition = {
     const { lastUsed } = key;
     return {
       AccessKeyLastUsed:
-        lastUsed === null ? {} : { LastUsedDate: alibabaDate(lastUsed.at), ServiceName: lastUsed.service },
+        lastUsed === null
+          ? {}
+          : { LastUsedDate: formatAlibabaTime(lastUsed.at), ServiceName: lastUsed.service },
     };
   },
 };

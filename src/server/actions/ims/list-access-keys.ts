@@ -1,5 +1,5 @@
+import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { alibabaDate } from '../alibaba-date.js';
 import { keyOwner, readPrincipalName } from '../key-target.js';
 
 /** The owner's keys, never their secrets, under IMS's double wrapping `AccessKeys.AccessKey[]`. */
@@ -16,8 +16,8 @@ export const listAccessKeys: ActionDefinition = {
         AccessKey: keys.map((key) => ({
           AccessKeyId: key.accessKeyId,
           Status: key.status,
-          CreateDate: alibabaDate(key.createdAt),
-          UpdateDate: alibabaDate(key.updatedAt),
+          CreateDate: formatAlibabaTime(key.createdAt),
+          UpdateDate: formatAlibabaTime(key.updatedAt),
         })),
       },
     };

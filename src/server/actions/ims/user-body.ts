@@ -1,5 +1,5 @@
+import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { RamUser } from '../../../store/index.js';
-import { alibabaDate } from '../alibaba-date.js';
 
 /** A user as IMS's `User` structures show it (CreateUser, GetUser, UpdateUser, ListUsers). */
 export function userBody(user: RamUser): Record<string, unknown> {
@@ -8,7 +8,7 @@ export function userBody(user: RamUser): Record<string, unknown> {
     DisplayName: user.displayName,
     UserId: user.userId,
     Comments: user.comments,
-    CreateDate: alibabaDate(user.createdAt),
-    UpdateDate: alibabaDate(user.updatedAt),
+    CreateDate: formatAlibabaTime(user.createdAt),
+    UpdateDate: formatAlibabaTime(user.updatedAt),
   };
 }

@@ -1,5 +1,5 @@
+import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { alibabaDate } from '../alibaba-date.js';
 import { roleBody } from './role-body.js';
 import { readRoleName } from './role-name.js';
 
@@ -9,6 +9,6 @@ export const getRole: ActionDefinition = {
   ramAction: 'ram:GetRole',
   async handle(context) {
     const role = await context.store.getRole(context.caller.accountId, readRoleName(context.params));
-    return { Role: { ...roleBody(role), UpdateDate: alibabaDate(role.updatedAt) } };
+    return { Role: { ...roleBody(role), UpdateDate: formatAlibabaTime(role.updatedAt) } };
   },
 };

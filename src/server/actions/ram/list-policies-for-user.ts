@@ -1,5 +1,5 @@
+import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { alibabaDate } from '../alibaba-date.js';
 import { readUserName } from './policy-params.js';
 import { SYSTEM_POLICY_VERSION, systemPolicyDescription } from './system-policy-catalog.js';
 
@@ -19,7 +19,7 @@ export const listPoliciesForUser: ActionDefinition = {
           PolicyType: policy.policyType,
           Description: systemPolicyDescription(policy.policyName),
           DefaultVersion: SYSTEM_POLICY_VERSION,
-          AttachDate: alibabaDate(policy.attachedAt),
+          AttachDate: formatAlibabaTime(policy.attachedAt),
         })),
       },
     };

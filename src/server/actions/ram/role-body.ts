@@ -1,5 +1,5 @@
+import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { Role } from '../../../store/index.js';
-import { alibabaDate } from '../alibaba-date.js';
 
 /** A role as RAM's `Role` structure shows it (CreateRole; GetRole adds `UpdateDate`). */
 export function roleBody(role: Role): Record<string, unknown> {
@@ -10,6 +10,6 @@ export function roleBody(role: Role): Record<string, unknown> {
     Description: role.description,
     AssumeRolePolicyDocument: role.assumeRolePolicyDocument,
     MaxSessionDuration: role.maxSessionDuration,
-    CreateDate: alibabaDate(role.createdAt),
+    CreateDate: formatAlibabaTime(role.createdAt),
   };
 }

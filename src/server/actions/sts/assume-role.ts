@@ -1,8 +1,8 @@
+import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import { isRoleName, StoreError } from '../../../store/index.js';
 import type { ActionDefinition } from '../../rpc/action.js';
 import { invalidParameter, noPermission } from '../../rpc/api-error.js';
 import type { Caller } from '../../rpc/caller.js';
-import { alibabaDate } from '../alibaba-date.js';
 import { optionalInteger, optionalText, requiredText } from '../params.js';
 import { actorOf, rootArn, userArn } from '../principal.js';
 import { parseTrustPolicy, trustAllows } from '../ram/trust-policy.js';
@@ -80,7 +80,7 @@ export const assumeRole: ActionDefinition = {
         AccessKeyId: credential.accessKeyId,
         AccessKeySecret: credential.accessKeySecret,
         SecurityToken: credential.securityToken,
-        Expiration: alibabaDate(credential.expiration),
+        Expiration: formatAlibabaTime(credential.expiration),
       },
       AssumedRoleUser: {
         Arn: `${role.arn}/${roleSessionName}`,
