@@ -6,6 +6,10 @@ import type { Range } from './range-set.js';
 // a shared label is stored once.
 const HEADER = 3;
 const MIXED = 0xffffffff;
+// IPv4 sets of at least this many segments also get a 257-word index by the address's top
+// byte, after their labels: a lookup then binary-searches only the segments of one /8.
+const BUCKETED = 32;
+const BUCKETS = 257;
 const WORD = 0x1_0000_0000n;
 
 function uniformLabel(v4: readonly Range<number>[], v6: readonly Range<bigint>[]): number {
@@ -19,7 +23,7 @@ function sizeAt(d: Uint32Array, ref: number): number {
   const n4 = d[ref]!;
   const n6 = d[ref + 1]!;
   const labels = d[ref + 2] === MIXED ? n4 + n6 : 0;
-  return HEADER + n4 * 2 + n6 * 8 + labels;
+  return HEADER + n4 * 2 + n6 * 8 + labels + (n4 >= BUCKETED ? BUCKETS : 0);
 }
 
 /** Compares the 128-bit value at d[at..at+3] with (w0..w3): negative, zero or positive. */
@@ -54,7 +58,8 @@ export class RangeArena {
     const mixed = label === MIXED;
     const n4 = v4.length;
     const n6 = v6.length;
-    const size = HEADER + n4 * 2 + n6 * 8 + (mixed ? n4 + n6 : 0);
+    const buckets = n4 >= BUCKETED ? BUCKETS : 0;
+    const size = HEADER + n4 * 2 + n6 * 8 + (mixed ? n4 + n6 : 0) + buckets;
     this.#reserve(size);
     const ref = this.#used;
     const d = this.#data;
@@ -68,6 +73,15 @@ export class RangeArena {
       if (mixed) d[at + 2 * n4 + i] = v4[i]!.label;
     }
     at += n4 * (mixed ? 3 : 2);
+    if (buckets !== 0) {
+      // d[at + b] = how many segments start below b.0.0.0
+      let i = 0;
+      for (let b = 0; b < BUCKETS; b++) {
+        while (i < n4 && v4[i]!.first < b * 0x1000000) i++;
+        d[at + b] = b === BUCKETS - 1 ? n4 : i;
+      }
+      at += buckets;
+    }
     for (let i = 0; i < n6; i++) {
       const r = v6[i]!;
       for (let k = 0; k < 4; k++) {
@@ -91,8 +105,16 @@ export class RangeArena {
     const d = this.#data;
     const n = d[ref]!;
     const firsts = ref + HEADER;
+    const label = d[ref + 2]!;
     let lo = 0;
     let hi = n - 1;
+    if (n >= BUCKETED) {
+      // The answer, the last segment starting at or below ip, is one of those counted up to
+      // the end of ip's /8 and not before the last one starting below it.
+      const bucket = firsts + n * (label === MIXED ? 3 : 2) + (ip >>> 24);
+      lo = Math.max(0, d[bucket]! - 1);
+      hi = d[bucket + 1]! - 1;
+    }
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
@@ -104,7 +126,6 @@ export class RangeArena {
       }
     }
     if (found < 0 || ip > d[firsts + n + found]!) return -1;
-    const label = d[ref + 2]!;
     return label !== MIXED ? label : d[firsts + 2 * n + found]!;
   }
 
@@ -122,7 +143,7 @@ export class RangeArena {
     const n4 = d[ref]!;
     const n = d[ref + 1]!;
     const label = d[ref + 2]!;
-    const firsts = ref + HEADER + n4 * (label === MIXED ? 3 : 2);
+    const firsts = ref + HEADER + n4 * (label === MIXED ? 3 : 2) + (n4 >= BUCKETED ? BUCKETS : 0);
     let lo = 0;
     let hi = n - 1;
     let found = -1;

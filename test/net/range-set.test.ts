@@ -111,6 +111,36 @@ describe('RangeArena', () => {
     assert.ok(checked >= 100_000, `only ${checked} addresses checked`);
   });
 
+  test('large IPv4 sets (indexed by /8) match the reference, at bucket edges too', () => {
+    const smallRange = fc
+      .tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.nat(0xfffff), fc.nat(3))
+      .map(([first, span, label]) => ({ first, last: Math.min(0xffffffff, first + span), label }));
+    fc.assert(
+      fc.property(
+        fc.array(smallRange, { minLength: 30, maxLength: 300 }),
+        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 200, maxLength: 200 }),
+        (ranges, probes) => {
+          const arena = new RangeArena(8);
+          const compiled = compileRanges(ranges, 1);
+          const ref = arena.add(compiled, [{ first: 5n, last: 9n, label: 7 }]);
+          const edges = [0, 0xffffffff, ...Array.from({ length: 256 }, (_, b) => b * 0x1000000)];
+          const near = ranges.flatMap((r) => [r.first - 1, r.first, r.last, r.last + 1]);
+          for (const x of [...probes, ...edges, ...edges.map((e) => e - 1), ...near]) {
+            if (x < 0 || x > 0xffffffff) continue;
+            assert.equal(
+              arena.matchV4(ref, x),
+              lowestLabel(ranges, x),
+              `IPv4 ${x} in ${compiled.length} segments`,
+            );
+          }
+          // The IPv6 part after the index is still found.
+          assert.equal(arena.matchV6(ref, Uint32Array.of(0, 0, 0, 7)), 7, 'IPv6 after a bucketed IPv4 part');
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   test('compaction keeps live sets intact and drops released ones', () => {
     const arena = new RangeArena(4);
     const refs = new Map<number, number>();
