@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the full decision (key lookup, precedence, parsing the client address string,
+ * `npm run bench:decision` (the first half of `npm run bench`): the full decision (key lookup, precedence, parsing the client address string,
  * matching) of KeyFence's DecisionIndex against peer libraries wrapped in the same decision, in one
  * process, on the same inputs, after checking that every engine gives the same answers.
  * Also memory per key at 1,000,000 keys. Writes docs/benchmarks.md (the decision section) and
@@ -396,7 +396,7 @@ function markdown(
 ): string {
   const lines: string[] = [];
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  lines.push('## Decision benchmark (`npm run bench`)', '');
+  lines.push('## Decision benchmark (`npm run bench:decision`)', '');
   lines.push(`Last run: ${when}, ${seconds.toFixed(0)} s.`, '');
   lines.push('### Machine', '');
   lines.push(`- CPU: ${machine.cpu} (from \`lscpu\`), ${machine.cores} cores`);
@@ -407,7 +407,7 @@ function markdown(
   lines.push('### Command', '');
   lines.push(
     '```sh',
-    'npm run bench',
+    'npm run bench:decision',
     '# = node --import tsx --expose-gc bench/decision.bench.ts',
     '```',
     '',
