@@ -13,27 +13,16 @@ export interface Range<T extends number | bigint> {
 }
 
 interface Bounds<T> {
-  first: T;
-  last: T;
-}
-
-/** Sorts and merges overlapping or adjacent ranges into disjoint ones. */
-function mergeSorted<T extends number | bigint>(ranges: Bounds<T>[], one: T): Bounds<T>[] {
-  ranges.sort(byFirst);
-  const merged: Bounds<T>[] = [];
-  for (const r of ranges) {
-    const top = merged[merged.length - 1];
-    if (top !== undefined && r.first <= (top.last as bigint) + (one as bigint)) {
-      if (r.last > top.last) top.last = r.last;
-    } else {
-      merged.push({ first: r.first, last: r.last });
-    }
-  }
-  return merged;
+  readonly first: T;
+  readonly last: T;
 }
 
 /** The parts of sorted disjoint `ranges` not covered by sorted disjoint `covered`. */
-function subtract<T extends number | bigint>(ranges: Bounds<T>[], covered: Bounds<T>[], one: T): Bounds<T>[] {
+function subtract<T extends number | bigint>(
+  ranges: readonly Bounds<T>[],
+  covered: readonly Bounds<T>[],
+  one: T,
+): Bounds<T>[] {
   const out: Bounds<T>[] = [];
   let c = 0;
   for (const r of ranges) {
@@ -68,15 +57,17 @@ export function compileRanges<T extends number | bigint>(ranges: readonly Range<
   // Most sets come from one statement: merge directly, without the per-label passes.
   if (single) return mergeLabelled(ranges, first, one);
   const labels = [...new Set(ranges.map((r) => r.label))].sort((a, b) => a - b);
-  let covered: Bounds<T>[] = [];
+  let covered: Range<T>[] = [];
   const pieces: Range<T>[] = [];
   for (const label of labels) {
-    const own = mergeSorted(
-      ranges.filter((r) => r.label === label).map((r) => ({ first: r.first, last: r.last })),
+    const own = mergeLabelled(
+      ranges.filter((r) => r.label === label),
+      label,
       one,
     );
     for (const piece of subtract(own, covered, one)) pieces.push({ ...piece, label });
-    covered = mergeSorted([...covered, ...own], one);
+    // Labels of `covered` do not matter: it only records what earlier labels took.
+    covered = mergeLabelled([...covered, ...own], label, one);
   }
   pieces.sort(byFirst);
   const joined: Range<T>[] = [];
@@ -95,7 +86,7 @@ function byFirst<T extends number | bigint>(a: Bounds<T>, b: Bounds<T>): number 
   return a.first < b.first ? -1 : a.first > b.first ? 1 : 0;
 }
 
-/** Sorted, merged copies of ranges that all carry `label`. */
+/** Sorts and merges overlapping or adjacent ranges into disjoint ones, all carrying `label`. */
 function mergeLabelled<T extends number | bigint>(
   ranges: readonly Range<T>[],
   label: number,
