@@ -7,8 +7,9 @@
  * account's Active policy else allow, no ClassicWhiteList denies a public source, else match.
  * The key table is a Map from AccessKey ID to that key's state, as the index has one.
  *
- * Each adapter carries its own copy of the timing loop (`run`) on purpose: a shared loop would
- * see every engine's `decide` and turn megamorphic, which would tax whichever engine runs last.
+ * Each adapter carries its own copy of the timing loop (`run`) and of the precedence steps in
+ * `decide` on purpose: shared code would see every engine's matcher and turn megamorphic, which
+ * would tax whichever engine runs last and make the comparison depend on the order of engines.
  */
 import type { AccessKeyPolicy } from '../../src/policy/policy-document.js';
 import type { Deployment, Query } from '../workload.js';
