@@ -87,6 +87,13 @@ export function fillWord(word: number, wordIndex: number, prefix: number): numbe
   return (maskWord(word, wordIndex, prefix) | (~maskWord(0xffffffff, wordIndex, prefix) >>> 0)) >>> 0;
 }
 
+/** Four big-endian 32-bit words as one 128-bit integer (for compile time, never per request). */
+export function wordsToBigInt(words: ArrayLike<number>): bigint {
+  let value = 0n;
+  for (let k = 0; k < words.length; k++) value = (value << 32n) | BigInt(words[k]!);
+  return value;
+}
+
 const words = new Uint32Array(4);
 
 /** Parses an address or CIDR block strictly (DESIGN §3). Host bits set are cleared and flagged. */

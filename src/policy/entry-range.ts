@@ -1,4 +1,4 @@
-import type { Cidr } from '../net/cidr.js';
+import { type Cidr, wordsToBigInt } from '../net/cidr.js';
 
 /**
  * An entry as one inclusive range of integers, IPv6 included, for the checks that compare
@@ -9,10 +9,6 @@ export interface EntryRange {
   readonly first: bigint;
   readonly last: bigint;
   readonly prefix: number;
-}
-
-function wordsToBigInt(words: readonly number[]): bigint {
-  return words.reduce((value, word) => (value << 32n) | BigInt(word), 0n);
 }
 
 export function toEntryRange(cidr: Cidr): EntryRange {

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../../common/result.js';
 import { type AddressError, scanAddress } from '../../net/address.js';
-import { parseCidr } from '../../net/cidr.js';
+import { parseCidr, wordsToBigInt } from '../../net/cidr.js';
 import { RangeArena } from '../../net/range-arena.js';
 import { compileRanges, type Range } from '../../net/range-set.js';
 
@@ -34,7 +34,7 @@ export class TrustedProxies {
       }
       const c = parsed.value;
       if (c.family === 4) v4.push({ first: c.first, last: c.last, label: 0 });
-      else v6.push({ first: toBig(c.first), last: toBig(c.last), label: 0 });
+      else v6.push({ first: wordsToBigInt(c.first), last: wordsToBigInt(c.last), label: 0 });
     }
     return errors.length > 0 ? err(errors) : ok(TrustedProxies.#build(v4, v6));
   }
@@ -54,8 +54,4 @@ export class TrustedProxies {
     if (family === 6) return this.#arena.matchV6(this.#ref, s) >= 0;
     return false;
   }
-}
-
-function toBig(words: readonly number[]): bigint {
-  return words.reduce((acc, w) => (acc << 32n) | BigInt(w), 0n);
 }
