@@ -8,11 +8,11 @@ import { keyToResolve, ownerOf } from './event-owner.js';
 import { maskErrorMessage, maskText, safeRequestParameters, secretsOf } from './masking.js';
 
 /**
- * A request's record as the audit log takes it. `params` (the request's parameters, names as
- * sent) is optional: when given, the allowlisted ones are kept and the credential-like ones are
- * masked out of every text the event keeps (see masking.ts).
+ * A request's record as the audit log takes it. Its `params`, when given, are filtered: the
+ * allowlisted ones are kept and the credential-like ones are masked out of every text the event
+ * keeps (see masking.ts).
  */
-export type AuditedRequest = RequestRecord & { readonly params?: Readonly<Record<string, string>> | null };
+export type AuditedRequest = RequestRecord;
 
 /** `unknown` when the request did not prove who sent it. */
 export type UserIdentityType = 'root-account' | 'ram-user' | 'assumed-role' | 'unknown';

@@ -148,10 +148,10 @@ export class AuditWriter {
   async #writeBatch(records: readonly AuditedRequest[]): Promise<void> {
     // Chosen once, so that a retry of a batch whose commit was lost is recognised by the store.
     const eventIds = records.map(() => randomUUID().toUpperCase());
+    const keys = records.map(keyToResolve);
+    const wanted = keys.filter((key): key is string => key !== null);
     for (let attempt = 1; ; attempt++) {
       try {
-        const keys = records.map(keyToResolve);
-        const wanted = keys.filter((key): key is string => key !== null);
         const principals = wanted.length === 0 ? new Map() : await this.#store.accessKeyPrincipals(wanted);
         const events = records.map((record, index) => {
           const key = keys[index]!;

@@ -26,5 +26,5 @@ export const missingParameter = (name: string) =>
 export const invalidParameter = (name: string, why: string) =>
   new ApiError(`InvalidParameter.${name}`, 400, `The parameter "${name}" is not valid: ${why}`);
 
-export const noPermission = () =>
-  new ApiError('NoPermission', 403, 'You are not authorized to do this action.');
+export const noPermission = (detail?: Readonly<Record<string, unknown>>) =>
+  new ApiError('NoPermission', 403, 'You are not authorized to do this action.', detail);

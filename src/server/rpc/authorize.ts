@@ -1,5 +1,5 @@
 import type { ActionDefinition } from './action.js';
-import { ApiError } from './api-error.js';
+import { noPermission } from './api-error.js';
 import type { Caller } from './caller.js';
 import { policyAllows } from './system-policies.js';
 
@@ -29,7 +29,7 @@ export async function authorize(
     const policies = await policiesOf(caller);
     if (policies.some((name) => policyAllows(name, ramAction))) return;
   }
-  throw new ApiError('NoPermission', 403, 'You are not authorized to do this action.', {
+  throw noPermission({
     AccessDeniedDetail: {
       AuthAction: ramAction,
       AuthPrincipalType: caller.type === 'ram-user' ? 'SubUser' : 'AssumedRoleUser',

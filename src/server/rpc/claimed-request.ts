@@ -23,7 +23,7 @@ function bounded(value: string | undefined): string | null {
  */
 export function claimedRequest(request: SignedRequest): ClaimedRequest {
   const authorization = headerValue(request, 'authorization');
-  const params = readParams(request);
+  const params = unverifiedParams(request);
   const header = (name: string) => {
     const value = headerValue(request, name);
     return value.ok ? value.value?.trim() : undefined;
@@ -36,7 +36,11 @@ export function claimedRequest(request: SignedRequest): ClaimedRequest {
   };
 }
 
-function readParams(request: SignedRequest): ReadonlyMap<string, string> | undefined {
+/**
+ * The request's query and form parameters merged, read as the verifier reads them, unverified;
+ * undefined when the query or the merge is unreadable (an unreadable form counts as none).
+ */
+export function unverifiedParams(request: SignedRequest): ReadonlyMap<string, string> | undefined {
   const query = parseParams(request.rawQuery);
   if (!query.ok) return undefined;
   const contentType = headerValue(request, 'content-type');

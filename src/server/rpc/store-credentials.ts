@@ -4,7 +4,6 @@ import type {
   PermanentCredential,
   TemporaryCredential,
 } from '../../auth/credential.js';
-import { isFormUrlEncoded, mergeParams, parseParams } from '../../auth/request-params.js';
 import { headerValue, type SignedRequest } from '../../auth/signed-request.js';
 import type {
   AccessKeyId,
@@ -15,6 +14,7 @@ import type {
   UserName,
 } from '../../store/index.js';
 import type { Caller } from './caller.js';
+import { unverifiedParams } from './claimed-request.js';
 
 /** A store credential as request verification takes it, with the principal it belongs to. */
 export type StoreCredential =
@@ -78,15 +78,8 @@ function presentedSecurityToken(request: SignedRequest): string | undefined {
     const header = headerValue(request, 'x-acs-security-token');
     return header.ok ? header.value?.trim() || undefined : undefined;
   }
-  const query = parseParams(request.rawQuery);
-  if (!query.ok) return undefined;
-  const contentType = headerValue(request, 'content-type');
-  let form: ReturnType<typeof parseParams> = { ok: true, value: [] };
-  if (contentType.ok && isFormUrlEncoded(contentType.value))
-    form = parseParams(request.body.toString('latin1'));
-  if (!form.ok) return undefined;
-  const params = mergeParams(query.value, form.value);
-  return params.ok ? params.value.get('SecurityToken') || undefined : undefined;
+  // The verifier has parsed query and form before it looks a credential up, so both are readable here.
+  return unverifiedParams(request)?.get('SecurityToken') || undefined;
 }
 
 /** Who an authenticated credential belongs to. */
