@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { ACS3_ALGORITHM, formatAcs3Authorization } from './authorization-header.js';
-import { canonicalQueryString } from './canonical-query.js';
+import { byName, canonicalQueryString } from './canonical-query.js';
 import type { Param } from './request-params.js';
 
 /** The parts of a request an ACS3-HMAC-SHA256 signature covers (spec §5.2). */
@@ -61,7 +61,7 @@ export function signAcs3Request(input: Acs3SigningInput): Acs3SigningOutput {
   const headers = Object.entries(input.headers)
     .map(([name, value]) => [name.toLowerCase(), value] as const)
     .filter(([name]) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-'))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(byName);
   const canonicalRequest = acs3CanonicalRequest({
     method: input.method,
     path: input.path,

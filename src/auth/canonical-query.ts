@@ -1,7 +1,8 @@
 import { percentEncode } from './percent-encode.js';
 import type { Param } from './request-params.js';
 
-const byName = ([a]: Param, [b]: Param) => (a < b ? -1 : a > b ? 1 : 0);
+/** Orders name/value pairs by name in UTF-16 code-unit order. */
+export const byName = ([a]: Param, [b]: Param) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * `enc(name)=enc(value)` pairs joined by `&`, the canonical query string of both algorithms

@@ -74,7 +74,7 @@ export async function initializeStore(options: InitOptions = {}): Promise<InitOu
     options.databaseUrl === undefined
       ? { dialect: 'sqlite', file: join(dataDir, SQLITE_FILE_NAME) }
       : { dialect: 'postgres', connectionString: options.databaseUrl };
-  const location = database.dialect === 'sqlite' ? database.file : redactUrl(database.connectionString);
+  const location = locationOf(database);
   const keySource = masterKeySource(
     env,
     resolve(options.masterKeyFile ?? join(dataDir, MASTER_KEY_FILE_NAME)),
@@ -157,6 +157,11 @@ export function describeError(error: unknown): string {
   // A database error's cause says what went wrong (connection refused, disk full, ...).
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${subject}${cause}`;
+}
+
+/** Where a store lives, fit for logs and messages: the SQLite file, or the URL without its password. */
+export function locationOf(database: StoreConfig): string {
+  return database.dialect === 'sqlite' ? database.file : redactUrl(database.connectionString);
 }
 
 /** A database URL fit for logs and messages: the password masked. */

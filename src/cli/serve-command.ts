@@ -17,7 +17,7 @@ import {
   SQLITE_FILE_NAME,
   type StoreConfig,
 } from '../store/index.js';
-import { DEFAULT_DATA_DIR, describeError, initializeStore, redactUrl } from './init-command.js';
+import { DEFAULT_DATA_DIR, describeError, initializeStore, locationOf } from './init-command.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
 
@@ -218,8 +218,4 @@ async function isEmptyDirectory(dir: string): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw error;
   }
-}
-
-function locationOf(database: StoreConfig): string {
-  return database.dialect === 'sqlite' ? database.file : redactUrl(database.connectionString);
 }

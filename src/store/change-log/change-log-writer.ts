@@ -31,18 +31,14 @@ export class ChangeLogWriter {
   }
 
   async appendAll(changes: ReadonlyArray<readonly [AccountId, ChangeBody]>): Promise<number[]> {
-    const versions: number[] = [];
-    const rows = changes.map(([accountId, body]) => {
-      versions.push(++this.#version);
-      return toChangeRow(this.#version, this.#at, accountId, body);
-    });
+    const rows = changes.map(([accountId, body]) => toChangeRow(++this.#version, this.#at, accountId, body));
     for (let start = 0; start < rows.length; start += rowsPerInsert) {
       await this.#db
         .insertInto('change_log')
         .values(rows.slice(start, start + rowsPerInsert))
         .execute();
     }
-    return versions;
+    return rows.map((row) => row.version);
   }
 
   async finish(): Promise<void> {
