@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { REQUEST_TIME_WINDOW_MS } from './request-time.js';
+import { isWithinWindow, REQUEST_TIME_WINDOW_MS } from './request-time.js';
 
 /** What the guard made of a nonce. Everything but `admitted` refuses the request. */
 export type Admission = 'admitted' | 'replayed' | 'expired' | 'key-quota-exceeded' | 'full';
@@ -76,7 +76,9 @@ export class ReplayGuard {
     this.#latest = at;
     this.#evictExpired(at);
     const signedAt = requestTime.getTime();
-    if (Math.abs(at - signedAt) > this.windowMs) return 'expired';
+    // The same rule as the caller's check; an invalid date is outside every window, so it can
+    // never leave an entry that is never evicted.
+    if (!isWithinWindow(requestTime, new Date(at), this.windowMs)) return 'expired';
     const key = entryKey(accessKeyId, nonce);
     if (this.#seen.has(key)) return 'replayed';
     const count = this.#countByAccessKey.get(accessKeyId) ?? 0;

@@ -9,6 +9,12 @@ const at = (offsetMs: number) => new Date(t0 + offsetMs);
 const WINDOW = 15 * 60 * 1000;
 
 describe('ReplayGuard', () => {
+  it('refuses an invalid signed time instead of remembering it forever', () => {
+    const guard = new ReplayGuard();
+    assert.equal(guard.admit('LTAI1', 'n1', new Date(Number.NaN), at(0)), 'expired');
+    assert.equal(guard.size, 0, 'nothing remembered');
+  });
+
   it('admits a nonce once per AccessKey', () => {
     const guard = new ReplayGuard();
     assert.equal(guard.admit('LTAI1', 'n1', at(0), at(0)), 'admitted');
