@@ -1,6 +1,7 @@
 import { parseAlibabaTime } from '../common/alibaba-time.js';
 import { err, ok, type Result } from '../common/result.js';
-import { acs3CanonicalRequest, acs3StringToSign, sha256Hex } from './acs3-signature.js';
+import { sha256Hex } from '../common/sha256-hex.js';
+import { acs3CanonicalRequest, acs3StringToSign } from './acs3-signature.js';
 import { AuthError, IncompleteSignatureReason } from './auth-error.js';
 import { parseAcs3Authorization } from './authorization-header.js';
 import type { Param } from './request-params.js';

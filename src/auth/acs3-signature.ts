@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sha256Hex } from '../common/sha256-hex.js';
 import { ACS3_ALGORITHM, formatAcs3Authorization } from './authorization-header.js';
 import { byName, canonicalQueryString } from './canonical-query.js';
 import type { Param } from './request-params.js';
@@ -13,10 +14,6 @@ export interface Acs3SignedParts {
   readonly headers: readonly (readonly [name: string, value: string])[];
   /** Lower-case hex SHA-256 of the body. */
   readonly payloadHash: string;
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 export function acs3CanonicalRequest({ method, path, query, headers, payloadHash }: Acs3SignedParts): string {

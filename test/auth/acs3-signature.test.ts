@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { acs3CanonicalRequest, sha256Hex, signAcs3Request } from '../../src/auth/acs3-signature.js';
+import { acs3CanonicalRequest, signAcs3Request } from '../../src/auth/acs3-signature.js';
 import { formatAcs3Authorization, parseAcs3Authorization } from '../../src/auth/authorization-header.js';
 import { canonicalQueryString } from '../../src/auth/canonical-query.js';
+import { sha256Hex } from '../../src/common/sha256-hex.js';
 import { type Acs3Vector, authorizationOf, EMPTY_SHA256, V3_1, V3_2, V3_VECTORS } from './vectors.js';
 
 const sign = (v: Acs3Vector) =>

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { stringify } from 'node:querystring';
-import { sha256Hex, signAcs3Request } from '../../src/auth/acs3-signature.js';
+import { signAcs3Request } from '../../src/auth/acs3-signature.js';
 import type { AuthError, AuthErrorCode } from '../../src/auth/auth-error.js';
 import type { Credential, PermanentCredential, TemporaryCredential } from '../../src/auth/credential.js';
 import { percentEncode } from '../../src/auth/percent-encode.js';
@@ -16,6 +16,7 @@ import type { SignedRequest } from '../../src/auth/signed-request.js';
 import { type VerifiedRequest, verifyRequest } from '../../src/auth/verify-request.js';
 import { formatAlibabaTime } from '../../src/common/alibaba-time.js';
 import type { Result } from '../../src/common/result.js';
+import { sha256Hex } from '../../src/common/sha256-hex.js';
 
 export interface Principal {
   readonly userName: string | null;

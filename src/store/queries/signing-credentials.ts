@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { constantTimeEqual } from '../../common/constant-time-equal.js';
+import { sha256Hex } from '../../common/sha256-hex.js';
 import type { AccessKeyStatus } from '../entities.js';
 import {
   type AccountId,
@@ -12,7 +13,6 @@ import type { StoreDatabase } from '../schema/database.js';
 import type { SecretKeeper } from '../secrets/secret-keeper.js';
 import { SigningSecret } from '../secrets/signing-secret.js';
 import type { SigningCredential } from '../signing-credential.js';
-import { sha256Hex } from './temporary-credentials.js';
 
 /**
  * Looks up the credential a request names and decrypts its secret. `accessKeyId` comes straight

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { sha256Hex } from '../../common/sha256-hex.js';
 import type { IssuedTemporaryCredential, TemporaryCredential } from '../entities.js';
 import type { AccountId, RoleName, TemporaryAccessKeyId } from '../identifiers/ids.js';
 import { newSecurityToken, newTemporaryAccessKeyId, newTemporarySecret } from '../identifiers/random-ids.js';
@@ -19,8 +19,6 @@ export interface AssumeRoleInput {
 type CredentialRow = Omit<Selectable<TemporaryCredentialTable>, 'sealed_secret' | 'security_token_sha256'>;
 
 const roleSessionNameShape = /^[0-9A-Za-z.@_-]{2,64}$/;
-
-export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 const toCredential = (row: CredentialRow): TemporaryCredential => ({
   accessKeyId: row.access_key_id as TemporaryAccessKeyId,
