@@ -1,0 +1,122 @@
+import type { PolicyLimits } from '../policy/policy-limits.js';
+import type { ListenAddress } from '../server/http/listen-address.js';
+import type { TrustedProxies } from '../server/source/trusted-proxies.js';
+import type { StoreConfig } from '../store/index.js';
+
+/**
+ * What `keyfence serve` runs with, validated: the merge of the configuration file
+ * (`--config FILE`, YAML or JSON), the environment (`KEYFENCE_*`) and the flags, in rising order
+ * of precedence. Every field has its default filled in; nothing downstream re-validates it.
+ * docs/configuration.md documents each field with its file key, flag and variable.
+ */
+export interface KeyFenceConfig {
+  /** `data`: the data directory (SQLite file, master key, audit spool). Default `./keyfence-data`. */
+  readonly dataDir: string;
+  /** `databaseUrl` (postgres://…) or SQLite in `dataDir`. */
+  readonly database: StoreConfig;
+  /** `nodeId`: this node's name in the node status table. Default: `<hostname>-<listen port>`. */
+  readonly nodeId: string;
+  /** Every listener; the first is the one `listen`/`--listen` sets. At least one. */
+  readonly listeners: readonly ListenerConfig[];
+  /** `trustedProxies`: CIDRs whose forwarding headers are believed (DESIGN §4). */
+  readonly trustedProxies: TrustedProxies;
+  /**
+   * `vpcEndpoints`: VPC endpoint ID (as carried by PROXY v2's AWS TLV 0xEA/0x01, e.g.
+   * `vpce-0a1b2c3d`) → the VPC ID its connections come from. An endpoint ID not in the map gives
+   * no VPC (a public-network request).
+   */
+  readonly vpcEndpoints: ReadonlyMap<string, string>;
+  /** `exemptServices`: where the network ACL is not applied (still authenticated and audited). */
+  readonly exemptServices: readonly ExemptService[];
+  /** `policyLimits`: per-policy limits (parsePolicyLimits). */
+  readonly policyLimits: PolicyLimits;
+  readonly forwardAuth: ForwardAuthConfig;
+  readonly gateway: GatewayConfig;
+  readonly sync: SyncConfig;
+  readonly audit: AuditConfig;
+}
+
+/** What a listener serves. */
+export type ListenerRole =
+  /** The RPC API at `/`, `/forward-auth`, `/healthz`, `/readyz`, `/metrics`. */
+  | 'api'
+  /** The gateway: every request is authenticated, decided, audited and proxied to an upstream. */
+  | 'gateway';
+
+/** One entry of `listeners`. */
+export interface ListenerConfig {
+  readonly address: ListenAddress;
+  readonly role: ListenerRole;
+  /**
+   * `proxyProtocol`: `off` (default), `v1`, `v2`, or `any` (v1 or v2, told apart by the first
+   * bytes). When on, a connection without a valid header is closed; the header's source address
+   * replaces the TCP peer (and is what trusted-proxy checks apply to).
+   */
+  readonly proxyProtocol: 'off' | 'v1' | 'v2' | 'any';
+  /** `vpcEndpointOf`: every request on this listener is a VPC request from this VPC ID. */
+  readonly vpcEndpointOf: string | undefined;
+}
+
+/** One entry of `exemptServices`: a service code, optionally narrowed to path prefixes. */
+export interface ExemptService {
+  /** A service code as routes and products name them (`ims`, `oss`, …), lower case. */
+  readonly service: string;
+  /** Path prefixes (gateway and forward-auth only) the exemption is limited to; empty = all. */
+  readonly pathPrefixes: readonly string[];
+}
+
+/** `forwardAuth`. */
+export interface ForwardAuthConfig {
+  /**
+   * `verifySignature`: true (default) verifies the Alibaba signature of the original request;
+   * false trusts an upstream verifier and only identifies the key (AccessKeyId from the
+   * Authorization header or the `AccessKeyId` parameter).
+   */
+  readonly verifySignature: boolean;
+}
+
+/** `gateway`. */
+export interface GatewayConfig {
+  /** Tried in order; the first that matches a request routes it. */
+  readonly routes: readonly GatewayRoute[];
+  /** `upstreamTimeoutMs`: how long an upstream may take to answer. Default 30 s. */
+  readonly upstreamTimeoutMs: number;
+}
+
+/**
+ * One entry of `gateway.routes`: which requests (by Host and/or the signed product Version) go
+ * to which upstream, and the service code they are decided under. At least one of `host` and
+ * `version` is set. Forward-auth uses the same routes (without `upstream`) to find the service
+ * of the request it is asked about.
+ */
+export interface GatewayRoute {
+  /** Host header match, case-insensitive, port ignored; `*.example.com` matches one label. */
+  readonly host: string | undefined;
+  /** The API version (`2014-05-26`) the request's signed `Version` must have. */
+  readonly version: string | undefined;
+  /** The service code decisions and exemptions use (`ecs`). */
+  readonly service: string;
+  /** `http://host:port` (optionally with a path prefix) the request is forwarded to. */
+  readonly upstream: URL;
+}
+
+/** `sync`. */
+export interface SyncConfig {
+  /**
+   * `pollIntervalMs`: SQLite's version poll, and PostgreSQL's catch-up read when no
+   * notification arrives (a safety net for a missed NOTIFY). Default 1000 ms.
+   */
+  readonly pollIntervalMs: number;
+  /** `heartbeatMs`: how often this node writes its row in the node status table. Default 1000 ms. */
+  readonly heartbeatMs: number;
+  /** `staleAfterMs`: with no successful store read for this long, `/readyz` reports stale. Default 5 s. */
+  readonly staleAfterMs: number;
+}
+
+/** `audit`. */
+export interface AuditConfig {
+  /** `spoolDir`: where events wait while the store is unreachable. Default `<dataDir>/audit-spool`. */
+  readonly spoolDir: string;
+  /** `spoolMaxBytes`: the spool's bound; beyond it events are dropped and counted. Default 256 MiB. */
+  readonly spoolMaxBytes: number;
+}
