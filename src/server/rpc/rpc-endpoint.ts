@@ -4,7 +4,7 @@ import type { SignedRequest } from '../../auth/signed-request.js';
 import { verifyRequest } from '../../auth/verify-request.js';
 import type { Credential, Decision } from '../../policy/decision.js';
 import type { KeyFenceStore } from '../../store/index.js';
-import { type RequestSource, resolveSource } from '../source/resolve-source.js';
+import { type RequestSource, resolveSource, type SourceOrigin } from '../source/resolve-source.js';
 import type { TrustedProxies } from '../source/trusted-proxies.js';
 import type { ActionContext, Product } from './action.js';
 import { type ActionRegistry, productOfVersion } from './action-registry.js';
@@ -38,7 +38,8 @@ export interface RpcEndpointDependencies {
 export interface RpcCallEnvelope {
   readonly requestId: string;
   readonly time: Date;
-  readonly peer: string | undefined;
+  /** What the connection says about where it comes from (TCP peer or PROXY header, listener VPC). */
+  readonly origin: SourceOrigin;
   readonly headers: IncomingHttpHeaders;
   readonly hostId: string;
 }
@@ -111,7 +112,7 @@ export class RpcEndpoint {
   }
 
   #trace(call: RpcCallEnvelope): Trace {
-    const resolved = resolveSource(call.peer, call.headers, this.#deps.trustedProxies);
+    const resolved = resolveSource(call.origin, call.headers, this.#deps.trustedProxies);
     const progress: Progress = {
       action: null,
       version: null,
@@ -131,7 +132,7 @@ export class RpcEndpoint {
     }
     return {
       source: UNREADABLE_SOURCE,
-      recorded: { ip: displayAddress(call.peer ?? ''), vpcId: null, fault: resolved.error.code },
+      recorded: { ip: displayAddress(call.origin.address ?? ''), vpcId: null, fault: resolved.error.code },
       progress,
     };
   }
