@@ -17,6 +17,7 @@ import {
   SQLITE_FILE_NAME,
   type StoreConfig,
 } from '../store/index.js';
+import { defaultNodeId } from '../sync/node-id.js';
 import { DEFAULT_DATA_DIR, describeError, initializeStore, locationOf } from './init-command.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
@@ -161,6 +162,7 @@ async function serveUntilSignalled(
     exemptServices: settings.exemptServices,
     auditSink,
     logger: log,
+    nodeId: defaultNodeId(settings.listen.port),
   });
   let stopRequested!: (signal: NodeJS.Signals) => void;
   const stop = new Promise<NodeJS.Signals>((resolve) => {
@@ -183,6 +185,7 @@ async function serveUntilSignalled(
       log.info(
         {
           address,
+          nodeId: server.nodeId,
           appliedVersion: server.appliedVersion,
           store: locationOf(settings.database),
           trustedProxies: settings.trustedProxies.size,

@@ -12,11 +12,13 @@ import { ReplayGuard } from '../../auth/replay-guard.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
+import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
+import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
+import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
 import { errorBody } from '../rpc/error-body.js';
-import { IndexFollower } from '../rpc/index-follower.js';
 import { KeyUseRecorder } from '../rpc/key-use-recorder.js';
 import { type RpcCallEnvelope, RpcEndpoint, type RpcOutcome } from '../rpc/rpc-endpoint.js';
 import { serverErrors } from '../rpc/server-errors.js';
@@ -37,11 +39,15 @@ export interface KeyFenceServer {
   start(address: ListenAddress): Promise<string>;
   /** The change-log version whose policies are enforced (0 before the index is loaded). */
   readonly appliedVersion: number;
+  /** How this node follows the change log: versions, lag, notifications and polls. */
+  readonly sync: SyncStatistics;
+  /** This node's name in the node status table. */
+  readonly nodeId: string;
   readonly ready: boolean;
   /**
    * Graceful stop: accepts no more connections, lets in-flight requests finish (at most
-   * `shutdownTimeoutMs`), stops following the change log, writes pending key uses and flushes the
-   * audit sink. Does not close the store, which belongs to the caller.
+   * `shutdownTimeoutMs`), stops following the change log, records the node as stopped, writes
+   * pending key uses and flushes the audit sink. Does not close the store, which belongs to the caller.
    */
   close(): Promise<void>;
 }
@@ -62,6 +68,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #http: Server;
   readonly #endpoint: RpcEndpoint;
   readonly #follower: IndexFollower;
+  readonly #heartbeat: NodeHeartbeat;
   readonly #keyUses: KeyUseRecorder;
   readonly #audit: AuditSink;
   readonly #log: Logger;
@@ -87,8 +94,21 @@ class HttpKeyFenceServer implements KeyFenceServer {
       {
         pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? SERVER_DEFAULTS.pollIntervalMs),
         onError: onError('applying the change log failed'),
+        onApplied: () => this.#heartbeat.beat(),
+        onFeed: (error) => {
+          if (error === undefined) this.#log.info('the change feed is listening again; caught up');
+          else this.#log.warn({ err: error }, 'the change feed lost its connection; reconnecting');
+        },
       },
     );
+    const nodeId = options.nodeId ?? defaultNodeId();
+    if (!isNodeId(nodeId)) throw new RangeError(`nodeId ${JSON.stringify(nodeId)} is not a valid node ID`);
+    this.#heartbeat = new NodeHeartbeat(options.store, {
+      nodeId,
+      heartbeatMs: positive('heartbeatMs', options.heartbeatMs ?? SERVER_DEFAULTS.heartbeatMs),
+      appliedVersion: () => this.#follower.appliedVersion,
+      onError: onError('recording the node status failed'),
+    });
     this.#keyUses = new KeyUseRecorder(
       options.store,
       SERVER_DEFAULTS.keyUseFlushMs,
@@ -123,6 +143,14 @@ class HttpKeyFenceServer implements KeyFenceServer {
     return this.#follower.appliedVersion;
   }
 
+  get sync(): SyncStatistics {
+    return this.#follower;
+  }
+
+  get nodeId(): string {
+    return this.#heartbeat.nodeId;
+  }
+
   get ready(): boolean {
     return this.#ready;
   }
@@ -146,7 +174,9 @@ class HttpKeyFenceServer implements KeyFenceServer {
     if (this.#closing !== undefined)
       throw new KeyFenceError('Server.Closed', 'the server was closed while starting');
     this.#ready = true;
-    return listenUrl(this.#http.address() as AddressInfo);
+    const url = listenUrl(this.#http.address() as AddressInfo);
+    this.#heartbeat.start(url);
+    return url;
   }
 
   close(): Promise<void> {
@@ -165,6 +195,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     await drained;
     clearTimeout(deadline);
     await this.#follower.stop();
+    await this.#heartbeat.stop();
     await this.#keyUses.close();
     await this.#audit.flush();
   }
@@ -201,7 +232,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
       return sendJson(
         res,
         200,
-        { status: 'ready', appliedVersion: this.#follower.appliedVersion },
+        { status: 'ready', appliedVersion: this.#follower.appliedVersion, nodeId: this.#heartbeat.nodeId },
         undefined,
       );
     }
