@@ -81,7 +81,7 @@ export function parseServeFlags(flags: ServeFlags): Result<ServeSettings, string
   return ok({ dataDir, database, listen: listen.value, trustedProxies: proxies.value, exemptServices });
 }
 
-function isPostgresUrl(text: string): boolean {
+export function isPostgresUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return url.protocol === 'postgres:' || url.protocol === 'postgresql:';

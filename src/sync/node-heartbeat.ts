@@ -54,9 +54,9 @@ export class NodeHeartbeat {
   /** Writes the row now and then every `heartbeatMs`; `address` is where the node serves. */
   start(address: string | null): void {
     this.#address = address;
-    this.beat();
     this.#timer = setInterval(() => this.beat(), this.#options.heartbeatMs);
     this.#timer.unref();
+    this.beat();
   }
 
   /** Writes the row as soon as no other write is under way. */

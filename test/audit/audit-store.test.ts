@@ -235,9 +235,15 @@ for (const fixture of useDialects()) {
         auditEvent(id, { requestId: 'decided', appliedVersion: 9_007_199_254 }),
         auditEvent(id, { requestId: 'undecided', appliedVersion: null }),
       ]);
-      const rows = await rawRows(config, 'select request_id, applied_version from audit_events order by request_id');
+      const rows = await rawRows(
+        config,
+        'select request_id, applied_version from audit_events order by request_id',
+      );
       assert.deepEqual(
-        rows.map((row) => [row.request_id, row.applied_version === null ? null : Number(row.applied_version)]),
+        rows.map((row) => [
+          row.request_id,
+          row.applied_version === null ? null : Number(row.applied_version),
+        ]),
         [
           ['decided', 9_007_199_254],
           ['undecided', null],
