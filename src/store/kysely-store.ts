@@ -73,7 +73,8 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
     return guard(() => this.#dialect.subscribeToChanges(listener, options));
   }
 
-  // Its own short transaction, outside the change-log lock: a heartbeat never waits for a writer.
+  // Its own short transaction, without the change-log lock: on PostgreSQL a heartbeat never
+  // queues behind configuration writes.
   recordNode(report: NodeReport): Promise<void> {
     const dialect = this.#dialect;
     return dialect.write((connection) => guard(() => recordNode(connection, dialect.now, report)));
