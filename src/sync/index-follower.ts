@@ -29,8 +29,8 @@ export interface SyncStatistics {
    * The highest version known to be committed, from this node's own reads of the store
    * (notifications are only hints: they never raise it).
    */
-  readonly latestVersion: number;
-  /** `latestVersion - appliedVersion`: changes known to be committed and not yet applied. */
+  readonly latestKnownVersion: number;
+  /** `latestKnownVersion - appliedVersion`: changes known to be committed and not yet applied. */
   readonly lag: number;
   /** Change notifications received (PostgreSQL). */
   readonly notifications: number;
@@ -93,12 +93,12 @@ export class IndexFollower implements SyncStatistics {
     return this.#version;
   }
 
-  get latestVersion(): number {
+  get latestKnownVersion(): number {
     return Math.max(this.#latest, this.#version);
   }
 
   get lag(): number {
-    return this.latestVersion - this.#version;
+    return this.latestKnownVersion - this.#version;
   }
 
   get notifications(): number {

@@ -176,6 +176,6 @@ describe('following the change log on SQLite', () => {
     assert.equal(allowedFrom(follower, target.accessKeyId, '192.0.2.1'), false);
     assert.equal(follower.notifications, 0);
     assert.ok(follower.polls >= 1);
-    assert.equal(follower.latestVersion, set.version);
+    assert.equal(follower.latestKnownVersion, set.version);
   });
 });
