@@ -5,20 +5,13 @@
  * directory of its own. Also used by bench/propagation.bench.ts.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { jsonLines, kill, REPO_ROOT, type RootCredentials } from '../../interop/support/keyfence-process.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(REPO_ROOT, 'bin', 'keyfence.js');
-
-export interface RootCredentials {
-  readonly accountId: string;
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-}
 
 export interface ClusterNode {
   readonly name: string;
@@ -191,36 +184,8 @@ async function startNode(
       if (ended === undefined) child.kill(signal);
     },
     stop: () => {
-      stopped ??= kill(child, exited);
+      stopped ??= kill(child, exited, 15_000);
       return stopped;
     },
   };
-}
-
-async function kill(
-  child: ChildProcess,
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return exited;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  try {
-    return await exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export function jsonLines(text: string): Record<string, unknown>[] {
-  const lines: Record<string, unknown>[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (value !== null && typeof value === 'object') lines.push(value as Record<string, unknown>);
-    } catch {
-      // a line still being written
-    }
-  }
-  return lines;
 }
