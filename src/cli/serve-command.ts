@@ -17,6 +17,7 @@ import {
   SQLITE_FILE_NAME,
   type StoreConfig,
 } from '../store/index.js';
+import { defaultNodeId } from '../sync/node-id.js';
 import { DEFAULT_DATA_DIR, describeError, initializeStore, locationOf } from './init-command.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
@@ -80,7 +81,7 @@ export function parseServeFlags(flags: ServeFlags): Result<ServeSettings, string
   return ok({ dataDir, database, listen: listen.value, trustedProxies: proxies.value, exemptServices });
 }
 
-function isPostgresUrl(text: string): boolean {
+export function isPostgresUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
@@ -161,6 +162,7 @@ async function serveUntilSignalled(
     exemptServices: settings.exemptServices,
     auditSink,
     logger: log,
+    nodeId: defaultNodeId(settings.listen.port),
   });
   let stopRequested!: (signal: NodeJS.Signals) => void;
   const stop = new Promise<NodeJS.Signals>((resolve) => {
@@ -185,6 +187,7 @@ async function serveUntilSignalled(
       log.info(
         {
           address,
+          nodeId: server.nodeId,
           appliedVersion: server.appliedVersion,
           store: locationOf(settings.database),
           trustedProxies: settings.trustedProxies.size,

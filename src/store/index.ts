@@ -1,3 +1,8 @@
+export type {
+  ChangeFeedOptions,
+  ChangeListener,
+  ChangeSubscription,
+} from './change-feed.js';
 export type { ChangeKind, ChangeRecord } from './change-log/change-record.js';
 export type {
   AccessKey,
@@ -42,6 +47,7 @@ export type {
   NewAuditEvent,
   StoredAuditEvent,
 } from './queries/audit-events.js';
+export type { NodeList, NodeRecord, NodeReport, NodeState } from './queries/nodes.js';
 export type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 export type { PolicyReference, PolicyType, UserPolicyAttachment } from './queries/policy-attachments.js';
 export type { NewRole, RoleChanges } from './queries/roles.js';

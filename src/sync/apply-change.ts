@@ -34,12 +34,16 @@ export function applyChange(index: DecisionIndex, change: ChangeRecord): void {
   }
 }
 
-/** Applies every change after `version` and returns the version reached. */
+/**
+ * Applies every change after `version` and returns the version reached. `onPage` hears the
+ * version reached after each page, so that a long catch-up reports progress as it goes.
+ */
 export async function catchUp(
   index: DecisionIndex,
   changesSince: (version: number, limit: number) => Promise<readonly ChangeRecord[]>,
   version: number,
   pageSize = 1000,
+  onPage?: (version: number) => void,
 ): Promise<number> {
   while (true) {
     const changes = await changesSince(version, pageSize);
@@ -47,6 +51,7 @@ export async function catchUp(
       applyChange(index, change);
       version = change.version;
     }
+    if (changes.length > 0) onPage?.(version);
     if (changes.length < pageSize) return version;
   }
 }

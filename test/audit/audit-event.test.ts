@@ -59,6 +59,7 @@ describe('audit events', () => {
         scope: 'accessKey',
         statement: 0,
         policyVersion: 7,
+        appliedVersion: 12,
         authenticated: true,
         httpStatus: 200,
         sourceFault: null,
@@ -89,6 +90,7 @@ describe('audit events', () => {
       scope: 'account',
       statement: null,
       policyVersion: 3,
+      appliedVersion: 12,
       authenticated: true,
       httpStatus: 400,
       sourceFault: null,
@@ -296,6 +298,7 @@ describe('audit events', () => {
         eventRW: 'Read',
         sourceIp: '192.0.2.10',
         errorCode: 'NoPermission',
+        appliedVersion: 12,
         document: undefined,
       },
     );

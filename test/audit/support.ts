@@ -61,6 +61,7 @@ export function requestRecord(changes: Partial<AuditedRequest> = {}): AuditedReq
     claimedAccessKeyId: null,
     source: { ip: '192.0.2.10', vpcId: null, fault: null },
     decision: allowed,
+    appliedVersion: 12,
     errorCode: null,
     errorMessage: null,
     httpStatus: 200,

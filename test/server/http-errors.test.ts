@@ -50,7 +50,11 @@ describe('health', () => {
   test('/readyz reports the applied version once loaded', async () => {
     const reply = await send(t.port, { path: '/readyz' });
     assert.equal(reply.status, 200);
-    assert.deepEqual(reply.body, { status: 'ready', appliedVersion: t.server.appliedVersion });
+    assert.deepEqual(reply.body, {
+      status: 'ready',
+      appliedVersion: t.server.appliedVersion,
+      nodeId: t.server.nodeId,
+    });
     assert.ok(t.server.appliedVersion >= 2);
   });
 

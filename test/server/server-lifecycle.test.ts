@@ -67,6 +67,7 @@ describe('readiness', () => {
       assert.deepEqual((await send(port, { path: '/readyz' })).body, {
         status: 'ready',
         appliedVersion: server.appliedVersion,
+        nodeId: server.nodeId,
       });
       expectSuccess(await call(port, { action: 'GetTestValue', credentials: t.root }));
     } finally {
@@ -216,6 +217,7 @@ describe('the audit sink', () => {
           statement: -1,
           policyVersion: 0,
         },
+        appliedVersion: t.server.appliedVersion,
         source: { ip: '127.0.0.1', vpcId: null, fault: null },
         errorCode: null,
         errorMessage: null,

@@ -7,11 +7,13 @@ import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
+import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
+import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
+import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
 import { errorBody } from '../rpc/error-body.js';
-import { IndexFollower } from '../rpc/index-follower.js';
 import { KeyUseRecorder } from '../rpc/key-use-recorder.js';
 import { type RpcCallEnvelope, RpcEndpoint, type RpcOutcome } from '../rpc/rpc-endpoint.js';
 import { serverErrors } from '../rpc/server-errors.js';
@@ -34,11 +36,15 @@ export interface KeyFenceServer {
   start(listeners: readonly ListenerConfig[]): Promise<string[]>;
   /** The change-log version whose policies are enforced (0 before the index is loaded). */
   readonly appliedVersion: number;
+  /** How this node follows the change log: versions, lag, notifications and polls. */
+  readonly sync: SyncStatistics;
+  /** This node's name in the node status table. */
+  readonly nodeId: string;
   readonly ready: boolean;
   /**
    * Graceful stop: accepts no more connections, lets in-flight requests finish (at most
-   * `shutdownTimeoutMs`), stops following the change log, writes pending key uses and flushes the
-   * audit sink. Does not close the store, which belongs to the caller.
+   * `shutdownTimeoutMs`), stops following the change log, records the node as stopped, writes
+   * pending key uses and flushes the audit sink. Does not close the store, which belongs to the caller.
    */
   close(): Promise<void>;
 }
@@ -61,6 +67,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   #listeners: readonly Listener[] = [];
   readonly #endpoint: RpcEndpoint;
   readonly #follower: IndexFollower;
+  readonly #heartbeat: NodeHeartbeat;
   readonly #keyUses: KeyUseRecorder;
   readonly #audit: AuditSink;
   readonly #log: Logger;
@@ -86,8 +93,21 @@ class HttpKeyFenceServer implements KeyFenceServer {
       {
         pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? SERVER_DEFAULTS.pollIntervalMs),
         onError: onError('applying the change log failed'),
+        onApplied: () => this.#heartbeat.beat(),
+        onFeed: (error) => {
+          if (error === undefined) this.#log.info('the change feed is listening again; caught up');
+          else this.#log.warn({ err: error }, 'the change feed lost its connection; reconnecting');
+        },
       },
     );
+    const nodeId = options.nodeId ?? defaultNodeId();
+    if (!isNodeId(nodeId)) throw new RangeError(`nodeId ${JSON.stringify(nodeId)} is not a valid node ID`);
+    this.#heartbeat = new NodeHeartbeat(options.store, {
+      nodeId,
+      heartbeatMs: positive('heartbeatMs', options.heartbeatMs ?? SERVER_DEFAULTS.heartbeatMs),
+      appliedVersion: () => this.#follower.appliedVersion,
+      onError: onError('recording the node status failed'),
+    });
     this.#keyUses = new KeyUseRecorder(
       options.store,
       SERVER_DEFAULTS.keyUseFlushMs,
@@ -114,6 +134,14 @@ class HttpKeyFenceServer implements KeyFenceServer {
 
   get appliedVersion(): number {
     return this.#follower.appliedVersion;
+  }
+
+  get sync(): SyncStatistics {
+    return this.#follower;
+  }
+
+  get nodeId(): string {
+    return this.#heartbeat.nodeId;
   }
 
   get ready(): boolean {
@@ -148,7 +176,9 @@ class HttpKeyFenceServer implements KeyFenceServer {
     if (this.#closing !== undefined)
       throw new KeyFenceError('Server.Closed', 'the server was closed while starting');
     this.#ready = true;
-    return bound.map((outcome) => (outcome as PromiseFulfilledResult<string>).value);
+    const urls = bound.map((outcome) => (outcome as PromiseFulfilledResult<string>).value);
+    this.#heartbeat.start(urls[0]!);
+    return urls;
   }
 
   close(): Promise<void> {
@@ -166,6 +196,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     await drained;
     clearTimeout(deadline);
     await this.#follower.stop();
+    await this.#heartbeat.stop();
     await this.#keyUses.close();
     await this.#audit.flush();
   }
@@ -215,7 +246,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
       return sendJson(
         res,
         200,
-        { status: 'ready', appliedVersion: this.#follower.appliedVersion },
+        { status: 'ready', appliedVersion: this.#follower.appliedVersion, nodeId: this.#heartbeat.nodeId },
         undefined,
       );
     }

@@ -30,8 +30,15 @@ export interface KeyFenceServerOptions {
   readonly maxBodyBytes?: number;
   /** Largest request line plus headers accepted (node:http's `maxHeaderSize`). Default 208 KiB. */
   readonly maxHeaderBytes?: number;
-  /** How often the change log is polled for changes made elsewhere. Default 1000 ms. */
+  /**
+   * How often the change log is read whatever was announced: changes made elsewhere arrive at
+   * least this fast on SQLite, and on PostgreSQL even when a notification was lost. Default 1000 ms.
+   */
   readonly pollIntervalMs?: number;
+  /** This node's name in the node status table. Default `<host name>-<process ID>`. */
+  readonly nodeId?: string;
+  /** How often this node writes its row in the node status table. Default 1000 ms. */
+  readonly heartbeatMs?: number;
   /** How long `close` lets in-flight requests finish before cutting connections. Default 10 s. */
   readonly shutdownTimeoutMs?: number;
   /** How long a client may take to send a whole request. Default 30 s. */
@@ -49,6 +56,7 @@ export const SERVER_DEFAULTS = Object.freeze({
   maxBodyBytes: LARGEST_REQUEST,
   maxHeaderBytes: LARGEST_REQUEST,
   pollIntervalMs: 1000,
+  heartbeatMs: 1000,
   shutdownTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keyUseFlushMs: 1000,

@@ -47,6 +47,12 @@ export interface RequestRecord {
   readonly source: RecordedSource;
   /** The network-ACL decision, or null when the request was refused before one was made. */
   readonly decision: Decision | null;
+  /**
+   * The change-log version this node's decision index enforced when `decision` was made (every
+   * change up to it applied); null without a decision. (Optional only so that records made
+   * elsewhere may leave it out; the server always sets it.)
+   */
+  readonly appliedVersion?: number | null;
   /** Null on success. */
   readonly errorCode: string | null;
   readonly errorMessage: string | null;

@@ -4,6 +4,7 @@ import type { SignedRequest } from '../../auth/signed-request.js';
 import { verifyRequest } from '../../auth/verify-request.js';
 import type { Credential, Decision } from '../../policy/decision.js';
 import type { KeyFenceStore } from '../../store/index.js';
+import type { IndexFollower } from '../../sync/index-follower.js';
 import { type RequestSource, resolveSource, type SourceOrigin } from '../source/resolve-source.js';
 import type { TrustedProxies } from '../source/trusted-proxies.js';
 import type { ActionContext, Product } from './action.js';
@@ -14,7 +15,6 @@ import { authorize, type PoliciesOf } from './authorize.js';
 import type { Caller } from './caller.js';
 import { claimedRequest } from './claimed-request.js';
 import { errorBody } from './error-body.js';
-import type { IndexFollower } from './index-follower.js';
 import type { KeyUseRecorder } from './key-use-recorder.js';
 import { guardLockout } from './lockout-guard.js';
 import { accessPolicyDenied, displayAddress, SERVICE_OF } from './network-acl.js';
@@ -66,6 +66,7 @@ interface Progress {
   caller: Caller | null;
   claimedAccessKeyId: string | null;
   decision: Decision | null;
+  appliedVersion: number | null;
 }
 
 /** A call under way: its source as the decision sees it and as the record keeps it. */
@@ -121,6 +122,7 @@ export class RpcEndpoint {
       caller: null,
       claimedAccessKeyId: null,
       decision: null,
+      appliedVersion: null,
     };
     if (resolved.ok) {
       const source = resolved.value;
@@ -193,14 +195,19 @@ export class RpcEndpoint {
       accessKeyId: credential.accessKeyId,
       temporary: credential.kind === 'temporary',
     };
+    // The version is read with the decision, in the same turn of the event loop: no change can be
+    // applied in between, so the decision was made under (at least) every change up to it.
+    let appliedVersion = follower.appliedVersion;
     let decision = follower.index.decide(aclCredential, source, service);
     // A key this node has not heard of yet (created on another node within the poll interval):
     // catch up once rather than deny a key the store has just authenticated.
     if (decision.reason === 'unknown-access-key') {
       await follower.catchUp();
+      appliedVersion = follower.appliedVersion;
       decision = follower.index.decide(aclCredential, source, service);
     }
     progress.decision = decision;
+    progress.appliedVersion = appliedVersion;
     if (!decision.allowed) throw accessPolicyDenied(decision, recorded.ip, source.vpcId);
     if (credential.kind === 'permanent') this.#deps.keyUses.record(credential.accessKeyId, now(), product);
 
