@@ -66,6 +66,8 @@ describe('readiness', () => {
       assert.deepEqual((await send(port, { path: '/readyz' })).body, {
         status: 'ready',
         appliedVersion: server.appliedVersion,
+        stale: false,
+        staleForMs: 0,
       });
       expectSuccess(await call(port, { action: 'GetTestValue', credentials: t.root }));
     } finally {

@@ -1,6 +1,7 @@
 import type { DecisionIndex } from '../../policy/decision-index.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import { catchUp } from '../../sync/apply-change.js';
+import type { ChangeConsumer } from '../../sync/change-consumer.js';
 import { loadIndex } from '../../sync/load-index.js';
 
 export interface IndexFollowerOptions {
@@ -8,6 +9,10 @@ export interface IndexFollowerOptions {
   readonly pollIntervalMs: number;
   /** A failed poll is reported here and retried at the next interval. */
   readonly onError: (error: unknown) => void;
+  /** Loaded from the index's snapshot and given every change after the index (credentials, attachments). */
+  readonly consumers?: readonly ChangeConsumer[];
+  /** Told of every successful load and poll: the store answered (staleness, docs/fail-static.md). */
+  readonly onSynced?: () => void;
 }
 
 /**
@@ -49,8 +54,9 @@ export class IndexFollower {
   /** Loads the index from a snapshot, then polls until `stop`. */
   async start(): Promise<number> {
     const loaded = this.#tail.then(async () => {
-      this.#version = await loadIndex(this.#store, this.index);
+      this.#version = await loadIndex(this.#store, this.index, this.#options.consumers);
       this.#loaded = true;
+      this.#options.onSynced?.();
       return this.#version;
     });
     this.#tail = loaded.catch(() => undefined);
@@ -68,6 +74,8 @@ export class IndexFollower {
         this.index,
         (v, limit) => this.#store.changesSince(v, limit),
         this.#version,
+        undefined,
+        this.#options.consumers,
       );
       return this.#version;
     });
@@ -97,6 +105,7 @@ export class IndexFollower {
     try {
       const current = await this.#store.currentVersion();
       if (current > this.#version && !this.#stopped) await this.catchUp();
+      this.#options.onSynced?.();
     } catch (error) {
       this.#options.onError(error);
     }
