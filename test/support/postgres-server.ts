@@ -31,7 +31,9 @@ export interface RestartablePostgres extends PostgresServer {
 }
 
 export async function startPostgres(): Promise<PostgresServer> {
-  return withDatabases(process.env.DATABASE_URL ? external(process.env.DATABASE_URL) : await startEmbedded(false));
+  return withDatabases(
+    process.env.DATABASE_URL ? external(process.env.DATABASE_URL) : await startEmbedded(false),
+  );
 }
 
 /** Always embedded, whatever DATABASE_URL says: a shared server must not be stopped. */
