@@ -65,6 +65,12 @@ export {
 } from './secrets/master-key-source.js';
 export type { SigningSecret } from './secrets/signing-secret.js';
 export type { SigningCredential } from './signing-credential.js';
-export type { Snapshot, SnapshotAccessKey, SnapshotAccount } from './snapshot.js';
+export type {
+  Snapshot,
+  SnapshotAccessKey,
+  SnapshotAccount,
+  SnapshotPolicyAttachment,
+  SnapshotSigningCredential,
+} from './snapshot.js';
 export { SQLITE_FILE_NAME, type SqliteStoreConfig } from './sqlite/sqlite-store-config.js';
 export { isStoreError, StoreError, type StoreErrorCode, storeErrorMessages } from './store-error.js';

@@ -66,7 +66,7 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
   ): Promise<T> {
     const pageSize = Math.max(1, options.pageSize ?? DEFAULT_SNAPSHOT_PAGE_SIZE);
     const dialect = this.#dialect;
-    return dialect.snapshot((connection) => readSnapshot(dialect, connection, pageSize, read));
+    return dialect.snapshot((connection) => readSnapshot(dialect, connection, this.settings, pageSize, read));
   }
 
   subscribeToChanges(listener: ChangeListener, options?: ChangeFeedOptions): Promise<ChangeSubscription> {

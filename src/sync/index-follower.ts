@@ -1,6 +1,7 @@
 import type { DecisionIndex } from '../policy/decision-index.js';
 import type { ChangeFeedOptions, ChangeSubscription, KeyFenceStore } from '../store/index.js';
 import { catchUp } from './apply-change.js';
+import type { ChangeConsumer } from './change-consumer.js';
 import { loadIndex } from './load-index.js';
 
 export interface IndexFollowerOptions {
@@ -19,6 +20,10 @@ export interface IndexFollowerOptions {
    */
   readonly onFeed?: (error?: unknown) => void;
   readonly feed?: ChangeFeedOptions;
+  /** Loaded from the index's snapshot and given every change after the index (credentials, attachments). */
+  readonly consumers?: readonly ChangeConsumer[];
+  /** Told of every successful read of the store (the load, a poll, a pass): staleness, docs/fail-static.md. */
+  readonly onSynced?: () => void;
 }
 
 /** What a node's metrics and health report about following the change log. */
@@ -142,8 +147,8 @@ export class IndexFollower implements SyncStatistics {
       this.#options.feed,
     );
     const loaded = this.#tail.then(async () => {
-      this.#version = await loadIndex(this.#store, this.index);
-      this.#lastReadAt = new Date();
+      this.#version = await loadIndex(this.#store, this.index, this.#options.consumers);
+      this.#markRead();
       this.#latest = this.#version;
       this.#loaded = true;
       return this.#version;
@@ -177,8 +182,9 @@ export class IndexFollower implements SyncStatistics {
         (version) => {
           this.#version = version;
         },
+        this.#options.consumers,
       );
-      this.#lastReadAt = new Date();
+      this.#markRead();
       this.#latest = Math.max(this.#latest, reached);
       if (reached > from) this.#options.onApplied?.(reached);
       return reached;
@@ -229,11 +235,16 @@ export class IndexFollower implements SyncStatistics {
     this.#timer.unref();
   }
 
+  #markRead(): void {
+    this.#lastReadAt = new Date();
+    this.#options.onSynced?.();
+  }
+
   async #poll(): Promise<void> {
     this.#polls++;
     try {
       const current = await this.#store.currentVersion();
-      this.#lastReadAt = new Date();
+      this.#markRead();
       this.#latest = Math.max(this.#latest, current);
       if (current > this.#version && !this.#stopped) await this.catchUp();
     } catch (error) {

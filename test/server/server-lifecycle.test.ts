@@ -68,6 +68,8 @@ describe('readiness', () => {
         status: 'ready',
         appliedVersion: server.appliedVersion,
         nodeId: server.nodeId,
+        stale: false,
+        staleForMs: 0,
       });
       expectSuccess(await call(port, { action: 'GetTestValue', credentials: t.root }));
     } finally {

@@ -55,6 +55,8 @@ test('/readyz names the node and its version; the node row follows it and says w
     status: 'ready',
     appliedVersion: t.server.appliedVersion,
     nodeId: 'node-under-test',
+    stale: false,
+    staleForMs: 0,
   });
   const key = await createUserKey(t, 'bob');
   const version = await setPolicy(
@@ -136,6 +138,9 @@ test('GetPolicyVersionStatus answers which nodes enforce a version, for those al
       policyName: 'AliyunRAMReadOnlyAccess',
     }),
   );
+  // Written behind the node's back: it holds attachments in memory and hears of this one by its poll.
+  const attached = await t.store.currentVersion();
+  await until(() => t.server.appliedVersion >= attached, 'the node applied the attachment');
   const permitted = await call(t.port, { action: 'GetPolicyVersionStatus', credentials: user });
   assert.equal(permitted.status, 200, 'a read-only administrator may ask');
 });

@@ -7,9 +7,13 @@ import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
+import { isStoreError } from '../../store/index.js';
+import { CredentialCache } from '../../sync/credential-cache.js';
 import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
 import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
 import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
+import { type Staleness, StoreContact } from '../../sync/store-contact.js';
+import { UserPolicyAttachments } from '../../sync/user-policy-attachments.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
@@ -17,7 +21,7 @@ import { errorBody } from '../rpc/error-body.js';
 import { KeyUseRecorder } from '../rpc/key-use-recorder.js';
 import { type RpcCallEnvelope, RpcEndpoint, type RpcOutcome } from '../rpc/rpc-endpoint.js';
 import { serverErrors } from '../rpc/server-errors.js';
-import { storePoliciesOf } from '../rpc/store-policies.js';
+import { attachedPoliciesOf } from '../rpc/store-policies.js';
 import type { ConnectionOrigin } from '../source/connection-origin.js';
 import { TrustedProxies } from '../source/trusted-proxies.js';
 import { hostIdOf } from './host-id.js';
@@ -41,12 +45,31 @@ export interface KeyFenceServer {
   /** This node's name in the node status table. */
   readonly nodeId: string;
   readonly ready: boolean;
+  /** How this node stands with the store and what it holds in memory, for `/readyz` and metrics. */
+  readonly status: ServerStatus;
   /**
    * Graceful stop: accepts no more connections, lets in-flight requests finish (at most
    * `shutdownTimeoutMs`), stops following the change log, records the node as stopped, writes
    * pending key uses and flushes the audit sink. Does not close the store, which belongs to the caller.
    */
   close(): Promise<void>;
+}
+
+/** Plain numbers about a running node (docs/fail-static.md). */
+export interface ServerStatus extends Staleness {
+  readonly appliedVersion: number;
+  /** Milliseconds since the store last answered a read. */
+  readonly sinceStoreContactMs: number;
+  /** Store calls that failed because the database did, since start. */
+  readonly storeErrors: number;
+  /** Credentials held in memory. */
+  readonly credentialsHeld: number;
+  /** Credential lookups answered by a store read (a key this node had not heard of yet). */
+  readonly credentialMisses: number;
+  /** Keys whose last use waits to be written. */
+  readonly keyUsesPending: number;
+  /** Key uses dropped because too many waited. */
+  readonly keyUsesDropped: number;
 }
 
 const ALLOWED_RPC_METHODS = 'GET, POST';
@@ -68,6 +91,8 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #endpoint: RpcEndpoint;
   readonly #follower: IndexFollower;
   readonly #heartbeat: NodeHeartbeat;
+  readonly #credentials: CredentialCache;
+  readonly #contact: StoreContact;
   readonly #keyUses: KeyUseRecorder;
   readonly #audit: AuditSink;
   readonly #log: Logger;
@@ -86,7 +111,17 @@ class HttpKeyFenceServer implements KeyFenceServer {
       'shutdownTimeoutMs',
       options.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs,
     );
-    const onError = (what: string) => (error: unknown) => this.#log.error({ err: error }, what);
+    this.#contact = new StoreContact({
+      staleAfterMs: positive('staleAfterMs', options.staleAfterMs ?? SERVER_DEFAULTS.staleAfterMs),
+    });
+    const onError = (what: string) => (error: unknown) => {
+      if (isStoreError(error, 'Store.Database')) this.#contact.failed();
+      this.#log.error({ err: error }, what);
+    };
+    this.#credentials = new CredentialCache(options.store, {
+      onUndecryptable: onError('a stored AccessKey secret does not decrypt: the key cannot authenticate'),
+    });
+    const attachments = new UserPolicyAttachments();
     this.#follower = new IndexFollower(
       options.store,
       new DecisionIndex({ exemptServices: options.exemptServices ?? [] }),
@@ -98,6 +133,8 @@ class HttpKeyFenceServer implements KeyFenceServer {
           if (error === undefined) this.#log.info('the change feed is listening again; caught up');
           else this.#log.warn({ err: error }, 'the change feed lost its connection; reconnecting');
         },
+        consumers: [this.#credentials, attachments],
+        onSynced: () => this.#contact.succeeded(),
       },
     );
     const nodeId = options.nodeId ?? defaultNodeId();
@@ -108,18 +145,18 @@ class HttpKeyFenceServer implements KeyFenceServer {
       appliedVersion: () => this.#follower.appliedVersion,
       onError: onError('recording the node status failed'),
     });
-    this.#keyUses = new KeyUseRecorder(
-      options.store,
-      SERVER_DEFAULTS.keyUseFlushMs,
-      onError('recording AccessKey last use failed'),
-    );
+    this.#keyUses = new KeyUseRecorder(options.store, {
+      intervalMs: SERVER_DEFAULTS.keyUseFlushMs,
+      onError: onError('recording AccessKey last use failed; kept for the next attempt'),
+    });
     this.#endpoint = new RpcEndpoint({
       store: options.store,
       actions: new ActionRegistry(options.actions),
       follower: this.#follower,
+      findCredential: (accessKeyId) => this.#credentials.find(accessKeyId),
       trustedProxies: options.trustedProxies ?? TrustedProxies.none,
       replayGuard: new ReplayGuard(),
-      policiesOf: options.policiesOf ?? storePoliciesOf(options.store),
+      policiesOf: options.policiesOf ?? attachedPoliciesOf(attachments),
       keyUses: this.#keyUses,
       now: options.now ?? (() => new Date()),
     });
@@ -146,6 +183,21 @@ class HttpKeyFenceServer implements KeyFenceServer {
 
   get ready(): boolean {
     return this.#ready;
+  }
+
+  get status(): ServerStatus {
+    const credentials = this.#credentials.counters;
+    const keyUses = this.#keyUses.counters;
+    return {
+      appliedVersion: this.#follower.appliedVersion,
+      ...this.#contact.staleness,
+      sinceStoreContactMs: this.#contact.sinceLastSuccessMs,
+      storeErrors: this.#contact.failures,
+      credentialsHeld: credentials.held,
+      credentialMisses: credentials.misses,
+      keyUsesPending: keyUses.pending,
+      keyUsesDropped: keyUses.dropped,
+    };
   }
 
   async start(listeners: readonly ListenerConfig[]): Promise<string[]> {
@@ -197,6 +249,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     clearTimeout(deadline);
     await this.#follower.stop();
     await this.#heartbeat.stop();
+    this.#credentials.close();
     await this.#keyUses.close();
     await this.#audit.flush();
   }
@@ -243,10 +296,19 @@ class HttpKeyFenceServer implements KeyFenceServer {
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' }, undefined);
       if (!this.#ready)
         return sendJson(res, 503, { status: this.#closing ? 'stopping' : 'starting' }, undefined);
+      // Stale or not, a ready node answers 200: it keeps deciding from memory (fail-static), and a
+      // load balancer must not take every node out at once while the database is away.
+      const { stale, staleForMs } = this.#contact.staleness;
       return sendJson(
         res,
         200,
-        { status: 'ready', appliedVersion: this.#follower.appliedVersion, nodeId: this.#heartbeat.nodeId },
+        {
+          status: 'ready',
+          appliedVersion: this.#follower.appliedVersion,
+          nodeId: this.#heartbeat.nodeId,
+          stale,
+          staleForMs,
+        },
         undefined,
       );
     }

@@ -18,8 +18,8 @@ export interface KeyFenceServerOptions {
   /** Where every request's record goes. Default: nowhere. */
   readonly auditSink?: AuditSink;
   /**
-   * The system policies attached to a RAM user. Default: the store's user policy attachments
-   * when it has them, otherwise none (RAM users may then call only `ramAction: null` actions).
+   * The system policies attached to a RAM user. Default: the store's user policy attachments, as
+   * this node holds them in memory (kept current from the change log).
    */
   readonly policiesOf?: PoliciesOf;
   /** Default: silent. */
@@ -39,6 +39,8 @@ export interface KeyFenceServerOptions {
   readonly nodeId?: string;
   /** How often this node writes its row in the node status table. Default 1000 ms. */
   readonly heartbeatMs?: number;
+  /** With no successful store read for this long, `/readyz` reports the node stale. Default 5000 ms. */
+  readonly staleAfterMs?: number;
   /** How long `close` lets in-flight requests finish before cutting connections. Default 10 s. */
   readonly shutdownTimeoutMs?: number;
   /** How long a client may take to send a whole request. Default 30 s. */
@@ -57,6 +59,7 @@ export const SERVER_DEFAULTS = Object.freeze({
   maxHeaderBytes: LARGEST_REQUEST,
   pollIntervalMs: 1000,
   heartbeatMs: 1000,
+  staleAfterMs: 5000,
   shutdownTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keyUseFlushMs: 1000,

@@ -19,13 +19,15 @@ import type { KeyUseRecorder } from './key-use-recorder.js';
 import { guardLockout } from './lockout-guard.js';
 import { accessPolicyDenied, displayAddress, SERVICE_OF } from './network-acl.js';
 import { serverErrors } from './server-errors.js';
-import { callerOf, storeCredentialLookup } from './store-credentials.js';
+import { callerOf, credentialLookup, type FindCredential } from './store-credentials.js';
 import { toApiError } from './to-api-error.js';
 
 export interface RpcEndpointDependencies {
   readonly store: KeyFenceStore;
   readonly actions: ActionRegistry;
   readonly follower: IndexFollower;
+  /** Where request credentials come from: this node's memory, the store for a key not held yet. */
+  readonly findCredential: FindCredential;
   readonly trustedProxies: TrustedProxies;
   /** One per server: nonces are remembered across all its requests. */
   readonly replayGuard: ReplayGuard;
@@ -166,7 +168,7 @@ export class RpcEndpoint {
     if (!follower.loaded) throw serverErrors.serviceUnavailable();
 
     const verified = await verifyRequest(call.request, {
-      lookupCredential: storeCredentialLookup(store, call.request),
+      lookupCredential: credentialLookup(this.#deps.findCredential, call.request),
       replayGuard: this.#deps.replayGuard,
       now,
     });
