@@ -14,6 +14,8 @@ import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
 import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
 import { type Staleness, StoreContact } from '../../sync/store-contact.js';
 import { UserPolicyAttachments } from '../../sync/user-policy-attachments.js';
+import { DecisionCounters } from '../metrics/decision-counters.js';
+import { KeyFenceMetrics } from '../metrics/keyfence-metrics.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
@@ -94,6 +96,8 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #credentials: CredentialCache;
   readonly #contact: StoreContact;
   readonly #keyUses: KeyUseRecorder;
+  readonly #decisions = new DecisionCounters();
+  readonly #metrics: KeyFenceMetrics;
   readonly #audit: AuditSink;
   readonly #log: Logger;
   readonly #hostId: string | undefined;
@@ -149,7 +153,14 @@ class HttpKeyFenceServer implements KeyFenceServer {
       intervalMs: SERVER_DEFAULTS.keyUseFlushMs,
       onError: onError('recording AccessKey last use failed; kept for the next attempt'),
     });
+    this.#metrics = new KeyFenceMetrics({
+      decisions: this.#decisions,
+      sync: () => this.#follower,
+      status: () => this.status,
+      audit: () => this.#audit.counters,
+    });
     this.#endpoint = new RpcEndpoint({
+      decisions: this.#decisions,
       store: options.store,
       actions: new ActionRegistry(options.actions),
       follower: this.#follower,
@@ -289,11 +300,20 @@ class HttpKeyFenceServer implements KeyFenceServer {
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
 
-    if (path === '/healthz' || path === '/readyz') {
+    if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
       if (req.method !== 'GET') {
         return this.#sendError(req, res, envelope, serverErrors.methodNotAllowed('GET'), 'GET');
       }
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' }, undefined);
+      if (path === '/metrics') {
+        const text = await this.#metrics.text();
+        res.writeHead(200, {
+          'content-type': this.#metrics.contentType,
+          'content-length': Buffer.byteLength(text),
+        });
+        res.end(text);
+        return;
+      }
       if (!this.#ready)
         return sendJson(res, 503, { status: this.#closing ? 'stopping' : 'starting' }, undefined);
       // Stale or not, a ready node answers 200: it keeps deciding from memory (fail-static), and a

@@ -1,3 +1,4 @@
+import type { AuditCounters } from '../../audit/audit-writer.js';
 import type { Decision } from '../../policy/decision.js';
 import type { Product } from './action.js';
 import type { Caller } from './caller.js';
@@ -69,6 +70,8 @@ export interface RequestRecord {
 export interface AuditSink {
   record(event: RequestRecord): void;
   flush(): Promise<void>;
+  /** Queue, spool and loss counts, for /metrics; absent when the sink keeps none. */
+  readonly counters?: AuditCounters;
 }
 
 /** The default: records go nowhere. */

@@ -5,6 +5,7 @@ import { verifyRequest } from '../../auth/verify-request.js';
 import type { Credential, Decision } from '../../policy/decision.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { IndexFollower } from '../../sync/index-follower.js';
+import type { DecisionCounters } from '../metrics/decision-counters.js';
 import { type RequestSource, resolveSource, type SourceOrigin } from '../source/resolve-source.js';
 import type { TrustedProxies } from '../source/trusted-proxies.js';
 import type { ActionContext, Product } from './action.js';
@@ -34,6 +35,8 @@ export interface RpcEndpointDependencies {
   readonly policiesOf: PoliciesOf;
   readonly keyUses: KeyUseRecorder;
   readonly now: () => Date;
+  /** Where every decision is counted, for /metrics. */
+  readonly decisions: DecisionCounters;
 }
 
 /** One call of the RPC API, as the HTTP layer hands it over: where it came from and how it is addressed. */
@@ -200,14 +203,17 @@ export class RpcEndpoint {
     // The version is read with the decision, in the same turn of the event loop: no change can be
     // applied in between, so the decision was made under (at least) every change up to it.
     let appliedVersion = follower.appliedVersion;
+    let started = performance.now();
     let decision = follower.index.decide(aclCredential, source, service);
     // A key this node has not heard of yet (created on another node within the poll interval):
     // catch up once rather than deny a key the store has just authenticated.
     if (decision.reason === 'unknown-access-key') {
       await follower.catchUp();
       appliedVersion = follower.appliedVersion;
+      started = performance.now();
       decision = follower.index.decide(aclCredential, source, service);
     }
+    this.#deps.decisions.observe(decision, (performance.now() - started) / 1000);
     progress.decision = decision;
     progress.appliedVersion = appliedVersion;
     if (!decision.allowed) throw accessPolicyDenied(decision, recorded.ip, source.vpcId);
