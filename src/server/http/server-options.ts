@@ -13,6 +13,11 @@ export interface KeyFenceServerOptions {
   readonly actions: readonly ActionDefinition[];
   /** Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Vpc-Id are believed. Default: none. */
   readonly trustedProxies?: TrustedProxies;
+  /**
+   * VPC endpoint ID → VPC ID, for the AWS TLV of PROXY v2 headers (`vpcEndpoints` in the
+   * configuration). Default: none (such connections get no VPC).
+   */
+  readonly vpcEndpoints?: ReadonlyMap<string, string>;
   /** Service codes (`ims`, `ram`, `sts`, `actiontrail`) on which network ACLs are not applied. */
   readonly exemptServices?: readonly string[];
   /** Where every request's record goes. Default: nowhere. */
@@ -36,6 +41,8 @@ export interface KeyFenceServerOptions {
   readonly shutdownTimeoutMs?: number;
   /** How long a client may take to send a whole request. Default 30 s. */
   readonly requestTimeoutMs?: number;
+  /** How long a connection on a PROXY-protocol listener may take to send its header. Default 5 s. */
+  readonly proxyHeaderTimeoutMs?: number;
   /** The clock for signature windows and records; tests pin it. */
   readonly now?: () => Date;
 }
@@ -51,5 +58,6 @@ export const SERVER_DEFAULTS = Object.freeze({
   pollIntervalMs: 1000,
   shutdownTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  proxyHeaderTimeoutMs: 5000,
   keyUseFlushMs: 1000,
 });
