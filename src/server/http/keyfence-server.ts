@@ -7,6 +7,7 @@ import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
+import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
@@ -23,7 +24,7 @@ import { hostIdOf } from './host-id.js';
 import { Listener, type ListenerSettings } from './listener.js';
 import { declaresBody, readBody } from './read-body.js';
 import { JSON_CONTENT_TYPE, sendJson } from './send-json.js';
-import { type KeyFenceServerOptions, SERVER_DEFAULTS } from './server-options.js';
+import { type KeyFenceServerOptions, largestRequest, SERVER_DEFAULTS } from './server-options.js';
 
 /** A running (or startable) KeyFence API server. */
 export interface KeyFenceServer {
@@ -78,7 +79,9 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#log = options.logger ?? pino({ enabled: false });
     this.#audit = options.auditSink ?? noAuditSink;
     this.#hostId = options.hostId;
-    this.#maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes);
+    const policyLimits = options.policyLimits ?? DEFAULT_POLICY_LIMITS;
+    const largest = largestRequest(policyLimits);
+    this.#maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? largest);
     this.#shutdownTimeoutMs = positive(
       'shutdownTimeoutMs',
       options.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs,
@@ -105,6 +108,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
       replayGuard: new ReplayGuard(),
       policiesOf: options.policiesOf ?? storePoliciesOf(options.store),
       keyUses: this.#keyUses,
+      policyLimits,
       now: options.now ?? (() => new Date()),
     });
     this.#listenerSettings = {
@@ -113,7 +117,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
           'requestTimeoutMs',
           options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
         ),
-        maxHeaderSize: positive('maxHeaderBytes', options.maxHeaderBytes ?? SERVER_DEFAULTS.maxHeaderBytes),
+        maxHeaderSize: positive('maxHeaderBytes', options.maxHeaderBytes ?? largest),
       },
       proxyHeaderTimeoutMs: positive(
         'proxyHeaderTimeoutMs',

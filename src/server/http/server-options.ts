@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
+import type { KeyFenceConfig } from '../../config/keyfence-config.js';
+import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { ActionDefinition } from '../rpc/action.js';
 import type { AuditSink } from '../rpc/audit-sink.js';
@@ -27,13 +28,20 @@ export interface KeyFenceServerOptions {
    * when it has them, otherwise none (RAM users may then call only `ramAction: null` actions).
    */
   readonly policiesOf?: PoliciesOf;
+  /** Limits on AccessKeyPolicy documents the Set actions accept. Default: DEFAULT_POLICY_LIMITS. */
+  readonly policyLimits?: PolicyLimits;
+  /**
+   * The whole validated configuration, when the server runs from one (`keyfence serve`): the
+   * parts without an option of their own here (forward-auth, gateway, sync, audit) are read from it.
+   */
+  readonly config?: KeyFenceConfig;
   /** Default: silent. */
   readonly logger?: Logger;
   /** `HostId` of error bodies. Default: the host name of the request's Host header. */
   readonly hostId?: string;
-  /** Largest request body accepted. Default 208 KiB (see SERVER_DEFAULTS). */
+  /** Largest request body accepted. Default: room for the largest policy (208 KiB at the default limits). */
   readonly maxBodyBytes?: number;
-  /** Largest request line plus headers accepted (node:http's `maxHeaderSize`). Default 208 KiB. */
+  /** Largest request line plus headers accepted (node:http's `maxHeaderSize`). Default: as `maxBodyBytes`. */
   readonly maxHeaderBytes?: number;
   /** How often the change log is polled for changes made elsewhere. Default 1000 ms. */
   readonly pollIntervalMs?: number;
@@ -47,14 +55,18 @@ export interface KeyFenceServerOptions {
   readonly now?: () => Date;
 }
 
-// The SDKs put every parameter in the query (openapi-core) or a form body (pop-core), so either
-// must hold the largest valid AccessKeyPolicy, percent-encoded (at most three bytes per byte),
-// with room for the other parameters and the headers.
-const LARGEST_REQUEST = 3 * DEFAULT_POLICY_LIMITS.maxDocumentBytes + 16 * 1024;
+/**
+ * The SDKs put every parameter in the query (openapi-core) or a form body (pop-core), so either
+ * must hold the largest valid AccessKeyPolicy, percent-encoded (at most three bytes per byte),
+ * with room for the other parameters and the headers.
+ */
+export function largestRequest(limits: PolicyLimits): number {
+  return 3 * limits.maxDocumentBytes + 16 * 1024;
+}
 
 export const SERVER_DEFAULTS = Object.freeze({
-  maxBodyBytes: LARGEST_REQUEST,
-  maxHeaderBytes: LARGEST_REQUEST,
+  maxBodyBytes: largestRequest(DEFAULT_POLICY_LIMITS),
+  maxHeaderBytes: largestRequest(DEFAULT_POLICY_LIMITS),
   pollIntervalMs: 1000,
   shutdownTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,

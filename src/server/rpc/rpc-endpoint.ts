@@ -3,6 +3,7 @@ import type { ReplayGuard } from '../../auth/replay-guard.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import { verifyRequest } from '../../auth/verify-request.js';
 import type { Credential, Decision } from '../../policy/decision.js';
+import type { PolicyLimits } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import { type RequestSource, resolveSource, type SourceOrigin } from '../source/resolve-source.js';
 import type { TrustedProxies } from '../source/trusted-proxies.js';
@@ -31,6 +32,7 @@ export interface RpcEndpointDependencies {
   readonly replayGuard: ReplayGuard;
   readonly policiesOf: PoliciesOf;
   readonly keyUses: KeyUseRecorder;
+  readonly policyLimits: PolicyLimits;
   readonly now: () => Date;
 }
 
@@ -219,6 +221,7 @@ export class RpcEndpoint {
       },
       guardLockout: (target, policy) =>
         guardLockout(follower.index, { credential: aclCredential, source, service, params }, target, policy),
+      policyLimits: this.#deps.policyLimits,
       now,
     };
     const body = await definition.handle(context);
