@@ -8,7 +8,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { type ConnectionOrigin, proxiedOrigin, tcpOrigin } from '../source/connection-origin.js';
-import type { ProxyFault } from '../source/proxy-protocol/proxy-header.js';
+import type { ProxyFault, ProxyProtocolMode } from '../source/proxy-protocol/proxy-header.js';
 import { ProxyHeaderDecoder } from '../source/proxy-protocol/proxy-header-decoder.js';
 import { listenUrl } from './listen-address.js';
 
@@ -57,7 +57,8 @@ export class Listener {
       else handlers.request(req, res, origin);
     });
     this.#http.on('clientError', handlers.clientError);
-    if (config.proxyProtocol === 'off') {
+    const mode = config.proxyProtocol;
+    if (mode === 'off') {
       this.#http.prependListener('connection', (socket: Socket) => {
         this.#origins.set(socket, tcpOrigin(socket, config));
       });
@@ -66,7 +67,7 @@ export class Listener {
       // PROXY header has been read off the socket, then handed the socket and the bytes after it.
       const accept = this.#http.listeners('connection') as Accept[];
       this.#http.removeAllListeners('connection');
-      this.#http.on('connection', (socket: Socket) => this.#readProxyHeader(socket, accept));
+      this.#http.on('connection', (socket: Socket) => this.#readProxyHeader(socket, mode, accept));
     }
   }
 
@@ -100,8 +101,8 @@ export class Listener {
     this.#http.closeAllConnections();
   }
 
-  #readProxyHeader(socket: Socket, accept: readonly Accept[]): void {
-    const decoder = new ProxyHeaderDecoder(this.config.proxyProtocol as 'v1' | 'v2' | 'any');
+  #readProxyHeader(socket: Socket, mode: ProxyProtocolMode, accept: readonly Accept[]): void {
+    const decoder = new ProxyHeaderDecoder(mode);
     this.#awaitingHeader.add(socket);
     const settle = () => {
       clearTimeout(timer);
