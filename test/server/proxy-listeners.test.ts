@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { pino } from 'pino';
 import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import { awsVpceTlv, type Tlv, v1, v2 } from './proxy-protocol-support.js';
 import {
@@ -27,8 +29,20 @@ const trustedProxies = (() => {
   return parsed.value;
 })();
 
+const logLines: Record<string, unknown>[] = [];
+const logger = pino(
+  { level: 'debug' },
+  new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(JSON.parse(chunk.toString('utf8')));
+      done();
+    },
+  }),
+);
+
 const t = await startTestServer(
   {
+    logger,
     trustedProxies,
     vpcEndpoints: new Map([['vpce-0a1b2c3d', 'vpc-mapped1']]),
     proxyHeaderTimeoutMs: 300,
@@ -333,6 +347,11 @@ describe('connections without a valid header are closed, never answered', () => 
     const before = faults('ProxyProtocol.NotAHeader');
     for (const port of [v2Port, v1Port, anyPort]) assert.equal(await exchange(port, [request()]), '');
     assert.equal(faults('ProxyProtocol.NotAHeader'), before + 3);
+    const logged = logLines.filter((line) => line.msg === 'connection refused: PROXY header');
+    assert.ok(logged.length >= 3);
+    assert.equal(logged.at(-1)!.level, 20, 'logged at debug level');
+    assert.equal(logged.at(-1)!.code, 'ProxyProtocol.NotAHeader');
+    assert.equal(logged.at(-1)!.peer, '127.0.0.1');
   });
 
   test('the other version than the listener takes', async () => {

@@ -114,9 +114,10 @@ export class Listener {
     };
     const refuse = (fault: ProxyFault) => {
       settle();
-      socket.destroy();
-      // Connections cut by close() are not the client's fault.
+      // Reported first, while the socket still knows its peer. Connections cut by close() are
+      // not the client's fault.
       if (!this.#closing) this.#handlers.proxyFault(fault, socket, this.config);
+      socket.destroy();
     };
     const onData = (chunk: Buffer) => {
       const step = decoder.push(chunk);
