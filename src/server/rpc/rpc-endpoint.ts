@@ -3,6 +3,7 @@ import type { ReplayGuard } from '../../auth/replay-guard.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import { verifyRequest } from '../../auth/verify-request.js';
 import type { Credential, Decision } from '../../policy/decision.js';
+import type { PolicyLimits } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { IndexFollower } from '../../sync/index-follower.js';
 import type { DecisionCounters } from '../metrics/decision-counters.js';
@@ -34,6 +35,7 @@ export interface RpcEndpointDependencies {
   readonly replayGuard: ReplayGuard;
   readonly policiesOf: PoliciesOf;
   readonly keyUses: KeyUseRecorder;
+  readonly policyLimits: PolicyLimits;
   readonly now: () => Date;
   /** Where every decision is counted, for /metrics. */
   readonly decisions: DecisionCounters;
@@ -234,6 +236,7 @@ export class RpcEndpoint {
       },
       guardLockout: (target, policy) =>
         guardLockout(follower.index, { credential: aclCredential, source, service, params }, target, policy),
+      policyLimits: this.#deps.policyLimits,
       now,
     };
     const body = await definition.handle(context);
