@@ -165,6 +165,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
       sync: () => this.#follower,
       status: () => this.status,
       audit: () => this.#audit.counters,
+      proxyHeaderFaults: () => this.#proxyHeaderFaults,
     });
     this.#endpoint = new RpcEndpoint({
       decisions: this.#decisions,
