@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits, parsePolicyLimits } from '../policy/policy-limits.js';
+import { FORWARDED_HEADERS } from '../server/source/trusted-proxies.js';
 import { SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
 import { defaultNodeId } from '../sync/node-id.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
@@ -9,6 +10,7 @@ import {
   MAX_MILLISECONDS,
   type Problems,
   readBoolean,
+  readChoice,
   readObject,
   readPositiveInteger,
   readString,
@@ -50,6 +52,7 @@ const FILE_KEYS = [
   'listen',
   'listeners',
   'trustedProxies',
+  'forwardedHeader',
   'vpcEndpoints',
   'exemptServices',
   'policyLimits',
@@ -121,6 +124,10 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
       },
       fromFile('trustedProxies'),
     ),
+    file.forwardedHeader === undefined
+      ? 'x-forwarded-for'
+      : (readChoice(file.forwardedHeader, 'forwardedHeader', FORWARDED_HEADERS, problems) ??
+          'x-forwarded-for'),
     problems,
   );
   const vpcEndpoints = readVpcEndpoints(file.vpcEndpoints, problems);

@@ -1,7 +1,7 @@
 import { parseCidr } from '../net/cidr.js';
 import { isVpcId } from '../policy/vpc-id.js';
 import { isVpcEndpointId } from '../server/source/proxy-protocol/proxy-header.js';
-import { TrustedProxies } from '../server/source/trusted-proxies.js';
+import { type ForwardedHeader, TrustedProxies } from '../server/source/trusted-proxies.js';
 import {
   itemPath,
   keyPath,
@@ -16,14 +16,14 @@ import {
 /** `trustedProxies` / `--trusted-proxy` / `KEYFENCE_TRUSTED_PROXIES`: CIDRs, strictly parsed. */
 export function readTrustedProxies(
   setting: Setting | undefined,
+  forwardedHeader: ForwardedHeader,
   problems: Problems,
 ): TrustedProxies | undefined {
-  if (setting === undefined) return TrustedProxies.none;
-  const list = readArray(setting.value, setting.path, problems);
+  const list = setting === undefined ? [] : readArray(setting.value, setting.path, problems);
   if (list === undefined) return undefined;
   const entries: string[] = [];
   list.forEach((value, i) => {
-    const path = itemPath(setting, i);
+    const path = itemPath(setting!, i);
     const text = readString(value, path, problems);
     if (text === undefined) return;
     const cidr = parseCidr(text);
@@ -31,7 +31,7 @@ export function readTrustedProxies(
     else problems.invalid(path, cidr.error.message);
   });
   if (entries.length !== list.length) return undefined;
-  const parsed = TrustedProxies.parse(entries);
+  const parsed = TrustedProxies.parse(entries, forwardedHeader);
   return parsed.ok ? parsed.value : undefined;
 }
 

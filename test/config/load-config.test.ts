@@ -144,6 +144,16 @@ describe('defaults', () => {
 });
 
 describe('every key', () => {
+  test('forwardedHeader picks the one forwarding header trusted proxies are believed in', async () => {
+    assert.equal(
+      (await valid({ yaml: 'trustedProxies: [10.0.0.0/8]' })).trustedProxies.forwardedHeader,
+      'x-forwarded-for',
+    );
+    const forwarded = await valid({ yaml: 'trustedProxies: [10.0.0.0/8]\nforwardedHeader: forwarded' });
+    assert.equal(forwarded.trustedProxies.forwardedHeader, 'forwarded');
+    assert.equal(forwarded.trustedProxies.size, 1);
+  });
+
   test('a full YAML file', async () => {
     const config = await valid({ yaml: FULL_YAML });
     assert.deepEqual(comparable(config), {
@@ -238,6 +248,7 @@ describe('invalid values, each named by its key path', () => {
     ['nodeId: -x', 'nodeId', 'Config.InvalidValue'],
     ['listen: 127.0.0.1', 'listen', 'Config.InvalidValue'],
     ['listen: 8080', 'listen', 'Config.InvalidValue'],
+    ['forwardedHeader: x-real-ip', 'forwardedHeader', 'Config.InvalidValue'],
     ['listeners: []', 'listeners', 'Config.InvalidValue'],
     ['listeners: {listen: "127.0.0.1:1"}', 'listeners', 'Config.InvalidValue'],
     ['listeners: [{role: api}]', 'listeners[0].listen', 'Config.Missing'],

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { hopAddress, resolveSource, type SourceOrigin } from '../../src/server/source/resolve-source.js';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
+import { type ForwardedHeader, TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 
-const trusted = (() => {
-  const parsed = TrustedProxies.parse(['10.0.0.0/8', 'fd00::/8']);
+const trustedWith = (header: ForwardedHeader) => {
+  const parsed = TrustedProxies.parse(['10.0.0.0/8', 'fd00::/8'], header);
   assert.equal(parsed.ok, true, 'trusted proxies parse');
   if (!parsed.ok) throw new Error('unreachable');
   return parsed.value;
-})();
+};
+const trusted = trustedWith('x-forwarded-for');
+const trustingForwarded = trustedWith('forwarded');
 
 const tcp = (address: string | undefined): SourceOrigin => ({
   address,
@@ -51,9 +53,28 @@ describe('resolveSource', () => {
     assert.deepEqual(r, { ok: true, value: { ip: '198.51.100.8', via: 'x-forwarded-for' } });
   });
 
-  test('RFC 7239 Forwarded, with quoted bracketed IPv6 and ports', () => {
-    const r = resolve('fd00::1', { forwarded: 'for=192.0.2.60;proto=http, for="[2001:db8:cafe::17]:4711"' });
+  test('RFC 7239 Forwarded when configured, with quoted bracketed IPv6 and ports', () => {
+    const r = resolveSource(
+      tcp('fd00::1'),
+      { forwarded: 'for=192.0.2.60;proto=http, for="[2001:db8:cafe::17]:4711"' },
+      trustingForwarded,
+    );
     assert.deepEqual(r, { ok: true, value: { ip: '2001:db8:cafe::17', via: 'forwarded' } });
+  });
+
+  test('only the configured forwarding header counts: the other may be the client own, passed through', () => {
+    // nginx appends the client to X-Forwarded-For but passes the client's Forwarded untouched.
+    const headers = { 'x-forwarded-for': '198.51.100.77', forwarded: 'for=203.0.113.5' };
+    assert.deepEqual(resolve('10.0.0.2', headers), {
+      ok: true,
+      value: { ip: '198.51.100.77', via: 'x-forwarded-for' },
+    });
+    const viaForwarded = resolveSource(
+      tcp('10.0.0.2'),
+      { 'x-forwarded-for': '203.0.113.5' },
+      trustingForwarded,
+    );
+    assert.deepEqual(viaForwarded, { ok: true, value: { ip: '10.0.0.2', via: 'peer' } });
   });
 
   test('IPv4-mapped peers are recognised as trusted', () => {

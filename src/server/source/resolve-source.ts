@@ -94,10 +94,10 @@ export function resolveSource(
   const peerVia = origin.addressFrom === 'proxy-protocol' ? 'proxy-protocol' : 'peer';
   if (!trusted.contains(peer)) return ok(withOriginVpc({ ip: peer, via: peerVia }, origin));
 
-  const forwarded = joined(headers.forwarded);
-  const xff = joined(headers['x-forwarded-for']);
-  const via = forwarded !== undefined ? 'forwarded' : 'x-forwarded-for';
-  const hops = forwarded !== undefined ? forwardedFor(forwarded) : xff !== undefined ? xff.split(',') : [];
+  // Only the configured header: the other one may be the client's own, passed through untouched.
+  const via = trusted.forwardedHeader;
+  const value = joined(headers[via]);
+  const hops = value === undefined ? [] : via === 'forwarded' ? forwardedFor(value) : value.split(',');
   let ip = peer;
   let resolvedVia: RequestSource['via'] = peerVia;
   for (let i = hops.length - 1; i >= 0; i--) {
