@@ -158,7 +158,7 @@ async function serveUntilSignalled(
     store,
     actions: [...ALL_ACTIONS, ...ACTIONTRAIL_ACTIONS],
     trustedProxies: settings.trustedProxies,
-    exemptServices: settings.exemptServices,
+    exemptServices: settings.exemptServices.map((service) => ({ service, pathPrefixes: [] })),
     auditSink,
     logger: log,
   });

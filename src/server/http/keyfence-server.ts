@@ -12,6 +12,8 @@ import { ReplayGuard } from '../../auth/replay-guard.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
+import { AccessGate } from '../gate/access-gate.js';
+import { Exemptions } from '../gate/exemptions.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
@@ -20,6 +22,7 @@ import { IndexFollower } from '../rpc/index-follower.js';
 import { KeyUseRecorder } from '../rpc/key-use-recorder.js';
 import { type RpcCallEnvelope, RpcEndpoint, type RpcOutcome } from '../rpc/rpc-endpoint.js';
 import { serverErrors } from '../rpc/server-errors.js';
+import { storeCredentialLookup } from '../rpc/store-credentials.js';
 import { storePoliciesOf } from '../rpc/store-policies.js';
 import { TrustedProxies } from '../source/trusted-proxies.js';
 import { hostIdOf } from './host-id.js';
@@ -81,9 +84,10 @@ class HttpKeyFenceServer implements KeyFenceServer {
       options.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs,
     );
     const onError = (what: string) => (error: unknown) => this.#log.error({ err: error }, what);
+    const exemptions = new Exemptions(options.exemptServices ?? []);
     this.#follower = new IndexFollower(
       options.store,
-      new DecisionIndex({ exemptServices: options.exemptServices ?? [] }),
+      new DecisionIndex({ exemptServices: exemptions.wholeServices }),
       {
         pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? SERVER_DEFAULTS.pollIntervalMs),
         onError: onError('applying the change log failed'),
@@ -94,15 +98,23 @@ class HttpKeyFenceServer implements KeyFenceServer {
       SERVER_DEFAULTS.keyUseFlushMs,
       onError('recording AccessKey last use failed'),
     );
+    const now = options.now ?? (() => new Date());
+    const gate = new AccessGate({
+      follower: this.#follower,
+      trustedProxies: options.trustedProxies ?? TrustedProxies.none,
+      replayGuard: new ReplayGuard(),
+      credentials: (request) => storeCredentialLookup(options.store, request),
+      keyUses: this.#keyUses,
+      exemptions,
+      now,
+    });
     this.#endpoint = new RpcEndpoint({
       store: options.store,
       actions: new ActionRegistry(options.actions),
       follower: this.#follower,
-      trustedProxies: options.trustedProxies ?? TrustedProxies.none,
-      replayGuard: new ReplayGuard(),
+      gate,
       policiesOf: options.policiesOf ?? storePoliciesOf(options.store),
-      keyUses: this.#keyUses,
-      now: options.now ?? (() => new Date()),
+      now,
     });
     this.#http = createHttpServer(
       {

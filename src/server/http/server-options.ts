@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ExemptService } from '../../config/keyfence-config.js';
 import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { ActionDefinition } from '../rpc/action.js';
@@ -13,8 +14,12 @@ export interface KeyFenceServerOptions {
   readonly actions: readonly ActionDefinition[];
   /** Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Vpc-Id are believed. Default: none. */
   readonly trustedProxies?: TrustedProxies;
-  /** Service codes (`ims`, `ram`, `sts`, `actiontrail`) on which network ACLs are not applied. */
-  readonly exemptServices?: readonly string[];
+  /**
+   * Where network ACLs are not applied: service codes (`ims`, `sts`, or a gateway route's `ecs`),
+   * each on every path or only under some path prefixes (forward-auth and gateway requests).
+   * Requests there are still authenticated and audited, with reason `exempt-service`.
+   */
+  readonly exemptServices?: readonly ExemptService[];
   /** Where every request's record goes. Default: nowhere. */
   readonly auditSink?: AuditSink;
   /**
