@@ -47,8 +47,8 @@ export interface Identified {
 }
 
 export interface Enforcement {
-  /** The service code the decision is made under. */
-  readonly service: string;
+  /** The service code the decision is made under; null when none is known (no exemption applies). */
+  readonly service: string | null;
   /** The original request's path (forward-auth, gateway), for path-limited exemptions. */
   readonly path?: string;
   /** What the key's last use is recorded as (the product for the RPC API, else the service). */
@@ -170,15 +170,17 @@ export class AccessGate {
     const { follower, exemptions } = this.#deps;
     const { service } = enforcement;
     passage.progress.service = service;
+    // No service code is one that no exemption names.
+    const code = service ?? '';
     let decision: Decision;
-    if (exemptions.coversPath(service, enforcement.path)) decision = EXEMPT;
+    if (exemptions.coversPath(code, enforcement.path)) decision = EXEMPT;
     else {
-      decision = follower.index.decide(who.key, passage.source, service);
+      decision = follower.index.decide(who.key, passage.source, code);
       // A key this node has not heard of yet (created on another node within the poll interval):
       // catch up once rather than deny a key the store has just authenticated.
       if (decision.reason === 'unknown-access-key') {
         await follower.catchUp();
-        decision = follower.index.decide(who.key, passage.source, service);
+        decision = follower.index.decide(who.key, passage.source, code);
       }
     }
     passage.progress.decision = decision;

@@ -12,8 +12,11 @@ import { ReplayGuard } from '../../auth/replay-guard.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
+import { ForwardAuthEndpoint } from '../forward-auth/forward-auth-endpoint.js';
+import { FORWARD_AUTH_PATH } from '../forward-auth/original-request.js';
 import { AccessGate } from '../gate/access-gate.js';
 import { Exemptions } from '../gate/exemptions.js';
+import { ServiceRoutes } from '../gate/service-routes.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
@@ -54,8 +57,9 @@ const ALLOWED_RPC_METHODS = 'GET, POST';
 const newRequestId = () => randomUUID().toUpperCase();
 
 /**
- * The HTTP side of KeyFence on bare node:http: the RPC API at `/`, liveness at `/healthz`,
- * readiness at `/readyz`, JSON errors in Alibaba's shape for everything else.
+ * The HTTP side of KeyFence on bare node:http: the RPC API at `/`, forward-auth checks at
+ * `/forward-auth`, liveness at `/healthz`, readiness at `/readyz`, JSON errors in Alibaba's
+ * shape for everything else.
  */
 export function createServer(options: KeyFenceServerOptions): KeyFenceServer {
   return new HttpKeyFenceServer(options);
@@ -64,6 +68,7 @@ export function createServer(options: KeyFenceServerOptions): KeyFenceServer {
 class HttpKeyFenceServer implements KeyFenceServer {
   readonly #http: Server;
   readonly #endpoint: RpcEndpoint;
+  readonly #forwardAuth: ForwardAuthEndpoint;
   readonly #follower: IndexFollower;
   readonly #keyUses: KeyUseRecorder;
   readonly #audit: AuditSink;
@@ -115,6 +120,11 @@ class HttpKeyFenceServer implements KeyFenceServer {
       gate,
       policiesOf: options.policiesOf ?? storePoliciesOf(options.store),
       now,
+    });
+    this.#forwardAuth = new ForwardAuthEndpoint({
+      gate,
+      routes: new ServiceRoutes(options.gateway?.routes ?? []),
+      verifySignature: options.forwardAuth?.verifySignature ?? true,
     });
     this.#http = createHttpServer(
       {
@@ -203,6 +213,9 @@ class HttpKeyFenceServer implements KeyFenceServer {
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
 
+    if (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`)) {
+      return this.#checkForwardAuth(req, res, envelope);
+    }
     if (path === '/healthz' || path === '/readyz') {
       if (req.method !== 'GET') {
         return this.#sendError(req, res, envelope, serverErrors.methodNotAllowed('GET'), 'GET');
@@ -252,6 +265,32 @@ class HttpKeyFenceServer implements KeyFenceServer {
       },
     });
     this.#finish(res, outcome);
+  }
+
+  /** Answers a gateway's forward-auth check, then hands its record to the audit sink. */
+  async #checkForwardAuth(
+    req: IncomingMessage,
+    res: ServerResponse,
+    envelope: RpcCallEnvelope,
+  ): Promise<void> {
+    // The gateway keeps the original body; one sent here is never read, so the connection cannot be reused.
+    if (declaresBody(req)) res.setHeader('connection', 'close');
+    const answer = await this.#forwardAuth.check({
+      ...envelope,
+      method: req.method ?? 'GET',
+      target: req.url ?? '/',
+      distinctHeaders: req.headersDistinct,
+    });
+    const { record } = answer;
+    if (answer.internalError !== undefined) {
+      this.#log.error(
+        { err: answer.internalError, requestId: record.requestId },
+        'forward-auth check failed',
+      );
+    }
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+    this.#record(record);
   }
 
   /** Answers a call of the RPC API, then hands its record to the audit sink. */

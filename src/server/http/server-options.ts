@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ExemptService } from '../../config/keyfence-config.js';
+import type { ExemptService, ForwardAuthConfig, GatewayConfig } from '../../config/keyfence-config.js';
 import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { ActionDefinition } from '../rpc/action.js';
@@ -20,6 +20,13 @@ export interface KeyFenceServerOptions {
    * Requests there are still authenticated and audited, with reason `exempt-service`.
    */
   readonly exemptServices?: readonly ExemptService[];
+  /** `/forward-auth`. Default: signatures verified. */
+  readonly forwardAuth?: ForwardAuthConfig;
+  /**
+   * The gateway's routes; forward-auth finds the service of a request by them too (by Host
+   * and/or signed Version). Default: none.
+   */
+  readonly gateway?: GatewayConfig;
   /** Where every request's record goes. Default: nowhere. */
   readonly auditSink?: AuditSink;
   /**
