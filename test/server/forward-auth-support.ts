@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'node:querystring';
-import { signAcs3Request } from '../../src/auth/acs3-signature.js';
+import { acs3CanonicalRequest, acs3Signature, acs3StringToSign } from '../../src/auth/acs3-signature.js';
+import { formatAcs3Authorization } from '../../src/auth/authorization-header.js';
 import type { Param } from '../../src/auth/request-params.js';
 import { signRpcRequest } from '../../src/auth/rpc-signature.js';
 import { formatAlibabaTime } from '../../src/common/alibaba-time.js';
@@ -27,6 +28,8 @@ export interface OriginalSpec {
   /** `x-acs-version` (V3) or `Version` (V2). Default ECS's. */
   readonly version?: string;
   readonly body?: Buffer;
+  /** The body's SHA-256 when it is streamed rather than given (`body` is then left empty). */
+  readonly contentSha256?: string;
   readonly contentType?: string;
   /** V3 (default) or V2 with every parameter in the query. */
   readonly signature?: 'v3' | 'v2';
@@ -83,18 +86,25 @@ export function signOriginal(spec: OriginalSpec): Original {
     'x-acs-version': spec.version ?? ECS_VERSION,
     'x-acs-date': formatAlibabaTime(new Date()),
     'x-acs-signature-nonce': randomBytes(16).toString('hex'),
-    'x-acs-content-sha256': sha256Hex(body),
+    'x-acs-content-sha256': spec.contentSha256 ?? sha256Hex(body),
     ...(spec.contentType === undefined ? {} : { 'content-type': spec.contentType }),
     ...(credentials.securityToken === undefined ? {} : { 'x-acs-security-token': credentials.securityToken }),
   };
-  const { authorization } = signAcs3Request({
-    method,
-    path,
-    query,
-    headers,
-    body,
+  // As the SDKs sign: the signed headers are host, content-type and x-acs-*, sorted.
+  const signed = Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : 1));
+  const stringToSign = acs3StringToSign(
+    acs3CanonicalRequest({
+      method,
+      path,
+      query,
+      headers: signed,
+      payloadHash: headers['x-acs-content-sha256']!,
+    }),
+  );
+  const authorization = formatAcs3Authorization({
     accessKeyId: credentials.accessKeyId,
-    secret: credentials.accessKeySecret,
+    signedHeaders: signed.map(([name]) => name),
+    signature: acs3Signature(credentials.accessKeySecret, stringToSign),
   });
   const rawQuery = encode(query);
   return {
