@@ -179,7 +179,9 @@ async function serveUntilSignalled(
   process.on('SIGINT', onSignal);
   try {
     try {
-      const address = await server.start(settings.listen);
+      const [address] = await server.start([
+        { address: settings.listen, role: 'api', proxyProtocol: 'off', vpcEndpointOf: undefined },
+      ]);
       log.info(
         {
           address,

@@ -16,6 +16,8 @@ const ALL_VPC = 4; // arena ref of the AllowAllVPC ranges, or NONE
 const HAS_VPCS = 5; // 1 when per-VPC ranges exist in the side map
 
 const NONE = 0xffffffff;
+// A key's route when its own Active policy decides; otherwise the route is its account's slot.
+const OWN_POLICY = -1;
 const UNSET = 0;
 const ACTIVE = 1;
 const INACTIVE = 2;
@@ -122,8 +124,16 @@ export class DecisionIndex {
   readonly #exempt: ReadonlySet<string>;
   readonly #arena = new RangeArena();
   readonly #scratch = new Uint32Array(4);
+  #lastService = '';
+  #lastExempt = false;
   readonly #keyIds = new Map<string, number>();
   readonly #keys = new RecordTable();
+  /**
+   * Per key slot, where its decision is read: OWN_POLICY or the account slot. The key records
+   * hold the same facts, but this array is an eighth of their size, so the lookup of a key that
+   * falls back to its account (most keys) stays in cache.
+   */
+  #routes = new Int32Array(16);
   readonly #accountIds = new Map<string, number>();
   readonly #accountNames: (string | undefined)[] = [];
   readonly #accounts = new RecordTable();
@@ -170,7 +180,22 @@ export class DecisionIndex {
         this.#releaseAccountIfUnused(previous);
       }
     }
-    this.#setPolicy(this.#keys, slot, policy, version);
+    try {
+      this.#setPolicy(this.#keys, slot, policy, version);
+    } finally {
+      this.#setRoute(slot);
+    }
+  }
+
+  #setRoute(slot: number): void {
+    if (slot >= this.#routes.length) {
+      const next = new Int32Array(Math.max(slot + 1, Math.ceil(this.#routes.length * 1.5)));
+      next.set(this.#routes);
+      this.#routes = next;
+    }
+    const base = slot * STRIDE;
+    const records = this.#keys.records;
+    this.#routes[slot] = records[base + STATUS] === ACTIVE ? OWN_POLICY : records[base + OWNER]!;
   }
 
   removeKey(accessKeyId: string): void {
@@ -185,17 +210,23 @@ export class DecisionIndex {
   }
 
   decide(credential: Credential, source: Source, service: string): Decision {
-    if (this.#exempt.size !== 0 && this.#exempt.has(service)) return EXEMPT;
+    // A node's requests name one of a few services, nearly always the one of the call before:
+    // comparing with that string object is cheaper than hashing it into the set.
+    if (service !== this.#lastService) {
+      this.#lastService = service;
+      this.#lastExempt = this.#exempt.has(service);
+    }
+    if (this.#lastExempt) return EXEMPT;
     if (credential.temporary) return TEMPORARY;
     const slot = this.#keyIds.get(credential.accessKeyId);
     if (slot === undefined) return UNKNOWN_KEY;
     let table = this.#keys;
     let base = slot * STRIDE;
     let scope: DecisionScope = 'accessKey';
-    if (table.records[base + STATUS] !== ACTIVE) {
-      const account = table.records[base + OWNER]!;
+    const route = this.#routes[slot]!;
+    if (route !== OWN_POLICY) {
       table = this.#accounts;
-      base = account * STRIDE;
+      base = route * STRIDE;
       scope = 'account';
       if (table.records[base + STATUS] !== ACTIVE) return NO_POLICY;
     }
@@ -269,12 +300,18 @@ export class DecisionIndex {
   compact(): void {
     this.#compactArena(0);
     this.#keys.trim();
+    this.#routes = this.#routes.slice(0, this.#keys.slots);
     this.#accounts.trim();
   }
 
   /** Bytes held in typed arrays: the range arena and the record tables. */
   get typedArrayBytes(): number {
-    return this.#arena.byteLength + this.#keys.records.byteLength + this.#accounts.records.byteLength;
+    return (
+      this.#arena.byteLength +
+      this.#keys.records.byteLength +
+      this.#routes.byteLength +
+      this.#accounts.records.byteLength
+    );
   }
 
   #evaluate(table: RecordTable, base: number, source: Source): number {

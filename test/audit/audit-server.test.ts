@@ -14,7 +14,7 @@ import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.
 import { createServer, type KeyFenceServer } from '../../src/server/http/keyfence-server.js';
 import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import { type AccountId, type KeyFenceStore, MasterKey, openStore } from '../../src/store/index.js';
-import { type Credentials, call, expectError, expectSuccess } from '../server/support.js';
+import { type Credentials, call, expectError, expectSuccess, testListener } from '../server/support.js';
 
 const ACTIONTRAIL = '2020-07-06';
 
@@ -60,7 +60,8 @@ describe('audit log through the server', () => {
       trustedProxies: proxies.value,
       auditSink: sink,
     });
-    port = Number(new URL(await server.start({ host: '127.0.0.1', port: 0 })).port);
+    const [url] = await server.start([testListener()]);
+    port = Number(new URL(url!).port);
   });
 
   after(async () => {

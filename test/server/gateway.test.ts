@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import { type Original, signOriginal } from './forward-auth-support.js';
-import { echoIdentity, startGateway, startUpstream } from './gateway-support.js';
+import { echoIdentity, startUpstream } from './gateway-support.js';
 import {
   classicPolicy,
   expectError,
@@ -20,6 +20,7 @@ import {
   send,
   setPolicy,
   startTestServer,
+  testListener,
 } from './support.js';
 
 const loopback = TrustedProxies.parse(['127.0.0.1/32']);
@@ -43,24 +44,32 @@ function headerOf(rawHeaders: readonly string[], name: string): string[] {
   return values;
 }
 
+const gatewayListener = [testListener({ role: 'gateway' })];
+
 describe('the gateway behind a trusted proxy', async () => {
-  const t = await startTestServer();
   const upstream = await startUpstream();
   const other = await startUpstream();
-  const g = await startGateway(t, {
-    trustedProxies: loopback.value,
-    routes: [
-      { host: 'orders.example.com', version: undefined, service: 'orders', upstream: upstream.url },
-      {
-        host: undefined,
-        version: '2099-01-01',
-        service: 'billing',
-        upstream: new URL(`${other.url.href}base/`),
+  const t = await startTestServer(
+    {
+      trustedProxies: loopback.value,
+      gateway: {
+        routes: [
+          { host: 'orders.example.com', version: undefined, service: 'orders', upstream: upstream.url },
+          {
+            host: undefined,
+            version: '2099-01-01',
+            service: 'billing',
+            upstream: new URL(`${other.url.href}base/`),
+          },
+        ],
+        upstreamTimeoutMs: 30_000,
       },
-    ],
-    exemptServices: [{ service: 'orders', pathPrefixes: ['/public'] }],
-  });
-  await g.enforced(await setPolicy(t, { kind: 'account' }, classicPolicy('203.0.113.0/24', '127.0.0.1')));
+      exemptServices: [{ service: 'orders', pathPrefixes: ['/public'] }],
+    },
+    gatewayListener,
+  );
+  const g = { port: t.port };
+  await setPolicy(t, { kind: 'account' }, classicPolicy('203.0.113.0/24', '127.0.0.1'));
 
   test('an allowed request reaches its upstream with KeyFence’s identity headers', async () => {
     const before = upstream.seen.length;
@@ -182,12 +191,19 @@ describe('the gateway behind a trusted proxy', async () => {
 });
 
 describe('the gateway in front of clients', async () => {
-  const t = await startTestServer();
   const upstream = await startUpstream();
-  const g = await startGateway(t, {
-    trustedProxies: TrustedProxies.none,
-    routes: [{ host: 'orders.example.com', version: undefined, service: 'orders', upstream: upstream.url }],
-  });
+  const t = await startTestServer(
+    {
+      gateway: {
+        routes: [
+          { host: 'orders.example.com', version: undefined, service: 'orders', upstream: upstream.url },
+        ],
+        upstreamTimeoutMs: 30_000,
+      },
+    },
+    gatewayListener,
+  );
+  const g = { port: t.port };
 
   test('strips identity, VPC and forwarding headers a client sends, and its Connection-listed fields', async () => {
     const before = upstream.seen.length;
@@ -226,16 +242,13 @@ describe('the gateway in front of clients', async () => {
   });
 
   test('a client’s X-Forwarded-For is no help with the network ACL', async () => {
-    const tt = await setPolicy(t, { kind: 'account' }, classicPolicy('203.0.113.0/24'));
-    await g.enforced(tt);
+    await setPolicy(t, { kind: 'account' }, classicPolicy('203.0.113.0/24'));
     const reply = await toGateway(g.port, signOriginal({ credentials: t.root, host: 'orders.example.com' }), {
       'x-forwarded-for': '203.0.113.7',
     });
     const body = expectError(reply, 400, 'InvalidAccessKeyId.AccessPolicyDenied');
     assert.equal(body.AccessDeniedDetail.SourceIp, '127.0.0.1');
-    await g.enforced(
-      await setPolicy(t, { kind: 'account' }, { Version: 1, Status: 'Inactive', Statements: [] }),
-    );
+    await setPolicy(t, { kind: 'account' }, { Version: 1, Status: 'Inactive', Statements: [] });
   });
 
   test('the upstream’s hop-by-hop fields stay between it and the gateway', async () => {
@@ -341,12 +354,17 @@ function stream(port: number, original: Original, size: number): Promise<Streame
 }
 
 describe('the gateway streaming bodies', async () => {
-  const t = await startTestServer();
   const upstream = await startUpstream();
-  const g = await startGateway(t, {
-    trustedProxies: TrustedProxies.none,
-    routes: [{ host: 'files.example.com', version: undefined, service: 'files', upstream: upstream.url }],
-  });
+  const t = await startTestServer(
+    {
+      gateway: {
+        routes: [{ host: 'files.example.com', version: undefined, service: 'files', upstream: upstream.url }],
+        upstreamTimeoutMs: 30_000,
+      },
+    },
+    gatewayListener,
+  );
+  const g = { port: t.port };
 
   test('50 MB up and 50 MB down, without the gateway holding either', async () => {
     const size = 50 * MIB;
@@ -448,23 +466,26 @@ describe('the gateway streaming bodies', async () => {
 });
 
 describe('the gateway when its upstream fails', async () => {
-  const t = await startTestServer();
   const upstream = await startUpstream();
-  const gone = await startUpstream();
-  const g = await startGateway(t, {
-    trustedProxies: TrustedProxies.none,
-    upstreamTimeoutMs: 300,
-    routes: [
-      { host: 'up.example.com', version: undefined, service: 'up', upstream: upstream.url },
-      {
-        host: 'gone.example.com',
-        version: undefined,
-        service: 'gone',
-        upstream: new URL('http://127.0.0.1:9'),
+  const t = await startTestServer(
+    {
+      gateway: {
+        routes: [
+          { host: 'up.example.com', version: undefined, service: 'up', upstream: upstream.url },
+          // The discard port: nothing listens there.
+          {
+            host: 'gone.example.com',
+            version: undefined,
+            service: 'gone',
+            upstream: new URL('http://127.0.0.1:9'),
+          },
+        ],
+        upstreamTimeoutMs: 300,
       },
-    ],
-  });
-  void gone;
+    },
+    gatewayListener,
+  );
+  const g = { port: t.port };
   const ask = (host: string) => toGateway(g.port, signOriginal({ credentials: t.root, host }));
 
   test('unreachable: 502 ServiceUnavailable.UpstreamUnreachable', async () => {
@@ -504,5 +525,39 @@ describe('the gateway when its upstream fails', async () => {
     }
     // The gateway is still fine.
     assert.equal((await ask('up.example.com')).status, 200);
+  });
+});
+
+describe('the gateway on a listener declared as a VPC endpoint', async () => {
+  const upstream = await startUpstream();
+  const t = await startTestServer(
+    {
+      gateway: {
+        routes: [
+          { host: 'orders.example.com', version: undefined, service: 'orders', upstream: upstream.url },
+        ],
+        upstreamTimeoutMs: 30_000,
+      },
+    },
+    [testListener({ role: 'gateway', vpcEndpointOf: 'vpc-gw0123456789' })],
+  );
+
+  test('decides the request as a VPC request and tells the upstream which VPC, not the client’s', async () => {
+    await setPolicy(
+      t,
+      { kind: 'account' },
+      {
+        Version: 1,
+        Status: 'Active',
+        Statements: [{ Type: 'VPCWhiteList', Value: 'vpc-gw0123456789', IPList: ['127.0.0.0/8'] }],
+      },
+    );
+    const before = upstream.seen.length;
+    const reply = await toGateway(t.port, signOriginal({ credentials: t.root, host: 'orders.example.com' }), {
+      'x-forwarded-vpc-id': 'vpc-forged000000',
+    });
+    assert.equal(reply.status, 200, reply.text);
+    assert.deepEqual(headerOf(upstream.seen[before]!.rawHeaders, 'x-forwarded-vpc-id'), ['vpc-gw0123456789']);
+    assert.equal(t.audit.find(reply.body.RequestId).decision?.reason, 'vpc-allowed');
   });
 });

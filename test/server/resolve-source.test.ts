@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { hopAddress, resolveSource } from '../../src/server/source/resolve-source.js';
+import { hopAddress, resolveSource, type SourceOrigin } from '../../src/server/source/resolve-source.js';
 import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 
 const trusted = (() => {
@@ -10,16 +10,24 @@ const trusted = (() => {
   return parsed.value;
 })();
 
+const tcp = (address: string | undefined): SourceOrigin => ({
+  address,
+  addressFrom: 'tcp-peer',
+  vpc: undefined,
+});
+
 const resolve = (peer: string | undefined, headers: Record<string, string | string[]> = {}) =>
-  resolveSource(peer, headers, trusted);
+  resolveSource(tcp(peer), headers, trusted);
+
+const spoofing = {
+  'x-forwarded-for': '198.51.100.1',
+  forwarded: 'for=198.51.100.2',
+  'x-forwarded-vpc-id': 'vpc-abc',
+};
 
 describe('resolveSource', () => {
   test('an untrusted peer is the source, whatever headers it sends', () => {
-    const r = resolve('203.0.113.9', {
-      'x-forwarded-for': '198.51.100.1',
-      forwarded: 'for=198.51.100.2',
-      'x-forwarded-vpc-id': 'vpc-abc',
-    });
+    const r = resolve('203.0.113.9', spoofing);
     assert.deepEqual(r, { ok: true, value: { ip: '203.0.113.9', via: 'peer' } });
   });
 
@@ -57,7 +65,7 @@ describe('resolveSource', () => {
     const r = resolve('10.0.0.1', { 'x-forwarded-for': '172.16.0.5', 'x-forwarded-vpc-id': 'vpc-bp1abc' });
     assert.deepEqual(r, {
       ok: true,
-      value: { ip: '172.16.0.5', vpcId: 'vpc-bp1abc', via: 'x-forwarded-for' },
+      value: { ip: '172.16.0.5', vpcId: 'vpc-bp1abc', via: 'x-forwarded-for', vpcVia: 'x-forwarded-vpc-id' },
     });
     const bad = resolve('10.0.0.1', { 'x-forwarded-vpc-id': 'VPC X' });
     assert.equal(bad.ok ? 'ok' : bad.error.code, 'InvalidSource.VpcId');
@@ -69,6 +77,80 @@ describe('resolveSource', () => {
       assert.equal(r.ok ? 'ok' : r.error.code, 'InvalidSource.ForwardedAddress', JSON.stringify(hop));
     }
     assert.equal(resolve(undefined).ok, false, 'no peer');
+  });
+});
+
+describe('resolveSource from a connection origin', () => {
+  test('a PROXY source address is the source, and an untrusted one gets nothing from its headers', () => {
+    const r = resolveSource(
+      { address: '203.0.113.9', addressFrom: 'proxy-protocol', vpc: undefined },
+      spoofing,
+      trusted,
+    );
+    assert.deepEqual(r, { ok: true, value: { ip: '203.0.113.9', via: 'proxy-protocol' } });
+  });
+
+  test('a PROXY source address that is a trusted proxy starts the forwarding walk', () => {
+    const r = resolveSource(
+      { address: '10.0.0.7', addressFrom: 'proxy-protocol', vpc: undefined },
+      { 'x-forwarded-for': '198.51.100.7' },
+      trusted,
+    );
+    assert.deepEqual(r, { ok: true, value: { ip: '198.51.100.7', via: 'x-forwarded-for' } });
+    const alone = resolveSource(
+      { address: '10.0.0.7', addressFrom: 'proxy-protocol', vpc: undefined },
+      {},
+      trusted,
+    );
+    assert.deepEqual(alone, { ok: true, value: { ip: '10.0.0.7', via: 'proxy-protocol' } });
+  });
+
+  test("the connection's VPC is authoritative: no header replaces it, from anyone", () => {
+    for (const from of ['listener', 'proxy-protocol'] as const) {
+      const vpc = { id: 'vpc-listener1', from };
+      const untrusted = resolveSource(
+        { address: '172.16.0.9', addressFrom: 'tcp-peer', vpc },
+        spoofing,
+        trusted,
+      );
+      assert.deepEqual(untrusted, {
+        ok: true,
+        value: { ip: '172.16.0.9', via: 'peer', vpcId: 'vpc-listener1', vpcVia: from },
+      });
+      const fromProxy = resolveSource(
+        { address: '10.0.0.1', addressFrom: 'tcp-peer', vpc },
+        { 'x-forwarded-for': '172.16.0.5', 'x-forwarded-vpc-id': 'vpc-other' },
+        trusted,
+      );
+      assert.deepEqual(fromProxy, {
+        ok: true,
+        value: { ip: '172.16.0.5', via: 'x-forwarded-for', vpcId: 'vpc-listener1', vpcVia: from },
+      });
+      // Even an unreadable VPC header is moot when the connection names the VPC.
+      const garbage = resolveSource(
+        { address: '10.0.0.1', addressFrom: 'tcp-peer', vpc },
+        { 'x-forwarded-vpc-id': 'VPC X' },
+        trusted,
+      );
+      assert.equal(garbage.ok, true);
+    }
+  });
+
+  test('a trusted proxy that names the VPC is recorded as having done so', () => {
+    const r = resolve('10.0.0.1', { 'x-forwarded-vpc-id': 'vpc-bp1abc' });
+    assert.deepEqual(r, {
+      ok: true,
+      value: { ip: '10.0.0.1', via: 'peer', vpcId: 'vpc-bp1abc', vpcVia: 'x-forwarded-vpc-id' },
+    });
+  });
+
+  test('an IPv4-mapped PROXY source is trusted like its IPv4 form', () => {
+    const r = resolveSource(
+      { address: '::ffff:10.0.0.1', addressFrom: 'proxy-protocol', vpc: undefined },
+      { 'x-forwarded-for': '198.51.100.7' },
+      trusted,
+    );
+    assert.deepEqual(r, { ok: true, value: { ip: '198.51.100.7', via: 'x-forwarded-for' } });
   });
 });
 

@@ -16,6 +16,7 @@ import {
   slowGate,
   startTestServer,
   testActions,
+  testListener,
 } from './support.js';
 
 async function freePort(): Promise<number> {
@@ -48,7 +49,7 @@ describe('readiness', () => {
     const loaded = new Gate();
     const server = createServer({ store: withSlowSnapshot(t.store, loaded.opened), actions: testActions });
     const port = await freePort();
-    const started = server.start({ host: '127.0.0.1', port });
+    const started = server.start([testListener({ address: { host: '127.0.0.1', port } })]);
     try {
       let reply = await send(port, { path: '/readyz' }).catch(() => undefined);
       while (reply === undefined) reply = await send(port, { path: '/readyz' }).catch(() => undefined);

@@ -17,6 +17,7 @@ import type { Param } from '../../src/auth/request-params.js';
 import { signRpcRequest } from '../../src/auth/rpc-signature.js';
 import { formatAlibabaTime } from '../../src/common/alibaba-time.js';
 import { sha256Hex } from '../../src/common/sha256-hex.js';
+import type { ListenerConfig } from '../../src/config/keyfence-config.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { createServer, type KeyFenceServer } from '../../src/server/http/keyfence-server.js';
 import type { KeyFenceServerOptions } from '../../src/server/http/server-options.js';
@@ -169,9 +170,24 @@ export const testActions: readonly ActionDefinition[] = [
   },
 ];
 
+/** A listener of the given role on a free port of 127.0.0.1 (or `host`). */
+export function testListener(settings: Partial<ListenerConfig> = {}): ListenerConfig {
+  return {
+    address: { host: '127.0.0.1', port: 0 },
+    role: 'api',
+    proxyProtocol: 'off',
+    vpcEndpointOf: undefined,
+    ...settings,
+  };
+}
+
 export interface TestServer {
+  /** The first listener's port and URL. */
   readonly port: number;
   readonly url: string;
+  /** Every listener's port and URL, in the order given. */
+  readonly ports: readonly number[];
+  readonly urls: readonly string[];
   readonly server: KeyFenceServer;
   readonly store: KeyFenceStore;
   readonly accountId: AccountId;
@@ -185,9 +201,13 @@ const root = await mkdtemp(join(tmpdir(), 'keyfence-server-'));
 after(() => rm(root, { recursive: true, force: true }));
 let stores = 0;
 
-/** A started server over a new store holding one account and its root key; stopped after the file's tests. */
+/**
+ * A started server over a new store holding one account and its root key; stopped after the
+ * file's tests. One api listener on 127.0.0.1 unless `listeners` says otherwise.
+ */
 export async function startTestServer(
   options: Partial<Omit<KeyFenceServerOptions, 'store'>> = {},
+  listeners: readonly ListenerConfig[] = [testListener()],
 ): Promise<TestServer> {
   const store = await openStore({
     dialect: 'sqlite',
@@ -206,14 +226,17 @@ export async function startTestServer(
     pollIntervalMs: 25,
     ...options,
   });
-  const url = await server.start({ host: '127.0.0.1', port: 0 });
+  const urls = await server.start(listeners);
   after(async () => {
     await server.close();
     await store.close();
   });
+  const ports = urls.map((url) => Number(new URL(url).port));
   return {
-    port: Number(new URL(url).port),
-    url,
+    port: ports[0]!,
+    url: urls[0]!,
+    ports,
+    urls,
     server,
     store,
     accountId,

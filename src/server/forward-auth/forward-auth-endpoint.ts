@@ -8,6 +8,7 @@ import type { ApiError } from '../rpc/api-error.js';
 import type { OriginalRequest, RequestRecord } from '../rpc/audit-sink.js';
 import { errorBody } from '../rpc/error-body.js';
 import { toApiError } from '../rpc/to-api-error.js';
+import type { SourceOrigin } from '../source/resolve-source.js';
 import { forwardAuthErrors } from './forward-auth-errors.js';
 import { type AskedRequest, type DistinctHeaders, readAskedRequest } from './original-request.js';
 import { DENY_STATUS_HEADER, denyStatusOf, refusalAnswer } from './refusal-answer.js';
@@ -23,7 +24,8 @@ export interface ForwardAuthDependencies {
 export interface ForwardAuthCall {
   readonly requestId: string;
   readonly time: Date;
-  readonly peer: string | undefined;
+  /** The connection's origin: the gateway asking (it must be a trusted proxy). */
+  readonly origin: SourceOrigin;
   readonly method: string;
   /** The request target, `/forward-auth…`. */
   readonly target: string;
@@ -65,7 +67,8 @@ export class ForwardAuthEndpoint {
 
   async check(call: ForwardAuthCall): Promise<ForwardAuthAnswer> {
     const { gate } = this.#deps;
-    if (call.peer === undefined || !gate.trustedProxies.contains(call.peer)) {
+    const caller = call.origin.address;
+    if (caller === undefined || !gate.trustedProxies.contains(caller)) {
       return this.#refusal(call, this.#open(call, null), forwardAuthErrors.untrustedCaller(), undefined);
     }
     const asked = readAskedRequest(call.method, call.target, call.distinctHeaders);
@@ -117,7 +120,7 @@ export class ForwardAuthEndpoint {
       entryPoint: 'forward-auth',
       requestId: call.requestId,
       time: call.time,
-      peer: call.peer,
+      origin: call.origin,
       headers: call.headers,
       original: asked === null ? null : originalOf(asked),
     });

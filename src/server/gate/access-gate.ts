@@ -101,7 +101,7 @@ export class AccessGate {
       claimedAccessKeyId: null,
       decision: null,
     };
-    const resolved = resolveSource(arrival.peer, arrival.headers, this.#deps.trustedProxies);
+    const resolved = resolveSource(arrival.origin, arrival.headers, this.#deps.trustedProxies);
     if (resolved.ok) {
       const source = resolved.value;
       return {
@@ -114,7 +114,7 @@ export class AccessGate {
     return {
       arrival,
       source: UNREADABLE_SOURCE,
-      recorded: { ip: displayAddress(arrival.peer ?? ''), vpcId: null, fault: resolved.error.code },
+      recorded: { ip: displayAddress(arrival.origin.address ?? ''), vpcId: null, fault: resolved.error.code },
       progress,
     };
   }

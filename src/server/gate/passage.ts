@@ -9,15 +9,15 @@ import type {
   RequestRecord,
 } from '../rpc/audit-sink.js';
 import type { Caller } from '../rpc/caller.js';
-import type { RequestSource } from '../source/resolve-source.js';
+import type { RequestSource, SourceOrigin } from '../source/resolve-source.js';
 
 /** How a request arrived, as every entry point hands it to the gate. */
 export interface Arrival {
   readonly entryPoint: EntryPoint;
   readonly requestId: string;
   readonly time: Date;
-  /** The TCP peer (or what PROXY protocol named). */
-  readonly peer: string | undefined;
+  /** What the connection says about where it comes from (TCP peer or PROXY header, listener VPC). */
+  readonly origin: SourceOrigin;
   /** The headers as received: forwarding headers of trusted proxies, the User-Agent. */
   readonly headers: IncomingHttpHeaders;
   readonly original: OriginalRequest | null;

@@ -21,6 +21,7 @@ import type { RequestRecord } from '../rpc/audit-sink.js';
 import { displayAddress } from '../rpc/network-acl.js';
 import { serverErrors } from '../rpc/server-errors.js';
 import { toApiError } from '../rpc/to-api-error.js';
+import type { SourceOrigin } from '../source/resolve-source.js';
 import { ContentHashCheck } from './content-hash-check.js';
 import { Exchange } from './exchange.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.js';
@@ -80,8 +81,8 @@ export class Gateway {
     this.#agent.destroy();
   }
 
-  /** One request on a gateway listener; `peer` is the connection's peer address. */
-  handle(req: IncomingMessage, res: ServerResponse, peer: string | undefined): void {
+  /** One request on a gateway listener, from the connection `origin`. */
+  handle(req: IncomingMessage, res: ServerResponse, origin: SourceOrigin): void {
     const requestId = randomUUID().toUpperCase();
     const target = req.url ?? '/';
     const q = target.indexOf('?');
@@ -90,7 +91,7 @@ export class Gateway {
       entryPoint: 'gateway',
       requestId,
       time: new Date(),
-      peer,
+      origin,
       headers: req.headers,
       original: {
         method: req.method ?? 'GET',
@@ -109,7 +110,7 @@ export class Gateway {
     res.once('close', () => {
       if (!res.writableFinished) exchange.settle(499, gatewayErrors.clientClosed());
     });
-    this.#run(exchange, path, q < 0 ? '' : target.slice(q + 1), peer).catch((thrown: unknown) => {
+    this.#run(exchange, path, q < 0 ? '' : target.slice(q + 1), origin.address).catch((thrown: unknown) => {
       const { error, internal } = toApiError(thrown);
       if (internal) this.#deps.onInternalError(thrown, requestId);
       exchange.refuse(error);

@@ -1,22 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-  STATUS_CODES,
-} from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type IncomingMessage, type ServerOptions, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { type Logger, pino } from 'pino';
 import { ReplayGuard } from '../../auth/replay-guard.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
+import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
 import { ForwardAuthEndpoint } from '../forward-auth/forward-auth-endpoint.js';
 import { FORWARD_AUTH_PATH } from '../forward-auth/original-request.js';
 import { AccessGate } from '../gate/access-gate.js';
 import { Exemptions } from '../gate/exemptions.js';
 import { ServiceRoutes } from '../gate/service-routes.js';
+import { Gateway } from '../gateway/gateway.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
@@ -27,9 +23,10 @@ import { type RpcCallEnvelope, RpcEndpoint, type RpcOutcome } from '../rpc/rpc-e
 import { serverErrors } from '../rpc/server-errors.js';
 import { storeCredentialLookup } from '../rpc/store-credentials.js';
 import { storePoliciesOf } from '../rpc/store-policies.js';
+import type { ConnectionOrigin } from '../source/connection-origin.js';
 import { TrustedProxies } from '../source/trusted-proxies.js';
 import { hostIdOf } from './host-id.js';
-import { type ListenAddress, listenUrl } from './listen-address.js';
+import { Listener } from './listener.js';
 import { declaresBody, readBody } from './read-body.js';
 import { JSON_CONTENT_TYPE, sendJson } from './send-json.js';
 import { type KeyFenceServerOptions, SERVER_DEFAULTS } from './server-options.js';
@@ -37,10 +34,11 @@ import { type KeyFenceServerOptions, SERVER_DEFAULTS } from './server-options.js
 /** A running (or startable) KeyFence API server. */
 export interface KeyFenceServer {
   /**
-   * Binds `address`, loads the decision index from the store, starts following the change log,
-   * and resolves with the URL it serves once it answers API calls (`/readyz` says 503 until then).
+   * Binds every listener (at least one), loads the decision index from the store, starts
+   * following the change log, and resolves with the URL each listener serves, in the same order,
+   * once it answers API calls (`/readyz` says 503 until then). Called once.
    */
-  start(address: ListenAddress): Promise<string>;
+  start(listeners: readonly ListenerConfig[]): Promise<string[]>;
   /** The change-log version whose policies are enforced (0 before the index is loaded). */
   readonly appliedVersion: number;
   readonly ready: boolean;
@@ -57,18 +55,22 @@ const ALLOWED_RPC_METHODS = 'GET, POST';
 const newRequestId = () => randomUUID().toUpperCase();
 
 /**
- * The HTTP side of KeyFence on bare node:http: the RPC API at `/`, forward-auth checks at
- * `/forward-auth`, liveness at `/healthz`, readiness at `/readyz`, JSON errors in Alibaba's
- * shape for everything else.
+ * The HTTP side of KeyFence on bare node:http, on one or more listeners sharing one request
+ * handler: on `api` listeners the RPC API at `/`, forward-auth checks at `/forward-auth`,
+ * liveness at `/healthz`, readiness at `/readyz`, JSON errors in Alibaba's shape for everything
+ * else; on `gateway` listeners the gateway.
  */
 export function createServer(options: KeyFenceServerOptions): KeyFenceServer {
   return new HttpKeyFenceServer(options);
 }
 
 class HttpKeyFenceServer implements KeyFenceServer {
-  readonly #http: Server;
+  readonly #httpOptions: ServerOptions;
+  #listeners: readonly Listener[] = [];
   readonly #endpoint: RpcEndpoint;
   readonly #forwardAuth: ForwardAuthEndpoint;
+  /** Undefined without routes: gateway listeners then answer 501. */
+  readonly #gateway: Gateway | undefined;
   readonly #follower: IndexFollower;
   readonly #keyUses: KeyUseRecorder;
   readonly #audit: AuditSink;
@@ -126,19 +128,26 @@ class HttpKeyFenceServer implements KeyFenceServer {
       routes: new ServiceRoutes(options.gateway?.routes ?? []),
       verifySignature: options.forwardAuth?.verifySignature ?? true,
     });
-    this.#http = createHttpServer(
-      {
-        requestTimeout: positive(
-          'requestTimeoutMs',
-          options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
-        ),
-        maxHeaderSize: positive('maxHeaderBytes', options.maxHeaderBytes ?? SERVER_DEFAULTS.maxHeaderBytes),
-      },
-      (req, res) => this.#onRequest(req, res),
-    );
-    this.#http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
-      this.#onClientError(error, socket),
-    );
+    const gateway = options.gateway;
+    this.#gateway =
+      gateway === undefined || gateway.routes.length === 0
+        ? undefined
+        : new Gateway({
+            gate,
+            config: gateway,
+            maxBodyBytes: this.#maxBodyBytes,
+            hostId: this.#hostId,
+            record: (record) => this.#record(record),
+            onInternalError: (error, requestId) =>
+              this.#log.error({ err: error, requestId }, 'gateway request failed'),
+          });
+    this.#httpOptions = {
+      requestTimeout: positive(
+        'requestTimeoutMs',
+        options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
+      ),
+      maxHeaderSize: positive('maxHeaderBytes', options.maxHeaderBytes ?? SERVER_DEFAULTS.maxHeaderBytes),
+    };
   }
 
   get appliedVersion(): number {
@@ -149,15 +158,24 @@ class HttpKeyFenceServer implements KeyFenceServer {
     return this.#ready;
   }
 
-  async start(address: ListenAddress): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (error: Error) => reject(error);
-      this.#http.once('error', fail);
-      this.#http.listen(address.port, address.host, () => {
-        this.#http.off('error', fail);
-        resolve();
-      });
-    });
+  async start(listeners: readonly ListenerConfig[]): Promise<string[]> {
+    if (listeners.length === 0)
+      throw new KeyFenceError('Server.NoListener', 'start needs at least one listener');
+    if (this.#listeners.length > 0 || this.#closing !== undefined)
+      throw new KeyFenceError('Server.Started', 'the server was already started');
+    const handlers = {
+      request: (req: IncomingMessage, res: ServerResponse, origin: ConnectionOrigin) =>
+        this.#onRequest(req, res, origin),
+      clientError: (error: NodeJS.ErrnoException, socket: Socket) => this.#onClientError(error, socket),
+    };
+    this.#listeners = listeners.map((config) => new Listener(config, this.#httpOptions, handlers));
+    // Every bind settles before any is undone, so that none is left bound behind a failure.
+    const bound = await Promise.allSettled(this.#listeners.map((listener) => listener.listen()));
+    const failed = bound.find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) {
+      await this.close();
+      throw failed.reason;
+    }
     try {
       await this.#follower.start();
     } catch (error) {
@@ -168,7 +186,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     if (this.#closing !== undefined)
       throw new KeyFenceError('Server.Closed', 'the server was closed while starting');
     this.#ready = true;
-    return listenUrl(this.#http.address() as AddressInfo);
+    return bound.map((outcome) => (outcome as PromiseFulfilledResult<string>).value);
   }
 
   close(): Promise<void> {
@@ -178,34 +196,51 @@ class HttpKeyFenceServer implements KeyFenceServer {
 
   async #shutdown(): Promise<void> {
     this.#ready = false;
-    const drained = new Promise<void>((resolve) => this.#http.close(() => resolve()));
-    this.#http.closeIdleConnections();
+    const drained = Promise.all(this.#listeners.map((listener) => listener.close()));
     const deadline = setTimeout(() => {
       this.#log.warn({ timeoutMs: this.#shutdownTimeoutMs }, 'in-flight requests cut off at shutdown');
-      this.#http.closeAllConnections();
+      for (const listener of this.#listeners) listener.closeAllConnections();
     }, this.#shutdownTimeoutMs);
     await drained;
     clearTimeout(deadline);
+    this.#gateway?.close();
     await this.#follower.stop();
     await this.#keyUses.close();
     await this.#audit.flush();
   }
 
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const envelope: RpcCallEnvelope = {
-      requestId: newRequestId(),
-      time: new Date(),
-      peer: req.socket.remoteAddress,
-      headers: req.headers,
-      hostId: hostIdOf(req.headers.host, this.#hostId),
-    };
+  #onRequest(req: IncomingMessage, res: ServerResponse, origin: ConnectionOrigin): void {
     // While closing, every response ends its connection, so keep-alive clients do not hold the drain open.
     if (this.#closing !== undefined) res.setHeader('connection', 'close');
+    if (origin.listener.role === 'gateway') {
+      this.#onGatewayRequest(req, res, origin);
+      return;
+    }
+    const envelope = this.#envelope(req, origin);
     this.#respond(req, res, envelope).catch((error: unknown) => {
       this.#log.error({ err: error, requestId: envelope.requestId }, 'request failed outside the endpoint');
       if (res.headersSent) res.destroy();
       else this.#sendError(req, res, envelope, serverErrors.internalError());
     });
+  }
+
+  #envelope(req: IncomingMessage, origin: ConnectionOrigin): RpcCallEnvelope {
+    return {
+      requestId: newRequestId(),
+      time: new Date(),
+      origin,
+      headers: req.headers,
+      hostId: hostIdOf(req.headers.host, this.#hostId),
+    };
+  }
+
+  /** A request on a `gateway` listener. */
+  #onGatewayRequest(req: IncomingMessage, res: ServerResponse, origin: ConnectionOrigin): void {
+    if (this.#gateway === undefined) {
+      this.#sendError(req, res, this.#envelope(req, origin), serverErrors.gatewayNotConfigured());
+      return;
+    }
+    this.#gateway.handle(req, res, origin);
   }
 
   async #respond(req: IncomingMessage, res: ServerResponse, envelope: RpcCallEnvelope): Promise<void> {

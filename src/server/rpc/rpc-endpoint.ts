@@ -3,6 +3,7 @@ import type { SignedRequest } from '../../auth/signed-request.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { AccessGate } from '../gate/access-gate.js';
 import { type Passage, recordOf } from '../gate/passage.js';
+import type { SourceOrigin } from '../source/resolve-source.js';
 import type { ActionContext } from './action.js';
 import { type ActionRegistry, productOfVersion } from './action-registry.js';
 import { type ApiError, missingParameter } from './api-error.js';
@@ -29,7 +30,8 @@ export interface RpcEndpointDependencies {
 export interface RpcCallEnvelope {
   readonly requestId: string;
   readonly time: Date;
-  readonly peer: string | undefined;
+  /** What the connection says about where it comes from (TCP peer or PROXY header, listener VPC). */
+  readonly origin: SourceOrigin;
   readonly headers: IncomingHttpHeaders;
   readonly hostId: string;
 }
@@ -84,7 +86,7 @@ export class RpcEndpoint {
       entryPoint: 'rpc',
       requestId: call.requestId,
       time: call.time,
-      peer: call.peer,
+      origin: call.origin,
       headers: call.headers,
       original: null,
     });

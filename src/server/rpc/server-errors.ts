@@ -42,6 +42,9 @@ export const serverErrors = {
       500,
       'The request processing has failed due to some unknown error, exception or failure.',
     ),
+  /** A request on a `gateway` listener while KeyFence has no gateway to route it. */
+  gatewayNotConfigured: () =>
+    new ApiError('Gateway.NotConfigured', 501, 'This listener is a gateway, and no gateway is configured.'),
   serviceUnavailable: () =>
     new ApiError(
       'ServiceUnavailable',

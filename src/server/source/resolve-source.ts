@@ -1,15 +1,27 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { err, ok, type Result } from '../../common/result.js';
 import { isVpcId } from '../../policy/vpc-id.js';
+import type { ConnectionOrigin } from './connection-origin.js';
 import type { TrustedProxies } from './trusted-proxies.js';
 
 /** Where a request comes from (DESIGN §4), as the decision sees it. */
 export interface RequestSource {
   readonly ip: string;
   readonly vpcId?: string | undefined;
-  /** Which hop told us: the TCP peer itself, or a trusted proxy's forwarding header. */
-  readonly via: 'peer' | 'x-forwarded-for' | 'forwarded';
+  /**
+   * Who told us `ip`: the TCP peer itself, the connection's PROXY header, or a trusted proxy's
+   * forwarding header.
+   */
+  readonly via: 'peer' | 'proxy-protocol' | 'x-forwarded-for' | 'forwarded';
+  /**
+   * Who told us `vpcId` (set with it): the listener's `vpcEndpointOf`, the PROXY v2 AWS TLV, or a
+   * trusted proxy's `X-Forwarded-Vpc-Id`.
+   */
+  readonly vpcVia?: 'listener' | 'proxy-protocol' | 'x-forwarded-vpc-id';
 }
+
+/** What resolving a request's source needs from its connection. */
+export type SourceOrigin = Pick<ConnectionOrigin, 'address' | 'addressFrom' | 'vpc'>;
 
 export interface SourceFault {
   readonly code: 'InvalidSource.ForwardedAddress' | 'InvalidSource.VpcId' | 'InvalidSource.Peer';
@@ -59,28 +71,35 @@ function forwardedFor(header: string): string[] {
 }
 
 /**
- * Resolves the source of a request: the TCP peer, unless the peer is a trusted proxy; then the
- * forwarding header is walked right to left and stops at the first hop that is not itself a
- * trusted proxy (the semantics of proxy-addr). A client's own headers are never believed. A
- * hop that is not an address (`unknown`, an obfuscated name, garbage) ends the walk with a
- * fault, which the caller treats as an invalid source: denied wherever a policy applies.
+ * Resolves the source of a request: the connection's origin (the TCP peer, or the source its
+ * PROXY header gave), unless that is a trusted proxy; then the forwarding header is walked right
+ * to left and stops at the first hop that is not itself a trusted proxy (the semantics of
+ * proxy-addr). A client's own headers are never believed. A hop that is not an address
+ * (`unknown`, an obfuscated name, garbage) ends the walk with a fault, which the caller treats as
+ * an invalid source: denied wherever a policy applies.
+ *
+ * The VPC comes from the connection when configuration attaches one to it (the listener's
+ * `vpcEndpointOf`, a mapped PROXY v2 VPC endpoint): that is the operator's word and no header
+ * overrides it. Otherwise a trusted proxy may name it in `X-Forwarded-Vpc-Id`.
  */
 export function resolveSource(
-  peer: string | undefined,
+  origin: SourceOrigin,
   headers: IncomingHttpHeaders,
   trusted: TrustedProxies,
 ): Result<RequestSource, SourceFault> {
+  const peer = origin.address;
   if (peer === undefined || peer === '') {
     return err({ code: 'InvalidSource.Peer', message: 'the connection has no peer address' });
   }
-  if (!trusted.contains(peer)) return ok({ ip: peer, via: 'peer' });
+  const peerVia = origin.addressFrom === 'proxy-protocol' ? 'proxy-protocol' : 'peer';
+  if (!trusted.contains(peer)) return ok(withOriginVpc({ ip: peer, via: peerVia }, origin));
 
   const forwarded = joined(headers.forwarded);
   const xff = joined(headers['x-forwarded-for']);
   const via = forwarded !== undefined ? 'forwarded' : 'x-forwarded-for';
   const hops = forwarded !== undefined ? forwardedFor(forwarded) : xff !== undefined ? xff.split(',') : [];
   let ip = peer;
-  let resolvedVia: RequestSource['via'] = 'peer';
+  let resolvedVia: RequestSource['via'] = peerVia;
   for (let i = hops.length - 1; i >= 0; i--) {
     const address = hopAddress(hops[i]!);
     if (address === '' || !/^[0-9A-Fa-f.:]+$/.test(address)) {
@@ -94,6 +113,7 @@ export function resolveSource(
     if (!trusted.contains(address)) break;
   }
 
+  if (origin.vpc !== undefined) return ok(withOriginVpc({ ip, via: resolvedVia }, origin));
   const vpc = joined(headers[VPC_HEADER]);
   if (vpc === undefined) return ok({ ip, via: resolvedVia });
   if (!isVpcId(vpc)) {
@@ -102,5 +122,9 @@ export function resolveSource(
       message: `a trusted proxy sent ${VPC_HEADER} ${JSON.stringify(vpc.slice(0, 64))}, which is not a VPC ID`,
     });
   }
-  return ok({ ip, vpcId: vpc, via: resolvedVia });
+  return ok({ ip, vpcId: vpc, via: resolvedVia, vpcVia: VPC_HEADER });
+}
+
+function withOriginVpc(source: RequestSource, origin: SourceOrigin): RequestSource {
+  return origin.vpc === undefined ? source : { ...source, vpcId: origin.vpc.id, vpcVia: origin.vpc.from };
 }

@@ -1,0 +1,44 @@
+import type { Socket } from 'node:net';
+import type { ListenerConfig } from '../../config/keyfence-config.js';
+
+/**
+ * Where one connection comes from, as far as the connection itself says (DESIGN §4), before any
+ * forwarding header is looked at: the address the request-level checks start from, and the VPC
+ * the operator's configuration attaches to it. Learnt once per connection; every request on it
+ * shares it.
+ */
+export interface ConnectionOrigin {
+  /**
+   * The TCP peer, or the source address of the connection's PROXY header. Undefined only when the
+   * socket was gone before its address was read.
+   */
+  readonly address: string | undefined;
+  readonly addressFrom: 'tcp-peer' | 'proxy-protocol';
+  /** The VPC every request on this connection comes from, when configuration says one. */
+  readonly vpc: OriginVpc | undefined;
+  /** The VPC endpoint ID a PROXY v2 AWS TLV carried, mapped to a VPC or not (for logs and audit). */
+  readonly vpcEndpointId: string | undefined;
+  /** The listener that accepted the connection. */
+  readonly listener: ListenerConfig;
+}
+
+export interface OriginVpc {
+  readonly id: string;
+  /** The listener's `vpcEndpointOf`, or `vpcEndpoints` applied to the PROXY v2 AWS TLV. */
+  readonly from: 'listener' | 'proxy-protocol';
+}
+
+/** The origin of a connection taken as it is: its TCP peer, and the listener's VPC if it declares one. */
+export function tcpOrigin(socket: Socket, listener: ListenerConfig): ConnectionOrigin {
+  return {
+    address: socket.remoteAddress,
+    addressFrom: 'tcp-peer',
+    vpc: listenerVpc(listener),
+    vpcEndpointId: undefined,
+    listener,
+  };
+}
+
+function listenerVpc(listener: ListenerConfig): OriginVpc | undefined {
+  return listener.vpcEndpointOf === undefined ? undefined : { id: listener.vpcEndpointOf, from: 'listener' };
+}
