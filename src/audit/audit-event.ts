@@ -38,6 +38,11 @@ export interface KeyFenceFields {
   readonly statement: number | null;
   /** Version of the deciding policy; 0 when no policy decided, null without a decision. */
   readonly policyVersion: number | null;
+  /**
+   * The change-log version the deciding node enforced: every change up to it was in force, so
+   * a write whose receipt (`PolicyVersion`) is at most this was applied. Null without a decision.
+   */
+  readonly appliedVersion: number | null;
   /** Whether the request's signature was verified and its credential accepted. */
   readonly authenticated: boolean;
   /**
@@ -136,6 +141,7 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
         scope: decision?.scope ?? null,
         statement: decision === null || decision.statement < 0 ? null : decision.statement,
         policyVersion: decision?.policyVersion ?? null,
+        appliedVersion: decision === null ? null : (record.appliedVersion ?? null),
         authenticated: record.caller !== null && record.authentication === 'signature',
         authentication: record.caller === null ? null : record.authentication,
         entryPoint: record.entryPoint,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { KeyFenceStore } from '../store/index.js';
+import type { KeyFenceStore, NewAuditEvent } from '../store/index.js';
 import { type AuditedRequest, buildAuditEvent } from './audit-event.js';
 import type { AuditQueue } from './audit-queue.js';
+import type { AuditSpool } from './audit-spool.js';
+import type { SpoolEntry } from './audit-spool-entry.js';
 import { keyToResolve } from './event-owner.js';
 import { toStoredEvent } from './stored-event.js';
 
@@ -20,13 +22,22 @@ export interface AuditWriterOptions {
   readonly retryDelayMs?: number;
   /** ActionTrail's `acsRegion` of every event. Default `cn-hangzhou`. */
   readonly region?: string;
-  /** Told of every failed attempt; `givenUp` when the batch's events are lost. Must not throw. */
+  /**
+   * Where a batch goes once its attempts have failed, to be written when the store answers again
+   * (docs/fail-static.md). Without one, such a batch is given up.
+   */
+  readonly spool?: AuditSpool;
+  /**
+   * Told of every failed attempt (and failed spool drain or write); `spooled` when the batch's
+   * events went to the spool, `givenUp` when they are lost. Must not throw.
+   */
   readonly onError?: (error: unknown, batch: FailedBatch) => void;
 }
 
 export interface FailedBatch {
   readonly events: number;
   readonly attempt: number;
+  readonly spooled: boolean;
   readonly givenUp: boolean;
 }
 
@@ -38,8 +49,15 @@ export interface AuditCounters {
   readonly dropped: number;
   /** Events stored. */
   readonly written: number;
-  /** Events lost because their batch failed every attempt. */
+  /** Events lost because their batch failed every attempt and could not be spooled. */
   readonly failed: number;
+  /** Events in the on-disk spool, waiting for the store (0 without a spool). */
+  readonly spooled: number;
+  readonly spoolBytes: number;
+  /** Events dropped because the spool was full or could not be written. */
+  readonly spoolDropped: number;
+  /** Spooled lines that could not be read back (cut short by a crash, or damaged): events lost. */
+  readonly spoolUnreadable: number;
 }
 
 const DEFAULTS = {
@@ -56,14 +74,20 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Drains the audit queue into the store, off the request path: a batch as soon as `batchSize`
  * records wait, and whatever waits every `flushIntervalMs`. One batch is in flight at a time;
  * records keep queueing meanwhile (and are dropped, counted, when the queue is full). A batch is
- * turned into events (one store read for the user and role IDs it names, one insert), retried
- * with backoff a bounded number of times, then given up: the log never holds up requests, so it
- * cannot wait forever for a database that is gone.
+ * turned into events (one store read for the user and role IDs it names, one insert) and retried
+ * with backoff a bounded number of times: the log never holds up requests, so it cannot wait
+ * forever for a database that is gone. Then the batch goes to the spool, if there is one, or is
+ * given up.
+ *
+ * While the spool holds anything, each pass first offers it to the store, oldest file first,
+ * one file between batches; once the store refuses, the pass's batches go straight to the spool
+ * (the queue never fills up behind a dead database), and the next pass tries again.
  */
 export class AuditWriter {
   readonly #store: AuditStore;
   readonly #queue: AuditQueue<AuditedRequest>;
-  readonly #options: Required<Omit<AuditWriterOptions, 'onError'>>;
+  readonly #options: Required<Omit<AuditWriterOptions, 'onError' | 'spool'>>;
+  readonly #spool: AuditSpool | undefined;
   readonly #onError: (error: unknown, batch: FailedBatch) => void;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
@@ -74,7 +98,7 @@ export class AuditWriter {
   #failed = 0;
 
   constructor(store: AuditStore, queue: AuditQueue<AuditedRequest>, options: AuditWriterOptions = {}) {
-    const { onError = () => {}, ...rest } = options;
+    const { onError = () => {}, spool, ...rest } = options;
     this.#options = { ...DEFAULTS, ...definedOnly(rest) };
     for (const name of ['batchSize', 'flushIntervalMs', 'maxAttempts'] as const) {
       const value = this.#options[name];
@@ -93,18 +117,26 @@ export class AuditWriter {
     }
     this.#store = store;
     this.#queue = queue;
+    this.#spool = spool;
     this.#onError = onError;
     this.#timer = setInterval(() => void this.#drain(), this.#options.flushIntervalMs);
     // The timer alone must not keep a process alive; shutdown calls `close`.
     this.#timer.unref();
+    // What an earlier run spooled is written as soon as the store takes it.
+    if (spool?.waiting) void this.#drain();
   }
 
   get counters(): AuditCounters {
+    const spool = this.#spool?.counters;
     return {
       queueDepth: this.#queue.depth,
       dropped: this.#queue.dropped,
       written: this.#written,
       failed: this.#failed,
+      spooled: spool?.entries ?? 0,
+      spoolBytes: spool?.bytes ?? 0,
+      spoolDropped: spool?.dropped ?? 0,
+      spoolUnreadable: spool?.unreadable ?? 0,
     };
   }
 
@@ -114,8 +146,8 @@ export class AuditWriter {
   }
 
   /**
-   * Resolves once every record queued before the call is written or given up; never rejects.
-   * Records queued meanwhile may be written too, but are not waited for.
+   * Resolves once every record queued before the call is written, spooled or given up; never
+   * rejects. Records queued meanwhile may be written too, but are not waited for.
    */
   async flush(): Promise<void> {
     const target = this.#taken + this.#queue.depth;
@@ -137,42 +169,91 @@ export class AuditWriter {
   }
 
   async #writeAll(): Promise<void> {
-    while (this.#queue.depth > 0) {
+    // Only with a spool does one refusal send the rest of the pass to it; without one, every
+    // batch gets its own attempts.
+    let storeAnswers = true;
+    for (;;) {
+      if (storeAnswers && this.#spool?.waiting) storeAnswers = await this.#drainOldestSpooled();
+      if (this.#queue.depth === 0) {
+        if (storeAnswers && this.#spool?.waiting) continue;
+        return;
+      }
       const records = this.#queue.take(this.#options.batchSize);
       this.#taken += records.length;
-      await this.#writeBatch(records);
+      // Chosen once, so that a retry of a batch whose commit was lost is recognised by the store.
+      const entries = records.map((record) => ({ eventId: randomUUID().toUpperCase(), record }));
+      const stored = (storeAnswers || this.#spool === undefined) && (await this.#writeBatch(entries));
+      if (!stored) {
+        storeAnswers = false;
+        await this.#keep(entries);
+      }
       this.#settled += records.length;
     }
   }
 
-  async #writeBatch(records: readonly AuditedRequest[]): Promise<void> {
-    // Chosen once, so that a retry of a batch whose commit was lost is recognised by the store.
-    const eventIds = records.map(() => randomUUID().toUpperCase());
-    const keys = records.map(keyToResolve);
-    const wanted = keys.filter((key): key is string => key !== null);
+  /** Tries `maxAttempts` times; true once stored, false when every attempt failed. */
+  async #writeBatch(entries: readonly SpoolEntry[]): Promise<boolean> {
+    const willSpool = this.#spool !== undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        const principals = wanted.length === 0 ? new Map() : await this.#store.accessKeyPrincipals(wanted);
-        const events = records.map((record, index) => {
-          const key = keys[index]!;
-          const principal = key === null ? undefined : principals.get(key);
-          return toStoredEvent(
-            buildAuditEvent(record, { eventId: eventIds[index]!, principal, region: this.#options.region }),
-          );
-        });
-        await this.#store.appendAuditEvents(events);
-        this.#written += records.length;
-        return;
+        await this.#store.appendAuditEvents(await this.#events(entries));
+        this.#written += entries.length;
+        return true;
       } catch (error) {
-        const givenUp = attempt >= this.#options.maxAttempts;
-        this.#report(error, { events: records.length, attempt, givenUp });
-        if (givenUp) {
-          this.#failed += records.length;
-          return;
-        }
+        const last = attempt >= this.#options.maxAttempts;
+        this.#report(error, {
+          events: entries.length,
+          attempt,
+          spooled: last && willSpool,
+          givenUp: last && !willSpool,
+        });
+        if (last) return false;
         await delay(this.#options.retryDelayMs * 2 ** (attempt - 1));
       }
     }
+  }
+
+  /** A batch the store did not take: to the spool, or lost. */
+  async #keep(entries: readonly SpoolEntry[]): Promise<void> {
+    if (this.#spool === undefined) {
+      this.#failed += entries.length;
+      return;
+    }
+    try {
+      await this.#spool.append(entries);
+    } catch (error) {
+      // Counted by the spool as dropped.
+      this.#report(error, { events: entries.length, attempt: 0, spooled: false, givenUp: true });
+    }
+  }
+
+  /** Offers the oldest spool file to the store once; true when it was stored (and deleted). */
+  async #drainOldestSpooled(): Promise<boolean> {
+    const spool = this.#spool!;
+    let entries: SpoolEntry[] | undefined;
+    try {
+      entries = await spool.readOldest();
+      if (entries === undefined) return true;
+      if (entries.length > 0) await this.#store.appendAuditEvents(await this.#events(entries));
+      await spool.removeOldest();
+    } catch (error) {
+      this.#report(error, { events: entries?.length ?? 0, attempt: 1, spooled: true, givenUp: false });
+      return false;
+    }
+    this.#written += entries.length;
+    return true;
+  }
+
+  /** The events of a batch: one store read for the user and role IDs it names. */
+  async #events(entries: readonly SpoolEntry[]): Promise<NewAuditEvent[]> {
+    const keys = entries.map(({ record }) => keyToResolve(record));
+    const wanted = keys.filter((key): key is string => key !== null);
+    const principals = wanted.length === 0 ? new Map() : await this.#store.accessKeyPrincipals(wanted);
+    return entries.map(({ eventId, record }, index) => {
+      const key = keys[index]!;
+      const principal = key === null ? undefined : principals.get(key);
+      return toStoredEvent(buildAuditEvent(record, { eventId, principal, region: this.#options.region }));
+    });
   }
 
   #report(error: unknown, batch: FailedBatch): void {

@@ -15,6 +15,7 @@ export function toStoredEvent({ event, accountId, at }: BuiltAuditEvent): NewAud
     eventRW: event.eventRW,
     sourceIp: event.sourceIpAddress,
     errorCode: event.errorCode,
+    appliedVersion: event.keyfence.appliedVersion,
     document: JSON.stringify(event),
   };
 }

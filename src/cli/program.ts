@@ -3,6 +3,7 @@ import { DEFAULT_DATA_DIR, runInit } from './init-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
 import { DEFAULT_LISTEN, runServe } from './serve-command.js';
+import { runStatus } from './status-command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -53,6 +54,27 @@ export function buildProgram(): Command {
         trustedProxy: options.trustedProxy,
         exemptService: options.exemptService,
       });
+    });
+
+  program
+    .command('status')
+    .description(
+      'which nodes enforce a policy version; exit 0 when every running node does, 3 when some lag, 1 on error',
+    )
+    .option('--data <dir>', 'data directory (SQLite database)', DEFAULT_DATA_DIR)
+    .option('--database-url <url>', 'use this PostgreSQL database instead of SQLite')
+    .option('--version <n>', 'the change-log version (a PolicyVersion receipt); default the last committed')
+    .option('--json', 'print one JSON object')
+    .action(async (options) => {
+      const result = await runStatus({
+        data: options.data,
+        databaseUrl: options.databaseUrl,
+        version: options.version,
+        json: options.json,
+      });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      process.exitCode = result.exitCode;
     });
 
   const policy = program

@@ -2,7 +2,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { StoreAuditSink } from '../audit/audit-sink.js';
+import { AuditSpool } from '../audit/audit-spool.js';
 import { err, ok, type Result } from '../common/result.js';
+import type { AuditConfig } from '../config/keyfence-config.js';
 import { ACTIONTRAIL_ACTIONS } from '../server/actions/actiontrail/index.js';
 import { ALL_ACTIONS } from '../server/actions/index.js';
 import { createServer } from '../server/http/keyfence-server.js';
@@ -17,6 +19,7 @@ import {
   SQLITE_FILE_NAME,
   type StoreConfig,
 } from '../store/index.js';
+import { defaultNodeId } from '../sync/node-id.js';
 import { DEFAULT_DATA_DIR, describeError, initializeStore, locationOf } from './init-command.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
@@ -37,7 +40,15 @@ export interface ServeSettings {
   readonly listen: ListenAddress;
   readonly trustedProxies: TrustedProxies;
   readonly exemptServices: readonly string[];
+  /** Where audit events wait while the store is unreachable (docs/fail-static.md). */
+  readonly audit: AuditConfig;
+  /** With no successful store read for this long, `/readyz` reports the node stale. */
+  readonly staleAfterMs: number;
 }
+
+/** The audit spool's bound unless configured: 256 MiB. */
+export const DEFAULT_SPOOL_MAX_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_STALE_AFTER_MS = 5000;
 
 /** Where `serve` reads its environment and writes its output; tests may redirect them. */
 export interface ServeEnvironment {
@@ -77,10 +88,18 @@ export function parseServeFlags(flags: ServeFlags): Result<ServeSettings, string
   }
 
   if (problems.length > 0 || !listen.ok || !proxies.ok) return err(problems);
-  return ok({ dataDir, database, listen: listen.value, trustedProxies: proxies.value, exemptServices });
+  return ok({
+    dataDir,
+    database,
+    listen: listen.value,
+    trustedProxies: proxies.value,
+    exemptServices,
+    audit: { spoolDir: join(dataDir, 'audit-spool'), spoolMaxBytes: DEFAULT_SPOOL_MAX_BYTES },
+    staleAfterMs: DEFAULT_STALE_AFTER_MS,
+  });
 }
 
-function isPostgresUrl(text: string): boolean {
+export function isPostgresUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
@@ -150,7 +169,22 @@ async function serveUntilSignalled(
   store: KeyFenceStore,
   log: Logger,
 ): Promise<number> {
+  let spool: AuditSpool;
+  try {
+    spool = await AuditSpool.open({ dir: settings.audit.spoolDir, maxBytes: settings.audit.spoolMaxBytes });
+  } catch (error) {
+    log.fatal({ error: describeError(error) }, 'cannot open the audit spool');
+    await store.close();
+    return 1;
+  }
+  if (spool.waiting) {
+    log.info(
+      { spooledEvents: spool.counters.entries },
+      'audit events spooled by an earlier run will be written',
+    );
+  }
   const auditSink = new StoreAuditSink(store, {
+    spool,
     onError: (error, batch) =>
       log.error({ error: describeError(error), ...batch }, 'writing audit events failed'),
   });
@@ -161,6 +195,8 @@ async function serveUntilSignalled(
     exemptServices: settings.exemptServices.map((service) => ({ service, pathPrefixes: [] })),
     auditSink,
     logger: log,
+    nodeId: defaultNodeId(settings.listen.port),
+    staleAfterMs: settings.staleAfterMs,
   });
   let stopRequested!: (signal: NodeJS.Signals) => void;
   const stop = new Promise<NodeJS.Signals>((resolve) => {
@@ -185,6 +221,7 @@ async function serveUntilSignalled(
       log.info(
         {
           address,
+          nodeId: server.nodeId,
           appliedVersion: server.appliedVersion,
           store: locationOf(settings.database),
           trustedProxies: settings.trustedProxies.size,

@@ -1,3 +1,8 @@
+export type {
+  ChangeFeedOptions,
+  ChangeListener,
+  ChangeSubscription,
+} from './change-feed.js';
 export type { ChangeKind, ChangeRecord } from './change-log/change-record.js';
 export type {
   AccessKey,
@@ -42,6 +47,7 @@ export type {
   NewAuditEvent,
   StoredAuditEvent,
 } from './queries/audit-events.js';
+export type { NodeList, NodeRecord, NodeReport, NodeState } from './queries/nodes.js';
 export type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 export type { PolicyReference, PolicyType, UserPolicyAttachment } from './queries/policy-attachments.js';
 export type { NewRole, RoleChanges } from './queries/roles.js';
@@ -59,6 +65,12 @@ export {
 } from './secrets/master-key-source.js';
 export type { SigningSecret } from './secrets/signing-secret.js';
 export type { SigningCredential } from './signing-credential.js';
-export type { Snapshot, SnapshotAccessKey, SnapshotAccount } from './snapshot.js';
+export type {
+  Snapshot,
+  SnapshotAccessKey,
+  SnapshotAccount,
+  SnapshotPolicyAttachment,
+  SnapshotSigningCredential,
+} from './snapshot.js';
 export { SQLITE_FILE_NAME, type SqliteStoreConfig } from './sqlite/sqlite-store-config.js';
 export { isStoreError, StoreError, type StoreErrorCode, storeErrorMessages } from './store-error.js';

@@ -1,4 +1,5 @@
 import type { CanonicalPolicyJson } from '../policy/policy-document.js';
+import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from './change-feed.js';
 import type { ChangeRecord } from './change-log/change-record.js';
 import type {
   AccessKey,
@@ -18,6 +19,7 @@ import type { Page } from './page.js';
 import type { AccessKeyPrincipal } from './queries/access-key-principals.js';
 import type { AccessKeyUse, NewAccessKey } from './queries/access-keys.js';
 import type { AuditEventPage, AuditEventQuery, NewAuditEvent } from './queries/audit-events.js';
+import type { NodeList, NodeReport } from './queries/nodes.js';
 import type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 import type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';
 import type { NewRole, RoleChanges } from './queries/roles.js';
@@ -136,6 +138,17 @@ export interface KeyFenceStore extends StoreReads {
   changesSince(version: number, limit?: number): Promise<ChangeRecord[]>;
   /** Calls `read` with a consistent snapshot; see `Snapshot`. Pages hold `pageSize` rows (default 10,000). */
   snapshot<T>(read: (snapshot: Snapshot) => Promise<T>, options?: { readonly pageSize?: number }): Promise<T>;
+  /**
+   * Tells `listener` the version of every write as it commits, on PostgreSQL (LISTEN/NOTIFY on
+   * a dedicated connection, restored by itself after a loss); on SQLite nothing is pushed
+   * (`pushes` is false) and readers poll `currentVersion`. Rejects when it cannot connect.
+   */
+  subscribeToChanges(listener: ChangeListener, options?: ChangeFeedOptions): Promise<ChangeSubscription>;
+
+  /** Node status (docs/sync.md): stores a node's report of itself, stamped with the database's clock. */
+  recordNode(report: NodeReport): Promise<void>;
+  /** Every node's last report, with the database's clock at the time of reading. */
+  listNodes(): Promise<NodeList>;
 
   /**
    * For request authentication only: the credential named by a request, with its secret

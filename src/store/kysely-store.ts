@@ -1,3 +1,4 @@
+import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from './change-feed.js';
 import { ChangeLogWriter } from './change-log/change-log-writer.js';
 import type { KeyFenceStore, StoreTransaction } from './keyfence-store.js';
 import { accessKeyPrincipals } from './queries/access-key-principals.js';
@@ -10,6 +11,7 @@ import {
   type NewAuditEvent,
 } from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
+import { listNodes, type NodeReport, recordNode } from './queries/nodes.js';
 import { revealCredentialForSigning } from './queries/signing-credentials.js';
 import { DEFAULT_SNAPSHOT_PAGE_SIZE, readSnapshot } from './queries/snapshot.js';
 import { purgeExpiredTemporaryCredentials } from './queries/temporary-credentials.js';
@@ -44,7 +46,8 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
       const transaction = new KyselyStoreTransaction({ db: connection, settings: this.settings, log, now });
       const result = await work(transaction);
       if (transaction.databaseFailed) throw new StoreError('Store.Database');
-      await guard(() => log.finish());
+      const last = await guard(() => log.finish());
+      if (last !== null) await guard(() => dialect.announceChanges(connection, last));
       return result;
     });
   }
@@ -63,7 +66,22 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
   ): Promise<T> {
     const pageSize = Math.max(1, options.pageSize ?? DEFAULT_SNAPSHOT_PAGE_SIZE);
     const dialect = this.#dialect;
-    return dialect.snapshot((connection) => readSnapshot(dialect, connection, pageSize, read));
+    return dialect.snapshot((connection) => readSnapshot(dialect, connection, this.settings, pageSize, read));
+  }
+
+  subscribeToChanges(listener: ChangeListener, options?: ChangeFeedOptions): Promise<ChangeSubscription> {
+    return guard(() => this.#dialect.subscribeToChanges(listener, options));
+  }
+
+  // Its own short transaction, without the change-log lock: on PostgreSQL a heartbeat never
+  // queues behind configuration writes.
+  recordNode(report: NodeReport): Promise<void> {
+    const dialect = this.#dialect;
+    return dialect.write((connection) => guard(() => recordNode(connection, dialect.now, report)));
+  }
+
+  listNodes() {
+    return guard(() => listNodes(this.db, this.#dialect.now));
   }
 
   revealCredentialForSigning(accessKeyId: string) {

@@ -1,5 +1,13 @@
 import type { AccessKeyStatus } from './entities.js';
-import type { AccessKeyId, AccountId, RoleName, TemporaryAccessKeyId, UserName } from './identifiers/ids.js';
+import type {
+  AccessKeyId,
+  AccountId,
+  RoleId,
+  RoleName,
+  TemporaryAccessKeyId,
+  UserId,
+  UserName,
+} from './identifiers/ids.js';
 import type { SigningSecret } from './secrets/signing-secret.js';
 
 /**
@@ -13,6 +21,8 @@ export type SigningCredential =
       readonly accessKeyId: AccessKeyId;
       readonly accountId: AccountId;
       readonly userName: UserName | null;
+      /** The RAM user's ID; null for a key of the root identity. */
+      readonly userId: UserId | null;
       readonly status: AccessKeyStatus;
       readonly secret: SigningSecret;
     }
@@ -21,6 +31,7 @@ export type SigningCredential =
       readonly accessKeyId: TemporaryAccessKeyId;
       readonly accountId: AccountId;
       readonly roleName: RoleName;
+      readonly roleId: RoleId;
       readonly roleSessionName: string;
       readonly expiration: Date;
       readonly secret: SigningSecret;

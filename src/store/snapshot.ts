@@ -1,6 +1,10 @@
+import type { Result } from '../common/result.js';
 import type { CanonicalPolicyJson } from '../policy/policy-document.js';
 import type { AccessKeyStatus } from './entities.js';
 import type { AccessKeyId, AccountId, UserName } from './identifiers/ids.js';
+import type { PolicyType } from './queries/policy-attachments.js';
+import type { SigningCredential } from './signing-credential.js';
+import type { StoreError } from './store-error.js';
 
 /** An account as the decision index needs it. */
 export interface SnapshotAccount {
@@ -20,8 +24,23 @@ export interface SnapshotAccessKey {
   readonly policyVersion: number;
 }
 
+/** A policy attached to a RAM user (RAM's AttachPolicyToUser), as authorization needs it. */
+export interface SnapshotPolicyAttachment {
+  readonly accountId: AccountId;
+  readonly userName: UserName;
+  readonly policyType: PolicyType;
+  readonly policyName: string;
+}
+
 /**
- * The store as of one change-log version, read in one read-only transaction. Both lists come
+ * One credential with its secret decrypted, or `Store.SecretUndecryptable` (subject: the
+ * AccessKey ID) when its stored secret does not open: one damaged row must not stop a node from
+ * loading all the others.
+ */
+export type SnapshotSigningCredential = Result<SigningCredential, StoreError>;
+
+/**
+ * The store as of one change-log version, read in one read-only transaction. The lists come
  * in pages, in no particular order, and can be iterated any number of times, but only while
  * the callback given to `KeyFenceStore.snapshot` runs. Apply `changesSince(version)` afterwards
  * to catch up.
@@ -30,4 +49,10 @@ export interface Snapshot {
   readonly version: number;
   accounts(): AsyncIterable<readonly SnapshotAccount[]>;
   accessKeys(): AsyncIterable<readonly SnapshotAccessKey[]>;
+  /**
+   * Every permanent key and every unexpired temporary credential, secrets decrypted in this
+   * process with the master key, for a node that authenticates from memory.
+   */
+  signingCredentials(): AsyncIterable<readonly SnapshotSigningCredential[]>;
+  userPolicyAttachments(): AsyncIterable<readonly SnapshotPolicyAttachment[]>;
 }

@@ -1,4 +1,5 @@
-import type { Expression, Kysely } from 'kysely';
+import type { Expression, Kysely, RawBuilder } from 'kysely';
+import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from './change-feed.js';
 import type { StoreDatabase } from './schema/database.js';
 
 /**
@@ -29,6 +30,15 @@ export interface StoreDialect {
    * and returns the last version handed out.
    */
   lockChangeLog(connection: Kysely<StoreDatabase>): Promise<number>;
+  /**
+   * Inside `write`, after the changes up to `version` were appended: tells listening nodes
+   * once the transaction commits (and never if it rolls back).
+   */
+  announceChanges(connection: Kysely<StoreDatabase>, version: number): Promise<void>;
+  /** Pushes committed changes' versions to `listener`; see ChangeSubscription. */
+  subscribeToChanges(listener: ChangeListener, options?: ChangeFeedOptions): Promise<ChangeSubscription>;
+  /** The database's clock, in milliseconds since the epoch: one clock for every node that shares it. */
+  readonly now: RawBuilder<number>;
   close(): Promise<void>;
 }
 

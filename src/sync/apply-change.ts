@@ -1,5 +1,6 @@
 import type { DecisionIndex } from '../policy/decision-index.js';
 import type { ChangeRecord } from '../store/change-log/change-record.js';
+import type { ChangeConsumer } from './change-consumer.js';
 import { decodeStoredPolicy } from './stored-policy.js';
 
 /**
@@ -34,19 +35,27 @@ export function applyChange(index: DecisionIndex, change: ChangeRecord): void {
   }
 }
 
-/** Applies every change after `version` and returns the version reached. */
+/**
+ * Applies every change after `version` to the index and then to each consumer; returns the
+ * version reached. `onPage` hears the version reached after each page, so that a long catch-up
+ * reports progress as it goes.
+ */
 export async function catchUp(
   index: DecisionIndex,
   changesSince: (version: number, limit: number) => Promise<readonly ChangeRecord[]>,
   version: number,
   pageSize = 1000,
+  onPage?: (version: number) => void,
+  consumers: readonly ChangeConsumer[] = [],
 ): Promise<number> {
   while (true) {
     const changes = await changesSince(version, pageSize);
     for (const change of changes) {
       applyChange(index, change);
+      for (const consumer of consumers) await consumer.apply(change);
       version = change.version;
     }
+    if (changes.length > 0) onPage?.(version);
     if (changes.length < pageSize) return version;
   }
 }

@@ -1,13 +1,18 @@
 import type { DecisionIndex } from '../policy/decision-index.js';
 import type { KeyFenceStore } from '../store/keyfence-store.js';
+import type { ChangeConsumer } from './change-consumer.js';
 import { decodeStoredPolicy } from './stored-policy.js';
 
 /**
- * Fills `index` from one consistent snapshot of the store and returns the snapshot's version,
- * from which `changesSince` continues. Pages are applied as they arrive, so a million keys never
- * sit in memory twice.
+ * Fills `index`, then each consumer, from one consistent snapshot of the store and returns the
+ * snapshot's version, from which `changesSince` continues. Pages are applied as they arrive, so
+ * a million keys never sit in memory twice.
  */
-export async function loadIndex(store: KeyFenceStore, index: DecisionIndex): Promise<number> {
+export async function loadIndex(
+  store: KeyFenceStore,
+  index: DecisionIndex,
+  consumers: readonly ChangeConsumer[] = [],
+): Promise<number> {
   const version = await store.snapshot(async (snapshot) => {
     for await (const page of snapshot.accounts()) {
       for (const a of page) {
@@ -25,6 +30,7 @@ export async function loadIndex(store: KeyFenceStore, index: DecisionIndex): Pro
         index.setKey(k.accessKeyId, k.accountId, policy, k.policyVersion);
       }
     }
+    for (const consumer of consumers) await consumer.load(snapshot);
     return snapshot.version;
   });
   index.compact();

@@ -59,6 +59,7 @@ describe('audit events', () => {
         scope: 'accessKey',
         statement: 0,
         policyVersion: 7,
+        appliedVersion: 12,
         authenticated: true,
         authentication: 'signature',
         entryPoint: 'rpc',
@@ -93,6 +94,7 @@ describe('audit events', () => {
       scope: 'account',
       statement: null,
       policyVersion: 3,
+      appliedVersion: 12,
       authenticated: true,
       authentication: 'signature',
       entryPoint: 'rpc',
@@ -333,6 +335,7 @@ describe('audit events', () => {
         eventRW: 'Read',
         sourceIp: '192.0.2.10',
         errorCode: 'NoPermission',
+        appliedVersion: 12,
         document: undefined,
       },
     );

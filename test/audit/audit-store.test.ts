@@ -28,6 +28,7 @@ function auditEvent(accountId: AccountId | null, changes: Partial<NewAuditEvent>
     eventRW: 'Read',
     sourceIp: '192.0.2.10',
     errorCode: null,
+    appliedVersion: null,
     document: JSON.stringify({ eventId }),
     ...changes,
   };
@@ -225,6 +226,29 @@ for (const fixture of useDialects()) {
       await own.appendAuditEvents([auditEvent(null, { accessKeyId: 'LTAI5tNoSuchKeyNoSuchKey0' })]);
       const rows = await rawRows(config, 'select account_id, access_key_id from audit_events');
       assert.deepEqual(rows, [{ account_id: null, access_key_id: 'LTAI5tNoSuchKeyNoSuchKey0' }]);
+    });
+
+    test('keeps the version the deciding node enforced, and null without a decision', async () => {
+      const { store: own, config } = await harness.fresh();
+      const id = await newAccount(own);
+      await own.appendAuditEvents([
+        auditEvent(id, { requestId: 'decided', appliedVersion: 9_007_199_254 }),
+        auditEvent(id, { requestId: 'undecided', appliedVersion: null }),
+      ]);
+      const rows = await rawRows(
+        config,
+        'select request_id, applied_version from audit_events order by request_id',
+      );
+      assert.deepEqual(
+        rows.map((row) => [
+          row.request_id,
+          row.applied_version === null ? null : Number(row.applied_version),
+        ]),
+        [
+          ['decided', 9_007_199_254],
+          ['undecided', null],
+        ],
+      );
     });
 
     test('appending an event ID again is a no-op, so a retried batch is not stored twice', async () => {

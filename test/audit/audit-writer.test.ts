@@ -18,6 +18,9 @@ function sinkOn(store: FakeAuditStore, options: StoreAuditSinkOptions = {}) {
   return { sink, errors };
 }
 
+/** The spool counters of a writer without a spool. */
+const NO_SPOOL = { spooled: 0, spoolBytes: 0, spoolDropped: 0, spoolUnreadable: 0 };
+
 const records = (count: number, from = 0) =>
   Array.from({ length: count }, (_, i) =>
     requestRecord({
@@ -64,7 +67,7 @@ describe('audit writer', () => {
     await sink.flush();
     assert.equal(store.events.length, 11);
     assert.ok(store.batches.every((batch) => batch.length <= 4));
-    assert.deepEqual(sink.counters, { queueDepth: 0, dropped: 0, written: 11, failed: 0 });
+    assert.deepEqual(sink.counters, { ...NO_SPOOL, queueDepth: 0, dropped: 0, written: 11, failed: 0 });
     await sink.flush();
     await sink.close();
   });
@@ -89,11 +92,11 @@ describe('audit writer', () => {
     assert.deepEqual(
       errors.map((e) => e.batch),
       [
-        { events: 3, attempt: 1, givenUp: false },
-        { events: 3, attempt: 2, givenUp: false },
+        { events: 3, attempt: 1, spooled: false, givenUp: false },
+        { events: 3, attempt: 2, spooled: false, givenUp: false },
       ],
     );
-    assert.deepEqual(sink.counters, { queueDepth: 0, dropped: 0, written: 3, failed: 0 });
+    assert.deepEqual(sink.counters, { ...NO_SPOOL, queueDepth: 0, dropped: 0, written: 3, failed: 0 });
     await sink.close();
   });
 
@@ -103,11 +106,11 @@ describe('audit writer', () => {
     const { sink, errors } = sinkOn(store, { maxAttempts: 2, batchSize: 10 });
     for (const record of records(4)) sink.record(record);
     await sink.flush();
-    assert.deepEqual(sink.counters, { queueDepth: 0, dropped: 0, written: 0, failed: 4 });
+    assert.deepEqual(sink.counters, { ...NO_SPOOL, queueDepth: 0, dropped: 0, written: 0, failed: 4 });
     assert.equal(errors.at(-1)?.batch.givenUp, true);
     for (const record of records(2, 4)) sink.record(record);
     await sink.flush();
-    assert.deepEqual(sink.counters, { queueDepth: 0, dropped: 0, written: 2, failed: 4 });
+    assert.deepEqual(sink.counters, { ...NO_SPOOL, queueDepth: 0, dropped: 0, written: 2, failed: 4 });
     await sink.close();
   });
 
@@ -123,10 +126,10 @@ describe('audit writer', () => {
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     assert.ok(elapsedMs < 50, `recording took ${elapsedMs} ms`);
     // One batch of 2 is in flight (held by the gate); 5 wait; the other 13 were dropped.
-    assert.deepEqual(sink.counters, { queueDepth: 5, dropped: 13, written: 0, failed: 0 });
+    assert.deepEqual(sink.counters, { ...NO_SPOOL, queueDepth: 5, dropped: 13, written: 0, failed: 0 });
     release();
     await sink.flush();
-    assert.deepEqual(sink.counters, { queueDepth: 0, dropped: 13, written: 7, failed: 0 });
+    assert.deepEqual(sink.counters, { ...NO_SPOOL, queueDepth: 0, dropped: 13, written: 7, failed: 0 });
     await sink.close();
   });
 

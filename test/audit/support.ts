@@ -7,8 +7,10 @@ import type {
   AccessKeyPrincipal,
   AccountId,
   NewAuditEvent,
+  RoleId,
   RoleName,
   TemporaryAccessKeyId,
+  UserId,
   UserName,
 } from '../../src/store/index.js';
 
@@ -24,12 +26,14 @@ export const userCaller: Caller = {
   accountId: ACCOUNT,
   accessKeyId: USER_KEY,
   userName: 'alice' as UserName,
+  userId: '2001' as UserId,
 };
 export const roleCaller: Caller = {
   type: 'assumed-role',
   accountId: ACCOUNT,
   accessKeyId: STS_KEY,
   roleName: 'Deployer' as RoleName,
+  roleId: '3001' as RoleId,
   roleSessionName: 'ci-run',
 };
 
@@ -65,6 +69,7 @@ export function requestRecord(changes: Partial<AuditedRequest> = {}): AuditedReq
     service: 'ims',
     original: null,
     decision: allowed,
+    appliedVersion: 12,
     errorCode: null,
     errorMessage: null,
     httpStatus: 200,

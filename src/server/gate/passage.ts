@@ -34,6 +34,8 @@ export interface Progress {
   authentication: Authentication | null;
   claimedAccessKeyId: string | null;
   decision: Decision | null;
+  /** The change-log version the index enforced when `decision` was made. */
+  appliedVersion: number | null;
 }
 
 /** One request on its way through the access gate. */

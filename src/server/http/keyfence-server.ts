@@ -7,22 +7,30 @@ import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
+import { isStoreError } from '../../store/index.js';
+import { CredentialCache } from '../../sync/credential-cache.js';
+import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
+import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
+import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
+import { type Staleness, StoreContact } from '../../sync/store-contact.js';
+import { UserPolicyAttachments } from '../../sync/user-policy-attachments.js';
 import { ForwardAuthEndpoint } from '../forward-auth/forward-auth-endpoint.js';
 import { FORWARD_AUTH_PATH } from '../forward-auth/original-request.js';
 import { AccessGate } from '../gate/access-gate.js';
 import { Exemptions } from '../gate/exemptions.js';
 import { ServiceRoutes } from '../gate/service-routes.js';
 import { Gateway } from '../gateway/gateway.js';
+import { DecisionCounters } from '../metrics/decision-counters.js';
+import { KeyFenceMetrics } from '../metrics/keyfence-metrics.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { type AuditSink, noAuditSink, type RequestRecord } from '../rpc/audit-sink.js';
 import { errorBody } from '../rpc/error-body.js';
-import { IndexFollower } from '../rpc/index-follower.js';
 import { KeyUseRecorder } from '../rpc/key-use-recorder.js';
 import { type RpcCallEnvelope, RpcEndpoint, type RpcOutcome } from '../rpc/rpc-endpoint.js';
 import { serverErrors } from '../rpc/server-errors.js';
-import { storeCredentialLookup } from '../rpc/store-credentials.js';
-import { storePoliciesOf } from '../rpc/store-policies.js';
+import { credentialLookup } from '../rpc/store-credentials.js';
+import { attachedPoliciesOf } from '../rpc/store-policies.js';
 import type { ConnectionOrigin } from '../source/connection-origin.js';
 import { TrustedProxies } from '../source/trusted-proxies.js';
 import { hostIdOf } from './host-id.js';
@@ -41,13 +49,36 @@ export interface KeyFenceServer {
   start(listeners: readonly ListenerConfig[]): Promise<string[]>;
   /** The change-log version whose policies are enforced (0 before the index is loaded). */
   readonly appliedVersion: number;
+  /** How this node follows the change log: versions, lag, notifications and polls. */
+  readonly sync: SyncStatistics;
+  /** This node's name in the node status table. */
+  readonly nodeId: string;
   readonly ready: boolean;
+  /** How this node stands with the store and what it holds in memory, for `/readyz` and metrics. */
+  readonly status: ServerStatus;
   /**
    * Graceful stop: accepts no more connections, lets in-flight requests finish (at most
-   * `shutdownTimeoutMs`), stops following the change log, writes pending key uses and flushes the
-   * audit sink. Does not close the store, which belongs to the caller.
+   * `shutdownTimeoutMs`), stops following the change log, records the node as stopped, writes
+   * pending key uses and flushes the audit sink. Does not close the store, which belongs to the caller.
    */
   close(): Promise<void>;
+}
+
+/** Plain numbers about a running node (docs/fail-static.md). */
+export interface ServerStatus extends Staleness {
+  readonly appliedVersion: number;
+  /** Milliseconds since the store last answered a read. */
+  readonly sinceStoreContactMs: number;
+  /** Store calls that failed because the database did, since start. */
+  readonly storeErrors: number;
+  /** Credentials held in memory. */
+  readonly credentialsHeld: number;
+  /** Credential lookups answered by a store read (a key this node had not heard of yet). */
+  readonly credentialMisses: number;
+  /** Keys whose last use waits to be written. */
+  readonly keyUsesPending: number;
+  /** Key uses dropped because too many waited. */
+  readonly keyUsesDropped: number;
 }
 
 const ALLOWED_RPC_METHODS = 'GET, POST';
@@ -72,7 +103,12 @@ class HttpKeyFenceServer implements KeyFenceServer {
   /** Undefined without routes: gateway listeners then answer 501. */
   readonly #gateway: Gateway | undefined;
   readonly #follower: IndexFollower;
+  readonly #heartbeat: NodeHeartbeat;
+  readonly #credentials: CredentialCache;
+  readonly #contact: StoreContact;
   readonly #keyUses: KeyUseRecorder;
+  readonly #decisions = new DecisionCounters();
+  readonly #metrics: KeyFenceMetrics;
   readonly #audit: AuditSink;
   readonly #log: Logger;
   readonly #hostId: string | undefined;
@@ -90,7 +126,17 @@ class HttpKeyFenceServer implements KeyFenceServer {
       'shutdownTimeoutMs',
       options.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs,
     );
-    const onError = (what: string) => (error: unknown) => this.#log.error({ err: error }, what);
+    this.#contact = new StoreContact({
+      staleAfterMs: positive('staleAfterMs', options.staleAfterMs ?? SERVER_DEFAULTS.staleAfterMs),
+    });
+    const onError = (what: string) => (error: unknown) => {
+      if (isStoreError(error, 'Store.Database')) this.#contact.failed();
+      this.#log.error({ err: error }, what);
+    };
+    this.#credentials = new CredentialCache(options.store, {
+      onUndecryptable: onError('a stored AccessKey secret does not decrypt: the key cannot authenticate'),
+    });
+    const attachments = new UserPolicyAttachments();
     const exemptions = new Exemptions(options.exemptServices ?? []);
     this.#follower = new IndexFollower(
       options.store,
@@ -98,29 +144,51 @@ class HttpKeyFenceServer implements KeyFenceServer {
       {
         pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? SERVER_DEFAULTS.pollIntervalMs),
         onError: onError('applying the change log failed'),
+        onApplied: () => this.#heartbeat.beat(),
+        onFeed: (error) => {
+          if (error === undefined) this.#log.info('the change feed is listening again; caught up');
+          else this.#log.warn({ err: error }, 'the change feed lost its connection; reconnecting');
+        },
+        consumers: [this.#credentials, attachments],
+        onSynced: () => this.#contact.succeeded(),
       },
     );
-    this.#keyUses = new KeyUseRecorder(
-      options.store,
-      SERVER_DEFAULTS.keyUseFlushMs,
-      onError('recording AccessKey last use failed'),
-    );
+    const nodeId = options.nodeId ?? defaultNodeId();
+    if (!isNodeId(nodeId)) throw new RangeError(`nodeId ${JSON.stringify(nodeId)} is not a valid node ID`);
+    this.#heartbeat = new NodeHeartbeat(options.store, {
+      nodeId,
+      heartbeatMs: positive('heartbeatMs', options.heartbeatMs ?? SERVER_DEFAULTS.heartbeatMs),
+      appliedVersion: () => this.#follower.appliedVersion,
+      onError: onError('recording the node status failed'),
+    });
+    this.#keyUses = new KeyUseRecorder(options.store, {
+      intervalMs: SERVER_DEFAULTS.keyUseFlushMs,
+      onError: onError('recording AccessKey last use failed; kept for the next attempt'),
+    });
+    this.#metrics = new KeyFenceMetrics({
+      decisions: this.#decisions,
+      sync: () => this.#follower,
+      status: () => this.status,
+      audit: () => this.#audit.counters,
+    });
     const now = options.now ?? (() => new Date());
     const gate = new AccessGate({
       follower: this.#follower,
       trustedProxies: options.trustedProxies ?? TrustedProxies.none,
       replayGuard: new ReplayGuard(),
-      credentials: (request) => storeCredentialLookup(options.store, request),
+      credentials: (request) =>
+        credentialLookup((accessKeyId) => this.#credentials.find(accessKeyId), request),
       keyUses: this.#keyUses,
       exemptions,
       now,
+      decisions: this.#decisions,
     });
     this.#endpoint = new RpcEndpoint({
       store: options.store,
       actions: new ActionRegistry(options.actions),
       follower: this.#follower,
       gate,
-      policiesOf: options.policiesOf ?? storePoliciesOf(options.store),
+      policiesOf: options.policiesOf ?? attachedPoliciesOf(attachments),
       now,
     });
     this.#forwardAuth = new ForwardAuthEndpoint({
@@ -154,8 +222,31 @@ class HttpKeyFenceServer implements KeyFenceServer {
     return this.#follower.appliedVersion;
   }
 
+  get sync(): SyncStatistics {
+    return this.#follower;
+  }
+
+  get nodeId(): string {
+    return this.#heartbeat.nodeId;
+  }
+
   get ready(): boolean {
     return this.#ready;
+  }
+
+  get status(): ServerStatus {
+    const credentials = this.#credentials.counters;
+    const keyUses = this.#keyUses.counters;
+    return {
+      appliedVersion: this.#follower.appliedVersion,
+      ...this.#contact.staleness,
+      sinceStoreContactMs: this.#contact.sinceLastSuccessMs,
+      storeErrors: this.#contact.failures,
+      credentialsHeld: credentials.held,
+      credentialMisses: credentials.misses,
+      keyUsesPending: keyUses.pending,
+      keyUsesDropped: keyUses.dropped,
+    };
   }
 
   async start(listeners: readonly ListenerConfig[]): Promise<string[]> {
@@ -186,7 +277,9 @@ class HttpKeyFenceServer implements KeyFenceServer {
     if (this.#closing !== undefined)
       throw new KeyFenceError('Server.Closed', 'the server was closed while starting');
     this.#ready = true;
-    return bound.map((outcome) => (outcome as PromiseFulfilledResult<string>).value);
+    const urls = bound.map((outcome) => (outcome as PromiseFulfilledResult<string>).value);
+    this.#heartbeat.start(urls[0]!);
+    return urls;
   }
 
   close(): Promise<void> {
@@ -205,6 +298,8 @@ class HttpKeyFenceServer implements KeyFenceServer {
     clearTimeout(deadline);
     this.#gateway?.close();
     await this.#follower.stop();
+    await this.#heartbeat.stop();
+    this.#credentials.close();
     await this.#keyUses.close();
     await this.#audit.flush();
   }
@@ -251,17 +346,35 @@ class HttpKeyFenceServer implements KeyFenceServer {
     if (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`)) {
       return this.#checkForwardAuth(req, res, envelope);
     }
-    if (path === '/healthz' || path === '/readyz') {
+    if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
       if (req.method !== 'GET') {
         return this.#sendError(req, res, envelope, serverErrors.methodNotAllowed('GET'), 'GET');
       }
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' }, undefined);
+      if (path === '/metrics') {
+        const text = await this.#metrics.text();
+        res.writeHead(200, {
+          'content-type': this.#metrics.contentType,
+          'content-length': Buffer.byteLength(text),
+        });
+        res.end(text);
+        return;
+      }
       if (!this.#ready)
         return sendJson(res, 503, { status: this.#closing ? 'stopping' : 'starting' }, undefined);
+      // Stale or not, a ready node answers 200: it keeps deciding from memory (fail-static), and a
+      // load balancer must not take every node out at once while the database is away.
+      const { stale, staleForMs } = this.#contact.staleness;
       return sendJson(
         res,
         200,
-        { status: 'ready', appliedVersion: this.#follower.appliedVersion },
+        {
+          status: 'ready',
+          appliedVersion: this.#follower.appliedVersion,
+          nodeId: this.#heartbeat.nodeId,
+          stale,
+          staleForMs,
+        },
         undefined,
       );
     }

@@ -30,8 +30,8 @@ export interface KeyFenceServerOptions {
   /** Where every request's record goes. Default: nowhere. */
   readonly auditSink?: AuditSink;
   /**
-   * The system policies attached to a RAM user. Default: the store's user policy attachments
-   * when it has them, otherwise none (RAM users may then call only `ramAction: null` actions).
+   * The system policies attached to a RAM user. Default: the store's user policy attachments, as
+   * this node holds them in memory (kept current from the change log).
    */
   readonly policiesOf?: PoliciesOf;
   /** Default: silent. */
@@ -42,8 +42,17 @@ export interface KeyFenceServerOptions {
   readonly maxBodyBytes?: number;
   /** Largest request line plus headers accepted (node:http's `maxHeaderSize`). Default 208 KiB. */
   readonly maxHeaderBytes?: number;
-  /** How often the change log is polled for changes made elsewhere. Default 1000 ms. */
+  /**
+   * How often the change log is read whatever was announced: changes made elsewhere arrive at
+   * least this fast on SQLite, and on PostgreSQL even when a notification was lost. Default 1000 ms.
+   */
   readonly pollIntervalMs?: number;
+  /** This node's name in the node status table. Default `<host name>-<process ID>`. */
+  readonly nodeId?: string;
+  /** How often this node writes its row in the node status table. Default 1000 ms. */
+  readonly heartbeatMs?: number;
+  /** With no successful store read for this long, `/readyz` reports the node stale. Default 5000 ms. */
+  readonly staleAfterMs?: number;
   /** How long `close` lets in-flight requests finish before cutting connections. Default 10 s. */
   readonly shutdownTimeoutMs?: number;
   /** How long a client may take to send a whole request. Default 30 s. */
@@ -61,6 +70,8 @@ export const SERVER_DEFAULTS = Object.freeze({
   maxBodyBytes: LARGEST_REQUEST,
   maxHeaderBytes: LARGEST_REQUEST,
   pollIntervalMs: 1000,
+  heartbeatMs: 1000,
+  staleAfterMs: 5000,
   shutdownTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keyUseFlushMs: 1000,

@@ -1,21 +1,16 @@
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { AuditCounters } from '../../audit/audit-writer.js';
+import type { SyncStatistics } from '../../sync/index-follower.js';
+import type { ServerStatus } from '../http/keyfence-server.js';
 import { DECISION_LATENCY_BUCKETS, DECISION_REASONS, type DecisionCounters } from './decision-counters.js';
 
-/** What a scrape reads from the running node: plain getters, read only when scraped. */
+/** What a scrape reads from the running node: read only when scraped, never on the request path. */
 export interface MetricSources {
   readonly decisions: DecisionCounters;
-  /** The change-log version this node enforces. */
-  appliedVersion(): number;
-  /** The newest change-log version this node knows the store has (from notifications and polls). */
-  latestKnownVersion(): number;
-  /** Seconds since the node last read the store successfully. */
-  secondsSinceStoreContact(): number;
-  /** Audit records waiting in memory. */
-  auditQueueDepth(): number;
-  /** Audit records dropped (queue or spool full). */
-  auditDropped(): number;
-  /** Store operations that failed, by operation name. */
-  storeErrors(): ReadonlyMap<string, number>;
+  sync(): SyncStatistics;
+  status(): ServerStatus;
+  /** The audit sink's counters, when it keeps any. */
+  audit(): AuditCounters | undefined;
 }
 
 const ALLOWING = new Set([
@@ -26,92 +21,141 @@ const ALLOWING = new Set([
   'vpc-allowed',
 ]);
 
-/** Prometheus text exposition of one node (`/metrics`), process metrics included. */
+type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** One exposed value; `metricName` names a histogram's `_bucket`, `_sum` and `_count` series. */
+interface Sample {
+  readonly labels: Readonly<Record<string, string | number>>;
+  readonly value: number;
+  readonly metricName?: string;
+}
+
+/** Prometheus text exposition of one node (`/metrics`, docs/metrics.md), process metrics included. */
 export class KeyFenceMetrics {
   readonly registry = new Registry();
 
   constructor(sources: MetricSources) {
-    const { registry } = this;
-    collectDefaultMetrics({ register: registry });
+    collectDefaultMetrics({ register: this.registry });
     const { decisions } = sources;
-    registry.registerMetric(
-      custom('keyfence_decisions_total', 'Network ACL decisions, by result and reason.', 'counter', () =>
-        DECISION_REASONS.map((reason, i) => ({
-          labels: { result: ALLOWING.has(reason) ? 'allow' : 'deny', reason },
-          value: decisions.byReason[i]!,
-        })),
-      ),
+    this.#add('keyfence_decisions_total', 'Network ACL decisions, by result and reason.', 'counter', () =>
+      DECISION_REASONS.map((reason, i) => ({
+        labels: { result: ALLOWING.has(reason) ? 'allow' : 'deny', reason },
+        value: decisions.byReason[i]!,
+      })),
     );
-    registry.registerMetric(
-      custom(
-        'keyfence_decision_duration_seconds',
-        'Time to decide one request (key lookup, precedence, address parsing, matching).',
-        'histogram',
-        () => {
-          const values: Sample[] = [];
-          let cumulative = 0;
-          DECISION_LATENCY_BUCKETS.forEach((le, i) => {
-            cumulative += decisions.latencyBuckets[i]!;
-            values.push({
-              metricName: 'keyfence_decision_duration_seconds_bucket',
-              labels: { le },
-              value: cumulative,
-            });
-          });
-          cumulative += decisions.latencyBuckets[DECISION_LATENCY_BUCKETS.length]!;
-          values.push({
-            metricName: 'keyfence_decision_duration_seconds_bucket',
-            labels: { le: '+Inf' },
-            value: cumulative,
-          });
-          values.push({
-            metricName: 'keyfence_decision_duration_seconds_sum',
-            labels: {},
-            value: decisions.latencySum,
-          });
-          values.push({
-            metricName: 'keyfence_decision_duration_seconds_count',
-            labels: {},
-            value: cumulative,
-          });
-          return values;
-        },
-      ),
+    this.#add(
+      'keyfence_decision_duration_seconds',
+      'Time to decide one request: key lookup, precedence, address parsing, matching.',
+      'histogram',
+      () => histogram('keyfence_decision_duration_seconds', decisions),
     );
-    gauge(
-      registry,
+
+    const sync = (name: string, help: string, type: MetricType, read: (s: SyncStatistics) => number) =>
+      this.#add(name, help, type, () => [{ labels: {}, value: read(sources.sync()) }]);
+    sync(
       'keyfence_policy_version_applied',
       'The change-log version whose policies this node enforces.',
-      () => sources.appliedVersion(),
+      'gauge',
+      (s) => s.appliedVersion,
     );
-    gauge(
-      registry,
+    sync(
+      'keyfence_policy_version_latest_known',
+      'The newest change-log version this node has read from the store.',
+      'gauge',
+      (s) => s.latestKnownVersion,
+    );
+    sync(
       'keyfence_change_log_lag_versions',
-      'Change-log versions known to be committed but not yet applied by this node.',
-      () => Math.max(0, sources.latestKnownVersion() - sources.appliedVersion()),
+      'Changes known to be committed and not yet applied by this node.',
+      'gauge',
+      (s) => s.lag,
     );
-    gauge(
-      registry,
+    sync(
+      'keyfence_change_notifications_total',
+      'Change notifications received (PostgreSQL LISTEN/NOTIFY).',
+      'counter',
+      (s) => s.notifications,
+    );
+    sync('keyfence_change_polls_total', 'Periodic reads of the change counter.', 'counter', (s) => s.polls);
+    sync(
+      'keyfence_change_feed_listening',
+      '1 while the change feed pushes changes (PostgreSQL).',
+      'gauge',
+      (s) => (s.listening ? 1 : 0),
+    );
+    sync(
+      'keyfence_change_feed_reconnects_total',
+      'Times the change feed connection was restored.',
+      'counter',
+      (s) => s.feedReconnects,
+    );
+
+    const status = (name: string, help: string, type: MetricType, read: (s: ServerStatus) => number) =>
+      this.#add(name, help, type, () => [{ labels: {}, value: read(sources.status()) }]);
+    status(
+      'keyfence_store_stale',
+      '1 while the store has not answered for staleAfterMs: the node decides from memory.',
+      'gauge',
+      (s) => (s.stale ? 1 : 0),
+    );
+    status(
       'keyfence_store_contact_age_seconds',
-      'Seconds since this node last read the store successfully.',
-      () => sources.secondsSinceStoreContact(),
+      'Seconds since the store last answered a read.',
+      'gauge',
+      (s) => s.sinceStoreContactMs / 1000,
     );
-    gauge(registry, 'keyfence_audit_queue_depth', 'Audit records waiting to be written.', () =>
-      sources.auditQueueDepth(),
+    status(
+      'keyfence_store_errors_total',
+      'Store calls that failed because the database did.',
+      'counter',
+      (s) => s.storeErrors,
     );
-    registry.registerMetric(
-      custom(
-        'keyfence_audit_events_dropped_total',
-        'Audit records dropped because the queue or spool was full.',
-        'counter',
-        () => [{ labels: {}, value: sources.auditDropped() }],
-      ),
+    status('keyfence_credentials_held', 'Credentials held in memory.', 'gauge', (s) => s.credentialsHeld);
+    status(
+      'keyfence_credential_misses_total',
+      'Credential lookups answered by a store read.',
+      'counter',
+      (s) => s.credentialMisses,
     );
-    registry.registerMetric(
-      custom('keyfence_store_errors_total', 'Store operations that failed, by operation.', 'counter', () =>
-        [...sources.storeErrors()].map(([operation, value]) => ({ labels: { operation }, value })),
-      ),
+    status(
+      'keyfence_key_uses_pending',
+      'AccessKeys whose last use waits to be written.',
+      'gauge',
+      (s) => s.keyUsesPending,
     );
+    status(
+      'keyfence_key_uses_dropped_total',
+      'AccessKey uses dropped because too many waited.',
+      'counter',
+      (s) => s.keyUsesDropped,
+    );
+
+    const audit = (name: string, help: string, type: MetricType, read: (c: AuditCounters) => Sample[]) =>
+      this.#add(name, help, type, () => {
+        const counters = sources.audit();
+        return counters === undefined ? [] : read(counters);
+      });
+    audit('keyfence_audit_queue_depth', 'Audit records waiting in memory to be written.', 'gauge', (c) => [
+      { labels: {}, value: c.queueDepth },
+    ]);
+    audit('keyfence_audit_events_written_total', 'Audit events stored.', 'counter', (c) => [
+      { labels: {}, value: c.written },
+    ]);
+    audit('keyfence_audit_events_dropped_total', 'Audit events lost, by where.', 'counter', (c) => [
+      { labels: { where: 'queue' }, value: c.dropped },
+      { labels: { where: 'spool' }, value: c.spoolDropped },
+      { labels: { where: 'write' }, value: c.failed },
+      { labels: { where: 'spool-unreadable' }, value: c.spoolUnreadable },
+    ]);
+    audit(
+      'keyfence_audit_spool_events',
+      'Audit events in the on-disk spool, waiting for the store.',
+      'gauge',
+      (c) => [{ labels: {}, value: c.spooled }],
+    );
+    audit('keyfence_audit_spool_bytes', 'Size of the on-disk audit spool.', 'gauge', (c) => [
+      { labels: {}, value: c.spoolBytes },
+    ]);
   }
 
   get contentType(): string {
@@ -121,44 +165,33 @@ export class KeyFenceMetrics {
   text(): Promise<string> {
     return this.registry.metrics();
   }
+
+  /**
+   * A metric computed at scrape time from counters kept elsewhere: prom-client's registry takes
+   * any object with a name and a `get`.
+   */
+  #add(name: string, help: string, type: MetricType, values: () => Sample[]): void {
+    const metric = {
+      name,
+      help,
+      type,
+      aggregator: 'sum',
+      get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
+    };
+    this.registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
+  }
 }
 
-function gauge(registry: Registry, name: string, help: string, read: () => number): void {
-  new Gauge({
-    name,
-    help,
-    registers: [registry],
-    collect() {
-      this.set(read());
-    },
+function histogram(name: string, decisions: DecisionCounters): Sample[] {
+  const samples: Sample[] = [];
+  let cumulative = 0;
+  DECISION_LATENCY_BUCKETS.forEach((le, i) => {
+    cumulative += decisions.latencyBuckets[i]!;
+    samples.push({ metricName: `${name}_bucket`, labels: { le }, value: cumulative });
   });
-}
-
-type MetricType = 'counter' | 'histogram';
-
-/** One exposed value; `metricName` names a histogram's `_bucket`, `_sum` and `_count` series. */
-interface Sample {
-  readonly labels: Readonly<Record<string, string | number>>;
-  readonly value: number;
-  readonly metricName?: string;
-}
-
-/**
- * A metric whose values are computed at scrape time from counters kept elsewhere; prom-client's
- * registry takes any object with a name and a `get`.
- */
-function custom(
-  name: string,
-  help: string,
-  type: MetricType,
-  values: () => Sample[],
-): Parameters<Registry['registerMetric']>[0] {
-  const metric = {
-    name,
-    help,
-    type,
-    aggregator: 'sum',
-    get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
-  };
-  return metric as unknown as Parameters<Registry['registerMetric']>[0];
+  cumulative += decisions.latencyBuckets[DECISION_LATENCY_BUCKETS.length]!;
+  samples.push({ metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: cumulative });
+  samples.push({ metricName: `${name}_sum`, labels: {}, value: decisions.latencySum });
+  samples.push({ metricName: `${name}_count`, labels: {}, value: cumulative });
+  return samples;
 }

@@ -1,3 +1,4 @@
+import type { AuditCounters } from '../../audit/audit-writer.js';
 import type { Decision } from '../../policy/decision.js';
 import type { Product } from './action.js';
 import type { Caller } from './caller.js';
@@ -79,6 +80,12 @@ export interface RequestRecord {
   readonly original: OriginalRequest | null;
   /** The network-ACL decision, or null when the request was refused before one was made. */
   readonly decision: Decision | null;
+  /**
+   * The change-log version this node's decision index enforced when `decision` was made (every
+   * change up to it applied); null without a decision. (Optional only so that records made
+   * elsewhere may leave it out; the server always sets it.)
+   */
+  readonly appliedVersion?: number | null;
   /** Null on success. */
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
@@ -95,6 +102,8 @@ export interface RequestRecord {
 export interface AuditSink {
   record(event: RequestRecord): void;
   flush(): Promise<void>;
+  /** Queue, spool and loss counts, for /metrics; absent when the sink keeps none. */
+  readonly counters?: AuditCounters;
 }
 
 /** The default: records go nowhere. */

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import type { KeyFenceStore } from '../../store/index.js';
+import type { IndexFollower } from '../../sync/index-follower.js';
 import type { AccessGate } from '../gate/access-gate.js';
 import { type Passage, recordOf } from '../gate/passage.js';
 import type { SourceOrigin } from '../source/resolve-source.js';
@@ -10,7 +11,6 @@ import { type ApiError, missingParameter } from './api-error.js';
 import type { RequestRecord } from './audit-sink.js';
 import { authorize, type PoliciesOf } from './authorize.js';
 import { errorBody } from './error-body.js';
-import type { IndexFollower } from './index-follower.js';
 import { guardLockout } from './lockout-guard.js';
 import { SERVICE_OF } from './network-acl.js';
 import { serverErrors } from './server-errors.js';

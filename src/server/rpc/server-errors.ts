@@ -51,4 +51,14 @@ export const serverErrors = {
       503,
       'The request has failed due to a temporary failure of the server.',
     ),
+  /**
+   * The database failed or cannot be reached (docs/fail-static.md): Alibaba's code, so clients
+   * retry as they would any 503, and a message saying what to expect.
+   */
+  storeUnavailable: () =>
+    new ApiError(
+      'ServiceUnavailable',
+      503,
+      'The KeyFence store is unreachable, so this request could not be completed and nothing was changed; retry later.',
+    ),
 } as const;

@@ -8,9 +8,11 @@ import { headerValue, type SignedRequest } from '../../auth/signed-request.js';
 import type {
   AccessKeyId,
   AccountId,
-  KeyFenceStore,
+  RoleId,
   RoleName,
+  SigningCredential,
   TemporaryAccessKeyId,
+  UserId,
   UserName,
 } from '../../store/index.js';
 import type { Caller } from './caller.js';
@@ -21,29 +23,35 @@ export type StoreCredential =
   | (PermanentCredential & {
       readonly accessKeyId: AccessKeyId;
       readonly accountId: AccountId;
+      /** Both null for a key of the root identity, both set for a RAM user's. */
       readonly userName: UserName | null;
+      readonly userId: UserId | null;
     })
   | (TemporaryCredential & {
       readonly accessKeyId: TemporaryAccessKeyId;
       readonly accountId: AccountId;
       readonly roleName: RoleName;
+      readonly roleId: RoleId;
       readonly roleSessionName: string;
     });
 
+/** Where a request's credential is found: this node's memory (CredentialCache.find) in the server. */
+export type FindCredential = (accessKeyId: string) => Promise<SigningCredential | undefined>;
+
 /**
  * The `lookupCredential` of one request. The store keeps only a digest of a SecurityToken and
- * checks a presented one itself (`matchesSecurityToken`), whereas the verifier compares the
- * presented token with the credential's; so the adapter reads the presented token exactly as the
- * verifier does (same header, same parameter parser) and hands back that token when the store
- * accepts it, and a value that cannot equal it otherwise. A misreading can only refuse a
- * request, never admit one.
+ * checks a presented one itself (`matchesSecurityToken`, constant-time), whereas the verifier
+ * compares the presented token with the credential's; so the adapter reads the presented token
+ * exactly as the verifier does (same header, same parameter parser) and hands back that token
+ * when the digest matches, and a value that cannot equal it otherwise. A misreading can only
+ * refuse a request, never admit one.
  */
-export function storeCredentialLookup(
-  store: KeyFenceStore,
+export function credentialLookup(
+  find: FindCredential,
   request: SignedRequest,
 ): LookupCredential<StoreCredential> {
   return async (accessKeyId) => {
-    const found = await store.revealCredentialForSigning(accessKeyId);
+    const found = await find(accessKeyId);
     if (found === undefined) return null;
     if (found.kind === 'permanent') {
       return {
@@ -51,6 +59,7 @@ export function storeCredentialLookup(
         accessKeyId: found.accessKeyId,
         accountId: found.accountId,
         userName: found.userName,
+        userId: found.userId,
         status: found.status,
         secret: found.secret.reveal(),
       };
@@ -62,6 +71,7 @@ export function storeCredentialLookup(
       accessKeyId: found.accessKeyId,
       accountId: found.accountId,
       roleName: found.roleName,
+      roleId: found.roleId,
       roleSessionName: found.roleSessionName,
       expiresAt: found.expiration,
       secret: found.secret.reveal(),
@@ -90,16 +100,21 @@ export function callerOf(credential: AuthenticatedCredential<StoreCredential>): 
       accountId: credential.accountId,
       accessKeyId: credential.accessKeyId,
       roleName: credential.roleName,
+      roleId: credential.roleId,
       roleSessionName: credential.roleSessionName,
     };
   }
   if (credential.userName === null) {
     return { type: 'root-account', accountId: credential.accountId, accessKeyId: credential.accessKeyId };
   }
+  // The store's foreign key rules this out; a user's key must never pass for the root identity's.
+  if (credential.userId === null)
+    throw new Error(`AccessKey ${credential.accessKeyId} has a user without an ID`);
   return {
     type: 'ram-user',
     accountId: credential.accountId,
     accessKeyId: credential.accessKeyId,
     userName: credential.userName,
+    userId: credential.userId,
   };
 }

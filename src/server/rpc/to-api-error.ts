@@ -45,7 +45,7 @@ export function toApiError(thrown: unknown): MappedError {
     if (status !== undefined) {
       return { error: new ApiError(thrown.code, status, thrown.message), internal: false };
     }
-    if (thrown.code === 'Store.Database') return { error: serverErrors.serviceUnavailable(), internal: true };
+    if (thrown.code === 'Store.Database') return { error: serverErrors.storeUnavailable(), internal: true };
   }
   return { error: serverErrors.internalError(), internal: true };
 }

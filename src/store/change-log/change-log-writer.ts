@@ -41,12 +41,14 @@ export class ChangeLogWriter {
     return rows.map((row) => row.version);
   }
 
-  async finish(): Promise<void> {
-    if (this.#version === this.#lockedAt) return;
+  /** Stores the counter; returns the last version appended, or null when nothing was. */
+  async finish(): Promise<number | null> {
+    if (this.#version === this.#lockedAt) return null;
     await this.#db
       .updateTable('change_counter')
       .set({ version: this.#version })
       .where('id', '=', 1)
       .execute();
+    return this.#version;
   }
 }

@@ -1,7 +1,9 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from '../change-feed.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { StoreDialect, TableScan } from '../store-dialect.js';
 import { inTransaction } from '../transaction.js';
+import { CHANGES_CHANNEL, listenForChanges } from './postgres-change-feed.js';
 import { createPostgresPool } from './postgres-connection.js';
 import type { PostgresStoreConfig } from './postgres-store-config.js';
 
@@ -13,12 +15,16 @@ let cursors = 0;
  * Writers serialise on the change counter's row lock (`SELECT … FOR UPDATE`), taken before
  * anything is read, so version numbers are handed out in commit order with no gaps: a
  * rolled-back transaction's increment is rolled back with it, which a sequence would not do.
+ * Committed changes are announced with NOTIFY (postgres-change-feed.ts).
  */
 export class PostgresStoreDialect implements StoreDialect {
   readonly name = 'postgres';
   readonly db: Kysely<StoreDatabase>;
+  readonly now = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+  readonly #config: PostgresStoreConfig;
 
   constructor(config: PostgresStoreConfig) {
+    this.#config = config;
     this.db = new Kysely<StoreDatabase>({
       dialect: new PostgresDialect({ pool: createPostgresPool(config) }),
     });
@@ -62,6 +68,16 @@ export class PostgresStoreDialect implements StoreDialect {
       .forUpdate()
       .executeTakeFirstOrThrow();
     return row.version;
+  }
+
+  // NOTIFY inside the transaction is delivered at commit, after the rows are visible, and not at
+  // all on rollback; the version is all it carries (listeners read the log themselves).
+  async announceChanges(connection: Kysely<StoreDatabase>, version: number): Promise<void> {
+    await sql`select pg_notify(${CHANGES_CHANNEL}, ${String(version)})`.execute(connection);
+  }
+
+  subscribeToChanges(listener: ChangeListener, options?: ChangeFeedOptions): Promise<ChangeSubscription> {
+    return listenForChanges(this.#config, listener, options);
   }
 
   async close(): Promise<void> {

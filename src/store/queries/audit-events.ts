@@ -20,6 +20,8 @@ export interface NewAuditEvent {
   readonly sourceIp: string;
   /** Null for a call that succeeded. */
   readonly errorCode: string | null;
+  /** The change-log version the deciding node enforced; null when no decision was made. */
+  readonly appliedVersion: number | null;
   /** The whole event, as JSON. */
   readonly document: string;
 }
@@ -74,7 +76,7 @@ export interface StoredAuditEvent {
 
 const MAX_AUDIT_PAGE = 1000;
 
-const columnsPerRow = 12;
+const columnsPerRow = 13;
 // As many rows per INSERT as SQLite's 32766 bound variables allow, with room to spare: a
 // writer's batch (1,000 events by default) goes in one statement.
 const rowsPerInsert = Math.floor(30_000 / columnsPerRow);
@@ -91,6 +93,7 @@ const toRow = (event: NewAuditEvent): Insertable<AuditEventTable> => ({
   event_rw: event.eventRW,
   source_ip: event.sourceIp,
   error_code: event.errorCode,
+  applied_version: event.appliedVersion,
   event: event.document,
 });
 

@@ -16,6 +16,7 @@ export interface StoreDatabase {
   policy_history: PolicyHistoryTable;
   user_policy_attachments: UserPolicyAttachmentTable;
   audit_events: AuditEventTable;
+  nodes: NodeTable;
 }
 
 export interface MigrationTable {
@@ -134,6 +135,24 @@ export interface AuditEventTable {
   /** NULL for a call that succeeded. */
   error_code: string | null;
   event: string;
+  /** The change-log version the deciding node enforced; NULL without a decision. */
+  applied_version: number | null;
+}
+
+/** One KeyFence node's own report of the version it enforces (src/sync/node-heartbeat.ts). */
+export interface NodeTable {
+  node_id: string;
+  /** The URL the node serves its API at, as it sees it; NULL when unknown. */
+  address: string | null;
+  /** `serving`, or `stopped` once it shut down gracefully. */
+  state: string;
+  applied_version: number;
+  /** How often the node writes this row: a row older than a few heartbeats is stale. */
+  heartbeat_ms: number;
+  /** The node's own clock. */
+  started_at: number;
+  /** The database's clock at the last write. */
+  updated_at: number;
 }
 
 export interface UserPolicyAttachmentTable {

@@ -3,6 +3,7 @@ import type { StoreDialect } from '../store-dialect.js';
 import { initialSchema } from './migrations/0001-initial-schema.js';
 import { userPolicyAttachments } from './migrations/0002-user-policy-attachments.js';
 import { auditEvents } from './migrations/0003-audit-events.js';
+import { nodeStatus } from './migrations/0004-node-status.js';
 
 /**
  * A schema change. It is told the dialect so that the few physical choices that differ (see
@@ -19,4 +20,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0001-initial-schema', initialSchema],
   ['0002-user-policy-attachments', userPolicyAttachments],
   ['0003-audit-events', auditEvents],
+  ['0004-node-status', nodeStatus],
 ];

@@ -1,4 +1,5 @@
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import { type ChangeSubscription, NO_CHANGE_FEED } from '../change-feed.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { StoreDialect, TableScan } from '../store-dialect.js';
 import { inTransaction } from '../transaction.js';
@@ -10,11 +11,13 @@ import type { SqliteStoreConfig } from './sqlite-store-config.js';
  * transaction starts (a plain `BEGIN` would take it at the first write, after the reads that
  * decided what to write, and could then fail with SQLITE_BUSY). That lock already serialises
  * migrations and the change log across connections and processes, so `lockMigrations` has
- * nothing to add and `lockChangeLog` only reads the counter.
+ * nothing to add and `lockChangeLog` only reads the counter. SQLite cannot push a commit to
+ * other processes, so there is no change feed: readers poll the change counter, which is cheap.
  */
 export class SqliteStoreDialect implements StoreDialect {
   readonly name = 'sqlite';
   readonly db: Kysely<StoreDatabase>;
+  readonly now = sql<number>`cast(unixepoch('subsec') * 1000 as integer)`;
   readonly #writers: WriteQueue;
 
   constructor(config: SqliteStoreConfig) {
@@ -59,6 +62,12 @@ export class SqliteStoreDialect implements StoreDialect {
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
     return row.version;
+  }
+
+  async announceChanges(): Promise<void> {}
+
+  async subscribeToChanges(): Promise<ChangeSubscription> {
+    return NO_CHANGE_FEED;
   }
 
   async close(): Promise<void> {

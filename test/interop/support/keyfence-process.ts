@@ -140,7 +140,8 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
   };
 }
 
-async function kill(
+/** SIGTERM, then SIGKILL after `timeoutMs`; resolves with how the process ended. */
+export async function kill(
   child: ChildProcess,
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
   timeoutMs: number,
@@ -155,7 +156,8 @@ async function kill(
   }
 }
 
-function jsonLines(text: string): Record<string, unknown>[] {
+/** The complete JSON lines of a log written so far. */
+export function jsonLines(text: string): Record<string, unknown>[] {
   const lines: Record<string, unknown>[] = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;

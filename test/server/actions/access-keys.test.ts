@@ -12,6 +12,7 @@ import type {
   AccessKeyId,
   AccountId,
   KeyFenceStore,
+  RoleId,
   RoleName,
   TemporaryAccessKeyId,
   UserName,
@@ -90,6 +91,7 @@ describe('IMS AccessKey actions', () => {
         accountId,
         accessKeyId: 'STS.0123456789abcdefABCDEF' as TemporaryAccessKeyId,
         roleName: 'admin' as RoleName,
+        roleId: '3001' as RoleId,
         roleSessionName: 'ops',
       };
       await refusedWith(call(store, createAccessKey, role), 'MissingParameter.UserPrincipalName', 400);

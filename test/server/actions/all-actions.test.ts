@@ -18,6 +18,7 @@ const expected: Record<string, [product: string, ramAction: string | null]> = {
   GetAccessKeyPolicy: ['Ims', 'ram:GetAccessKeyPolicy'],
   SetAccessKeyPolicyForAccount: ['Ims', 'ram:SetAccessKeyPolicyForAccount'],
   GetAccessKeyPolicyForAccount: ['Ims', 'ram:GetAccessKeyPolicyForAccount'],
+  GetPolicyVersionStatus: ['Ims', 'ram:GetPolicyVersionStatus'],
   CreateRole: ['Ram', 'ram:CreateRole'],
   GetRole: ['Ram', 'ram:GetRole'],
   DeleteRole: ['Ram', 'ram:DeleteRole'],

@@ -8,6 +8,7 @@ import type { Caller } from '../../../src/server/rpc/caller.js';
 import type {
   AccountId,
   KeyFenceStore,
+  RoleId,
   RoleName,
   TemporaryAccessKeyId,
   UserName,
@@ -139,6 +140,7 @@ describe('STS actions', () => {
         accountId,
         accessKeyId: 'STS.0123456789abcdefABCDEF' as TemporaryAccessKeyId,
         roleName: 'AccountRole' as RoleName,
+        roleId: '3001' as RoleId,
         roleSessionName: 'chain',
       };
       await refusedWith(
@@ -212,14 +214,15 @@ describe('STS actions', () => {
         RoleArn: roleArn('accountrole'),
         RoleSessionName: 'who',
       });
+      const role = await store.getRole(accountId, 'AccountRole' as RoleName);
       const session: Caller = {
         type: 'assumed-role',
         accountId,
         accessKeyId: (issued.Credentials as { AccessKeyId: TemporaryAccessKeyId }).AccessKeyId,
         roleName: 'AccountRole' as RoleName,
+        roleId: role.roleId,
         roleSessionName: 'who',
       };
-      const role = await store.getRole(accountId, 'AccountRole' as RoleName);
       const sdk = sdkBody(await call(store, getCallerIdentity, session), sts.GetCallerIdentityResponse);
       assert.deepEqual(
         [sdk.accountId, sdk.roleId, sdk.principalId, sdk.arn, sdk.identityType],

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DecisionIndex } from '../../../src/policy/decision-index.js';
 import { parsePolicy } from '../../../src/policy/parse-policy.js';
+import type { ServerStatus } from '../../../src/server/http/keyfence-server.js';
 import { DecisionCounters } from '../../../src/server/metrics/decision-counters.js';
 import { KeyFenceMetrics, type MetricSources } from '../../../src/server/metrics/keyfence-metrics.js';
+import type { SyncStatistics } from '../../../src/sync/index-follower.js';
 
 /** `name{labels} value` lines of an exposition, by series. */
 function samples(text: string): Map<string, number> {
@@ -16,17 +18,32 @@ function samples(text: string): Map<string, number> {
   return out;
 }
 
-function sources(decisions: DecisionCounters, overrides: Partial<MetricSources> = {}): MetricSources {
-  return {
-    decisions,
-    appliedVersion: () => 40,
-    latestKnownVersion: () => 42,
-    secondsSinceStoreContact: () => 0.5,
-    auditQueueDepth: () => 7,
-    auditDropped: () => 3,
-    storeErrors: () => new Map([['changesSince', 2]]),
-    ...overrides,
-  };
+const idleSync: SyncStatistics = {
+  appliedVersion: 40,
+  latestKnownVersion: 42,
+  lag: 2,
+  notifications: 5,
+  polls: 9,
+  passes: 3,
+  listening: true,
+  feedReconnects: 1,
+  lastReadAt: null,
+};
+
+const idleStatus: ServerStatus = {
+  appliedVersion: 40,
+  stale: false,
+  staleForMs: 0,
+  sinceStoreContactMs: 500,
+  storeErrors: 2,
+  credentialsHeld: 11,
+  credentialMisses: 1,
+  keyUsesPending: 0,
+  keyUsesDropped: 0,
+};
+
+function sources(decisions: DecisionCounters, sync = () => idleSync): MetricSources {
+  return { decisions, sync, status: () => idleStatus, audit: () => undefined };
 }
 
 describe('KeyFenceMetrics', () => {
@@ -82,17 +99,18 @@ describe('KeyFenceMetrics', () => {
   });
 
   it('reads the node gauges at scrape time', async () => {
-    let applied = 40;
-    const metrics = new KeyFenceMetrics(sources(new DecisionCounters(), { appliedVersion: () => applied }));
+    let sync = idleSync;
+    const metrics = new KeyFenceMetrics(sources(new DecisionCounters(), () => sync));
     let s = samples(await metrics.text());
     assert.equal(s.get('keyfence_policy_version_applied'), 40);
     assert.equal(s.get('keyfence_change_log_lag_versions'), 2);
-    assert.equal(s.get('keyfence_audit_queue_depth'), 7);
-    assert.equal(s.get('keyfence_audit_events_dropped_total'), 3);
-    assert.equal(s.get('keyfence_store_errors_total{operation="changesSince"}'), 2);
+    assert.equal(s.get('keyfence_change_feed_listening'), 1);
+    assert.equal(s.get('keyfence_store_errors_total'), 2);
     assert.equal(s.get('keyfence_store_contact_age_seconds'), 0.5);
+    assert.equal(s.get('keyfence_credentials_held'), 11);
+    assert.equal(s.has('keyfence_audit_queue_depth'), false, 'a sink without counters exposes none');
     assert.ok(s.has('process_cpu_user_seconds_total'));
-    applied = 45;
+    sync = { ...idleSync, appliedVersion: 45, latestKnownVersion: 45, lag: 0 };
     s = samples(await metrics.text());
     assert.equal(s.get('keyfence_policy_version_applied'), 45);
     assert.equal(s.get('keyfence_change_log_lag_versions'), 0);

@@ -3,14 +3,15 @@ import { assumedRoleArn, rootArn, userArn } from '../principal.js';
 
 /**
  * STS GetCallerIdentity: who signed the request. Any authenticated caller may ask (no RAM
- * action). `AccessKeyId` is KeyFence's addition: the key the request was signed with.
+ * action). `AccessKeyId` is KeyFence's addition: the key the request was signed with. Answered
+ * from the authenticated caller alone, so it works while the database is unreachable.
  */
 export const getCallerIdentity: ActionDefinition = {
   product: 'Sts',
   name: 'GetCallerIdentity',
   ramAction: null,
   async handle(context) {
-    const { caller, store } = context;
+    const { caller } = context;
     const { accountId, accessKeyId } = caller;
     switch (caller.type) {
       case 'root-account':
@@ -22,28 +23,24 @@ export const getCallerIdentity: ActionDefinition = {
           IdentityType: 'Account',
           AccessKeyId: accessKeyId,
         };
-      case 'ram-user': {
-        const user = await store.getUser(accountId, caller.userName);
+      case 'ram-user':
         return {
           AccountId: accountId,
-          UserId: user.userId,
-          PrincipalId: user.userId,
+          UserId: caller.userId,
+          PrincipalId: caller.userId,
           Arn: userArn(accountId, caller.userName),
           IdentityType: 'RAMUser',
           AccessKeyId: accessKeyId,
         };
-      }
-      case 'assumed-role': {
-        const role = await store.getRole(accountId, caller.roleName);
+      case 'assumed-role':
         return {
           AccountId: accountId,
-          RoleId: role.roleId,
-          PrincipalId: `${role.roleId}:${caller.roleSessionName}`,
+          RoleId: caller.roleId,
+          PrincipalId: `${caller.roleId}:${caller.roleSessionName}`,
           Arn: assumedRoleArn(accountId, caller.roleName, caller.roleSessionName),
           IdentityType: 'AssumedRoleUser',
           AccessKeyId: accessKeyId,
         };
-      }
     }
   },
 };

@@ -65,11 +65,11 @@ export async function newRamUser(
   name: string,
 ): Promise<RamUserCaller> {
   const userName = name as UserName;
-  const key = await store.write(async (tx) => {
-    await tx.createUser(accountId, { userName });
-    return tx.createAccessKey(accountId, { userName });
-  });
-  return { type: 'ram-user', accountId, accessKeyId: key.accessKeyId, userName };
+  const { user, key } = await store.write(async (tx) => ({
+    user: await tx.createUser(accountId, { userName }),
+    key: await tx.createAccessKey(accountId, { userName }),
+  }));
+  return { type: 'ram-user', accountId, accessKeyId: key.accessKeyId, userName, userId: user.userId };
 }
 
 export interface FakeContext {
