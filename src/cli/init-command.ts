@@ -1,6 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { KeyFenceError } from '../common/keyfence-error.js';
+import { CONFIG_DEFAULTS } from '../config/config-defaults.js';
 import {
   createMasterKeyFile,
   type KeyFenceStore,
@@ -32,7 +33,7 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-export const DEFAULT_DATA_DIR = './keyfence-data';
+export const DEFAULT_DATA_DIR = CONFIG_DEFAULTS.dataDir;
 const command = 'keyfence init';
 
 /** The root credentials `keyfence init` prints: the only time the secret is shown. */

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
+import { CONFIG_DEFAULTS } from '../config/config-defaults.js';
 import { DEFAULT_DATA_DIR, runInit } from './init-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
-import { DEFAULT_LISTEN, runServe } from './serve-command.js';
+import { runServe } from './serve-command.js';
 import { runStatus } from './status-command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -34,23 +35,41 @@ export function buildProgram(): Command {
       process.exitCode = result.exitCode;
     });
 
+  // No defaults on these flags: an absent flag lets the environment and the configuration file
+  // decide (docs/configuration.md), and the defaults apply only when none of them says anything.
   program
     .command('serve')
     .description('serve the Alibaba-compatible API; a first start on an empty data directory initialises it')
-    .option('--data <dir>', 'data directory (SQLite database and master key)', DEFAULT_DATA_DIR)
+    .option('--config <file>', 'configuration file, YAML or JSON (env KEYFENCE_CONFIG)')
+    .option(
+      '--data <dir>',
+      `data directory: SQLite database and master key (default ${CONFIG_DEFAULTS.dataDir})`,
+    )
     .option('--database-url <url>', 'use this PostgreSQL database instead of SQLite')
     .option(
       '--listen <host:port>',
-      'address to listen on ([::1]:8080 for IPv6; port 0 picks one)',
-      DEFAULT_LISTEN,
+      `address of the API listener ([::1]:8080 for IPv6; port 0 picks one) (default ${CONFIG_DEFAULTS.listen})`,
     )
-    .option('--trusted-proxy <cidr>', 'a proxy whose X-Forwarded-For is believed (repeatable)', collect, [])
-    .option('--exempt-service <name>', 'a service code exempt from network ACLs (repeatable)', collect, [])
+    .option('--node-id <id>', "this node's name in the node status table (default <hostname>-<port>)")
+    .option(
+      '--trusted-proxy <cidr>',
+      'a proxy whose X-Forwarded-For is believed (repeatable; replaces the file and env list)',
+      collect,
+      [],
+    )
+    .option(
+      '--exempt-service <name>',
+      'a service code exempt from network ACLs (repeatable; replaces the file list)',
+      collect,
+      [],
+    )
     .action(async (options) => {
       process.exitCode = await runServe({
+        config: options.config,
         data: options.data,
         databaseUrl: options.databaseUrl,
         listen: options.listen,
+        nodeId: options.nodeId,
         trustedProxy: options.trustedProxy,
         exemptService: options.exemptService,
       });

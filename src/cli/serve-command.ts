@@ -1,54 +1,23 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { StoreAuditSink } from '../audit/audit-sink.js';
 import { AuditSpool } from '../audit/audit-spool.js';
-import { err, ok, type Result } from '../common/result.js';
-import type { AuditConfig } from '../config/keyfence-config.js';
+import type { ConfigFlags } from '../config/build-config.js';
+import { formatConfigProblem } from '../config/config-problem.js';
+import type { KeyFenceConfig } from '../config/keyfence-config.js';
+import { loadConfig } from '../config/load-config.js';
 import { ACTIONTRAIL_ACTIONS } from '../server/actions/actiontrail/index.js';
 import { ALL_ACTIONS } from '../server/actions/index.js';
 import { createServer } from '../server/http/keyfence-server.js';
-import { type ListenAddress, parseListenAddress } from '../server/http/listen-address.js';
-import { TrustedProxies } from '../server/source/trusted-proxies.js';
 import {
   type KeyFenceStore,
   loadMasterKey,
   MASTER_KEY_FILE_NAME,
   masterKeySource,
   openStore,
-  SQLITE_FILE_NAME,
-  type StoreConfig,
 } from '../store/index.js';
-import { defaultNodeId } from '../sync/node-id.js';
-import { DEFAULT_DATA_DIR, describeError, initializeStore, locationOf } from './init-command.js';
-
-export const DEFAULT_LISTEN = '127.0.0.1:8080';
-
-/** The flags of `keyfence serve`, as given. */
-export interface ServeFlags {
-  readonly data?: string | undefined;
-  readonly databaseUrl?: string | undefined;
-  readonly listen?: string | undefined;
-  readonly trustedProxy?: readonly string[] | undefined;
-  readonly exemptService?: readonly string[] | undefined;
-}
-
-/** The flags, validated. */
-export interface ServeSettings {
-  readonly dataDir: string;
-  readonly database: StoreConfig;
-  readonly listen: ListenAddress;
-  readonly trustedProxies: TrustedProxies;
-  readonly exemptServices: readonly string[];
-  /** Where audit events wait while the store is unreachable (docs/fail-static.md). */
-  readonly audit: AuditConfig;
-  /** With no successful store read for this long, `/readyz` reports the node stale. */
-  readonly staleAfterMs: number;
-}
-
-/** The audit spool's bound unless configured: 256 MiB. */
-export const DEFAULT_SPOOL_MAX_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_STALE_AFTER_MS = 5000;
+import { describeError, initializeStore, locationOf } from './init-command.js';
 
 /** Where `serve` reads its environment and writes its output; tests may redirect them. */
 export interface ServeEnvironment {
@@ -58,55 +27,6 @@ export interface ServeEnvironment {
 }
 
 const command = 'keyfence serve';
-const serviceCode = /^[a-z][a-z0-9-]{0,62}$/;
-
-/** Checks every flag and reports every problem at once, each as a sentence naming its flag. */
-export function parseServeFlags(flags: ServeFlags): Result<ServeSettings, string[]> {
-  const problems: string[] = [];
-  const dataDir = resolve(flags.data ?? DEFAULT_DATA_DIR);
-  if (flags.data === '') problems.push('--data: the data directory must not be empty');
-
-  let database: StoreConfig = { dialect: 'sqlite', file: join(dataDir, SQLITE_FILE_NAME) };
-  if (flags.databaseUrl !== undefined) {
-    if (isPostgresUrl(flags.databaseUrl))
-      database = { dialect: 'postgres', connectionString: flags.databaseUrl };
-    else problems.push('--database-url: expected a postgres:// or postgresql:// URL');
-  }
-
-  const listen = parseListenAddress(flags.listen ?? DEFAULT_LISTEN);
-  if (!listen.ok) problems.push(`--listen: ${listen.error}`);
-
-  const proxies = TrustedProxies.parse(flags.trustedProxy ?? []);
-  if (!proxies.ok) for (const problem of proxies.error) problems.push(`--trusted-proxy: ${problem.message}`);
-
-  const exemptServices: string[] = [];
-  for (const service of flags.exemptService ?? []) {
-    const code = service.toLowerCase();
-    if (serviceCode.test(code)) exemptServices.push(code);
-    else
-      problems.push(`--exempt-service: ${JSON.stringify(service)} is not a service code such as ims or sts`);
-  }
-
-  if (problems.length > 0 || !listen.ok || !proxies.ok) return err(problems);
-  return ok({
-    dataDir,
-    database,
-    listen: listen.value,
-    trustedProxies: proxies.value,
-    exemptServices,
-    audit: { spoolDir: join(dataDir, 'audit-spool'), spoolMaxBytes: DEFAULT_SPOOL_MAX_BYTES },
-    staleAfterMs: DEFAULT_STALE_AFTER_MS,
-  });
-}
-
-export function isPostgresUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * `keyfence serve` (DESIGN.md §6). On the first start with an empty (or missing) SQLite data
@@ -114,16 +34,16 @@ export function isPostgresUrl(text: string): boolean {
  * stdout. Logs go to stderr as JSON lines; one line `listening` says where, once API calls are
  * answered. SIGTERM or SIGINT stop it gracefully; resolves with the exit code.
  */
-export async function runServe(flags: ServeFlags, environment: ServeEnvironment = {}): Promise<number> {
+export async function runServe(flags: ConfigFlags, environment: ServeEnvironment = {}): Promise<number> {
   const stdout = environment.stdout ?? process.stdout;
   const stderr = environment.stderr ?? process.stderr;
   const env = environment.env ?? process.env;
-  const parsed = parseServeFlags(flags);
-  if (!parsed.ok) {
-    for (const problem of parsed.error) stderr.write(`${command}: ${problem}\n`);
+  const loaded = await loadConfig(flags, env);
+  if (!loaded.ok) {
+    for (const problem of loaded.error) stderr.write(`${command}: ${formatConfigProblem(problem)}\n`);
     return 1;
   }
-  const settings = parsed.value;
+  const settings = loaded.value;
   const log = pino({ base: { pid: process.pid } }, stderr as DestinationStream);
 
   let store: KeyFenceStore;
@@ -165,7 +85,7 @@ export async function runServe(flags: ServeFlags, environment: ServeEnvironment 
 }
 
 async function serveUntilSignalled(
-  settings: ServeSettings,
+  settings: KeyFenceConfig,
   store: KeyFenceStore,
   log: Logger,
 ): Promise<number> {
@@ -192,11 +112,16 @@ async function serveUntilSignalled(
     store,
     actions: [...ALL_ACTIONS, ...ACTIONTRAIL_ACTIONS],
     trustedProxies: settings.trustedProxies,
-    exemptServices: settings.exemptServices.map((service) => ({ service, pathPrefixes: [] })),
+    vpcEndpoints: settings.vpcEndpoints,
+    exemptServices: settings.exemptServices,
+    policyLimits: settings.policyLimits,
+    pollIntervalMs: settings.sync.pollIntervalMs,
+    heartbeatMs: settings.sync.heartbeatMs,
+    staleAfterMs: settings.sync.staleAfterMs,
+    nodeId: settings.nodeId,
+    config: settings,
     auditSink,
     logger: log,
-    nodeId: defaultNodeId(settings.listen.port),
-    staleAfterMs: settings.staleAfterMs,
   });
   let stopRequested!: (signal: NodeJS.Signals) => void;
   const stop = new Promise<NodeJS.Signals>((resolve) => {
@@ -215,16 +140,21 @@ async function serveUntilSignalled(
   process.on('SIGINT', onSignal);
   try {
     try {
-      const [address] = await server.start([
-        { address: settings.listen, role: 'api', proxyProtocol: 'off', vpcEndpointOf: undefined },
-      ]);
+      const addresses = await server.start(settings.listeners);
       log.info(
         {
-          address,
-          nodeId: server.nodeId,
+          address: addresses[0],
+          listeners: settings.listeners.map((listener, i) => ({
+            address: addresses[i],
+            role: listener.role,
+            proxyProtocol: listener.proxyProtocol,
+            ...(listener.vpcEndpointOf === undefined ? {} : { vpcEndpointOf: listener.vpcEndpointOf }),
+          })),
+          nodeId: settings.nodeId,
           appliedVersion: server.appliedVersion,
           store: locationOf(settings.database),
           trustedProxies: settings.trustedProxies.size,
+          vpcEndpoints: settings.vpcEndpoints.size,
           exemptServices: settings.exemptServices,
         },
         'listening',

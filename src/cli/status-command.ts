@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isPostgresUrl } from '../config/build-config.js';
 import { type KeyFenceStore, openStore, SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
 import { MISSED_HEARTBEATS, type PropagationReport, readPropagation } from '../sync/propagation.js';
 import { type CommandResult, DEFAULT_DATA_DIR, describeError, locationOf } from './init-command.js';
-import { isPostgresUrl } from './serve-command.js';
 
 export interface StatusOptions {
   readonly data?: string | undefined;

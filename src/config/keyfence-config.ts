@@ -14,7 +14,7 @@ export interface KeyFenceConfig {
   readonly dataDir: string;
   /** `databaseUrl` (postgres://…) or SQLite in `dataDir`. */
   readonly database: StoreConfig;
-  /** `nodeId`: this node's name in the node status table. Default: `<hostname>-<listen port>`. */
+  /** `nodeId`: this node's name in the node status table. Default: `<hostname>-<listen port>` (`<hostname>-<process ID>` for port 0). */
   readonly nodeId: string;
   /** Every listener; the first is the one `listen`/`--listen` sets. At least one. */
   readonly listeners: readonly ListenerConfig[];

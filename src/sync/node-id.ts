@@ -16,9 +16,9 @@ export function isNodeId(text: string): boolean {
  * The name of a node that was not given one: `<host>-<port>` for a fixed listen port (the same
  * name after a restart), `<host>-<process ID>` otherwise (port 0, or no port known).
  */
-export function defaultNodeId(port?: number): string {
+export function defaultNodeId(port?: number, hostName: string = hostname()): string {
   const host =
-    hostname()
+    hostName
       .replace(/[^A-Za-z0-9._-]/g, '-')
       .replace(/^[^A-Za-z0-9]+/, '')
       .slice(0, 100) || 'node';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { StoreAuditSink } from '../../src/audit/audit-sink.js';
+import { DEFAULT_POLICY_LIMITS } from '../../src/policy/policy-limits.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
 import { lookupEvents } from '../../src/server/actions/actiontrail/lookup-events.js';
 import { decodeNextToken, encodeNextToken } from '../../src/server/actions/actiontrail/next-token.js';
@@ -36,6 +37,7 @@ function contextFor(
     store,
     changed: async () => {},
     guardLockout: () => {},
+    policyLimits: DEFAULT_POLICY_LIMITS,
     now: () => now,
   };
 }

@@ -4,16 +4,21 @@
  * audit sink and one shutdown.
  */
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server } from 'node:net';
 import { describe, test } from 'node:test';
 import { createServer } from '../../src/server/http/keyfence-server.js';
+import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import {
+  type Credentials,
   call,
+  classicPolicy,
   expectError,
   expectSuccess,
   type Reply,
   send,
   setPolicy,
+  signedRequest,
   startTestServer,
   testActions,
   testListener,
@@ -140,3 +145,94 @@ describe('starting', () => {
     }
   });
 });
+
+describe('IPv6 and dual-stack listeners', async () => {
+  const loopbackProxy = TrustedProxies.parse(['127.0.0.1/32']);
+  assert.ok(loopbackProxy.ok);
+  let t: Awaited<ReturnType<typeof startTestServer>> | undefined;
+  try {
+    t = await startTestServer({ trustedProxies: loopbackProxy.value }, [
+      testListener({ address: { host: '::', port: 0 } }),
+      testListener({ address: { host: '::1', port: 0 } }),
+    ]);
+  } catch (error) {
+    // Hosts without IPv6 cannot run these cases.
+    if (
+      (error as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL' &&
+      (error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT'
+    )
+      throw error;
+  }
+  const server = t;
+
+  test('an IPv4 client of a dual-stack listener (peer ::ffff:127.0.0.1) is the IPv4 address, trusted as such', {
+    skip: server === undefined,
+  }, async () => {
+    if (server === undefined) return;
+    const [dualPort] = server.ports as [number];
+    const direct = expectSuccess(await call(dualPort, { action: 'GetTestValue', credentials: server.root }));
+    assert.equal(server.audit.find(direct.RequestId).source.ip, '127.0.0.1');
+    // 127.0.0.1/32 is trusted, and so is its mapped form: its X-Forwarded-For is believed.
+    const forwarded = expectSuccess(
+      await call(dualPort, {
+        action: 'GetTestValue',
+        credentials: server.root,
+        headers: { 'x-forwarded-for': '2001:db8::9' },
+      }),
+    );
+    assert.equal(forwarded.SourceIp, '2001:db8::9');
+  });
+
+  test('an IPv6 peer is itself the source, and its forwarding headers count for nothing', {
+    skip: server === undefined,
+  }, async () => {
+    if (server === undefined) return;
+    const [dualPort, v6Port] = server.ports as [number, number];
+    expectSuccess(await callFromIPv6(v6Port, server.root, {}));
+    const version = await setPolicy(
+      server,
+      { kind: 'accessKey', accessKeyId: server.root.accessKeyId },
+      classicPolicy('2001:db8::9'),
+    );
+    expectDenied(await callFromIPv6(v6Port, server.root, { 'x-forwarded-for': '2001:db8::9' }), {
+      SourceIp: '::1',
+      VpcId: null,
+      DeniedBy: 'AccessKey',
+      PolicyVersion: version,
+      Reason: 'public-ip-not-allowed',
+    });
+    // The same header from the trusted 127.0.0.1 is believed.
+    expectSuccess(
+      await call(dualPort, {
+        action: 'GetTestValue',
+        credentials: server.root,
+        headers: { 'x-forwarded-for': '2001:db8::9' },
+      }),
+    );
+  });
+});
+
+/** A signed call from [::1]. */
+function callFromIPv6(
+  port: number,
+  credentials: Credentials,
+  headers: Record<string, string>,
+): Promise<Reply> {
+  const raw = signedRequest(port, { action: 'GetTestValue', credentials, headers });
+  return new Promise<Reply>((resolve, reject) => {
+    const req = httpRequest(
+      { host: '::1', port, method: raw.method, path: raw.path, headers: raw.headers, agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: JSON.parse(text) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(raw.body);
+  });
+}

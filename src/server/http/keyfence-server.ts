@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type ServerOptions, type ServerResponse, STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { type Logger, pino } from 'pino';
 import { ReplayGuard } from '../../auth/replay-guard.js';
@@ -7,6 +7,7 @@ import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
+import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
 import { isStoreError } from '../../store/index.js';
 import { CredentialCache } from '../../sync/credential-cache.js';
 import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
@@ -32,12 +33,13 @@ import { serverErrors } from '../rpc/server-errors.js';
 import { credentialLookup } from '../rpc/store-credentials.js';
 import { attachedPoliciesOf } from '../rpc/store-policies.js';
 import type { ConnectionOrigin } from '../source/connection-origin.js';
+import type { ProxyFault, ProxyFaultCode } from '../source/proxy-protocol/proxy-header.js';
 import { TrustedProxies } from '../source/trusted-proxies.js';
 import { hostIdOf } from './host-id.js';
-import { Listener } from './listener.js';
+import { Listener, type ListenerSettings } from './listener.js';
 import { declaresBody, readBody } from './read-body.js';
 import { JSON_CONTENT_TYPE, sendJson } from './send-json.js';
-import { type KeyFenceServerOptions, SERVER_DEFAULTS } from './server-options.js';
+import { type KeyFenceServerOptions, largestRequest, SERVER_DEFAULTS } from './server-options.js';
 
 /** A running (or startable) KeyFence API server. */
 export interface KeyFenceServer {
@@ -47,6 +49,8 @@ export interface KeyFenceServer {
    * once it answers API calls (`/readyz` says 503 until then). Called once.
    */
   start(listeners: readonly ListenerConfig[]): Promise<string[]>;
+  /** Connections closed for a missing, bad or late PROXY header, by fault code. */
+  readonly proxyHeaderFaults: ReadonlyMap<ProxyFaultCode, number>;
   /** The change-log version whose policies are enforced (0 before the index is loaded). */
   readonly appliedVersion: number;
   /** How this node follows the change log: versions, lag, notifications and polls. */
@@ -96,8 +100,9 @@ export function createServer(options: KeyFenceServerOptions): KeyFenceServer {
 }
 
 class HttpKeyFenceServer implements KeyFenceServer {
-  readonly #httpOptions: ServerOptions;
+  readonly #listenerSettings: ListenerSettings;
   #listeners: readonly Listener[] = [];
+  readonly #proxyHeaderFaults = new Map<ProxyFaultCode, number>();
   readonly #endpoint: RpcEndpoint;
   readonly #forwardAuth: ForwardAuthEndpoint;
   /** Undefined without routes: gateway listeners then answer 501. */
@@ -121,7 +126,9 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#log = options.logger ?? pino({ enabled: false });
     this.#audit = options.auditSink ?? noAuditSink;
     this.#hostId = options.hostId;
-    this.#maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes);
+    const policyLimits = options.policyLimits ?? DEFAULT_POLICY_LIMITS;
+    const largest = largestRequest(policyLimits);
+    this.#maxBodyBytes = positive('maxBodyBytes', options.maxBodyBytes ?? largest);
     this.#shutdownTimeoutMs = positive(
       'shutdownTimeoutMs',
       options.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs,
@@ -170,6 +177,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
       sync: () => this.#follower,
       status: () => this.status,
       audit: () => this.#audit.counters,
+      proxyHeaderFaults: () => this.#proxyHeaderFaults,
     });
     const now = options.now ?? (() => new Date());
     const gate = new AccessGate({
@@ -189,14 +197,16 @@ class HttpKeyFenceServer implements KeyFenceServer {
       follower: this.#follower,
       gate,
       policiesOf: options.policiesOf ?? attachedPoliciesOf(attachments),
+      policyLimits,
       now,
     });
+    const forwardAuth = options.forwardAuth ?? options.config?.forwardAuth;
+    const gateway = options.gateway ?? options.config?.gateway;
     this.#forwardAuth = new ForwardAuthEndpoint({
       gate,
-      routes: new ServiceRoutes(options.gateway?.routes ?? []),
-      verifySignature: options.forwardAuth?.verifySignature ?? true,
+      routes: new ServiceRoutes(gateway?.routes ?? []),
+      verifySignature: forwardAuth?.verifySignature ?? true,
     });
-    const gateway = options.gateway;
     this.#gateway =
       gateway === undefined || gateway.routes.length === 0
         ? undefined
@@ -209,13 +219,24 @@ class HttpKeyFenceServer implements KeyFenceServer {
             onInternalError: (error, requestId) =>
               this.#log.error({ err: error, requestId }, 'gateway request failed'),
           });
-    this.#httpOptions = {
-      requestTimeout: positive(
-        'requestTimeoutMs',
-        options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
+    this.#listenerSettings = {
+      http: {
+        requestTimeout: positive(
+          'requestTimeoutMs',
+          options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
+        ),
+        maxHeaderSize: positive('maxHeaderBytes', options.maxHeaderBytes ?? largest),
+      },
+      proxyHeaderTimeoutMs: positive(
+        'proxyHeaderTimeoutMs',
+        options.proxyHeaderTimeoutMs ?? SERVER_DEFAULTS.proxyHeaderTimeoutMs,
       ),
-      maxHeaderSize: positive('maxHeaderBytes', options.maxHeaderBytes ?? SERVER_DEFAULTS.maxHeaderBytes),
+      vpcEndpoints: options.vpcEndpoints ?? new Map(),
     };
+  }
+
+  get proxyHeaderFaults(): ReadonlyMap<ProxyFaultCode, number> {
+    return this.#proxyHeaderFaults;
   }
 
   get appliedVersion(): number {
@@ -258,8 +279,10 @@ class HttpKeyFenceServer implements KeyFenceServer {
       request: (req: IncomingMessage, res: ServerResponse, origin: ConnectionOrigin) =>
         this.#onRequest(req, res, origin),
       clientError: (error: NodeJS.ErrnoException, socket: Socket) => this.#onClientError(error, socket),
+      proxyFault: (fault: ProxyFault, socket: Socket, listener: ListenerConfig) =>
+        this.#onProxyFault(fault, socket, listener),
     };
-    this.#listeners = listeners.map((config) => new Listener(config, this.#httpOptions, handlers));
+    this.#listeners = listeners.map((config) => new Listener(config, this.#listenerSettings, handlers));
     // Every bind settles before any is undone, so that none is left bound behind a failure.
     const bound = await Promise.allSettled(this.#listeners.map((listener) => listener.listen()));
     const failed = bound.find((outcome) => outcome.status === 'rejected');
@@ -471,6 +494,15 @@ class HttpKeyFenceServer implements KeyFenceServer {
     if (declaresBody(req)) res.setHeader('connection', 'close');
     const body = errorBody(envelope.requestId, envelope.hostId, error, null);
     sendJson(res, error.httpStatus, body, envelope.requestId, allow === undefined ? {} : { allow });
+  }
+
+  /** A connection refused before HTTP: a client, scanner or misconfigured proxy; never an error of ours. */
+  #onProxyFault(fault: ProxyFault, socket: Socket, listener: ListenerConfig): void {
+    this.#proxyHeaderFaults.set(fault.code, (this.#proxyHeaderFaults.get(fault.code) ?? 0) + 1);
+    this.#log.debug(
+      { code: fault.code, reason: fault.message, peer: socket.remoteAddress, listener: listener.address },
+      'connection refused: PROXY header',
+    );
   }
 
   /** Requests node:http could not parse: still answered in JSON, since the SDKs parse every error body. */

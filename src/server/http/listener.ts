@@ -7,14 +7,28 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
-import { type ConnectionOrigin, tcpOrigin } from '../source/connection-origin.js';
+import { type ConnectionOrigin, proxiedOrigin, tcpOrigin } from '../source/connection-origin.js';
+import type { ProxyFault, ProxyProtocolMode } from '../source/proxy-protocol/proxy-header.js';
+import { ProxyHeaderDecoder } from '../source/proxy-protocol/proxy-header-decoder.js';
 import { listenUrl } from './listen-address.js';
 
-/** What a listener hands every request and every unparsable one to; shared by all listeners. */
+/** What a listener hands every request and every refused connection to; shared by all listeners. */
 export interface ListenerHandlers {
   readonly request: (req: IncomingMessage, res: ServerResponse, origin: ConnectionOrigin) => void;
   readonly clientError: (error: NodeJS.ErrnoException, socket: Socket) => void;
+  /** A connection closed because its PROXY header was missing, bad or late. */
+  readonly proxyFault: (fault: ProxyFault, socket: Socket, listener: ListenerConfig) => void;
 }
+
+export interface ListenerSettings {
+  readonly http: ServerOptions;
+  /** How long a connection on a PROXY-protocol listener may take to send its header. */
+  readonly proxyHeaderTimeoutMs: number;
+  /** VPC endpoint ID (PROXY v2 AWS TLV) → VPC ID. */
+  readonly vpcEndpoints: ReadonlyMap<string, string>;
+}
+
+type Accept = (socket: Socket) => void;
 
 /**
  * One bound address of the server: its own node:http server (so node's request and header
@@ -24,11 +38,18 @@ export interface ListenerHandlers {
 export class Listener {
   readonly config: ListenerConfig;
   readonly #http: Server;
+  readonly #settings: ListenerSettings;
+  readonly #handlers: ListenerHandlers;
   readonly #origins = new WeakMap<Socket, ConnectionOrigin>();
+  /** Connections still sending their PROXY header: node:http does not know them yet. */
+  readonly #awaitingHeader = new Set<Socket>();
+  #closing = false;
 
-  constructor(config: ListenerConfig, options: ServerOptions, handlers: ListenerHandlers) {
+  constructor(config: ListenerConfig, settings: ListenerSettings, handlers: ListenerHandlers) {
     this.config = config;
-    this.#http = createHttpServer(options, (req, res) => {
+    this.#settings = settings;
+    this.#handlers = handlers;
+    this.#http = createHttpServer(settings.http, (req, res) => {
       const origin = this.#origins.get(req.socket);
       // Every accepted socket has its origin before node:http sees it; a request without one is
       // not answered rather than attributed to a guess.
@@ -36,9 +57,18 @@ export class Listener {
       else handlers.request(req, res, origin);
     });
     this.#http.on('clientError', handlers.clientError);
-    this.#http.prependListener('connection', (socket: Socket) => {
-      this.#origins.set(socket, tcpOrigin(socket, config));
-    });
+    const mode = config.proxyProtocol;
+    if (mode === 'off') {
+      this.#http.prependListener('connection', (socket: Socket) => {
+        this.#origins.set(socket, tcpOrigin(socket, config));
+      });
+    } else {
+      // node:http starts parsing in its own 'connection' listener; it is held back until the
+      // PROXY header has been read off the socket, then handed the socket and the bytes after it.
+      const accept = this.#http.listeners('connection') as Accept[];
+      this.#http.removeAllListeners('connection');
+      this.#http.on('connection', (socket: Socket) => this.#readProxyHeader(socket, mode, accept));
+    }
   }
 
   /** Binds the configured address; resolves with the URL it serves. */
@@ -55,17 +85,73 @@ export class Listener {
   }
 
   /**
-   * Stops accepting and closes idle keep-alive connections; resolves once every connection has
-   * ended (immediately when it never listened).
+   * Stops accepting, closes idle keep-alive connections and those still without their PROXY
+   * header; resolves once every connection has ended (immediately when it never listened).
    */
   close(): Promise<void> {
+    this.#closing = true;
     const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#http.closeIdleConnections();
+    for (const socket of this.#awaitingHeader) socket.destroy();
     return closed;
   }
 
   /** Cuts every connection, in flight or not. */
   closeAllConnections(): void {
     this.#http.closeAllConnections();
+  }
+
+  #readProxyHeader(socket: Socket, mode: ProxyProtocolMode, accept: readonly Accept[]): void {
+    const decoder = new ProxyHeaderDecoder(mode);
+    this.#awaitingHeader.add(socket);
+    const settle = () => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('end', onClosed);
+      socket.off('close', onClosed);
+      socket.off('error', onError);
+      this.#awaitingHeader.delete(socket);
+    };
+    const refuse = (fault: ProxyFault) => {
+      settle();
+      // Reported first, while the socket still knows its peer. Connections cut by close() are
+      // not the client's fault.
+      if (!this.#closing) this.#handlers.proxyFault(fault, socket, this.config);
+      socket.destroy();
+    };
+    const onData = (chunk: Buffer) => {
+      const step = decoder.push(chunk);
+      if (step.kind === 'incomplete') return;
+      if (step.kind === 'fault') return refuse(step.fault);
+      settle();
+      if (this.#closing) {
+        socket.destroy();
+        return;
+      }
+      this.#origins.set(socket, proxiedOrigin(socket, this.config, step.header, this.#settings.vpcEndpoints));
+      socket.pause();
+      if (step.rest.length > 0) socket.unshift(step.rest);
+      for (const listener of accept) listener.call(this.#http, socket);
+      socket.resume();
+    };
+    const onClosed = () =>
+      refuse({
+        code: 'ProxyProtocol.Closed',
+        message: 'the connection ended before its PROXY header was complete',
+      });
+    const timer = setTimeout(
+      () =>
+        refuse({
+          code: 'ProxyProtocol.Timeout',
+          message: `no complete PROXY header within ${this.#settings.proxyHeaderTimeoutMs} ms`,
+        }),
+      this.#settings.proxyHeaderTimeoutMs,
+    );
+    // A reset while waiting is followed by 'close'; an 'error' without a listener would throw.
+    const onError = () => {};
+    socket.on('error', onError);
+    socket.on('data', onData);
+    socket.on('end', onClosed);
+    socket.on('close', onClosed);
   }
 }

@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
-import type { ExemptService, ForwardAuthConfig, GatewayConfig } from '../../config/keyfence-config.js';
-import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
+import type {
+  ExemptService,
+  ForwardAuthConfig,
+  GatewayConfig,
+  KeyFenceConfig,
+} from '../../config/keyfence-config.js';
+import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { ActionDefinition } from '../rpc/action.js';
 import type { AuditSink } from '../rpc/audit-sink.js';
@@ -14,6 +19,11 @@ export interface KeyFenceServerOptions {
   readonly actions: readonly ActionDefinition[];
   /** Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Vpc-Id are believed. Default: none. */
   readonly trustedProxies?: TrustedProxies;
+  /**
+   * VPC endpoint ID → VPC ID, for the AWS TLV of PROXY v2 headers (`vpcEndpoints` in the
+   * configuration). Default: none (such connections get no VPC).
+   */
+  readonly vpcEndpoints?: ReadonlyMap<string, string>;
   /**
    * Where network ACLs are not applied: service codes (`ims`, `sts`, or a gateway route's `ecs`),
    * each on every path or only under some path prefixes (forward-auth and gateway requests).
@@ -34,13 +44,20 @@ export interface KeyFenceServerOptions {
    * this node holds them in memory (kept current from the change log).
    */
   readonly policiesOf?: PoliciesOf;
+  /** Limits on AccessKeyPolicy documents the Set actions accept. Default: DEFAULT_POLICY_LIMITS. */
+  readonly policyLimits?: PolicyLimits;
+  /**
+   * The whole validated configuration, when the server runs from one (`keyfence serve`): the
+   * parts without an option of their own here (forward-auth, gateway, sync, audit) are read from it.
+   */
+  readonly config?: KeyFenceConfig;
   /** Default: silent. */
   readonly logger?: Logger;
   /** `HostId` of error bodies. Default: the host name of the request's Host header. */
   readonly hostId?: string;
-  /** Largest request body accepted. Default 208 KiB (see SERVER_DEFAULTS). */
+  /** Largest request body accepted. Default: room for the largest policy (208 KiB at the default limits). */
   readonly maxBodyBytes?: number;
-  /** Largest request line plus headers accepted (node:http's `maxHeaderSize`). Default 208 KiB. */
+  /** Largest request line plus headers accepted (node:http's `maxHeaderSize`). Default: as `maxBodyBytes`. */
   readonly maxHeaderBytes?: number;
   /**
    * How often the change log is read whatever was announced: changes made elsewhere arrive at
@@ -57,22 +74,29 @@ export interface KeyFenceServerOptions {
   readonly shutdownTimeoutMs?: number;
   /** How long a client may take to send a whole request. Default 30 s. */
   readonly requestTimeoutMs?: number;
+  /** How long a connection on a PROXY-protocol listener may take to send its header. Default 5 s. */
+  readonly proxyHeaderTimeoutMs?: number;
   /** The clock for signature windows and records; tests pin it. */
   readonly now?: () => Date;
 }
 
-// The SDKs put every parameter in the query (openapi-core) or a form body (pop-core), so either
-// must hold the largest valid AccessKeyPolicy, percent-encoded (at most three bytes per byte),
-// with room for the other parameters and the headers.
-const LARGEST_REQUEST = 3 * DEFAULT_POLICY_LIMITS.maxDocumentBytes + 16 * 1024;
+/**
+ * The SDKs put every parameter in the query (openapi-core) or a form body (pop-core), so either
+ * must hold the largest valid AccessKeyPolicy, percent-encoded (at most three bytes per byte),
+ * with room for the other parameters and the headers.
+ */
+export function largestRequest(limits: PolicyLimits): number {
+  return 3 * limits.maxDocumentBytes + 16 * 1024;
+}
 
 export const SERVER_DEFAULTS = Object.freeze({
-  maxBodyBytes: LARGEST_REQUEST,
-  maxHeaderBytes: LARGEST_REQUEST,
+  maxBodyBytes: largestRequest(DEFAULT_POLICY_LIMITS),
+  maxHeaderBytes: largestRequest(DEFAULT_POLICY_LIMITS),
   pollIntervalMs: 1000,
   heartbeatMs: 1000,
   staleAfterMs: 5000,
   shutdownTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  proxyHeaderTimeoutMs: 5000,
   keyUseFlushMs: 1000,
 });

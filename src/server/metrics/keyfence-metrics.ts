@@ -11,6 +11,8 @@ export interface MetricSources {
   status(): ServerStatus;
   /** The audit sink's counters, when it keeps any. */
   audit(): AuditCounters | undefined;
+  /** Connections closed for a missing, bad or late PROXY header, by fault code. */
+  proxyHeaderFaults(): ReadonlyMap<string, number>;
 }
 
 const ALLOWING = new Set([
@@ -156,6 +158,13 @@ export class KeyFenceMetrics {
     audit('keyfence_audit_spool_bytes', 'Size of the on-disk audit spool.', 'gauge', (c) => [
       { labels: {}, value: c.spoolBytes },
     ]);
+
+    this.#add(
+      'keyfence_proxy_header_faults_total',
+      'Connections closed for a missing, bad or late PROXY protocol header, by fault.',
+      'counter',
+      () => [...sources.proxyHeaderFaults()].map(([fault, value]) => ({ labels: { fault }, value })),
+    );
   }
 
   get contentType(): string {

@@ -1,4 +1,5 @@
 import type { AccessKeyPolicy } from '../../policy/policy-document.js';
+import type { PolicyLimits } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { RequestSource } from '../source/resolve-source.js';
 import type { Caller } from './caller.js';
@@ -32,6 +33,8 @@ export interface ActionContext {
    * to override it. Call it before writing a policy.
    */
   readonly guardLockout: (scope: PolicyTarget, policy: AccessKeyPolicy) => void;
+  /** The deployment's limits on AccessKeyPolicy documents (`policyLimits`). */
+  readonly policyLimits: PolicyLimits;
   readonly now: () => Date;
 }
 

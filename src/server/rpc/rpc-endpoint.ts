@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SignedRequest } from '../../auth/signed-request.js';
+import type { PolicyLimits } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { IndexFollower } from '../../sync/index-follower.js';
 import type { AccessGate } from '../gate/access-gate.js';
@@ -23,6 +24,7 @@ export interface RpcEndpointDependencies {
   /** Source, authentication and network ACL, shared with forward-auth and the gateway. */
   readonly gate: AccessGate;
   readonly policiesOf: PoliciesOf;
+  readonly policyLimits: PolicyLimits;
   readonly now: () => Date;
 }
 
@@ -132,6 +134,7 @@ export class RpcEndpoint {
           target,
           policy,
         ),
+      policyLimits: this.#deps.policyLimits,
       now,
     };
     const body = await definition.handle(context);

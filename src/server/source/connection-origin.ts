@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
+import type { ProxyHeader } from './proxy-protocol/proxy-header.js';
 
 /**
  * Where one connection comes from, as far as the connection itself says (DESIGN §4), before any
@@ -41,4 +42,29 @@ export function tcpOrigin(socket: Socket, listener: ListenerConfig): ConnectionO
 
 function listenerVpc(listener: ListenerConfig): OriginVpc | undefined {
   return listener.vpcEndpointOf === undefined ? undefined : { id: listener.vpcEndpointOf, from: 'listener' };
+}
+
+/**
+ * The origin of a connection that began with a PROXY header: the client the header names (or the
+ * TCP peer when it names none, as for a load balancer's health check); the listener's VPC, else
+ * the VPC that `vpcEndpoints` maps the header's AWS VPC endpoint ID to. An endpoint ID the map
+ * does not know gives no VPC.
+ */
+export function proxiedOrigin(
+  socket: Socket,
+  listener: ListenerConfig,
+  header: ProxyHeader,
+  vpcEndpoints: ReadonlyMap<string, string>,
+): ConnectionOrigin {
+  const endpointVpc = header.vpcEndpointId === undefined ? undefined : vpcEndpoints.get(header.vpcEndpointId);
+  return {
+    ...(header.source === undefined
+      ? { address: socket.remoteAddress, addressFrom: 'tcp-peer' }
+      : { address: header.source.address, addressFrom: 'proxy-protocol' }),
+    vpc:
+      listenerVpc(listener) ??
+      (endpointVpc === undefined ? undefined : { id: endpointVpc, from: 'proxy-protocol' }),
+    vpcEndpointId: header.vpcEndpointId,
+    listener,
+  };
 }

@@ -43,7 +43,13 @@ const idleStatus: ServerStatus = {
 };
 
 function sources(decisions: DecisionCounters, sync = () => idleSync): MetricSources {
-  return { decisions, sync, status: () => idleStatus, audit: () => undefined };
+  return {
+    decisions,
+    sync,
+    status: () => idleStatus,
+    audit: () => undefined,
+    proxyHeaderFaults: () => new Map([['Proxy.Timeout', 4]]),
+  };
 }
 
 describe('KeyFenceMetrics', () => {
@@ -108,6 +114,7 @@ describe('KeyFenceMetrics', () => {
     assert.equal(s.get('keyfence_store_errors_total'), 2);
     assert.equal(s.get('keyfence_store_contact_age_seconds'), 0.5);
     assert.equal(s.get('keyfence_credentials_held'), 11);
+    assert.equal(s.get('keyfence_proxy_header_faults_total{fault="Proxy.Timeout"}'), 4);
     assert.equal(s.has('keyfence_audit_queue_depth'), false, 'a sink without counters exposes none');
     assert.ok(s.has('process_cpu_user_seconds_total'));
     sync = { ...idleSync, appliedVersion: 45, latestKnownVersion: 45, lag: 0 };

@@ -13,7 +13,7 @@ export const setAccessKeyPolicyForAccount: ActionDefinition = {
   ramAction: 'ram:SetAccessKeyPolicyForAccount',
   async handle(context) {
     const { caller, store } = context;
-    const accepted = readAccessKeyPolicy(context.params);
+    const accepted = readAccessKeyPolicy(context.params, context.policyLimits);
     const set = await store.write(async (tx) => {
       context.guardLockout({ kind: 'account' }, accepted.policy);
       const scope = { scope: 'account', accountId: caller.accountId } as const;

@@ -1,5 +1,6 @@
 import { parsePolicy } from '../../../policy/parse-policy.js';
 import type { AccessKeyPolicy, CanonicalPolicyJson } from '../../../policy/policy-document.js';
+import type { PolicyLimits } from '../../../policy/policy-limits.js';
 import type { PolicyProblem } from '../../../policy/policy-problem.js';
 import { ApiError, missingParameter } from '../../rpc/api-error.js';
 import type { Params } from '../params.js';
@@ -14,12 +15,13 @@ export interface AcceptedPolicy {
  * The `AccessKeyPolicy` parameter of the Set actions, validated (spec §1.5, DESIGN §3). An
  * invalid document is refused with every problem in the message (for people and SDK error
  * messages) and in `PolicyProblems` (for programs), so one round trip shows all there is to fix.
- * `{}` is refused too: it reads as "never set" and cannot be set.
+ * `{}` is refused too: it reads as "never set" and cannot be set. `limits` are the deployment's
+ * (`policyLimits`).
  */
-export function readAccessKeyPolicy(params: Params): AcceptedPolicy {
+export function readAccessKeyPolicy(params: Params, limits: PolicyLimits): AcceptedPolicy {
   const text = params.AccessKeyPolicy;
   if (text === undefined || text === '') throw missingParameter('AccessKeyPolicy');
-  const result = parsePolicy(text);
+  const result = parsePolicy(text, limits);
   if (!result.ok) throw invalidAccessKeyPolicy(result.errors);
   return result;
 }

@@ -14,7 +14,7 @@ export const setAccessKeyPolicy: ActionDefinition = {
   async handle(context) {
     const { caller, store } = context;
     const target = readKeyTarget(context.params);
-    const accepted = readAccessKeyPolicy(context.params);
+    const accepted = readAccessKeyPolicy(context.params, context.policyLimits);
     const { accessKeyId, set } = await store.write(async (tx) => {
       const key = await ownedAccessKey(tx, caller, target);
       context.guardLockout({ kind: 'accessKey', accessKeyId: key.accessKeyId }, accepted.policy);

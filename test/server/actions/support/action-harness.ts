@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import * as $dara from '@darabonba/typescript';
 import type { AccessKeyPolicy } from '../../../../src/policy/policy-document.js';
+import { DEFAULT_POLICY_LIMITS } from '../../../../src/policy/policy-limits.js';
 import type { ActionContext, ActionDefinition, PolicyTarget } from '../../../../src/server/rpc/action.js';
 import type { Caller } from '../../../../src/server/rpc/caller.js';
 import { toApiError } from '../../../../src/server/rpc/to-api-error.js';
@@ -107,6 +108,7 @@ export function fakeContext(
         fake.lockoutChecks.push({ target, policy });
         options.guardLockout?.(target, policy);
       },
+      policyLimits: DEFAULT_POLICY_LIMITS,
       now: testClock,
     },
   };

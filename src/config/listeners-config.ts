@@ -1,0 +1,130 @@
+import { isVpcId } from '../policy/vpc-id.js';
+import { type ListenAddress, parseListenAddress } from '../server/http/listen-address.js';
+import { CONFIG_DEFAULTS } from './config-defaults.js';
+import {
+  indexPath,
+  keyPath,
+  type Problems,
+  readArray,
+  readChoice,
+  readObject,
+  readString,
+  type Setting,
+  shown,
+} from './config-values.js';
+import type { ListenerConfig } from './keyfence-config.js';
+
+const LISTENER_KEYS = ['listen', 'role', 'proxyProtocol', 'vpcEndpointOf'] as const;
+const ROLES = ['api', 'gateway'] as const;
+const PROXY_PROTOCOLS = ['off', 'v1', 'v2', 'any'] as const;
+
+export interface ListenerSettings {
+  /** `listen` in the file. */
+  readonly fileListen: Setting | undefined;
+  /** `listeners` in the file. */
+  readonly fileListeners: Setting | undefined;
+  /** `--listen` or `KEYFENCE_LISTEN`, whichever wins. */
+  readonly override: Setting | undefined;
+}
+
+/**
+ * The listeners. Without `listeners`, one api listener on `listen` (default 127.0.0.1:8080).
+ * With it, `--listen`/`KEYFENCE_LISTEN` replace the address of its first api listener (or add
+ * one in front when it has none); `listen` and `listeners` together in the file are ambiguous.
+ */
+export function readListeners(
+  settings: ListenerSettings,
+  problems: Problems,
+): readonly ListenerConfig[] | undefined {
+  const { fileListen, fileListeners, override } = settings;
+  if (fileListen !== undefined && fileListeners !== undefined) {
+    problems.add('Config.Conflict', 'listen', 'give either listen (one api listener) or listeners, not both');
+  }
+  const shorthand = override ?? fileListen;
+  const shorthandAddress = readAddress(
+    shorthand ?? { value: CONFIG_DEFAULTS.listen, path: 'listen' },
+    problems,
+  );
+  if (fileListeners === undefined) {
+    return shorthandAddress === undefined ? undefined : [apiListener(shorthandAddress)];
+  }
+
+  const list = readArray(fileListeners.value, fileListeners.path, problems);
+  if (list === undefined) return undefined;
+  if (list.length === 0) return problems.invalid(fileListeners.path, 'expected at least one listener');
+  const read = list.map((value, i) => readListener(value, indexPath(fileListeners.path, i), problems));
+  if (read.some((listener) => listener === undefined)) return undefined;
+  const listeners = read as ListenerConfig[];
+  const paths = listeners.map((_, i) => keyPath(indexPath(fileListeners.path, i), 'listen'));
+  if (override !== undefined && shorthandAddress !== undefined) {
+    const api = listeners.findIndex((listener) => listener.role === 'api');
+    if (api < 0) {
+      listeners.unshift(apiListener(shorthandAddress));
+      paths.unshift(override.path);
+    } else {
+      listeners[api] = { ...listeners[api]!, address: shorthandAddress };
+      paths[api] = override.path;
+    }
+  }
+  return sameAddressTwice(listeners, paths, problems) ? undefined : listeners;
+}
+
+function apiListener(address: ListenAddress): ListenerConfig {
+  return { address, role: 'api', proxyProtocol: 'off', vpcEndpointOf: undefined };
+}
+
+function readAddress(setting: Setting, problems: Problems): ListenAddress | undefined {
+  const text = readString(setting.value, setting.path, problems);
+  if (text === undefined) return undefined;
+  const parsed = parseListenAddress(text);
+  return parsed.ok ? parsed.value : problems.invalid(setting.path, parsed.error);
+}
+
+function readListener(value: unknown, path: string, problems: Problems): ListenerConfig | undefined {
+  const object = readObject(value, path, LISTENER_KEYS, problems);
+  if (object === undefined) return undefined;
+  const listenPath = keyPath(path, 'listen');
+  const address =
+    object.listen === undefined
+      ? problems.add('Config.Missing', listenPath, 'every listener needs its HOST:PORT')
+      : readAddress({ value: object.listen, path: listenPath }, problems);
+  const role =
+    object.role === undefined ? 'api' : readChoice(object.role, keyPath(path, 'role'), ROLES, problems);
+  const proxyProtocol =
+    object.proxyProtocol === undefined
+      ? 'off'
+      : readChoice(object.proxyProtocol, keyPath(path, 'proxyProtocol'), PROXY_PROTOCOLS, problems);
+  const vpcPath = keyPath(path, 'vpcEndpointOf');
+  let vpcEndpointOf: string | undefined;
+  if (object.vpcEndpointOf !== undefined) {
+    vpcEndpointOf = readString(object.vpcEndpointOf, vpcPath, problems);
+    if (vpcEndpointOf !== undefined && !isVpcId(vpcEndpointOf)) {
+      vpcEndpointOf = problems.invalid(
+        vpcPath,
+        `${shown(vpcEndpointOf)} is not a VPC ID such as vpc-bp1234567890abcdef`,
+      );
+    }
+    if (vpcEndpointOf === undefined) return undefined;
+  }
+  if (address === undefined || role === undefined || proxyProtocol === undefined) return undefined;
+  return { address, role, proxyProtocol, vpcEndpointOf };
+}
+
+/** Two listeners on one fixed address would fail to bind; said here, with both names. */
+function sameAddressTwice(
+  listeners: readonly ListenerConfig[],
+  paths: readonly string[],
+  problems: Problems,
+): boolean {
+  let found = false;
+  for (let j = 1; j < listeners.length; j++) {
+    const { host, port } = listeners[j]!.address;
+    if (port === 0) continue;
+    const i = listeners.findIndex((other) => other.address.host === host && other.address.port === port);
+    if (i < j) {
+      problems.invalid(paths[j]!, `the same address as ${paths[i]!}`);
+      found = true;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,194 @@
+/**
+ * `keyfence serve --config FILE` as installed: the built `bin/keyfence.js` (run `npm run build`
+ * first) with a YAML file declaring two listeners, one plain and one taking PROXY v2, both
+ * answering signed calls with the source each is meant to see.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { v2 } from '../server/proxy-protocol-support.js';
+import { call, expectError, expectSuccess, type Reply, signedRequest } from '../server/support.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'keyfence-serve-config-'));
+after(() => rm(dir, { recursive: true, force: true }));
+
+const BIN = join(process.cwd(), 'bin', 'keyfence.js');
+const BUILT = join(process.cwd(), 'dist', 'config', 'load-config.js');
+
+function serve(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', ...args], {
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYFENCE_'))),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  after(() => {
+    child.kill('SIGKILL');
+  });
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+type Running = ReturnType<typeof serve>;
+
+async function listeningLine(running: Running): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const line = running
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'listening');
+    if (line !== undefined) return line;
+    const state = await Promise.race([running.exited, new Promise((r) => setTimeout(r, 50, 'running'))]);
+    assert.equal(state, 'running', `serve exited early: ${running.stderr()}`);
+    assert.ok(Date.now() < deadline, 'serve did not start in time');
+  }
+}
+
+/** A signed call over a connection that starts with a PROXY v2 header naming `source`. */
+function callThroughProxy(
+  port: number,
+  source: string,
+  credentials: { accessKeyId: string; accessKeySecret: string },
+) {
+  const raw = signedRequest(port, { action: 'GetCallerIdentity', version: '2015-04-01', credentials });
+  return new Promise<Reply>((resolve, reject) => {
+    const req = httpRequest(
+      {
+        method: raw.method,
+        path: raw.path,
+        headers: raw.headers,
+        createConnection: () => {
+          const socket = connect(port, '127.0.0.1');
+          socket.write(v2({ source: { address: source, port: 40_000 } }));
+          return socket;
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: JSON.parse(text) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(raw.body);
+  });
+}
+
+describe('keyfence serve --config', () => {
+  test('two listeners from a YAML file, one plain and one behind PROXY v2, both answer', async () => {
+    assert.ok(existsSync(BUILT), 'dist/ is missing or stale: run `npm run build` first');
+    const data = join(dir, 'data');
+    const config = join(dir, 'keyfence.yaml');
+    await writeFile(
+      config,
+      `
+data: ${JSON.stringify(data)}
+nodeId: test-node
+listeners:
+  - listen: 127.0.0.1:0
+  - listen: 127.0.0.1:0
+    proxyProtocol: v2
+`,
+    );
+    const running = serve(['--config', config]);
+    const line = await listeningLine(running);
+    const listeners = line.listeners as { address: string; role: string; proxyProtocol: string }[];
+    assert.deepEqual(
+      listeners.map((l) => [l.role, l.proxyProtocol]),
+      [
+        ['api', 'off'],
+        ['api', 'v2'],
+      ],
+    );
+    assert.equal(line.address, listeners[0]!.address);
+    assert.equal(line.nodeId, 'test-node');
+    const [plainPort, proxyPort] = listeners.map((l) => Number(new URL(l.address).port)) as [number, number];
+    assert.notEqual(plainPort, proxyPort);
+
+    const credentials = JSON.parse(running.stdout().trim());
+    expectSuccess(await call(plainPort, { action: 'GetCallerIdentity', version: '2015-04-01', credentials }));
+    expectSuccess(await callThroughProxy(proxyPort, '198.51.100.7', credentials));
+
+    // A policy that allows only the PROXY source: the plain listener's 127.0.0.1 is now denied.
+    const policy = JSON.stringify({
+      Version: 1,
+      Status: 'Active',
+      Statements: [{ Type: 'ClassicWhiteList', IPList: ['198.51.100.7', '127.0.0.1'] }],
+    });
+    expectSuccess(
+      await call(plainPort, {
+        action: 'SetAccessKeyPolicy',
+        params: { UserAccessKeyId: credentials.accessKeyId, AccessKeyPolicy: policy },
+        credentials,
+      }),
+    );
+    const narrowed = JSON.stringify({
+      Version: 1,
+      Status: 'Active',
+      Statements: [{ Type: 'ClassicWhiteList', IPList: ['198.51.100.7'] }],
+    });
+    expectSuccess(
+      await call(plainPort, {
+        action: 'SetAccessKeyPolicy',
+        params: {
+          UserAccessKeyId: credentials.accessKeyId,
+          AccessKeyPolicy: narrowed,
+          IgnoreLockoutCheck: 'true',
+        },
+        credentials,
+      }),
+    );
+    expectSuccess(await callThroughProxy(proxyPort, '198.51.100.7', credentials));
+    expectError(
+      await callThroughProxy(proxyPort, '198.51.100.8', credentials),
+      400,
+      'InvalidAccessKeyId.AccessPolicyDenied',
+    );
+    expectError(
+      await call(plainPort, { action: 'GetCallerIdentity', version: '2015-04-01', credentials }),
+      400,
+      'InvalidAccessKeyId.AccessPolicyDenied',
+    );
+
+    running.child.kill('SIGTERM');
+    assert.equal(await running.exited, 0);
+  });
+
+  test('a bad file is refused before anything starts, every problem on its own line', async () => {
+    const config = join(dir, 'bad.yaml');
+    await writeFile(
+      config,
+      'listeners:\n  - listen: 127.0.0.1:0\n    proxyProtocol: v3\nsync: {pollIntervalMs: 0}\n',
+    );
+    const running = serve(['--config', config, '--listen', 'nowhere']);
+    assert.equal(await running.exited, 1);
+    assert.equal(running.stdout(), '');
+    assert.deepEqual(running.stderr().trim().split('\n'), [
+      'keyfence serve: --listen: "nowhere" is not HOST:PORT (write an IPv6 host in brackets: [::1]:8080) (Config.InvalidValue)',
+      'keyfence serve: listeners[0].proxyProtocol: expected one of off, v1, v2, any, got "v3" (Config.InvalidValue)',
+      'keyfence serve: sync.pollIntervalMs: expected a whole number from 1 to 2147483647, got 0 (Config.InvalidValue)',
+    ]);
+  });
+});
