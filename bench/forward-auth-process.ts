@@ -1,33 +1,18 @@
 /**
- * KeyFence for the forward-auth and gateway benchmarks, in its own process, set up as
- * `keyfence serve` sets itself up (a fresh SQLite data directory, the store audit sink, the real
- * actions) but with the forward-auth and gateway settings a benchmark needs, which the CLI's
- * flags do not carry. Run as a script it serves and prints one JSON line:
- * `{ "api": URL, "gateway": URL | null, "root": { accessKeyId, accessKeySecret } }`; imported, it
- * starts that script as a child process.
+ * KeyFence for the forward-auth and gateway benchmarks: the real CLI (`keyfence serve --config`,
+ * through tsx as bench:server runs it) on a fresh SQLite data directory, audit on, trusting
+ * 127.0.0.1 as a proxy, with an API listener and, when an upstream is given, a gateway listener
+ * routing `*.bench.example` to it as service `bench`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StoreAuditSink } from '../src/audit/audit-sink.js';
-import { initializeStore } from '../src/cli/init-command.js';
-import { ACTIONTRAIL_ACTIONS } from '../src/server/actions/actiontrail/index.js';
-import { ALL_ACTIONS } from '../src/server/actions/index.js';
-import { createServer } from '../src/server/http/keyfence-server.js';
-import { TrustedProxies } from '../src/server/source/trusted-proxies.js';
-import {
-  loadMasterKey,
-  MASTER_KEY_FILE_NAME,
-  masterKeySource,
-  openStore,
-  SQLITE_FILE_NAME,
-} from '../src/store/index.js';
 
 export interface BenchKeyFenceSettings {
   readonly verifySignature: boolean;
-  /** When set, a gateway listener routing every host to this upstream as service `bench`. */
+  /** When set, a gateway listener routing every `*.bench.example` host to this upstream. */
   readonly upstream?: string;
 }
 
@@ -38,90 +23,82 @@ export interface BenchKeyFence {
   stop(): Promise<void>;
 }
 
-const SELF = fileURLToPath(import.meta.url);
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** Starts the script below in a child process and waits for its line. */
+/** Starts `keyfence serve --config` and waits for its credentials and its `listening` line. */
 export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promise<BenchKeyFence> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SELF], {
-    env: { ...process.env, BENCH_KEYFENCE: JSON.stringify(settings) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the benchmark's KeyFence exited with ${code}`)));
-    let text = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
-    });
-  });
-  const started = JSON.parse(line) as Omit<BenchKeyFence, 'stop'>;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    ...started,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-async function serve(settings: BenchKeyFenceSettings): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'keyfence-bench-'));
-  const outcome = await initializeStore({ data: dataDir, env: {} });
-  if (outcome.kind !== 'created') throw new Error('the benchmark needs a fresh store');
-  const keySource = masterKeySource({}, join(dataDir, MASTER_KEY_FILE_NAME));
-  const store = await openStore({
-    dialect: 'sqlite',
-    file: join(dataDir, SQLITE_FILE_NAME),
-    masterKey: await loadMasterKey(keySource, {}),
-  });
-  const proxies = TrustedProxies.parse(['127.0.0.1/32']);
-  if (!proxies.ok) throw new Error('127.0.0.1/32');
-  const auditSink = new StoreAuditSink(store);
-  const server = createServer({
-    store,
-    actions: [...ALL_ACTIONS, ...ACTIONTRAIL_ACTIONS],
-    trustedProxies: proxies.value,
+  const dir = mkdtempSync(join(tmpdir(), 'keyfence-bench-'));
+  const config = {
+    data: join(dir, 'data'),
+    listeners: [
+      { listen: '127.0.0.1:0' },
+      ...(settings.upstream === undefined ? [] : [{ listen: '127.0.0.1:0', role: 'gateway' }]),
+    ],
+    trustedProxies: ['127.0.0.1/32'],
     forwardAuth: { verifySignature: settings.verifySignature },
     ...(settings.upstream === undefined
       ? {}
       : {
-          gateway: {
-            routes: [
-              {
-                host: '*.bench.example',
-                version: undefined,
-                service: 'bench',
-                upstream: new URL(settings.upstream),
-              },
-            ],
-            upstreamTimeoutMs: 30_000,
-          },
+          gateway: { routes: [{ host: '*.bench.example', service: 'bench', upstream: settings.upstream }] },
         }),
-    auditSink,
-  });
-  const listener = (role: 'api' | 'gateway') => ({
-    address: { host: '127.0.0.1', port: 0 },
-    role,
-    proxyProtocol: 'off' as const,
-    vpcEndpointOf: undefined,
-  });
-  const urls = await server.start(
-    settings.upstream === undefined ? [listener('api')] : [listener('api'), listener('gateway')],
+  };
+  writeFileSync(join(dir, 'keyfence.json'), JSON.stringify(config));
+  const env = { ...process.env };
+  delete env.KEYFENCE_MASTER_KEY;
+  delete env.KEYFENCE_LISTEN;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', join(dir, 'keyfence.json')],
+    { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const { accessKeyId, accessKeySecret } = outcome.credentials;
-  process.stdout.write(
-    `${JSON.stringify({ api: urls[0], gateway: urls[1] ?? null, root: { accessKeyId, accessKeySecret } })}\n`,
-  );
-  process.once('SIGTERM', async () => {
-    await server.close();
-    await auditSink.close();
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    process.exit(0);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
   });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const root = jsonLines(stdout).find((line) => typeof line.accessKeySecret === 'string');
+    const listening = jsonLines(stderr).find((line) => line.msg === 'listening');
+    if (root !== undefined && listening !== undefined) {
+      const listeners = listening.listeners as { address: string; role: string }[];
+      return {
+        api: listeners.find((l) => l.role === 'api')!.address,
+        gateway: listeners.find((l) => l.role === 'gateway')?.address ?? null,
+        root: { accessKeyId: String(root.accessKeyId), accessKeySecret: String(root.accessKeySecret) },
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    if (gone || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`keyfence serve did not start:\n${stdout}\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
-if (process.argv[1] === SELF && process.env.BENCH_KEYFENCE !== undefined) {
-  await serve(JSON.parse(process.env.BENCH_KEYFENCE) as BenchKeyFenceSettings);
+function jsonLines(text: string): Record<string, unknown>[] {
+  const lines: Record<string, unknown>[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // a line still being written
+    }
+  }
+  return lines;
 }

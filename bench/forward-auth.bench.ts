@@ -140,7 +140,7 @@ function markdown(
     `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target after a 2 s warm-up, then ${SECONDS} s at half`,
     'the rate it reached (`overallRate`) for latency under load; loopback only, all targets in the same',
     "run. Every request is what nginx's `auth_request` sends (GET `/forward-auth`, X-Original-Method/-URI,",
-    'X-Forwarded-For); KeyFence (its own process, fresh SQLite store, audit events written) decides it',
+    'X-Forwarded-For); KeyFence (`keyfence serve --config`, fresh SQLite store, audit events written) decides it',
     'under an Active account-level policy that allows the client, and answers 200 with identity headers.',
     '',
     ...resultRows([bare, off, bareSigned, on]),

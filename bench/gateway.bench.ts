@@ -145,7 +145,7 @@ function markdown(
     `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target after a 2 s warm-up, then ${SECONDS} s at half`,
     'the rate it reached (`overallRate`) for latency under load; loopback only, all targets in the same',
     'run. Every request is an ACS3-signed GET signed as it is sent (for every target alike); the upstream',
-    'is a bare node:http process answering Alibaba-shaped JSON. KeyFence (its own process, fresh SQLite',
+    'is a bare node:http process answering Alibaba-shaped JSON. KeyFence (`keyfence serve --config`, fresh SQLite',
     'store, audit events written) verifies each signature, decides under an Active account-level policy',
     'that allows the client, and proxies over kept-alive connections; nginx (one worker, upstream',
     'keep-alive) only proxies.',
