@@ -112,6 +112,23 @@ export function forwardAuthScenario(
       assert.equal(service.seen.length, before);
     });
 
+    test('a client’s own Forwarded, X-Forwarded-For and X-Forwarded-Vpc-Id give it no benefit', async () => {
+      // The restricted key is allowed from 198.51.100.7 only; the client claims to be there.
+      for (const headers of [
+        { forwarded: 'for=198.51.100.7' },
+        { 'x-forwarded-for': '198.51.100.7' },
+        { 'x-forwarded-vpc-id': 'vpc-spoofed0001', forwarded: 'for="[2001:db8::1]"' },
+      ]) {
+        const e = await sdkError(
+          callApi(openApiClient(gateway, restricted), 'DescribeInstances', ECS_VERSION, {}, { headers }),
+          `spoofed ${JSON.stringify(headers)}`,
+        );
+        assert.equal(e.code, 'InvalidAccessKeyId.AccessPolicyDenied', JSON.stringify(headers));
+        assert.equal(e.data?.AccessDeniedDetail?.SourceIp, '127.0.0.1', JSON.stringify(headers));
+        assert.equal(e.data?.AccessDeniedDetail?.VpcId, null, JSON.stringify(headers));
+      }
+    });
+
     test('authentication failures keep their Alibaba code and status', async () => {
       const wrongSecret = await sdkError(
         callApi(
