@@ -49,8 +49,6 @@ export class Exemptions {
     this.#prefixes = prefixes;
   }
 
-  static readonly none = new Exemptions([]);
-
   /**
    * True when `service` is exempt on `path` by a path-limited entry: `path` is a prefix or lies
    * under it (`/v1/public` covers `/v1/public` and `/v1/public/…`, not `/v1/publicity`). A path a

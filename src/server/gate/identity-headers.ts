@@ -2,7 +2,7 @@ import type { Decision } from '../../policy/decision.js';
 import type { Caller } from '../rpc/caller.js';
 
 /** Every header KeyFence tells an upstream who called; no client may send one (see isIdentityHeader). */
-export const IDENTITY_HEADERS = Object.freeze({
+const IDENTITY_HEADERS = Object.freeze({
   accountId: 'x-keyfence-account-id',
   principal: 'x-keyfence-principal',
   accessKeyId: 'x-keyfence-access-key-id',

@@ -64,8 +64,6 @@ export class ServiceRoutes {
     });
   }
 
-  static readonly none = new ServiceRoutes([]);
-
   /** The first route whose host (if set) and version (if set) match; `host` as hostNameOf gives it. */
   match(host: string | undefined, version: string | undefined): GatewayRoute | undefined {
     for (const { route, host: pattern, wildcard } of this.#routes) {

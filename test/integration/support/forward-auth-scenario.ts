@@ -114,11 +114,12 @@ export function forwardAuthScenario(
 
     test('a client’s own Forwarded, X-Forwarded-For and X-Forwarded-Vpc-Id give it no benefit', async () => {
       // The restricted key is allowed from 198.51.100.7 only; the client claims to be there.
-      for (const headers of [
+      const spoofs: Record<string, string>[] = [
         { forwarded: 'for=198.51.100.7' },
         { 'x-forwarded-for': '198.51.100.7' },
         { 'x-forwarded-vpc-id': 'vpc-spoofed0001', forwarded: 'for="[2001:db8::1]"' },
-      ]) {
+      ];
+      for (const headers of spoofs) {
         const e = await sdkError(
           callApi(openApiClient(gateway, restricted), 'DescribeInstances', ECS_VERSION, {}, { headers }),
           `spoofed ${JSON.stringify(headers)}`,
