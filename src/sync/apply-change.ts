@@ -37,15 +37,16 @@ export function applyChange(index: DecisionIndex, change: ChangeRecord): void {
 
 /**
  * Applies every change after `version` to the index and then to each consumer; returns the
- * version reached. `onPage` hears the version reached after each page, so that a long catch-up
- * reports progress as it goes.
+ * version reached. `onApplied` hears each version as soon as the index and every consumer have
+ * it: a pass that fails part-way (a consumer's store read) must resume at the change that failed,
+ * never replay older changes over newer ones already applied.
  */
 export async function catchUp(
   index: DecisionIndex,
   changesSince: (version: number, limit: number) => Promise<readonly ChangeRecord[]>,
   version: number,
   pageSize = 1000,
-  onPage?: (version: number) => void,
+  onApplied?: (version: number) => void,
   consumers: readonly ChangeConsumer[] = [],
 ): Promise<number> {
   while (true) {
@@ -54,8 +55,8 @@ export async function catchUp(
       applyChange(index, change);
       for (const consumer of consumers) await consumer.apply(change);
       version = change.version;
+      onApplied?.(version);
     }
-    if (changes.length > 0) onPage?.(version);
     if (changes.length < pageSize) return version;
   }
 }
