@@ -1,7 +1,7 @@
 import { formatAlibabaTime } from '../common/alibaba-time.js';
 import type { DecisionReason, DecisionScope } from '../policy/decision.js';
 import type { Product } from '../server/rpc/action.js';
-import type { RequestRecord } from '../server/rpc/audit-sink.js';
+import type { Authentication, EntryPoint, OriginalRequest, RequestRecord } from '../server/rpc/audit-sink.js';
 import type { Caller } from '../server/rpc/caller.js';
 import type { AccessKeyPrincipal, AccountId } from '../store/index.js';
 import { keyToResolve, ownerOf } from './event-owner.js';
@@ -45,6 +45,17 @@ export interface KeyFenceFields {
   readonly appliedVersion: number | null;
   /** Whether the request's signature was verified and its credential accepted. */
   readonly authenticated: boolean;
+  /**
+   * How the caller was established: `signature` (verified by KeyFence), `access-key-id`
+   * (forward-auth trusting an upstream verifier: named, not proven); null when it was not.
+   */
+  readonly authentication: Authentication | null;
+  /** Where the request entered: `rpc`, `forward-auth` or `gateway`. */
+  readonly entryPoint: EntryPoint;
+  /** The service code the decision was made under; null when refused before it was known. */
+  readonly service: string | null;
+  /** Forward-auth and gateway: the original request (method, host, path; never the query). */
+  readonly request: OriginalRequest | null;
   readonly httpStatus: number;
   /** Set when a trusted proxy forwarded an unreadable source: the decision then saw none. */
   readonly sourceFault: string | null;
@@ -60,6 +71,7 @@ export interface AuditEvent {
   readonly eventRW: 'Read' | 'Write';
   /** `yyyy-MM-ddTHH:mm:ssZ`. */
   readonly eventTime: string;
+  /** The product's endpoint (`ims.aliyuncs.com`); for another service, the host the client addressed. */
   readonly eventSource: string | null;
   readonly eventVersion: 1;
   readonly serviceName: Product | null;
@@ -109,7 +121,8 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
       eventCategory: 'Management',
       eventRW: record.action !== null && readAction.test(record.action) ? 'Read' : 'Write',
       eventTime: formatAlibabaTime(record.time),
-      eventSource: product === null ? null : `${product.toLowerCase()}.aliyuncs.com`,
+      eventSource:
+        product === null ? (record.original?.host ?? null) : `${product.toLowerCase()}.aliyuncs.com`,
       eventVersion: 1,
       serviceName: product,
       acsRegion: context.region,
@@ -129,7 +142,14 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
         statement: decision === null || decision.statement < 0 ? null : decision.statement,
         policyVersion: decision?.policyVersion ?? null,
         appliedVersion: decision === null ? null : (record.appliedVersion ?? null),
-        authenticated: record.caller !== null,
+        authenticated: record.caller !== null && record.authentication === 'signature',
+        authentication: record.caller === null ? null : record.authentication,
+        entryPoint: record.entryPoint,
+        service: record.service,
+        request:
+          record.original === null
+            ? null
+            : { ...record.original, path: maskText(record.original.path, secrets) },
         httpStatus: record.httpStatus,
         sourceFault: record.source.fault,
       },

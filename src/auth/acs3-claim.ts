@@ -20,6 +20,8 @@ const requiredSignedHeaders = [
   ['x-acs-signature-nonce', IncompleteSignatureReason.NonceNotSigned],
 ] as const;
 
+const sha256Shape = /^[0-9a-f]{64}$/;
+
 /**
  * Headers that must be signed whenever they are present, as the V3 document requires. Names are
  * lower-cased here although SignedRequest promises lower case: a caller breaking that promise
@@ -71,8 +73,12 @@ export function readAcs3Claim(
   if (requestTime === undefined) return err(AuthError.of('InvalidTimeStamp.Format'));
   const nonce = values.get('x-acs-signature-nonce')!;
   if (nonce === '') return err(AuthError.of('MissingSignatureNonce'));
-  const payloadHash = sha256Hex(request.body);
-  if (values.get('x-acs-content-sha256') !== payloadHash) return err(AuthError.contentHashDoesNotMatch());
+  const statedHash = values.get('x-acs-content-sha256')!;
+  // Without the body, the signed hash stands for it; only a well-formed one can later be compared.
+  const payloadHash = request.body === null ? statedHash : sha256Hex(request.body);
+  if (statedHash !== payloadHash || !sha256Shape.test(statedHash)) {
+    return err(AuthError.contentHashDoesNotMatch());
+  }
   const statedAccessKeyId = values.get('x-acs-accesskey-id');
   if (statedAccessKeyId !== undefined && statedAccessKeyId !== accessKeyId) {
     return err(AuthError.incompleteSignature(IncompleteSignatureReason.AccessKeyIdHeaderMismatch));

@@ -18,7 +18,7 @@ export function readRpcClaim(
   if (request.path !== '/') {
     return err(AuthError.incompleteSignature(IncompleteSignatureReason.RpcPathNotSigned));
   }
-  if (request.body.length > 0 && !bodyIsForm) {
+  if (request.body !== null && request.body.length > 0 && !bodyIsForm) {
     return err(AuthError.incompleteSignature(IncompleteSignatureReason.RpcBodyNotSigned));
   }
 

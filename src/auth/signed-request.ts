@@ -21,8 +21,13 @@ export interface SignedRequest {
    * given several times (an array of more than one value) is refused wherever it matters.
    */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-  /** The body bytes exactly as received; empty when there is none. */
-  readonly body: Buffer;
+  /**
+   * The body bytes exactly as received; empty when there is none. Null when the verifier is not
+   * given the body: forward-auth never sees it (the gateway keeps it), and the gateway streams it.
+   * An ACS3 signature is then checked against the `x-acs-content-sha256` it signs, and whoever
+   * holds the body must compare it with that hash; the parameters are the query's alone.
+   */
+  readonly body: Buffer | null;
 }
 
 /** The single value of a header, undefined when absent; a repeated header is an error. */

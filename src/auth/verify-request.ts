@@ -108,7 +108,7 @@ function readClaim(request: SignedRequest): Result<SignatureClaim, AuthError> {
   if (!query.ok) return query;
   const bodyIsForm = isFormUrlEncoded(contentType.value);
   let form: Param[] = [];
-  if (bodyIsForm) {
+  if (bodyIsForm && request.body !== null) {
     const parsed = parseParams(request.body.toString('latin1'));
     if (!parsed.ok) return parsed;
     form = parsed.value;

@@ -113,11 +113,7 @@ async function serveUntilSignalled(
     actions: [...ALL_ACTIONS, ...ACTIONTRAIL_ACTIONS],
     trustedProxies: settings.trustedProxies,
     vpcEndpoints: settings.vpcEndpoints,
-    // Exemptions narrowed to path prefixes apply where requests have paths of their own (gateway,
-    // forward-auth); here a service is exempt only when all of it is.
-    exemptServices: settings.exemptServices
-      .filter((exempt) => exempt.pathPrefixes.length === 0)
-      .map((exempt) => exempt.service),
+    exemptServices: settings.exemptServices,
     policyLimits: settings.policyLimits,
     pollIntervalMs: settings.sync.pollIntervalMs,
     heartbeatMs: settings.sync.heartbeatMs,

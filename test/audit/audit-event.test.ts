@@ -61,6 +61,10 @@ describe('audit events', () => {
         policyVersion: 7,
         appliedVersion: 12,
         authenticated: true,
+        authentication: 'signature',
+        entryPoint: 'rpc',
+        service: 'ims',
+        request: null,
         httpStatus: 200,
         sourceFault: null,
       },
@@ -92,8 +96,41 @@ describe('audit events', () => {
       policyVersion: 3,
       appliedVersion: 12,
       authenticated: true,
+      authentication: 'signature',
+      entryPoint: 'rpc',
+      service: 'ims',
+      request: null,
       httpStatus: 400,
       sourceFault: null,
+    });
+  });
+
+  test('a forward-auth call names its entry point, service and original request, masked', () => {
+    const token = 'CAISsecret-security-token-0123456789';
+    const { event } = buildAuditEvent(
+      requestRecord({
+        action: 'DescribeInstances',
+        version: '2014-05-26',
+        product: null,
+        params: { SecurityToken: token },
+        authentication: 'access-key-id',
+        entryPoint: 'forward-auth',
+        service: 'ecs',
+        original: { method: 'GET', host: 'ecs.example.com', path: `/v1/${token}/instances` },
+      }),
+      context,
+    );
+    assert.equal(event.eventSource, 'ecs.example.com');
+    assert.equal(event.serviceName, null);
+    assert.equal(event.keyfence.entryPoint, 'forward-auth');
+    assert.equal(event.keyfence.service, 'ecs');
+    assert.equal(event.keyfence.authentication, 'access-key-id');
+    // Named by its AccessKeyId, not proven by KeyFence.
+    assert.equal(event.keyfence.authenticated, false);
+    assert.deepEqual(event.keyfence.request, {
+      method: 'GET',
+      host: 'ecs.example.com',
+      path: '/v1/***/instances',
     });
   });
 

@@ -111,7 +111,7 @@ const rpcCase = fc.record({
 });
 type RpcCase = typeof rpcCase extends fc.Arbitrary<infer T> ? T : never;
 
-const buildAcs3 = (c: Acs3Case): SignedRequest =>
+const buildAcs3 = (c: Acs3Case) =>
   acs3Request({
     method: c.method,
     path: c.path,
@@ -128,7 +128,7 @@ const buildAcs3 = (c: Acs3Case): SignedRequest =>
     nonce: c.nonce,
   });
 
-const buildRpc = (c: RpcCase, overrides: Partial<Parameters<typeof rpcRequest>[0]> = {}): SignedRequest =>
+const buildRpc = (c: RpcCase, overrides: Partial<Parameters<typeof rpcRequest>[0]> = {}) =>
   rpcRequest({ ...c, ...overrides });
 
 const verifyCase = (
@@ -189,7 +189,7 @@ type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
 /** The mutated request and the codes it may be refused with; undefined when the part is absent. */
 function mutateAcs3(
   c: Acs3Case,
-  request: SignedRequest,
+  request: ReturnType<typeof buildAcs3>,
   m: Mutation,
 ): [SignedRequest, AuthErrorCode[]] | undefined {
   const headers = request.headers as Record<string, string>;

@@ -112,7 +112,7 @@ export interface Acs3RequestSpec {
 }
 
 /** A request signed with ACS3-HMAC-SHA256 the way openapi-core does it. */
-export function acs3Request(spec: Acs3RequestSpec): SignedRequest {
+export function acs3Request(spec: Acs3RequestSpec): SignedRequest & { readonly body: Buffer } {
   const body = spec.body ?? Buffer.alloc(0);
   const query = spec.query ?? [];
   const withDefaults: Record<string, string | undefined> = {
@@ -164,7 +164,7 @@ export interface RpcRequestSpec {
 }
 
 /** A request signed with HMAC-SHA1 RPC, Signature appended last as the SDKs do. */
-export function rpcRequest(spec: RpcRequestSpec): SignedRequest {
+export function rpcRequest(spec: RpcRequestSpec): SignedRequest & { readonly body: Buffer } {
   const method = spec.method ?? 'POST';
   const params: Param[] = [
     ['Action', 'GetAccessKeyPolicy'],

@@ -36,7 +36,7 @@ function expectDenied(reply: Reply, detail: Record<string, unknown>): void {
 describe('behind a trusted proxy', async () => {
   const t = await startTestServer({
     trustedProxies: loopbackProxy,
-    exemptServices: ['sts'],
+    exemptServices: [{ service: 'sts', pathPrefixes: [] }],
     policiesOf: async (caller) => (caller.userName === 'alice' ? ['AdministratorAccess'] : []),
   });
   const user = await createUserKey(t, 'alice');

@@ -211,7 +211,9 @@ describe('the audit sink', () => {
         product: 'Ims',
         params: { Value: 'v' },
         caller: { type: 'root-account', accountId: t.accountId, accessKeyId: t.root.accessKeyId },
+        authentication: 'signature',
         claimedAccessKeyId: null,
+        service: 'ims',
         decision: {
           allowed: true,
           reason: 'no-active-policy',
@@ -221,6 +223,8 @@ describe('the audit sink', () => {
         },
         appliedVersion: t.server.appliedVersion,
         source: { ip: '127.0.0.1', vpcId: null, fault: null },
+        entryPoint: 'rpc',
+        original: null,
         errorCode: null,
         errorMessage: null,
         httpStatus: 200,

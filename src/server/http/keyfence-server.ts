@@ -15,6 +15,12 @@ import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
 import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
 import { type Staleness, StoreContact } from '../../sync/store-contact.js';
 import { UserPolicyAttachments } from '../../sync/user-policy-attachments.js';
+import { ForwardAuthEndpoint } from '../forward-auth/forward-auth-endpoint.js';
+import { FORWARD_AUTH_PATH } from '../forward-auth/original-request.js';
+import { AccessGate } from '../gate/access-gate.js';
+import { Exemptions } from '../gate/exemptions.js';
+import { ServiceRoutes } from '../gate/service-routes.js';
+import { Gateway } from '../gateway/gateway.js';
 import { DecisionCounters } from '../metrics/decision-counters.js';
 import { KeyFenceMetrics } from '../metrics/keyfence-metrics.js';
 import { ActionRegistry } from '../rpc/action-registry.js';
@@ -24,6 +30,7 @@ import { errorBody } from '../rpc/error-body.js';
 import { KeyUseRecorder } from '../rpc/key-use-recorder.js';
 import { type RpcCallEnvelope, RpcEndpoint, type RpcOutcome } from '../rpc/rpc-endpoint.js';
 import { serverErrors } from '../rpc/server-errors.js';
+import { credentialLookup } from '../rpc/store-credentials.js';
 import { attachedPoliciesOf } from '../rpc/store-policies.js';
 import type { ConnectionOrigin } from '../source/connection-origin.js';
 import type { ProxyFault, ProxyFaultCode } from '../source/proxy-protocol/proxy-header.js';
@@ -84,8 +91,9 @@ const newRequestId = () => randomUUID().toUpperCase();
 
 /**
  * The HTTP side of KeyFence on bare node:http, on one or more listeners sharing one request
- * handler: on `api` listeners the RPC API at `/`, liveness at `/healthz`, readiness at `/readyz`,
- * JSON errors in Alibaba's shape for everything else; on `gateway` listeners the gateway.
+ * handler: on `api` listeners the RPC API at `/`, forward-auth checks at `/forward-auth`,
+ * liveness at `/healthz`, readiness at `/readyz`, JSON errors in Alibaba's shape for everything
+ * else; on `gateway` listeners the gateway.
  */
 export function createServer(options: KeyFenceServerOptions): KeyFenceServer {
   return new HttpKeyFenceServer(options);
@@ -96,6 +104,9 @@ class HttpKeyFenceServer implements KeyFenceServer {
   #listeners: readonly Listener[] = [];
   readonly #proxyHeaderFaults = new Map<ProxyFaultCode, number>();
   readonly #endpoint: RpcEndpoint;
+  readonly #forwardAuth: ForwardAuthEndpoint;
+  /** Undefined without routes: gateway listeners then answer 501. */
+  readonly #gateway: Gateway | undefined;
   readonly #follower: IndexFollower;
   readonly #heartbeat: NodeHeartbeat;
   readonly #credentials: CredentialCache;
@@ -133,9 +144,10 @@ class HttpKeyFenceServer implements KeyFenceServer {
       onUndecryptable: onError('a stored AccessKey secret does not decrypt: the key cannot authenticate'),
     });
     const attachments = new UserPolicyAttachments();
+    const exemptions = new Exemptions(options.exemptServices ?? []);
     this.#follower = new IndexFollower(
       options.store,
-      new DecisionIndex({ exemptServices: options.exemptServices ?? [] }),
+      new DecisionIndex({ exemptServices: exemptions.wholeServices }),
       {
         pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? SERVER_DEFAULTS.pollIntervalMs),
         onError: onError('applying the change log failed'),
@@ -167,19 +179,46 @@ class HttpKeyFenceServer implements KeyFenceServer {
       audit: () => this.#audit.counters,
       proxyHeaderFaults: () => this.#proxyHeaderFaults,
     });
-    this.#endpoint = new RpcEndpoint({
+    const now = options.now ?? (() => new Date());
+    const gate = new AccessGate({
+      follower: this.#follower,
+      trustedProxies: options.trustedProxies ?? TrustedProxies.none,
+      replayGuard: new ReplayGuard(),
+      credentials: (request) =>
+        credentialLookup((accessKeyId) => this.#credentials.find(accessKeyId), request),
+      keyUses: this.#keyUses,
+      exemptions,
+      now,
       decisions: this.#decisions,
+    });
+    this.#endpoint = new RpcEndpoint({
       store: options.store,
       actions: new ActionRegistry(options.actions),
       follower: this.#follower,
-      findCredential: (accessKeyId) => this.#credentials.find(accessKeyId),
-      trustedProxies: options.trustedProxies ?? TrustedProxies.none,
-      replayGuard: new ReplayGuard(),
+      gate,
       policiesOf: options.policiesOf ?? attachedPoliciesOf(attachments),
-      keyUses: this.#keyUses,
       policyLimits,
-      now: options.now ?? (() => new Date()),
+      now,
     });
+    const forwardAuth = options.forwardAuth ?? options.config?.forwardAuth;
+    const gateway = options.gateway ?? options.config?.gateway;
+    this.#forwardAuth = new ForwardAuthEndpoint({
+      gate,
+      routes: new ServiceRoutes(gateway?.routes ?? []),
+      verifySignature: forwardAuth?.verifySignature ?? true,
+    });
+    this.#gateway =
+      gateway === undefined || gateway.routes.length === 0
+        ? undefined
+        : new Gateway({
+            gate,
+            config: gateway,
+            maxBodyBytes: this.#maxBodyBytes,
+            hostId: this.#hostId,
+            record: (record) => this.#record(record),
+            onInternalError: (error, requestId) =>
+              this.#log.error({ err: error, requestId }, 'gateway request failed'),
+          });
     this.#listenerSettings = {
       http: {
         requestTimeout: positive(
@@ -280,6 +319,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     }, this.#shutdownTimeoutMs);
     await drained;
     clearTimeout(deadline);
+    this.#gateway?.close();
     await this.#follower.stop();
     await this.#heartbeat.stop();
     this.#credentials.close();
@@ -314,7 +354,11 @@ class HttpKeyFenceServer implements KeyFenceServer {
 
   /** A request on a `gateway` listener. */
   #onGatewayRequest(req: IncomingMessage, res: ServerResponse, origin: ConnectionOrigin): void {
-    this.#sendError(req, res, this.#envelope(req, origin), serverErrors.gatewayNotConfigured());
+    if (this.#gateway === undefined) {
+      this.#sendError(req, res, this.#envelope(req, origin), serverErrors.gatewayNotConfigured());
+      return;
+    }
+    this.#gateway.handle(req, res, origin);
   }
 
   async #respond(req: IncomingMessage, res: ServerResponse, envelope: RpcCallEnvelope): Promise<void> {
@@ -322,6 +366,9 @@ class HttpKeyFenceServer implements KeyFenceServer {
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
 
+    if (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`)) {
+      return this.#checkForwardAuth(req, res, envelope);
+    }
     if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
       if (req.method !== 'GET') {
         return this.#sendError(req, res, envelope, serverErrors.methodNotAllowed('GET'), 'GET');
@@ -389,6 +436,32 @@ class HttpKeyFenceServer implements KeyFenceServer {
       },
     });
     this.#finish(res, outcome);
+  }
+
+  /** Answers a gateway's forward-auth check, then hands its record to the audit sink. */
+  async #checkForwardAuth(
+    req: IncomingMessage,
+    res: ServerResponse,
+    envelope: RpcCallEnvelope,
+  ): Promise<void> {
+    // The gateway keeps the original body; one sent here is never read, so the connection cannot be reused.
+    if (declaresBody(req)) res.setHeader('connection', 'close');
+    const answer = await this.#forwardAuth.check({
+      ...envelope,
+      method: req.method ?? 'GET',
+      target: req.url ?? '/',
+      distinctHeaders: req.headersDistinct,
+    });
+    const { record } = answer;
+    if (answer.internalError !== undefined) {
+      this.#log.error(
+        { err: answer.internalError, requestId: record.requestId },
+        'forward-auth check failed',
+      );
+    }
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+    this.#record(record);
   }
 
   /** Answers a call of the RPC API, then hands its record to the audit sink. */

@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import type { KeyFenceConfig } from '../../config/keyfence-config.js';
+import type {
+  ExemptService,
+  ForwardAuthConfig,
+  GatewayConfig,
+  KeyFenceConfig,
+} from '../../config/keyfence-config.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { ActionDefinition } from '../rpc/action.js';
@@ -19,8 +24,19 @@ export interface KeyFenceServerOptions {
    * configuration). Default: none (such connections get no VPC).
    */
   readonly vpcEndpoints?: ReadonlyMap<string, string>;
-  /** Service codes (`ims`, `ram`, `sts`, `actiontrail`) on which network ACLs are not applied. */
-  readonly exemptServices?: readonly string[];
+  /**
+   * Where network ACLs are not applied: service codes (`ims`, `sts`, or a gateway route's `ecs`),
+   * each on every path or only under some path prefixes (forward-auth and gateway requests).
+   * Requests there are still authenticated and audited, with reason `exempt-service`.
+   */
+  readonly exemptServices?: readonly ExemptService[];
+  /** `/forward-auth`. Default: signatures verified. */
+  readonly forwardAuth?: ForwardAuthConfig;
+  /**
+   * The gateway's routes; forward-auth finds the service of a request by them too (by Host
+   * and/or signed Version). Default: none.
+   */
+  readonly gateway?: GatewayConfig;
   /** Where every request's record goes. Default: nowhere. */
   readonly auditSink?: AuditSink;
   /**

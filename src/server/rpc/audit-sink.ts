@@ -15,6 +15,28 @@ export interface RecordedSource {
   readonly fault: string | null;
 }
 
+/** Where a request entered KeyFence: the RPC API, the forward-auth endpoint, or the gateway. */
+export type EntryPoint = 'rpc' | 'forward-auth' | 'gateway';
+
+/**
+ * The request a gateway asked about (forward-auth) or KeyFence proxied (gateway), as the record
+ * keeps it. Never the query, which may carry a signature or a SecurityToken.
+ */
+export interface OriginalRequest {
+  readonly method: string;
+  /** The host the client addressed, without the port; null when it named none. */
+  readonly host: string | null;
+  /** The path as sent, undecoded, at most 1024 characters. */
+  readonly path: string;
+}
+
+/** How the caller was established. */
+export type Authentication =
+  /** KeyFence verified the request's signature. */
+  | 'signature'
+  /** Named by its AccessKeyId only, an upstream verifier trusted (forward-auth, `verifySignature: false`). */
+  | 'access-key-id';
+
 /**
  * One API call, allowed or refused at any stage, with everything an ActionTrail-style event
  * needs. Nothing in it is secret by construction: no signature, SecurityToken, AccessKey secret
@@ -43,9 +65,19 @@ export interface RequestRecord {
   readonly params?: Readonly<Record<string, string>> | null;
   /** Who signed the request; null when authentication failed. */
   readonly caller: Caller | null;
+  /** How `caller` was established; null when it was not. */
+  readonly authentication: Authentication | null;
   /** When authentication failed: the AccessKeyId the request claimed, if it named one. */
   readonly claimedAccessKeyId: string | null;
   readonly source: RecordedSource;
+  readonly entryPoint: EntryPoint;
+  /**
+   * The service code the network ACL was decided under (`ims`, `ecs`, …); null when the request
+   * was refused before it was known.
+   */
+  readonly service: string | null;
+  /** Forward-auth and gateway: the original request. Null for the RPC API, where the call is the request. */
+  readonly original: OriginalRequest | null;
   /** The network-ACL decision, or null when the request was refused before one was made. */
   readonly decision: Decision | null;
   /**

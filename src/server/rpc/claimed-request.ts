@@ -45,7 +45,7 @@ export function unverifiedParams(request: SignedRequest): ReadonlyMap<string, st
   if (!query.ok) return undefined;
   const contentType = headerValue(request, 'content-type');
   const form =
-    contentType.ok && isFormUrlEncoded(contentType.value)
+    contentType.ok && isFormUrlEncoded(contentType.value) && request.body !== null
       ? parseParams(request.body.toString('latin1'))
       : undefined;
   const merged = mergeParams(query.value, form?.ok ? form.value : []);

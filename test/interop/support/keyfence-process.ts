@@ -21,6 +21,8 @@ export interface KeyFenceProcessOptions {
   readonly trustedProxies?: readonly string[];
   /** `--exempt-service` codes (repeatable flag). */
   readonly exemptServices?: readonly string[];
+  /** Runs `bin/keyfence.js` (the built `dist/`: `npm run build` first) instead of the sources through tsx. */
+  readonly built?: boolean;
   /** How long to wait for the listening line. Default 30 s (tsx compiles the sources first). */
   readonly startTimeoutMs?: number;
   /**
@@ -60,7 +62,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promise<KeyFenceProcess> {
   // A fresh, empty directory: serve initialises it and prints the root credentials once.
   const dataDir = options.restart?.dataDir ?? mkdtempSync(join(tmpdir(), 'keyfence-interop-'));
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--data', dataDir, '--listen', '127.0.0.1:0'];
+  const entry = options.built ? ['bin/keyfence.js'] : ['--import', 'tsx', 'src/cli/main.ts'];
+  const args = [...entry, 'serve', '--data', dataDir, '--listen', '127.0.0.1:0'];
   for (const cidr of options.trustedProxies ?? []) args.push('--trusted-proxy', cidr);
   for (const service of options.exemptServices ?? []) args.push('--exempt-service', service);
   const env = { ...process.env };

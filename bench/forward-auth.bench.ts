@@ -1,0 +1,211 @@
+/**
+ * Forward-auth throughput (issue 5 item 7): requests/s and latency of
+ *   1. a bare node:http server answering 200 with an empty body and the identity headers KeyFence
+ *      answers with (same bytes on the wire): the floor of any Node server;
+ *   2. KeyFence's /forward-auth with signature verification off (`forwardAuth.verifySignature:
+ *      false`): the key identified by its AccessKeyId, the network ACL decided, the audit record
+ *      queued, 200 with identity headers. Target: at least 85 % of (1);
+ *   3. the bare server again, with requests signed as they are sent (the signing cost is the load
+ *      generator's, so (4) is compared with this row);
+ *   4. /forward-auth with verification on: an ACS3-signed request per check, fresh nonce each.
+ * Every request is what nginx's auth_request sends (docs/forward-auth.md): GET /forward-auth with
+ * the client's headers, X-Original-Method/-URI, X-Forwarded-For; an Active account-level policy
+ * allows the client address, so every check is a real policy match. Loopback only, autocannon,
+ * all in the same run; each target also at half its maximum rate for p50/p99 under load.
+ *
+ *   npm run bench:forward-auth      (FORWARD_AUTH_BENCH_SECONDS=3 for a quick run; docs/benchmarks.md is then not written)
+ */
+import { randomBytes } from 'node:crypto';
+import { signAcs3Request } from '../src/auth/acs3-signature.js';
+import { callApi, classic, openApiClient, policy, VERSIONS } from '../test/interop/support/sdk.js';
+import { writeDocsSection } from './docs-section.js';
+import {
+  type LoadRequest,
+  type LoadSettings,
+  type Measured,
+  measure,
+  resultRows,
+  startBareServer,
+} from './forward-auth-load.js';
+import { startBenchKeyFence } from './forward-auth-process.js';
+import { describeMachine } from './machine.js';
+
+const SECONDS = Number(process.env.FORWARD_AUTH_BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.FORWARD_AUTH_BENCH_CONNECTIONS ?? 50);
+const FULL = SECONDS === 10 && CONNECTIONS === 50;
+const settings: LoadSettings = { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: 2 };
+const START =
+  '<!-- forward-auth-bench:start (written by bench/forward-auth.bench.ts; edits here are overwritten) -->';
+const END = '<!-- forward-auth-bench:end -->';
+const HOST = 'ecs.bench.example';
+const CLIENT = '203.0.113.7';
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+interface Root {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+}
+
+/** What nginx sends about a request naming its key in the query (verification off). */
+function identifyingCheck(root: Root): LoadRequest {
+  return {
+    method: 'GET',
+    path: '/forward-auth',
+    headers: {
+      host: HOST,
+      'x-original-method': 'GET',
+      'x-original-uri': `/?Action=DescribeRegions&Version=2014-05-26&AccessKeyId=${root.accessKeyId}`,
+      'x-forwarded-for': CLIENT,
+      'user-agent': 'keyfence-bench',
+    },
+  };
+}
+
+/** What nginx sends about an ACS3-signed request, signed as it is sent (fresh nonce). */
+function signedCheck(root: Root): LoadRequest {
+  return {
+    method: 'GET',
+    path: '/forward-auth',
+    setupRequest: (request) => {
+      const headers: Record<string, string> = {
+        host: HOST,
+        'x-acs-action': 'DescribeRegions',
+        'x-acs-version': '2014-05-26',
+        'x-acs-date': `${new Date().toISOString().slice(0, 19)}Z`,
+        'x-acs-signature-nonce': randomBytes(16).toString('hex'),
+        'x-acs-content-sha256': EMPTY_SHA256,
+      };
+      const { authorization } = signAcs3Request({
+        method: 'GET',
+        path: '/',
+        query: [['RegionId', 'cn-hangzhou']],
+        headers,
+        body: new Uint8Array(0),
+        accessKeyId: root.accessKeyId,
+        secret: root.accessKeySecret,
+      });
+      return {
+        ...request,
+        headers: {
+          ...headers,
+          authorization,
+          'x-original-method': 'GET',
+          'x-original-uri': '/?RegionId=cn-hangzhou',
+          'x-forwarded-for': CLIENT,
+          'user-agent': 'keyfence-bench',
+        },
+      };
+    },
+  };
+}
+
+/** KeyFence with an Active account-level policy in force that allows the client. */
+async function startKeyFence(verifySignature: boolean) {
+  const kf = await startBenchKeyFence({ verifySignature });
+  await callApi(
+    openApiClient({ endpoint: new URL(kf.api).host }, kf.root),
+    'SetAccessKeyPolicyForAccount',
+    VERSIONS.ims,
+    {
+      AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1')),
+    },
+  );
+  return kf;
+}
+
+/** The identity headers KeyFence answers a check with, for the bare server to answer alike. */
+async function identityHeadersOf(api: string, request: LoadRequest): Promise<Record<string, string>> {
+  const response = await fetch(new URL(request.path ?? '/', api), { headers: request.headers ?? {} });
+  if (response.status !== 200) throw new Error(`the probe check got HTTP ${response.status}`);
+  return Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('x-keyfence-')));
+}
+
+function markdown(
+  runs: readonly Measured[],
+  machine: ReturnType<typeof describeMachine>,
+  started: Date,
+): string {
+  const [bare, off, bareSigned, on] = runs as [Measured, Measured, Measured, Measured];
+  return [
+    '## Forward-auth (`npm run bench:forward-auth`)',
+    '',
+    `Last run: ${started.toISOString().slice(0, 19)}Z. ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB,`,
+    `Node.js ${machine.node}; load average at start ${machine.loadAverage}.`,
+    '',
+    '```sh',
+    'npm run bench:forward-auth',
+    '# = node --import tsx bench/forward-auth.bench.ts',
+    '```',
+    '',
+    `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target after a 2 s warm-up, then ${SECONDS} s at half`,
+    'the rate it reached (`overallRate`) for latency under load; loopback only, all targets in the same',
+    "run. Every request is what nginx's `auth_request` sends (GET `/forward-auth`, X-Original-Method/-URI,",
+    'X-Forwarded-For); KeyFence (`keyfence serve --config`, fresh SQLite store, audit events written) decides it',
+    'under an Active account-level policy that allows the client, and answers 200 with identity headers.',
+    '',
+    ...resultRows([bare, off, bareSigned, on]),
+    '',
+    `- Verification off: **${((off.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(0)} %** of the bare server (target ≥ 85 %).`,
+    `- Verification on, against the bare server given the same signed requests: **${((on.requestsPerSecond / bareSigned.requestsPerSecond) * 100).toFixed(0)} %**.`,
+    '',
+    'The load generator shares the machine with the server (and signs every request of the last two',
+    'rows), so compare rows within the run.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const machine = describeMachine();
+  const runs: Measured[] = [];
+  const off = await startKeyFence(false);
+  const unsigned = identifyingCheck(off.root);
+  // The bare server answers with the same headers (same values, same bytes) as KeyFence.
+  const bare = await startBareServer(200, '', await identityHeadersOf(off.api, unsigned));
+  try {
+    runs.push(await measure('bare node:http, 200, same headers', bare.url, unsigned, 200, settings));
+    runs.push(await measure('KeyFence /forward-auth, verification off', off.api, unsigned, 200, settings));
+    await off.stop();
+    runs.push(
+      await measure(
+        'bare node:http, 200, same headers, signed requests',
+        bare.url,
+        signedCheck(off.root),
+        200,
+        settings,
+      ),
+    );
+    const on = await startKeyFence(true);
+    try {
+      runs.push(
+        await measure('KeyFence /forward-auth, verification on', on.api, signedCheck(on.root), 200, settings),
+      );
+    } finally {
+      await on.stop();
+    }
+  } finally {
+    bare.stop();
+    await off.stop();
+  }
+  const summary = {
+    bare_rps: Math.round(runs[0]!.requestsPerSecond),
+    off_rps: Math.round(runs[1]!.requestsPerSecond),
+    off_vs_bare: Number((runs[1]!.requestsPerSecond / runs[0]!.requestsPerSecond).toFixed(3)),
+    bare_signed_rps: Math.round(runs[2]!.requestsPerSecond),
+    on_rps: Math.round(runs[3]!.requestsPerSecond),
+    on_vs_bare_signed: Number((runs[3]!.requestsPerSecond / runs[2]!.requestsPerSecond).toFixed(3)),
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+  };
+  if (FULL) {
+    writeDocsSection(
+      START,
+      END,
+      `${markdown(runs, machine, started)}\n\nSummary line printed by the run:\n\n\`\`\`json\n${JSON.stringify(summary)}\n\`\`\``,
+    );
+  } else {
+    console.log('(not the default duration/connections: docs/benchmarks.md not written)');
+  }
+  console.log(JSON.stringify(summary));
+}
+
+await main();

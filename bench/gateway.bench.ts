@@ -1,0 +1,210 @@
+/**
+ * Gateway throughput (issue 5 item 7): requests/s and latency of
+ *   1. an upstream service (bare node:http answering Alibaba-shaped JSON), called directly;
+ *   2. the same upstream behind KeyFence's gateway listener: every request's ACS3 signature
+ *      verified, the network ACL decided under an Active account-level policy that allows the
+ *      client, the audit record queued, the request proxied over kept-alive connections;
+ *   3. the same upstream behind nginx (Debian's package, one worker, `proxy_pass` with upstream
+ *      keep-alive): what a plain reverse proxy costs.
+ * Every request is an ACS3-signed GET, signed as it is sent (fresh nonce) for all three targets,
+ * so the load generator's work is the same. Loopback only, autocannon, all in the same run; each
+ * target also at half its maximum rate for p50/p99 under load.
+ *
+ *   npm run bench:gateway      (GATEWAY_BENCH_SECONDS=3 for a quick run; docs/benchmarks.md is then not written)
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signAcs3Request } from '../src/auth/acs3-signature.js';
+import { findBinary } from '../test/integration/support/binaries.js';
+import { freePort, type Started, startListening } from '../test/integration/support/processes.js';
+import { callApi, classic, openApiClient, policy, VERSIONS } from '../test/interop/support/sdk.js';
+import { writeDocsSection } from './docs-section.js';
+import {
+  type LoadRequest,
+  type LoadSettings,
+  type Measured,
+  measure,
+  resultRows,
+  startBareServer,
+} from './forward-auth-load.js';
+import { startBenchKeyFence } from './forward-auth-process.js';
+import { describeMachine } from './machine.js';
+
+const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.GATEWAY_BENCH_CONNECTIONS ?? 50);
+const FULL = SECONDS === 10 && CONNECTIONS === 50;
+const settings: LoadSettings = { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: 2 };
+const START = '<!-- gateway-bench:start (written by bench/gateway.bench.ts; edits here are overwritten) -->';
+const END = '<!-- gateway-bench:end -->';
+const HOST = 'ecs.bench.example';
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const UPSTREAM_BODY = JSON.stringify({
+  RequestId: '5E0B1C0A-8B5C-4C5E-9D5A-3B8C1E2F4A6D',
+  Regions: { Region: [{ RegionId: 'cn-hangzhou', LocalName: 'China (Hangzhou)' }] },
+});
+
+interface Root {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+}
+
+/** An ACS3-signed DescribeRegions, signed as it is sent. */
+function signedCall(root: Root): LoadRequest {
+  return {
+    method: 'GET',
+    path: '/?RegionId=cn-hangzhou',
+    setupRequest: (request) => {
+      const headers: Record<string, string> = {
+        host: HOST,
+        'x-acs-action': 'DescribeRegions',
+        'x-acs-version': '2014-05-26',
+        'x-acs-date': `${new Date().toISOString().slice(0, 19)}Z`,
+        'x-acs-signature-nonce': randomBytes(16).toString('hex'),
+        'x-acs-content-sha256': EMPTY_SHA256,
+      };
+      const { authorization } = signAcs3Request({
+        method: 'GET',
+        path: '/',
+        query: [['RegionId', 'cn-hangzhou']],
+        headers,
+        body: new Uint8Array(0),
+        accessKeyId: root.accessKeyId,
+        secret: root.accessKeySecret,
+      });
+      return { ...request, headers: { ...headers, authorization, 'user-agent': 'keyfence-bench' } };
+    },
+  };
+}
+
+/** nginx proxying to the upstream, one worker, kept-alive upstream connections. */
+async function startNginxProxy(
+  nginx: string,
+  upstreamPort: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyfence-bench-nginx-'));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    [
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${dir}/error.log warn;`,
+      'worker_processes 1;',
+      'events { worker_connections 1024; }',
+      'http {',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`),
+      `  upstream service { server 127.0.0.1:${upstreamPort}; keepalive 64; }`,
+      '  server {',
+      `    listen 127.0.0.1:${port};`,
+      '    location / {',
+      '      proxy_pass http://service;',
+      '      proxy_http_version 1.1;',
+      '      proxy_set_header Connection "";',
+      '      proxy_set_header Host $http_host;',
+      '      proxy_set_header X-Forwarded-For $remote_addr;',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const started: Started = await startListening(
+    'nginx',
+    nginx,
+    ['-c', join(dir, 'nginx.conf'), '-p', dir, '-e', `${dir}/error.log`, '-g', 'daemon off;'],
+    port,
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await started.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function markdown(
+  runs: readonly Measured[],
+  machine: ReturnType<typeof describeMachine>,
+  started: Date,
+): string {
+  const [direct, gateway, nginx] = runs as [Measured, Measured, Measured | undefined];
+  return [
+    '## Gateway (`npm run bench:gateway`)',
+    '',
+    `Last run: ${started.toISOString().slice(0, 19)}Z. ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB,`,
+    `Node.js ${machine.node}; load average at start ${machine.loadAverage}.`,
+    '',
+    '```sh',
+    'npm run bench:gateway',
+    '# = node --import tsx bench/gateway.bench.ts',
+    '```',
+    '',
+    `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target after a 2 s warm-up, then ${SECONDS} s at half`,
+    'the rate it reached (`overallRate`) for latency under load; loopback only, all targets in the same',
+    'run. Every request is an ACS3-signed GET signed as it is sent (for every target alike); the upstream',
+    'is a bare node:http process answering Alibaba-shaped JSON. KeyFence (`keyfence serve --config`, fresh SQLite',
+    'store, audit events written) verifies each signature, decides under an Active account-level policy',
+    'that allows the client, and proxies over kept-alive connections; nginx (one worker, upstream',
+    'keep-alive) only proxies.',
+    '',
+    ...resultRows(nginx === undefined ? [direct, gateway] : [direct, gateway, nginx]),
+    ...(nginx === undefined ? ['', 'nginx was not installed: its row is missing.'] : []),
+    '',
+    'The load generator shares the machine with the servers and signs every request, so compare rows',
+    'within the run.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const machine = describeMachine();
+  const upstream = await startBareServer(200, UPSTREAM_BODY);
+  const kf = await startBenchKeyFence({ verifySignature: true, upstream: upstream.url });
+  const nginxBinary = findBinary('nginx');
+  const nginx = nginxBinary === undefined ? undefined : await startNginxProxy(nginxBinary, upstream.port);
+  const runs: Measured[] = [];
+  try {
+    await callApi(
+      openApiClient({ endpoint: new URL(kf.api).host }, kf.root),
+      'SetAccessKeyPolicyForAccount',
+      VERSIONS.ims,
+      {
+        AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1')),
+      },
+    );
+    const request = signedCall(kf.root);
+    runs.push(await measure('upstream called directly', upstream.url, request, 200, settings));
+    runs.push(await measure('KeyFence gateway → upstream', kf.gateway!, request, 200, settings));
+    if (nginx === undefined) console.log('nginx is not installed: its row is skipped');
+    else runs.push(await measure('nginx proxy_pass → upstream', nginx.url, request, 200, settings));
+  } finally {
+    await nginx?.stop();
+    await kf.stop();
+    upstream.stop();
+  }
+  const summary = {
+    direct_rps: Math.round(runs[0]!.requestsPerSecond),
+    gateway_rps: Math.round(runs[1]!.requestsPerSecond),
+    gateway_vs_direct: Number((runs[1]!.requestsPerSecond / runs[0]!.requestsPerSecond).toFixed(3)),
+    nginx_rps: runs[2] === undefined ? null : Math.round(runs[2].requestsPerSecond),
+    gateway_half_p50_ms: runs[1]!.halfP50Ms,
+    gateway_half_p99_ms: runs[1]!.halfP99Ms,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+  };
+  if (FULL) {
+    writeDocsSection(
+      START,
+      END,
+      `${markdown(runs, machine, started)}\n\nSummary line printed by the run:\n\n\`\`\`json\n${JSON.stringify(summary)}\n\`\`\``,
+    );
+  } else {
+    console.log('(not the default duration/connections: docs/benchmarks.md not written)');
+  }
+  console.log(JSON.stringify(summary));
+}
+
+await main();

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Agent,
+  type ClientRequest,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { AuthError, IncompleteSignatureReason } from '../../auth/auth-error.js';
+import { isFormUrlEncoded } from '../../auth/request-params.js';
+import type { SignedRequest } from '../../auth/signed-request.js';
+import { KeyFenceError } from '../../common/keyfence-error.js';
+import type { GatewayConfig, GatewayRoute } from '../../config/keyfence-config.js';
+import type { Decision } from '../../policy/decision.js';
+import type { AccessGate, Identified } from '../gate/access-gate.js';
+import { identityHeaders } from '../gate/identity-headers.js';
+import { hostNameOf, ServiceRoutes } from '../gate/service-routes.js';
+import { hostIdOf } from '../http/host-id.js';
+import { declaresBody, readBody } from '../http/read-body.js';
+import type { RequestRecord } from '../rpc/audit-sink.js';
+import { displayAddress } from '../rpc/network-acl.js';
+import { serverErrors } from '../rpc/server-errors.js';
+import { toApiError } from '../rpc/to-api-error.js';
+import type { SourceOrigin } from '../source/resolve-source.js';
+import { ContentHashCheck } from './content-hash-check.js';
+import { Exchange } from './exchange.js';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.js';
+import { gatewayErrors } from './gateway-errors.js';
+
+export interface GatewayDependencies {
+  readonly gate: AccessGate;
+  readonly config: GatewayConfig;
+  /** Largest form body, read whole to verify its signed parameters. */
+  readonly maxBodyBytes: number;
+  /** `HostId` of error bodies; default the request's host name. */
+  readonly hostId: string | undefined;
+  /** Where each request's record goes; must not throw. */
+  readonly record: (record: RequestRecord) => void;
+  /** Told of failures the client is not told about. */
+  readonly onInternalError: (error: unknown, requestId: string) => void;
+}
+
+const EMPTY = Buffer.alloc(0);
+const MAX_RECORDED_PATH = 1024;
+
+class UpstreamTimeout extends KeyFenceError {
+  constructor() {
+    super('Gateway.UpstreamTimeout', 'the upstream did not answer in time');
+  }
+}
+
+/**
+ * KeyFence as the reverse proxy in front of a platform's services: every request is routed by
+ * Host and/or signed Version (`gateway.routes`), authenticated, decided and audited through the
+ * access gate exactly as an RPC call, then forwarded with KeyFence's identity headers; bodies
+ * stream both ways (docs/gateway.md). A form body is read whole first (at most `maxBodyBytes`),
+ * since its parameters are what an HMAC-SHA1 signature covers; any other body streams under ACS3
+ * and is checked against its signed hash as it passes (ContentHashCheck).
+ */
+export class Gateway {
+  readonly #deps: GatewayDependencies;
+  readonly #routes: ServiceRoutes;
+  readonly #agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
+
+  /** Throws on a route the table refuses or an upstream that is not `http://host[:port][/prefix]`. */
+  constructor(deps: GatewayDependencies) {
+    this.#deps = deps;
+    this.#routes = new ServiceRoutes(deps.config.routes);
+    deps.config.routes.forEach(({ upstream }, i) => {
+      if (upstream.protocol !== 'http:' || upstream.search !== '' || upstream.username !== '') {
+        throw new KeyFenceError(
+          'Config.InvalidRoute',
+          `gateway route ${i + 1}: upstream ${upstream.href} must be http://host[:port][/path prefix]`,
+        );
+      }
+    });
+  }
+
+  /** Closes the kept-alive upstream connections; requests in flight are cut. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  /** One request on a gateway listener, from the connection `origin`. */
+  handle(req: IncomingMessage, res: ServerResponse, origin: SourceOrigin): void {
+    const requestId = randomUUID().toUpperCase();
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    const passage = this.#deps.gate.open({
+      entryPoint: 'gateway',
+      requestId,
+      time: new Date(),
+      origin,
+      headers: req.headers,
+      original: {
+        method: req.method ?? 'GET',
+        host: hostNameOf(req.headers.host) ?? null,
+        path: path.slice(0, MAX_RECORDED_PATH),
+      },
+    });
+    const exchange = new Exchange(
+      req,
+      res,
+      passage,
+      hostIdOf(req.headers.host, this.#deps.hostId),
+      this.#deps.record,
+    );
+    // The client leaving before the answer is complete ends the exchange, wherever it stood.
+    res.once('close', () => {
+      if (!res.writableFinished) exchange.settle(499, gatewayErrors.clientClosed());
+    });
+    this.#run(exchange, path, q < 0 ? '' : target.slice(q + 1), origin.address).catch((thrown: unknown) => {
+      const { error, internal } = toApiError(thrown);
+      if (internal) this.#deps.onInternalError(thrown, requestId);
+      exchange.refuse(error);
+    });
+  }
+
+  async #run(exchange: Exchange, path: string, rawQuery: string, peer: string | undefined): Promise<void> {
+    const { gate, maxBodyBytes } = this.#deps;
+    const { req, passage } = exchange;
+    let body: Buffer | null = EMPTY;
+    if (declaresBody(req)) {
+      body = null;
+      if (isFormUrlEncoded(req.headers['content-type'])) {
+        const read = await readBody(req, maxBodyBytes);
+        if (read.kind === 'aborted') return;
+        if (read.kind === 'too-large') throw serverErrors.bodyTooLarge(maxBodyBytes);
+        body = read.body;
+      }
+    } else req.resume();
+
+    const request: SignedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      rawQuery,
+      headers: req.headersDistinct,
+      body,
+    };
+    const who = await gate.authenticate(passage, request);
+    const route = this.#routes.match(passage.arrival.original?.host ?? undefined, who.version);
+    if (route === undefined) throw gatewayErrors.noRoute();
+    // HMAC-SHA1 covers parameters, never a body: one that is not a form would pass unsigned.
+    if (body === null && who.signatureVersion !== 'v3') {
+      throw AuthError.incompleteSignature(IncompleteSignatureReason.RpcBodyNotSigned);
+    }
+    const decision = await gate.enforce(passage, who, {
+      service: route.service,
+      path,
+      usedAs: passage.progress.product ?? route.service,
+    });
+    if (exchange.settled) return;
+    this.#forward(exchange, route, who, decision, body, peer);
+  }
+
+  #forward(
+    exchange: Exchange,
+    route: GatewayRoute,
+    who: Identified,
+    decision: Decision,
+    body: Buffer | null,
+    peer: string | undefined,
+  ): void {
+    const { req, res, passage } = exchange;
+    const { upstream } = route;
+    const prefix = upstream.pathname === '/' ? '' : upstream.pathname.replace(/\/$/, '');
+    const outgoing = httpRequest({
+      hostname: upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: upstream.port === '' ? 80 : Number(upstream.port),
+      method: req.method,
+      path: `${prefix}${req.url ?? '/'}`,
+      headers: upstreamRequestHeaders(req.rawHeaders, {
+        peer: displayAddress(peer ?? ''),
+        peerTrusted: peer !== undefined && this.#deps.gate.trustedProxies.contains(peer),
+        vpcId: passage.source.vpcId,
+        identity: identityHeaders(who.caller, decision, exchange.requestId),
+      }),
+      agent: this.#agent,
+    });
+    outgoing.setTimeout(this.#deps.config.upstreamTimeoutMs, () => outgoing.destroy(new UpstreamTimeout()));
+    res.once('close', () => {
+      if (!res.writableFinished) outgoing.destroy();
+    });
+
+    let bodyRefused = false;
+    outgoing.on('response', (answer) => this.#relay(exchange, outgoing, answer));
+    outgoing.on('error', (error) => {
+      if (bodyRefused || exchange.settled) return;
+      exchange.refuse(
+        error instanceof UpstreamTimeout
+          ? gatewayErrors.upstreamTimeout()
+          : gatewayErrors.upstreamUnreachable(),
+      );
+    });
+
+    if (body !== null) {
+      outgoing.end(body);
+      return;
+    }
+    const expected = req.headers['x-acs-content-sha256'] as string;
+    const check = new ContentHashCheck(expected.trim());
+    check.once('error', (error) => {
+      bodyRefused = true;
+      outgoing.destroy();
+      exchange.refuse(toApiError(error).error);
+    });
+    req.pipe(check).pipe(outgoing);
+  }
+
+  /** Passes the upstream's answer on, streaming; a break on either side cuts the other. */
+  #relay(exchange: Exchange, outgoing: ClientRequest, answer: IncomingMessage): void {
+    const { res } = exchange;
+    if (exchange.settled) {
+      answer.destroy();
+      return;
+    }
+    const status = answer.statusCode ?? 502;
+    res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
+    answer.pipe(res);
+    // The upstream broke off its answer: the client's connection is cut so it cannot take the
+    // partial body for a whole one.
+    const broken = () => exchange.refuse(gatewayErrors.upstreamUnreachable());
+    answer.once('error', broken);
+    answer.once('aborted', broken);
+    res.once('finish', () => exchange.settle(status, null));
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        answer.destroy();
+        outgoing.destroy();
+      }
+    });
+  }
+}
