@@ -1,5 +1,12 @@
 import type { ChangeRecord } from '../store/change-log/change-record.js';
-import { isStoreError, type KeyFenceStore, type SigningCredential, type Snapshot } from '../store/index.js';
+import {
+  type AccessKeyStatus,
+  isStoreError,
+  type KeyFenceStore,
+  type SigningCredential,
+  type Snapshot,
+  type UserName,
+} from '../store/index.js';
 import type { ChangeConsumer } from './change-consumer.js';
 
 type Permanent = Extract<SigningCredential, { readonly kind: 'permanent' }>;
@@ -94,6 +101,7 @@ export class CredentialCache implements ChangeConsumer {
   async apply(change: ChangeRecord): Promise<void> {
     switch (change.kind) {
       case 'key.created':
+        return this.#fetch(change.accessKeyId, { userName: change.userName, status: change.status });
       case 'credential.issued':
         return this.#fetch(change.accessKeyId);
       case 'key.updated': {
@@ -138,10 +146,15 @@ export class CredentialCache implements ChangeConsumer {
   }
 
   /**
-   * Reads the credential as it is now, which may already reflect later changes: those are
-   * applied again after it, and each leaves what the store holds once applied.
+   * Reads the credential as it is now, which may already reflect later changes. A key's owner and
+   * status are taken as the change recorded them instead, so that the later changes (renames,
+   * status updates), applied again after it, replay exactly: a rename applied to a name the
+   * store already renamed could otherwise land the key on another user.
    */
-  async #fetch(accessKeyId: string): Promise<void> {
+  async #fetch(
+    accessKeyId: string,
+    asCreated?: { readonly userName: UserName | null; readonly status: AccessKeyStatus },
+  ): Promise<void> {
     let found: SigningCredential | undefined;
     try {
       found = await this.#store.revealCredentialForSigning(accessKeyId);
@@ -151,7 +164,8 @@ export class CredentialCache implements ChangeConsumer {
     }
     this.#permanent.delete(accessKeyId);
     this.#temporary.delete(accessKeyId);
-    if (found !== undefined) this.#hold(found);
+    if (found === undefined) return;
+    this.#hold(found.kind === 'permanent' && asCreated !== undefined ? { ...found, ...asCreated } : found);
   }
 
   #hold(credential: SigningCredential): void {

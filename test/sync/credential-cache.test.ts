@@ -317,6 +317,25 @@ describe('credentials in memory, edge cases (sqlite)', () => {
   const [sqlite] = useDialects();
   const harness = storeHarness(sqlite!);
 
+  test('a key created, then renames that reuse names, all in one catch-up: the key keeps its own user', async () => {
+    const { store } = await harness.fresh();
+    const accountId = await newAccount(store);
+    const [a, n, m] = ['a', 'n', 'm'] as UserName[];
+    await store.write(async (tx) => {
+      await tx.createUser(accountId, { userName: a });
+      await tx.createUser(accountId, { userName: n });
+    });
+    const memory = await new NodeMemory(store).load();
+    const key = await store.write((tx) => tx.createAccessKey(accountId, { userName: a }));
+    await store.write((tx) => tx.updateUser(accountId, n, { newUserName: m }));
+    await store.write((tx) => tx.updateUser(accountId, a, { newUserName: n }));
+    await memory.catchUp(1000);
+    const held = memory.credentials.get(key.accessKeyId);
+    assert.equal(held?.kind === 'permanent' ? held.userName : undefined, 'n', 'the store says n');
+    assert.deepEqual(plain(held), plain(await store.revealCredentialForSigning(key.accessKeyId)));
+    memory.close();
+  });
+
   test('temporary credentials are dropped once expired', async () => {
     const { store } = await harness.fresh();
     const accountId = await newAccount(store);
