@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from '../change-feed.js';
+import { POSTGRES_TIMEOUTS } from './postgres-connection.js';
 import type { PostgresStoreConfig } from './postgres-store-config.js';
 
 /** The channel every write transaction notifies at commit, with the last version it appended. */
@@ -75,7 +76,7 @@ class PostgresChangeFeed implements ChangeSubscription {
       connectionString: this.#config.connectionString,
       application_name: CHANGE_FEED_APPLICATION_NAME,
       // A peer that vanished without a FIN (a partition) is noticed by TCP keepalive, not by waiting.
-      keepAlive: true,
+      ...POSTGRES_TIMEOUTS,
     });
     let established = false;
     let lost = false;
