@@ -53,6 +53,11 @@ export interface ListenerConfig {
    * replaces the TCP peer (and is what trusted-proxy checks apply to).
    */
   readonly proxyProtocol: 'off' | 'v1' | 'v2' | 'any';
+  /**
+   * `proxyProtocolFrom`: the peers (CIDRs; the load balancer) whose PROXY header is believed.
+   * Default: `trustedProxies`. A connection from anyone else is closed unread.
+   */
+  readonly proxyProtocolFrom?: TrustedProxies;
   /** `vpcEndpointOf`: every request on this listener is a VPC request from this VPC ID. */
   readonly vpcEndpointOf: string | undefined;
 }

@@ -1,5 +1,6 @@
 import { isVpcId } from '../policy/vpc-id.js';
 import { type ListenAddress, parseListenAddress } from '../server/http/listen-address.js';
+import type { TrustedProxies } from '../server/source/trusted-proxies.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 import {
   indexPath,
@@ -13,8 +14,9 @@ import {
   shown,
 } from './config-values.js';
 import type { ListenerConfig } from './keyfence-config.js';
+import { readTrustedProxies } from './network-config.js';
 
-const LISTENER_KEYS = ['listen', 'role', 'proxyProtocol', 'vpcEndpointOf'] as const;
+const LISTENER_KEYS = ['listen', 'role', 'proxyProtocol', 'proxyProtocolFrom', 'vpcEndpointOf'] as const;
 const ROLES = ['api', 'gateway'] as const;
 const PROXY_PROTOCOLS = ['off', 'v1', 'v2', 'any'] as const;
 
@@ -106,8 +108,23 @@ function readListener(value: unknown, path: string, problems: Problems): Listene
     }
     if (vpcEndpointOf === undefined) return undefined;
   }
+  let proxyProtocolFrom: TrustedProxies | undefined;
+  if (object.proxyProtocolFrom !== undefined) {
+    proxyProtocolFrom = readTrustedProxies(
+      { value: object.proxyProtocolFrom, path: keyPath(path, 'proxyProtocolFrom'), indexed: true },
+      'x-forwarded-for',
+      problems,
+    );
+    if (proxyProtocolFrom === undefined) return undefined;
+  }
   if (address === undefined || role === undefined || proxyProtocol === undefined) return undefined;
-  return { address, role, proxyProtocol, vpcEndpointOf };
+  return {
+    address,
+    role,
+    proxyProtocol,
+    vpcEndpointOf,
+    ...(proxyProtocolFrom === undefined ? {} : { proxyProtocolFrom }),
+  };
 }
 
 /** Two listeners on one fixed address would fail to bind; said here, with both names. */

@@ -252,6 +252,11 @@ describe('invalid values, each named by its key path', () => {
     ['listeners: []', 'listeners', 'Config.InvalidValue'],
     ['listeners: {listen: "127.0.0.1:1"}', 'listeners', 'Config.InvalidValue'],
     ['listeners: [{role: api}]', 'listeners[0].listen', 'Config.Missing'],
+    [
+      'listeners: [{listen: "127.0.0.1:1", proxyProtocol: v2, proxyProtocolFrom: [lb]}]',
+      'listeners[0].proxyProtocolFrom[0]',
+      'Config.InvalidValue',
+    ],
     ['listeners: ["127.0.0.1:1"]', 'listeners[0]', 'Config.InvalidValue'],
     ['listeners: [{listen: "127.0.0.1:1", role: admin}]', 'listeners[0].role', 'Config.InvalidValue'],
     [

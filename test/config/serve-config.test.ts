@@ -110,6 +110,7 @@ listeners:
   - listen: 127.0.0.1:0
   - listen: 127.0.0.1:0
     proxyProtocol: v2
+    proxyProtocolFrom: [127.0.0.1/32]
 `,
     );
     const running = serve(['--config', config]);

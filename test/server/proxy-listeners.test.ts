@@ -29,6 +29,13 @@ const trustedProxies = (() => {
   return parsed.value;
 })();
 
+// The load balancer in front of the PROXY listeners: this test's own connections.
+const loadBalancer = (() => {
+  const parsed = TrustedProxies.parse(['127.0.0.1/32', '::1/128']);
+  assert.ok(parsed.ok);
+  return parsed.value;
+})();
+
 const logLines: Record<string, unknown>[] = [];
 const logger = pino(
   { level: 'debug' },
@@ -49,13 +56,16 @@ const t = await startTestServer(
   },
   [
     testListener(),
+    testListener({ proxyProtocol: 'v2', proxyProtocolFrom: loadBalancer }),
+    testListener({ proxyProtocol: 'v1', proxyProtocolFrom: loadBalancer }),
+    testListener({ proxyProtocol: 'any', proxyProtocolFrom: loadBalancer }),
+    testListener({ proxyProtocol: 'v2', proxyProtocolFrom: loadBalancer, vpcEndpointOf: 'vpc-listener1' }),
+    // Believes PROXY headers from the trusted proxies only (10.9.0.0/16): not from this test.
     testListener({ proxyProtocol: 'v2' }),
-    testListener({ proxyProtocol: 'v1' }),
-    testListener({ proxyProtocol: 'any' }),
-    testListener({ proxyProtocol: 'v2', vpcEndpointOf: 'vpc-listener1' }),
   ],
 );
-const [plainPort, v2Port, v1Port, anyPort, vpcListenerPort] = t.ports as [
+const [plainPort, v2Port, v1Port, anyPort, vpcListenerPort, untrustingPort] = t.ports as [
+  number,
   number,
   number,
   number,
@@ -352,6 +362,13 @@ describe('connections without a valid header are closed, never answered', () => 
     assert.equal(logged.at(-1)!.level, 20, 'logged at debug level');
     assert.equal(logged.at(-1)!.code, 'ProxyProtocol.NotAHeader');
     assert.equal(logged.at(-1)!.peer, '127.0.0.1');
+  });
+
+  test('a PROXY header from a peer that is not its load balancer is not even read', async () => {
+    const before = faults('ProxyProtocol.UntrustedPeer');
+    const spoof = Buffer.concat([from('203.0.113.7'), request()]);
+    assert.equal(await exchange(untrustingPort, [spoof]), '');
+    assert.equal(faults('ProxyProtocol.UntrustedPeer'), before + 1);
   });
 
   test('the other version than the listener takes', async () => {

@@ -10,6 +10,7 @@ import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { type ConnectionOrigin, proxiedOrigin, tcpOrigin } from '../source/connection-origin.js';
 import type { ProxyFault, ProxyProtocolMode } from '../source/proxy-protocol/proxy-header.js';
 import { ProxyHeaderDecoder } from '../source/proxy-protocol/proxy-header-decoder.js';
+import type { TrustedProxies } from '../source/trusted-proxies.js';
 import { listenUrl } from './listen-address.js';
 
 /** What a listener hands every request and every refused connection to; shared by all listeners. */
@@ -26,6 +27,12 @@ export interface ListenerSettings {
   readonly proxyHeaderTimeoutMs: number;
   /** VPC endpoint ID (PROXY v2 AWS TLV) → VPC ID. */
   readonly vpcEndpoints: ReadonlyMap<string, string>;
+  /**
+   * The peers whose PROXY header is believed unless the listener names its own
+   * (`proxyProtocolFrom`): from anyone else a header would let a client name its own address
+   * (and VPC), so the connection is refused unread.
+   */
+  readonly trustedProxies: TrustedProxies;
 }
 
 type Accept = (socket: Socket) => void;
@@ -102,6 +109,21 @@ export class Listener {
   }
 
   #readProxyHeader(socket: Socket, mode: ProxyProtocolMode, accept: readonly Accept[]): void {
+    const from = this.config.proxyProtocolFrom ?? this.#settings.trustedProxies;
+    if (!from.contains(socket.remoteAddress ?? '')) {
+      if (!this.#closing) {
+        this.#handlers.proxyFault(
+          {
+            code: 'ProxyProtocol.UntrustedPeer',
+            message: 'a PROXY header is believed only from a trusted proxy, and this peer is not one',
+          },
+          socket,
+          this.config,
+        );
+      }
+      socket.destroy();
+      return;
+    }
     const decoder = new ProxyHeaderDecoder(mode);
     this.#awaitingHeader.add(socket);
     const settle = () => {

@@ -36,6 +36,8 @@ export interface ProxyTlv {
 export type ProxyProtocolMode = 'v1' | 'v2' | 'any';
 
 export type ProxyFaultCode =
+  /** The connection's peer is not a trusted proxy: its header is not read. */
+  | 'ProxyProtocol.UntrustedPeer'
   /** The first bytes are not the start of a header of the version the listener expects. */
   | 'ProxyProtocol.NotAHeader'
   /** A v1 line or v2 block that breaks the grammar (fields, addresses, ports, lengths). */
