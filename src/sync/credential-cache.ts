@@ -29,6 +29,13 @@ export interface CredentialCacheCounters {
 }
 
 const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+/**
+ * How long an ID the store did not have is answered from memory, and how many such IDs are
+ * remembered: random well-formed IDs must not turn into one database query each. A key created
+ * meanwhile arrives by the change log, which clears its entry.
+ */
+const ABSENT_TTL_MS = 1000;
+const MAX_ABSENT = 10_000;
 
 /**
  * Every credential this node can authenticate, secrets decrypted, in memory only: loaded from
@@ -49,6 +56,7 @@ export class CredentialCache implements ChangeConsumer {
   readonly #temporary = new Map<string, Temporary>();
   readonly #timer: NodeJS.Timeout;
   #misses = 0;
+  readonly #absent = new Map<string, number>();
 
   constructor(store: Pick<KeyFenceStore, 'revealCredentialForSigning'>, options: CredentialCacheOptions) {
     this.#store = store;
@@ -80,9 +88,17 @@ export class CredentialCache implements ChangeConsumer {
   async find(accessKeyId: string): Promise<SigningCredential | undefined> {
     const held = this.get(accessKeyId);
     if (held !== undefined) return held;
+    const now = this.#now().getTime();
+    const absentUntil = this.#absent.get(accessKeyId);
+    if (absentUntil !== undefined && absentUntil > now) return undefined;
     this.#misses++;
     try {
-      return await this.#store.revealCredentialForSigning(accessKeyId);
+      const found = await this.#store.revealCredentialForSigning(accessKeyId);
+      if (found === undefined) {
+        if (this.#absent.size >= MAX_ABSENT) this.#absent.clear();
+        this.#absent.set(accessKeyId, now + ABSENT_TTL_MS);
+      }
+      return found;
     } catch (error) {
       if (isStoreError(error, 'Store.Database')) return undefined;
       throw error;
@@ -99,6 +115,8 @@ export class CredentialCache implements ChangeConsumer {
   }
 
   async apply(change: ChangeRecord): Promise<void> {
+    if (change.kind === 'key.created' || change.kind === 'credential.issued')
+      this.#absent.delete(change.accessKeyId);
     switch (change.kind) {
       case 'key.created':
         return this.#fetch(change.accessKeyId, { userName: change.userName, status: change.status });

@@ -336,6 +336,36 @@ describe('credentials in memory, edge cases (sqlite)', () => {
     memory.close();
   });
 
+  test('an ID the store does not have costs one store read per second, not one per request', async () => {
+    const { store } = await harness.fresh();
+    const accountId = await newAccount(store);
+    let reads = 0;
+    const counting = {
+      revealCredentialForSigning: (id: string) => {
+        reads++;
+        return store.revealCredentialForSigning(id);
+      },
+    };
+    let now = new Date();
+    const cache = new CredentialCache(counting, { onUndecryptable: () => {}, now: () => now });
+    const unknown = 'LTAI5tNoSuchKey000000001';
+    for (let i = 0; i < 5; i++) assert.equal(await cache.find(unknown), undefined);
+    assert.equal(reads, 1);
+    now = new Date(now.getTime() + 1001);
+    assert.equal(await cache.find(unknown), undefined);
+    assert.equal(reads, 2, 'asked again once the second is over');
+
+    // A key this node has not heard of yet is still read from the store, and held once its change arrives.
+    const created = await store.write((tx) => tx.createAccessKey(accountId));
+    assert.equal((await cache.find(created.accessKeyId))?.accessKeyId, created.accessKeyId);
+    assert.equal(cache.get(created.accessKeyId), undefined, 'not held before its change');
+    const changes = await store.changesSince(0);
+    const change = changes.find((c) => c.kind === 'key.created' && c.accessKeyId === created.accessKeyId);
+    await cache.apply(change!);
+    assert.equal(cache.get(created.accessKeyId)?.accessKeyId, created.accessKeyId);
+    cache.close();
+  });
+
   test('temporary credentials are dropped once expired', async () => {
     const { store } = await harness.fresh();
     const accountId = await newAccount(store);
