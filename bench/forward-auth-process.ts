@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { callApi, classic, openApiClient, policy, VERSIONS } from '../test/interop/support/sdk.js';
+import type { Credentials } from './signed-headers.js';
 
 export interface BenchKeyFenceSettings {
   readonly verifySignature: boolean;
@@ -19,7 +21,7 @@ export interface BenchKeyFenceSettings {
 export interface BenchKeyFence {
   readonly api: string;
   readonly gateway: string | null;
-  readonly root: { readonly accessKeyId: string; readonly accessKeySecret: string };
+  readonly root: Credentials;
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,18 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** An Active account-level policy in force that allows the benches' clients (127.0.0.1 among them). */
+export async function allowBenchClients(kf: BenchKeyFence): Promise<void> {
+  await callApi(
+    openApiClient({ endpoint: new URL(kf.api).host }, kf.root),
+    'SetAccessKeyPolicyForAccount',
+    VERSIONS.ims,
+    {
+      AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1')),
+    },
+  );
 }
 
 function jsonLines(text: string): Record<string, unknown>[] {

