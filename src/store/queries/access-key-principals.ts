@@ -9,6 +9,7 @@ import {
   type UserName,
 } from '../identifiers/ids.js';
 import type { StoreDatabase } from '../schema/database.js';
+import { permanentKeysWithUsers, temporaryCredentialsWithRoles } from './key-holders.js';
 
 /** Who holds an AccessKey, in the terms of ActionTrail's `userIdentity`. */
 export type AccessKeyPrincipal =
@@ -43,13 +44,7 @@ export async function accessKeyPrincipals(
   const temporary = unique.filter(isTemporaryAccessKeyId);
   const found = new Map<string, AccessKeyPrincipal>();
   for (let start = 0; start < permanent.length; start += idsPerQuery) {
-    const rows = await db
-      .selectFrom('access_keys')
-      .leftJoin('users', (join) =>
-        join
-          .onRef('users.account_id', '=', 'access_keys.account_id')
-          .onRef('users.user_name', '=', 'access_keys.user_name'),
-      )
+    const rows = await permanentKeysWithUsers(db)
       .select([
         'access_keys.access_key_id',
         'access_keys.account_id',
@@ -73,13 +68,7 @@ export async function accessKeyPrincipals(
     }
   }
   for (let start = 0; start < temporary.length; start += idsPerQuery) {
-    const rows = await db
-      .selectFrom('temporary_credentials')
-      .innerJoin('roles', (join) =>
-        join
-          .onRef('roles.account_id', '=', 'temporary_credentials.account_id')
-          .onRef('roles.role_name', '=', 'temporary_credentials.role_name'),
-      )
+    const rows = await temporaryCredentialsWithRoles(db)
       .select([
         'temporary_credentials.access_key_id',
         'temporary_credentials.account_id',

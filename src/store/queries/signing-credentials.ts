@@ -18,6 +18,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import type { SecretKeeper } from '../secrets/secret-keeper.js';
 import { SigningSecret } from '../secrets/signing-secret.js';
 import type { SigningCredential } from '../signing-credential.js';
+import { permanentKeysWithUsers, temporaryCredentialsWithRoles } from './key-holders.js';
 
 /** A permanent key's row as a signing credential is made from it: the secret still sealed. */
 export interface PermanentCredentialRow {
@@ -43,42 +44,28 @@ export interface TemporaryCredentialRow {
 
 /** Permanent keys with their user's ID (none for the root identity's keys). */
 export function selectPermanentCredentials(db: Kysely<StoreDatabase>) {
-  return db
-    .selectFrom('access_keys')
-    .leftJoin('users', (join) =>
-      join
-        .onRef('users.account_id', '=', 'access_keys.account_id')
-        .onRef('users.user_name', '=', 'access_keys.user_name'),
-    )
-    .select([
-      'access_keys.access_key_id as accessKeyId',
-      'access_keys.account_id as accountId',
-      'access_keys.user_name as userName',
-      'users.user_id as userId',
-      'access_keys.status as status',
-      'access_keys.sealed_secret as sealedSecret',
-    ]);
+  return permanentKeysWithUsers(db).select([
+    'access_keys.access_key_id as accessKeyId',
+    'access_keys.account_id as accountId',
+    'access_keys.user_name as userName',
+    'users.user_id as userId',
+    'access_keys.status as status',
+    'access_keys.sealed_secret as sealedSecret',
+  ]);
 }
 
-/** Temporary credentials with their role's ID (deleting a role deletes its credentials). */
+/** Temporary credentials with their role's ID. */
 export function selectTemporaryCredentials(db: Kysely<StoreDatabase>) {
-  return db
-    .selectFrom('temporary_credentials')
-    .innerJoin('roles', (join) =>
-      join
-        .onRef('roles.account_id', '=', 'temporary_credentials.account_id')
-        .onRef('roles.role_name', '=', 'temporary_credentials.role_name'),
-    )
-    .select([
-      'temporary_credentials.access_key_id as accessKeyId',
-      'temporary_credentials.account_id as accountId',
-      'temporary_credentials.role_name as roleName',
-      'roles.role_id as roleId',
-      'temporary_credentials.role_session_name as roleSessionName',
-      'temporary_credentials.expires_at as expiresAt',
-      'temporary_credentials.sealed_secret as sealedSecret',
-      'temporary_credentials.security_token_sha256 as securityTokenSha256',
-    ]);
+  return temporaryCredentialsWithRoles(db).select([
+    'temporary_credentials.access_key_id as accessKeyId',
+    'temporary_credentials.account_id as accountId',
+    'temporary_credentials.role_name as roleName',
+    'roles.role_id as roleId',
+    'temporary_credentials.role_session_name as roleSessionName',
+    'temporary_credentials.expires_at as expiresAt',
+    'temporary_credentials.sealed_secret as sealedSecret',
+    'temporary_credentials.security_token_sha256 as securityTokenSha256',
+  ]);
 }
 
 /** Decrypts a permanent key's secret; throws `Store.SecretUndecryptable` when it cannot. */
