@@ -4,14 +4,11 @@
  * Envoy make about them, per each gateway's documented behaviour.
  */
 import { randomBytes } from 'node:crypto';
-import { stringify } from 'node:querystring';
 import { acs3CanonicalRequest, acs3Signature, acs3StringToSign } from '../../src/auth/acs3-signature.js';
 import { formatAcs3Authorization } from '../../src/auth/authorization-header.js';
-import type { Param } from '../../src/auth/request-params.js';
-import { signRpcRequest } from '../../src/auth/rpc-signature.js';
 import { formatAlibabaTime } from '../../src/common/alibaba-time.js';
 import { sha256Hex } from '../../src/common/sha256-hex.js';
-import { type Credentials, type Reply, send } from './support.js';
+import { type Credentials, encodeQuery, type Reply, rpcSignedQuery, send } from './support.js';
 
 export const ECS_VERSION = '2014-05-26';
 
@@ -47,8 +44,6 @@ export interface Original {
   readonly body: Buffer;
 }
 
-const encode = (params: readonly Param[]) => params.map(([n, v]) => stringify({ [n]: v })).join('&');
-
 export function signOriginal(spec: OriginalSpec): Original {
   const method = spec.method ?? 'GET';
   const host = spec.host ?? 'ecs.example.com';
@@ -56,28 +51,14 @@ export function signOriginal(spec: OriginalSpec): Original {
   const body = spec.body ?? Buffer.alloc(0);
   const { credentials } = spec;
   if (spec.signature === 'v2') {
-    const params: Param[] = [
-      ...Object.entries(spec.query ?? {}),
-      ['Action', spec.action ?? 'DescribeInstances'],
-      ['Format', 'JSON'],
-      ['Version', spec.version ?? ECS_VERSION],
-      ['Timestamp', formatAlibabaTime(new Date())],
-      ['SignatureNonce', randomBytes(16).toString('hex')],
-      ...(credentials.securityToken === undefined
-        ? []
-        : [['SecurityToken', credentials.securityToken] as const]),
-      ['SignatureMethod', 'HMAC-SHA1'],
-      ['SignatureVersion', '1.0'],
-      ['AccessKeyId', credentials.accessKeyId],
-    ];
-    const { signature } = signRpcRequest(method, params, credentials.accessKeySecret);
-    return {
+    const signed = rpcSignedQuery({
       method,
-      host,
-      target: `${path}?${encode([...params, ['Signature', signature]])}`,
-      headers: { host, ...spec.headers },
-      body,
-    };
+      action: spec.action ?? 'DescribeInstances',
+      version: spec.version ?? ECS_VERSION,
+      params: Object.entries(spec.query ?? {}),
+      credentials,
+    });
+    return { method, host, target: `${path}?${signed}`, headers: { host, ...spec.headers }, body };
   }
   const query = Object.entries(spec.query ?? {});
   const headers: Record<string, string> = {
@@ -106,7 +87,7 @@ export function signOriginal(spec: OriginalSpec): Original {
     signedHeaders: signed.map(([name]) => name),
     signature: acs3Signature(credentials.accessKeySecret, stringToSign),
   });
-  const rawQuery = encode(query);
+  const rawQuery = encodeQuery(query);
   return {
     method,
     host,

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sha256Hex } from '../../src/common/sha256-hex.js';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import type { AccessKeyId } from '../../src/store/index.js';
 import { ECS_VERSION, signOriginal, viaCaddy, viaEnvoy, viaNginx } from './forward-auth-support.js';
 import {
@@ -15,14 +14,13 @@ import {
   createUserKey,
   expectError,
   issueStsCredentials,
+  loopbackProxies,
   type Reply,
   send,
   setPolicy,
   startTestServer,
 } from './support.js';
 
-const loopback = TrustedProxies.parse(['127.0.0.1/32']);
-assert.ok(loopback.ok);
 const ALLOWED_CLIENT = '203.0.113.7';
 const DENIED_CLIENT = '198.51.100.9';
 
@@ -47,7 +45,7 @@ function expectAllowed(reply: Reply): void {
 
 describe('forward-auth', async () => {
   const t = await startTestServer({
-    trustedProxies: loopback.value,
+    trustedProxies: loopbackProxies,
     gateway,
     exemptServices: [
       { service: 'orders', pathPrefixes: ['/public'] },
@@ -323,7 +321,7 @@ describe('forward-auth from a caller that is not a trusted proxy', async () => {
 
 describe('forward-auth trusting an upstream verifier (verifySignature: false)', async () => {
   const t = await startTestServer({
-    trustedProxies: loopback.value,
+    trustedProxies: loopbackProxies,
     forwardAuth: { verifySignature: false },
   });
   await setPolicy(t, { kind: 'account' }, classicPolicy('203.0.113.0/24'));

@@ -9,13 +9,13 @@ import { request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import { type Original, signOriginal } from './forward-auth-support.js';
 import { echoIdentity, startUpstream } from './gateway-support.js';
 import {
   classicPolicy,
   expectError,
   issueStsCredentials,
+  loopbackProxies,
   type Reply,
   send,
   setPolicy,
@@ -23,8 +23,6 @@ import {
   testListener,
 } from './support.js';
 
-const loopback = TrustedProxies.parse(['127.0.0.1/32']);
-assert.ok(loopback.ok);
 const DENIED_CLIENT = '198.51.100.9';
 
 const toGateway = (port: number, original: Original, headers: Record<string, string> = {}): Promise<Reply> =>
@@ -51,7 +49,7 @@ describe('the gateway behind a trusted proxy', async () => {
   const other = await startUpstream();
   const t = await startTestServer(
     {
-      trustedProxies: loopback.value,
+      trustedProxies: loopbackProxies,
       gateway: {
         routes: [
           { host: 'orders.example.com', version: undefined, service: 'orders', upstream: upstream.url },

@@ -24,6 +24,7 @@ import type { KeyFenceServerOptions } from '../../src/server/http/server-options
 import type { ActionDefinition, PolicyTarget } from '../../src/server/rpc/action.js';
 import { ApiError } from '../../src/server/rpc/api-error.js';
 import type { AuditSink, RequestRecord } from '../../src/server/rpc/audit-sink.js';
+import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import {
   type AccessKeyId,
   type AccountId,
@@ -169,6 +170,13 @@ export const testActions: readonly ActionDefinition[] = [
     },
   },
 ];
+
+/** 127.0.0.1 as the only trusted proxy: the tests' own client stands in for a gateway. */
+export const loopbackProxies: TrustedProxies = (() => {
+  const parsed = TrustedProxies.parse(['127.0.0.1/32']);
+  assert.ok(parsed.ok);
+  return parsed.value;
+})();
 
 /** A listener of the given role on a free port of 127.0.0.1 (or `host`). */
 export function testListener(settings: Partial<ListenerConfig> = {}): ListenerConfig {
@@ -367,7 +375,8 @@ export interface CallSpec {
 }
 
 const IMS_VERSION = '2019-08-15';
-const query = (params: readonly Param[]) =>
+/** Parameters as a query string (or form body), in their order. */
+export const encodeQuery = (params: readonly Param[]) =>
   params.map(([name, value]) => stringify({ [name]: value })).join('&');
 
 /** A signed call of the RPC API, the way the official SDKs sign it. */
@@ -383,7 +392,7 @@ function acs3Signed(port: number, spec: CallSpec): RawRequest {
   const method = spec.method ?? 'POST';
   const params = Object.entries(spec.params ?? {});
   const inBody = spec.in === 'body';
-  const body = Buffer.from(inBody ? query(params) : '');
+  const body = Buffer.from(inBody ? encodeQuery(params) : '');
   const { credentials } = spec;
   const headers: Record<string, string> = {
     host: `127.0.0.1:${port}`,
@@ -404,7 +413,7 @@ function acs3Signed(port: number, spec: CallSpec): RawRequest {
     accessKeyId: credentials.accessKeyId,
     secret: credentials.accessKeySecret,
   });
-  const rawQuery = inBody ? '' : query(params);
+  const rawQuery = inBody ? '' : encodeQuery(params);
   return {
     method,
     path: rawQuery === '' ? '/' : `/?${rawQuery}`,
@@ -415,23 +424,15 @@ function acs3Signed(port: number, spec: CallSpec): RawRequest {
 
 function rpcSigned(spec: CallSpec): RawRequest {
   const method = spec.method ?? 'POST';
-  const { credentials } = spec;
-  const params: Param[] = [
-    ['Action', spec.action],
-    ['Format', 'JSON'],
-    ['Version', spec.version ?? IMS_VERSION],
-    ['Timestamp', formatAlibabaTime(spec.time ?? new Date())],
-    ['SignatureNonce', spec.nonce ?? randomBytes(16).toString('hex')],
-    ...Object.entries(spec.params ?? {}),
-    ...(credentials.securityToken === undefined
-      ? []
-      : [['SecurityToken', credentials.securityToken] as const]),
-    ['SignatureMethod', 'HMAC-SHA1'],
-    ['SignatureVersion', '1.0'],
-    ['AccessKeyId', credentials.accessKeyId],
-  ];
-  const { signature } = signRpcRequest(method, params, credentials.accessKeySecret);
-  const encoded = query([...params, ['Signature', signature]]);
+  const encoded = rpcSignedQuery({
+    method,
+    action: spec.action,
+    version: spec.version ?? IMS_VERSION,
+    params: Object.entries(spec.params ?? {}),
+    credentials: spec.credentials,
+    time: spec.time,
+    nonce: spec.nonce,
+  });
   const inBody = spec.in === 'body';
   return {
     method,
@@ -442,6 +443,38 @@ function rpcSigned(spec: CallSpec): RawRequest {
     },
     body: inBody ? encoded : '',
   };
+}
+
+export interface RpcSigning {
+  readonly method: string;
+  readonly action: string;
+  readonly version: string;
+  /** The call's own parameters. */
+  readonly params: readonly Param[];
+  readonly credentials: Credentials;
+  readonly time?: Date;
+  readonly nonce?: string;
+}
+
+/** An RPC (HMAC-SHA1) signed call's parameters, as the SDKs send them: `Signature` last. */
+export function rpcSignedQuery(signing: RpcSigning): string {
+  const { credentials } = signing;
+  const params: Param[] = [
+    ['Action', signing.action],
+    ['Format', 'JSON'],
+    ['Version', signing.version],
+    ['Timestamp', formatAlibabaTime(signing.time ?? new Date())],
+    ['SignatureNonce', signing.nonce ?? randomBytes(16).toString('hex')],
+    ...signing.params,
+    ...(credentials.securityToken === undefined
+      ? []
+      : [['SecurityToken', credentials.securityToken] as const]),
+    ['SignatureMethod', 'HMAC-SHA1'],
+    ['SignatureVersion', '1.0'],
+    ['AccessKeyId', credentials.accessKeyId],
+  ];
+  const { signature } = signRpcRequest(signing.method, params, credentials.accessKeySecret);
+  return encodeQuery([...params, ['Signature', signature]]);
 }
 
 const UPPER_UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
