@@ -21,6 +21,7 @@ import {
   type Credentials,
   callApi,
   classic,
+  createRestrictedKey,
   openApiClient,
   policy,
   VERSIONS,
@@ -142,13 +143,7 @@ async function main(): Promise<void> {
     // The denied key: a second key of the root identity (so that both calls are the same identity's
     // and differ only in the decision), restricted to an address the load generator does not have.
     const root = openApiClient(kf, kf.root);
-    const created = await callApi(root, 'CreateAccessKey', VERSIONS.ims);
-    const key = created.body.AccessKey as { AccessKeyId: string; AccessKeySecret: string };
-    const denied: Credentials = { accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret };
-    await callApi(root, 'SetAccessKeyPolicy', VERSIONS.ims, {
-      UserAccessKeyId: denied.accessKeyId,
-      AccessKeyPolicy: policy('Active', classic('198.51.100.7')),
-    });
+    const denied = await createRestrictedKey(root, '198.51.100.7');
     // The allowed key decides under an Active account-level policy that matches 127.0.0.1.
     await callApi(root, 'SetAccessKeyPolicyForAccount', VERSIONS.ims, {
       AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1', '2001:db8::/32')),

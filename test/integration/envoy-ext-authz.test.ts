@@ -14,14 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { type CaptureServer, startCaptureServer } from '../interop/support/capture-server.js';
 import { type KeyFenceProcess, startKeyFence } from '../interop/support/keyfence-process.js';
-import {
-  type Credentials,
-  callApi,
-  classic,
-  openApiClient,
-  policy,
-  VERSIONS,
-} from '../interop/support/sdk.js';
+import { type Credentials, callApi, createRestrictedKey, openApiClient } from '../interop/support/sdk.js';
 import { type Reply, send } from '../server/support.js';
 import { documentedConfig } from './support/documented-config.js';
 
@@ -70,14 +63,7 @@ describe('Envoy ext_authz (HTTP service) against keyfence serve', () => {
   before(async () => {
     kf = await startKeyFence({ built: true, trustedProxies: ['127.0.0.1/32'] });
     capture = await startCaptureServer();
-    const root = openApiClient(kf, kf.root);
-    const created = await callApi(root, 'CreateAccessKey', VERSIONS.ims);
-    const key = created.body.AccessKey as { AccessKeyId: string; AccessKeySecret: string };
-    restricted = { accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret };
-    await callApi(root, 'SetAccessKeyPolicy', VERSIONS.ims, {
-      UserAccessKeyId: restricted.accessKeyId,
-      AccessKeyPolicy: policy('Active', classic('203.0.113.0/24')),
-    });
+    restricted = await createRestrictedKey(openApiClient(kf, kf.root), '203.0.113.0/24');
   });
 
   after(async () => {

@@ -9,11 +9,9 @@ import { type KeyFenceProcess, startKeyFence } from '../../interop/support/keyfe
 import {
   type Credentials,
   callApi,
-  classic,
+  createRestrictedKey,
   openApiClient,
-  policy,
   sdkError,
-  VERSIONS,
 } from '../../interop/support/sdk.js';
 import { type AlibabaService, startAlibabaService } from './alibaba-service.js';
 import { skipWithout } from './binaries.js';
@@ -38,14 +36,7 @@ export function forwardAuthScenario(
       service = await startAlibabaService();
       gateway = await start({ gateway: await freePort(), keyfence: kf.port, service: service.port });
       // A second key of the root identity, usable only from an address the gateway's clients do not have.
-      const root = openApiClient(kf, kf.root);
-      const created = await callApi(root, 'CreateAccessKey', VERSIONS.ims);
-      const key = created.body.AccessKey as { AccessKeyId: string; AccessKeySecret: string };
-      restricted = { accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret };
-      await callApi(root, 'SetAccessKeyPolicy', VERSIONS.ims, {
-        UserAccessKeyId: restricted.accessKeyId,
-        AccessKeyPolicy: policy('Active', classic('198.51.100.7')),
-      });
+      restricted = await createRestrictedKey(openApiClient(kf, kf.root), '198.51.100.7');
     });
 
     after(async () => {

@@ -167,6 +167,20 @@ export const vpc = (vpcId: string, ...ips: string[]): PolicyStatement => ({
   IPList: ips,
 });
 
+/**
+ * A new AccessKey of the identity `root` signs as, usable only from `ips` (an Active key-level
+ * policy): the same identity as `root`, so calls made with either differ only in the decision.
+ */
+export async function createRestrictedKey(root: OpenApiClient, ...ips: string[]): Promise<Credentials> {
+  const created = await callApi(root, 'CreateAccessKey', VERSIONS.ims);
+  const key = created.body.AccessKey as { AccessKeyId: string; AccessKeySecret: string };
+  await callApi(root, 'SetAccessKeyPolicy', VERSIONS.ims, {
+    UserAccessKeyId: key.AccessKeyId,
+    AccessKeyPolicy: policy('Active', classic(...ips)),
+  });
+  return { accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret };
+}
+
 /** Calls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(
   what: string,
