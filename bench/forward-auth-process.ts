@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { captureOutput, jsonLines, REPO_ROOT } from '../test/interop/support/keyfence-process.js';
 import { callApi, classic, openApiClient, policy, VERSIONS } from '../test/interop/support/sdk.js';
 import type { Credentials } from './signed-headers.js';
 
@@ -24,8 +24,6 @@ export interface BenchKeyFence {
   readonly root: Credentials;
   stop(): Promise<void>;
 }
-
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Starts `keyfence serve --config` and waits for its credentials and its `listening` line. */
 export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promise<BenchKeyFence> {
@@ -53,23 +51,15 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
     ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', join(dir, 'keyfence.json')],
     { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { stdout, stderr, exited } = captureOutput(child);
   let gone = false;
   void exited.then(() => {
     gone = true;
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const root = jsonLines(stdout).find((line) => typeof line.accessKeySecret === 'string');
-    const listening = jsonLines(stderr).find((line) => line.msg === 'listening');
+    const root = jsonLines(stdout()).find((line) => typeof line.accessKeySecret === 'string');
+    const listening = jsonLines(stderr()).find((line) => line.msg === 'listening');
     if (root !== undefined && listening !== undefined) {
       const listeners = listening.listeners as { address: string; role: string }[];
       return {
@@ -86,7 +76,7 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
     if (gone || Date.now() > deadline) {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`keyfence serve did not start:\n${stdout}\n${stderr}`);
+      throw new Error(`keyfence serve did not start:\n${stdout()}\n${stderr()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -102,17 +92,4 @@ export async function allowBenchClients(kf: BenchKeyFence): Promise<void> {
       AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1')),
     },
   );
-}
-
-function jsonLines(text: string): Record<string, unknown>[] {
-  const lines: Record<string, unknown>[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // a line still being written
-    }
-  }
-  return lines;
 }

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { captureOutput, jsonLines } from '../interop/support/keyfence-process.js';
 import { v2 } from '../server/proxy-protocol-support.js';
-import { call, expectError, expectSuccess, type Reply, signedRequest } from '../server/support.js';
+import { call, expectError, expectSuccess, send, signedRequest } from '../server/support.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'keyfence-serve-config-'));
 after(() => rm(dir, { recursive: true, force: true }));
@@ -29,19 +29,11 @@ function serve(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const output = captureOutput(child);
   after(() => {
     child.kill('SIGKILL');
   });
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+  return { ...output, child, exited: output.exited.then((exit) => exit.code) };
 }
 
 type Running = ReturnType<typeof serve>;
@@ -49,12 +41,7 @@ type Running = ReturnType<typeof serve>;
 async function listeningLine(running: Running): Promise<Record<string, unknown>> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const line = running
-      .stderr()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((l) => l.msg === 'listening');
+    const line = jsonLines(running.stderr()).find((l) => l.msg === 'listening');
     if (line !== undefined) return line;
     const state = await Promise.race([running.exited, new Promise((r) => setTimeout(r, 50, 'running'))]);
     assert.equal(state, 'running', `serve exited early: ${running.stderr()}`);
@@ -69,30 +56,12 @@ function callThroughProxy(
   credentials: { accessKeyId: string; accessKeySecret: string },
 ) {
   const raw = signedRequest(port, { action: 'GetCallerIdentity', version: '2015-04-01', credentials });
-  return new Promise<Reply>((resolve, reject) => {
-    const req = httpRequest(
-      {
-        method: raw.method,
-        path: raw.path,
-        headers: raw.headers,
-        createConnection: () => {
-          const socket = connect(port, '127.0.0.1');
-          socket.write(v2({ source: { address: source, port: 40_000 } }));
-          return socket;
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: JSON.parse(text) }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(raw.body);
+  return send(port, raw, {
+    createConnection: () => {
+      const socket = connect(port, '127.0.0.1');
+      socket.write(v2({ source: { address: source, port: 40_000 } }));
+      return socket;
+    },
   });
 }
 

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { captureOutput } from '../interop/support/keyfence-process.js';
 import { call, expectSuccess, send } from './support.js';
 
 const root = await mkdtemp(join(tmpdir(), 'keyfence-serve-'));
@@ -32,25 +33,18 @@ function serve(args: readonly string[]): Running {
     env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'KEYFENCE_MASTER_KEY')),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const output = captureOutput(child);
   return {
     child,
-    stdout: () => stdout,
-    stderr: () => stderr,
+    stdout: output.stdout,
+    stderr: output.stderr,
     logLines: () =>
-      stderr
+      output
+        .stderr()
         .split('\n')
         .filter((line) => line !== '')
         .map(logLine),
-    exited,
+    exited: output.exited.then((exit) => exit.code),
   };
 }
 

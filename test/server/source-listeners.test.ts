@@ -4,7 +4,6 @@
  * audit sink and one shutdown.
  */
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server } from 'node:net';
 import { describe, test } from 'node:test';
 import { createServer } from '../../src/server/http/keyfence-server.js';
@@ -218,21 +217,5 @@ function callFromIPv6(
   credentials: Credentials,
   headers: Record<string, string>,
 ): Promise<Reply> {
-  const raw = signedRequest(port, { action: 'GetTestValue', credentials, headers });
-  return new Promise<Reply>((resolve, reject) => {
-    const req = httpRequest(
-      { host: '::1', port, method: raw.method, path: raw.path, headers: raw.headers, agent: false },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: JSON.parse(text) }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(raw.body);
-  });
+  return send(port, signedRequest(port, { action: 'GetTestValue', credentials, headers }), { host: '::1' });
 }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'node:querystring';
@@ -326,17 +327,26 @@ export interface RawRequest {
   readonly body?: Buffer | string;
 }
 
+/** Where `send` connects: 127.0.0.1 unless told otherwise, or a socket of the test's own making. */
+export interface Connection {
+  readonly host?: string;
+  readonly createConnection?: () => Socket;
+}
+
 /** One HTTP request over a fresh connection, exactly as given. */
-export function send(port: number, raw: RawRequest): Promise<Reply> {
+export function send(port: number, raw: RawRequest, connection: Connection = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
-        host: '127.0.0.1',
+        host: connection.host ?? '127.0.0.1',
         port,
         method: raw.method ?? 'GET',
         path: raw.path ?? '/',
         headers: raw.headers,
-        agent: false,
+        // An agent would open its own socket rather than call createConnection.
+        ...(connection.createConnection === undefined
+          ? { agent: false }
+          : { createConnection: connection.createConnection }),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -50,10 +50,7 @@ export interface KeyFenceProcess {
    * SIGTERM, then waits for the exit (at most `timeoutMs`, then SIGKILL) and removes the data
    * directory unless `keepData`. Resolves with how the process ended.
    */
-  stop(options?: {
-    readonly timeoutMs?: number;
-    readonly keepData?: boolean;
-  }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(options?: { readonly timeoutMs?: number; readonly keepData?: boolean }): Promise<Exit>;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -70,38 +67,27 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
   delete env.KEYFENCE_MASTER_KEY;
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8');
-  child.stderr!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr!.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
+  const output = captureOutput(child);
+  const { exited } = output;
 
   const timeoutMs = options.startTimeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   let listening: Record<string, unknown> | undefined;
   let root: RootCredentials | undefined = options.restart?.root;
-  let exitedEarly: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let exitedEarly: Exit | undefined;
   void exited.then((outcome) => {
     exitedEarly = outcome;
   });
   while (listening === undefined || root === undefined) {
-    listening ??= jsonLines(stderr).find((line) => line.msg === 'listening');
-    if (options.restart === undefined) root ??= jsonLines(stdout).find(isRootCredentials);
+    listening ??= jsonLines(output.stderr()).find((line) => line.msg === 'listening');
+    if (options.restart === undefined) root ??= jsonLines(output.stdout()).find(isRootCredentials);
     if (listening !== undefined && root !== undefined) break;
     if (exitedEarly !== undefined) {
       if (options.restart === undefined) rmSync(dataDir, { recursive: true, force: true });
       throw new Error(
         `keyfence serve exited (${JSON.stringify(exitedEarly)}) before it listened` +
           `${listening === undefined ? '' : ' (it listened but printed no root credentials)'}.\n` +
-          `stdout:\n${stdout}\nstderr:\n${stderr}`,
+          `stdout:\n${output.stdout()}\nstderr:\n${output.stderr()}`,
       );
     }
     if (Date.now() > deadline) {
@@ -109,7 +95,7 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
       if (options.restart === undefined) rmSync(dataDir, { recursive: true, force: true });
       throw new Error(
         `keyfence serve did not ${listening === undefined ? 'log its listening line' : 'print the root credentials'} ` +
-          `within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+          `within ${timeoutMs} ms.\nstdout:\n${output.stdout()}\nstderr:\n${output.stderr()}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -121,7 +107,7 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
   const port = Number(url.port);
   assert.ok(port > 0, `the listening line names the port picked for --listen 127.0.0.1:0: ${address}`);
 
-  let stopped: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
+  let stopped: Promise<Exit> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     endpoint: `127.0.0.1:${port}`,
@@ -129,8 +115,8 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
     root,
     dataDir,
     listening,
-    stderr: () => stderr,
-    stdout: () => stdout,
+    stderr: output.stderr,
+    stdout: output.stdout,
     stop: ({ timeoutMs: stopTimeoutMs = 15_000, keepData = false } = {}) => {
       stopped ??= kill(child, exited, stopTimeoutMs).finally(() => {
         if (!keepData) rmSync(dataDir, { recursive: true, force: true });
@@ -140,12 +126,37 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
   };
 }
 
+/** How a child process ended. */
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A child's output so far, as text, and its end. */
+export interface CapturedOutput {
+  stdout(): string;
+  stderr(): string;
+  readonly exited: Promise<Exit>;
+}
+
+/** Collects what `child` (spawned with piped stdout and stderr) writes, from now on. */
+export function captureOutput(child: ChildProcess): CapturedOutput {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { stdout: () => stdout, stderr: () => stderr, exited };
+}
+
 /** SIGTERM, then SIGKILL after `timeoutMs`; resolves with how the process ended. */
-export async function kill(
-  child: ChildProcess,
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
-  timeoutMs: number,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function kill(child: ChildProcess, exited: Promise<Exit>, timeoutMs: number): Promise<Exit> {
   if (child.exitCode !== null || child.signalCode !== null) return exited;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
