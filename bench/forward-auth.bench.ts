@@ -19,7 +19,7 @@ import { publishResult, sectionHead } from './docs-section.js';
 import { allowBenchClients, startBenchKeyFence } from './forward-auth-process.js';
 import {
   type LoadRequest,
-  type LoadSettings,
+  loadSettingsFromEnv,
   type Measured,
   measure,
   measureMethod,
@@ -29,10 +29,7 @@ import {
 import { describeMachine, type Machine } from './machine.js';
 import { type Credentials, signedHeaders } from './signed-headers.js';
 
-const SECONDS = Number(process.env.FORWARD_AUTH_BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.FORWARD_AUTH_BENCH_CONNECTIONS ?? 50);
-const FULL = SECONDS === 10 && CONNECTIONS === 50;
-const settings: LoadSettings = { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: 2 };
+const { settings, full: FULL } = loadSettingsFromEnv('FORWARD_AUTH_BENCH');
 const START =
   '<!-- forward-auth-bench:start (written by bench/forward-auth.bench.ts; edits here are overwritten) -->';
 const END = '<!-- forward-auth-bench:end -->';
@@ -160,8 +157,8 @@ async function main(): Promise<void> {
     bare_signed_rps: Math.round(runs[2]!.requestsPerSecond),
     on_rps: Math.round(runs[3]!.requestsPerSecond),
     on_vs_bare_signed: Number((runs[3]!.requestsPerSecond / runs[2]!.requestsPerSecond).toFixed(3)),
-    connections: CONNECTIONS,
-    seconds: SECONDS,
+    connections: settings.connections,
+    seconds: settings.seconds,
   };
   publishResult({
     start: START,

@@ -21,7 +21,7 @@ import { publishResult, sectionHead } from './docs-section.js';
 import { allowBenchClients, startBenchKeyFence } from './forward-auth-process.js';
 import {
   type LoadRequest,
-  type LoadSettings,
+  loadSettingsFromEnv,
   type Measured,
   measure,
   measureMethod,
@@ -31,10 +31,7 @@ import {
 import { describeMachine, type Machine } from './machine.js';
 import { type Credentials, signedHeaders } from './signed-headers.js';
 
-const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.GATEWAY_BENCH_CONNECTIONS ?? 50);
-const FULL = SECONDS === 10 && CONNECTIONS === 50;
-const settings: LoadSettings = { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: 2 };
+const { settings, full: FULL } = loadSettingsFromEnv('GATEWAY_BENCH');
 const START = '<!-- gateway-bench:start (written by bench/gateway.bench.ts; edits here are overwritten) -->';
 const END = '<!-- gateway-bench:end -->';
 const HOST = 'ecs.bench.example';
@@ -164,8 +161,8 @@ async function main(): Promise<void> {
     nginx_rps: runs[2] === undefined ? null : Math.round(runs[2].requestsPerSecond),
     gateway_half_p50_ms: runs[1]!.halfP50Ms,
     gateway_half_p99_ms: runs[1]!.halfP99Ms,
-    connections: CONNECTIONS,
-    seconds: SECONDS,
+    connections: settings.connections,
+    seconds: settings.seconds,
   };
   publishResult({
     start: START,

@@ -43,6 +43,17 @@ export interface LoadSettings {
   readonly warmupSeconds: number;
 }
 
+/**
+ * A bench's load from `<PREFIX>_SECONDS` and `<PREFIX>_CONNECTIONS`, 10 s and 50 connections by
+ * default after a 2 s warm-up; `full` when the defaults are in force, the only run whose numbers
+ * go to docs/benchmarks.md.
+ */
+export function loadSettingsFromEnv(prefix: string): { settings: LoadSettings; full: boolean } {
+  const seconds = Number(process.env[`${prefix}_SECONDS`] ?? 10);
+  const connections = Number(process.env[`${prefix}_CONNECTIONS`] ?? 50);
+  return { settings: { connections, seconds, warmupSeconds: 2 }, full: seconds === 10 && connections === 50 };
+}
+
 export interface Measured {
   readonly target: string;
   readonly expectStatus: number;

@@ -32,17 +32,14 @@ import {
   type BareServer,
   expectOnly,
   type LoadRequest,
-  type LoadSettings,
+  loadSettingsFromEnv,
   startBareApiServer,
   statusCounts,
 } from './load.js';
 import { describeMachine, type Machine } from './machine.js';
 import { signedHeaders } from './signed-headers.js';
 
-const SECONDS = Number(process.env.SERVER_BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.SERVER_BENCH_CONNECTIONS ?? 50);
-const FULL = SECONDS === 10 && CONNECTIONS === 50;
-const settings: LoadSettings = { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: 2 };
+const { settings, full: FULL } = loadSettingsFromEnv('SERVER_BENCH');
 const START = '<!-- server-bench:start (written by bench/server.bench.ts; edits here are overwritten) -->';
 const END = '<!-- server-bench:end -->';
 
@@ -108,7 +105,7 @@ function markdown(runs: readonly Run[], machine: Machine, started: Date): string
       machine,
       started,
     }),
-    `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target after a ${settings.warmupSeconds} s warm-up, loopback`,
+    `autocannon, ${settings.connections} connections, ${settings.seconds} s per target after a ${settings.warmupSeconds} s warm-up, loopback`,
     '(127.0.0.1) only, all three targets in the same run. Every request is an ACS3-HMAC-SHA256-signed',
     'STS `GetCallerIdentity` (POST `/`, no body) signed as it is sent, with its own nonce, in the',
     'load generator (this process); the bare server receives the same requests.',
@@ -167,8 +164,8 @@ async function main(): Promise<void> {
       denied_rps: Math.round(runs[2]!.requestsPerSecond),
       denied_p50_ms: runs[2]!.p50Ms,
       denied_p99_ms: runs[2]!.p99Ms,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
+      connections: settings.connections,
+      seconds: settings.seconds,
     };
     publishResult({
       start: START,
