@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KeyFenceStore, NewAuditEvent } from '../store/index.js';
 import { type AuditedRequest, buildAuditEvent } from './audit-event.js';
 import type { AuditQueue } from './audit-queue.js';
 import type { AuditSpool } from './audit-spool.js';
 import type { SpoolEntry } from './audit-spool-entry.js';
+import { newEventId } from './event-id.js';
 import { keyToResolve } from './event-owner.js';
 import { toStoredEvent } from './stored-event.js';
 
@@ -181,7 +181,7 @@ export class AuditWriter {
       const records = this.#queue.take(this.#options.batchSize);
       this.#taken += records.length;
       // Chosen once, so that a retry of a batch whose commit was lost is recognised by the store.
-      const entries = records.map((record) => ({ eventId: randomUUID().toUpperCase(), record }));
+      const entries = records.map((record) => ({ eventId: newEventId(record.time.getTime()), record }));
       const stored = (storeAnswers || this.#spool === undefined) && (await this.#writeBatch(entries));
       if (!stored) {
         storeAnswers = false;
