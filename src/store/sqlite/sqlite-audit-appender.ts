@@ -105,16 +105,19 @@ export class SqliteAuditAppender {
 /**
  * Compiled, the worker is the .js file beside this one. Run from the TypeScript sources (tests,
  * benchmarks: `node --import tsx`), a worker thread does not get tsx's loader (Node 20 does not
- * hand module hooks on to workers), so it registers tsx before it loads the .ts file.
+ * hand module hooks on to workers), so it registers tsx before it loads the .ts file. Either way
+ * it takes none of this process's Node options: it needs none, and some (`--input-type`) would
+ * stop it from starting.
  */
 function startWorker(workerData: AuditWorkerData): Worker {
+  const options = { workerData, execArgv: [] };
   if (!fileURLToPath(import.meta.url).endsWith('.ts')) {
-    return new Worker(new URL('./sqlite-audit-worker.js', import.meta.url), { workerData });
+    return new Worker(new URL('./sqlite-audit-worker.js', import.meta.url), options);
   }
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./sqlite-audit-worker.ts', import.meta.url).href);
   return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, {
+    ...options,
     eval: true,
-    workerData,
   });
 }
