@@ -63,9 +63,15 @@ export class SqliteAuditAppender {
     }
     const worker = this.#worker ?? this.#start();
     return new Promise((resolve, reject) => {
+      try {
+        worker.postMessage(request);
+      } catch (cause) {
+        // A value that cannot be copied to the worker (DataCloneError): the batch, not the database.
+        reject(new StoreError('Store.InvalidData', undefined, { cause }));
+        return;
+      }
       this.#pending = { resolve, reject };
       worker.ref();
-      worker.postMessage(request);
     });
   }
 
