@@ -20,6 +20,8 @@ export interface AuditSpoolCounters {
   readonly dropped: number;
   /** Lines found unreadable when draining (a line cut short by a crash, a damaged file). */
   readonly unreadable: number;
+  /** Entries set aside because the store refused their data (`setAside`), since the spool was opened. */
+  readonly setAside: number;
 }
 
 interface Segment {
@@ -30,8 +32,10 @@ interface Segment {
 }
 
 // `<sequence>-<entries>.jsonl`: the name carries the order and the entry count, so opening the
-// spool needs no file read.
+// spool needs no file read. Entries the store refused are set aside as `rejected-<sequence>-
+// <entries>.jsonl`, which no drain reads.
 const segmentName = /^(\d{12})-(\d+)\.jsonl$/;
+const setAsideName = /^rejected-(\d{12})-(\d+)\.jsonl$/;
 
 export class AuditSpoolError extends KeyFenceError {
   constructor(dir: string, problem: string) {
@@ -47,6 +51,10 @@ export class AuditSpoolError extends KeyFenceError {
  * between writes the events again, which the store skips by event ID. A line cut short by a
  * crash is ignored when read. Entries hold masked records only (audit-spool-entry.ts): no
  * secret, signature or SecurityToken is ever written.
+ *
+ * Entries whose data the store refused (a value the database cannot hold: retrying cannot help)
+ * are set aside in files of their own, for the operator, and never drained; they count towards
+ * the bound until the operator deletes them.
  */
 export class AuditSpool {
   readonly #dir: string;
@@ -56,13 +64,15 @@ export class AuditSpool {
   #bytes: number;
   #dropped = 0;
   #unreadable = 0;
+  #setAside = 0;
 
-  private constructor(dir: string, maxBytes: number, segments: Segment[]) {
+  private constructor(dir: string, maxBytes: number, segments: Segment[], asideFiles: readonly Segment[]) {
     this.#dir = dir;
     this.#maxBytes = maxBytes;
     this.#segments = segments;
-    this.#nextSeq = (segments.at(-1)?.seq ?? 0) + 1;
-    this.#bytes = segments.reduce((sum, s) => sum + s.bytes, 0);
+    const files = [...segments, ...asideFiles];
+    this.#nextSeq = Math.max(0, ...files.map((f) => f.seq)) + 1;
+    this.#bytes = files.reduce((sum, f) => sum + f.bytes, 0);
   }
 
   /** Opens (creating if needed) the spool in `dir`, finding what an earlier run left there. */
@@ -80,15 +90,17 @@ export class AuditSpool {
     const uid = process.getuid?.();
     if (uid !== undefined && stat.uid !== uid) throw new AuditSpoolError(dir, 'belongs to another user');
     const segments: Segment[] = [];
+    const asideFiles: Segment[] = [];
     for (const name of await readdir(dir)) {
-      const match = segmentName.exec(name);
+      const match = segmentName.exec(name) ?? setAsideName.exec(name);
       if (match === null) continue;
       const file = await lstat(join(dir, name));
       if (!file.isFile()) continue;
-      segments.push({ name, seq: Number(match[1]), entries: Number(match[2]), bytes: file.size });
+      const found = { name, seq: Number(match[1]), entries: Number(match[2]), bytes: file.size };
+      (name.startsWith('rejected-') ? asideFiles : segments).push(found);
     }
     segments.sort((a, b) => a.seq - b.seq);
-    return new AuditSpool(dir, maxBytes, segments);
+    return new AuditSpool(dir, maxBytes, segments, asideFiles);
   }
 
   /** True while entries wait to be written to the store. */
@@ -102,6 +114,7 @@ export class AuditSpool {
       bytes: this.#bytes,
       dropped: this.#dropped,
       unreadable: this.#unreadable,
+      setAside: this.#setAside,
     };
   }
 
@@ -110,6 +123,22 @@ export class AuditSpool {
    * the rest. Resolves with how many were kept; a file that cannot be written keeps none.
    */
   async append(entries: readonly SpoolEntry[]): Promise<number> {
+    const kept = await this.#keep('', entries);
+    if (kept !== undefined) this.#segments.push(kept);
+    return kept?.entries ?? 0;
+  }
+
+  /**
+   * Keeps entries whose data the store refused in a file that is never drained, within the
+   * bound like `append` (the rest dropped and counted); resolves with how many were kept.
+   */
+  async setAside(entries: readonly SpoolEntry[]): Promise<number> {
+    const kept = await this.#keep('rejected-', entries);
+    this.#setAside += kept?.entries ?? 0;
+    return kept?.entries ?? 0;
+  }
+
+  async #keep(prefix: string, entries: readonly SpoolEntry[]): Promise<Segment | undefined> {
     const lines: string[] = [];
     let bytes = 0;
     for (const entry of entries) {
@@ -120,18 +149,17 @@ export class AuditSpool {
       bytes += size;
     }
     this.#dropped += entries.length - lines.length;
-    if (lines.length === 0) return 0;
+    if (lines.length === 0) return undefined;
     const seq = this.#nextSeq++;
-    const name = `${String(seq).padStart(12, '0')}-${lines.length}.jsonl`;
+    const name = `${prefix}${String(seq).padStart(12, '0')}-${lines.length}.jsonl`;
     try {
       await this.#write(name, lines.join(''));
     } catch (error) {
       this.#dropped += lines.length;
       throw error;
     }
-    this.#segments.push({ name, seq, entries: lines.length, bytes });
     this.#bytes += bytes;
-    return lines.length;
+    return { name, seq, entries: lines.length, bytes };
   }
 
   /** The entries of the oldest file, or undefined when nothing waits. Unreadable lines are skipped and counted. */

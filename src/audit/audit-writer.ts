@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { KeyFenceStore, NewAuditEvent } from '../store/index.js';
+import { isStoreError, type KeyFenceStore, type NewAuditEvent } from '../store/index.js';
 import { type AuditedRequest, buildAuditEvent } from './audit-event.js';
 import type { AuditQueue } from './audit-queue.js';
 import type { AuditSpool } from './audit-spool.js';
 import type { SpoolEntry } from './audit-spool-entry.js';
+import { newEventId } from './event-id.js';
 import { keyToResolve } from './event-owner.js';
 import { toStoredEvent } from './stored-event.js';
 
@@ -39,6 +39,12 @@ export interface FailedBatch {
   readonly attempt: number;
   readonly spooled: boolean;
   readonly givenUp: boolean;
+  /**
+   * Set when the event could not be stored because of its own data (the database refused a
+   * value, or the event could not be built), not because the store was away: its ID. It is never
+   * retried; with a spool it is set aside there for the operator (`spooled`), else lost (`givenUp`).
+   */
+  readonly rejectedEventId?: string;
 }
 
 /** The audit log's health, for metrics and the operator. All counts since start. */
@@ -51,6 +57,11 @@ export interface AuditCounters {
   readonly written: number;
   /** Events lost because their batch failed every attempt and could not be spooled. */
   readonly failed: number;
+  /**
+   * Events that could not be stored because of their own data (see FailedBatch.rejectedEventId):
+   * set aside in the spool when there is one, lost otherwise.
+   */
+  readonly rejected: number;
   /** Events in the on-disk spool, waiting for the store (0 without a spool). */
   readonly spooled: number;
   readonly spoolBytes: number;
@@ -82,6 +93,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * While the spool holds anything, each pass first offers it to the store, oldest file first,
  * one file between batches; once the store refuses, the pass's batches go straight to the spool
  * (the queue never fills up behind a dead database), and the next pass tries again.
+ *
+ * An event the store refuses for its own data (`Store.InvalidData`: a value the database cannot
+ * hold; every retry would fail the same way) must not hold up the others, from the queue or from
+ * the spool: its batch is halved until the refused events are alone, the rest is stored, and
+ * those are reported, counted (`rejected`) and set aside in the spool.
  */
 export class AuditWriter {
   readonly #store: AuditStore;
@@ -96,6 +112,7 @@ export class AuditWriter {
   #settled = 0;
   #written = 0;
   #failed = 0;
+  #rejected = 0;
 
   constructor(store: AuditStore, queue: AuditQueue<AuditedRequest>, options: AuditWriterOptions = {}) {
     const { onError = () => {}, spool, ...rest } = options;
@@ -133,6 +150,7 @@ export class AuditWriter {
       dropped: this.#queue.dropped,
       written: this.#written,
       failed: this.#failed,
+      rejected: this.#rejected,
       spooled: spool?.entries ?? 0,
       spoolBytes: spool?.bytes ?? 0,
       spoolDropped: spool?.dropped ?? 0,
@@ -181,7 +199,7 @@ export class AuditWriter {
       const records = this.#queue.take(this.#options.batchSize);
       this.#taken += records.length;
       // Chosen once, so that a retry of a batch whose commit was lost is recognised by the store.
-      const entries = records.map((record) => ({ eventId: randomUUID().toUpperCase(), record }));
+      const entries = records.map((record) => ({ eventId: newEventId(record.time.getTime()), record }));
       const stored = (storeAnswers || this.#spool === undefined) && (await this.#writeBatch(entries));
       if (!stored) {
         storeAnswers = false;
@@ -196,8 +214,7 @@ export class AuditWriter {
     const willSpool = this.#spool !== undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#store.appendAuditEvents(await this.#events(entries));
-        this.#written += entries.length;
+        this.#written += await this.#storeEntries(entries, attempt);
         return true;
       } catch (error) {
         const last = attempt >= this.#options.maxAttempts;
@@ -231,28 +248,92 @@ export class AuditWriter {
   async #drainOldestSpooled(): Promise<boolean> {
     const spool = this.#spool!;
     let entries: SpoolEntry[] | undefined;
+    let stored = 0;
     try {
       entries = await spool.readOldest();
       if (entries === undefined) return true;
-      if (entries.length > 0) await this.#store.appendAuditEvents(await this.#events(entries));
+      if (entries.length > 0) stored = await this.#storeEntries(entries, 1);
       await spool.removeOldest();
     } catch (error) {
       this.#report(error, { events: entries?.length ?? 0, attempt: 1, spooled: true, givenUp: false });
       return false;
     }
-    this.#written += entries.length;
+    this.#written += stored;
     return true;
   }
 
+  /**
+   * Stores the entries' events, but for those refused for their own data, which are set aside;
+   * resolves with how many were stored. Throws when the store failed otherwise: the batch is
+   * tried again then, and what already went in is skipped by event ID.
+   */
+  async #storeEntries(entries: readonly SpoolEntry[], attempt: number): Promise<number> {
+    const { built, refused } = await this.#events(entries);
+    refused.push(...(await this.#append(built)));
+    if (refused.length > 0) await this.#setAside(refused, attempt);
+    return entries.length - refused.length;
+  }
+
   /** The events of a batch: one store read for the user and role IDs it names. */
-  async #events(entries: readonly SpoolEntry[]): Promise<NewAuditEvent[]> {
+  async #events(entries: readonly SpoolEntry[]): Promise<{ built: Built[]; refused: Refused[] }> {
     const keys = entries.map(({ record }) => keyToResolve(record));
     const wanted = keys.filter((key): key is string => key !== null);
     const principals = wanted.length === 0 ? new Map() : await this.#store.accessKeyPrincipals(wanted);
-    return entries.map(({ eventId, record }, index) => {
+    const built: Built[] = [];
+    const refused: Refused[] = [];
+    entries.forEach((entry, index) => {
       const key = keys[index]!;
       const principal = key === null ? undefined : principals.get(key);
-      return toStoredEvent(buildAuditEvent(record, { eventId, principal, region: this.#options.region }));
+      const context = { eventId: entry.eventId, principal, region: this.#options.region };
+      try {
+        built.push({ entry, event: toStoredEvent(buildAuditEvent(entry.record, context)) });
+      } catch (error) {
+        // A record no event can be made of (a spool line from another version, say) is refused
+        // like data the database refuses: it would fail every time.
+        refused.push({ entry, error });
+      }
+    });
+    return { built, refused };
+  }
+
+  /**
+   * Appends the events; when the store refuses their data, halves the batch until the refused
+   * events are alone, stores the rest, and returns those. Throws any other failure.
+   */
+  async #append(built: readonly Built[]): Promise<Refused[]> {
+    if (built.length === 0) return [];
+    try {
+      await this.#store.appendAuditEvents(built.map(({ event }) => event));
+      return [];
+    } catch (error) {
+      if (!isStoreError(error, 'Store.InvalidData')) throw error;
+      if (built.length === 1) return [{ entry: built[0]!.entry, error }];
+      const half = Math.ceil(built.length / 2);
+      const first = await this.#append(built.slice(0, half));
+      return [...first, ...(await this.#append(built.slice(half)))];
+    }
+  }
+
+  /** Reports and counts each refused event, and keeps them in the spool if there is one. */
+  async #setAside(refused: readonly Refused[], attempt: number): Promise<void> {
+    this.#rejected += refused.length;
+    let kept = 0;
+    if (this.#spool !== undefined) {
+      try {
+        kept = await this.#spool.setAside(refused.map(({ entry }) => entry));
+      } catch (error) {
+        // Counted by the spool as dropped.
+        this.#report(error, { events: refused.length, attempt: 0, spooled: false, givenUp: true });
+      }
+    }
+    refused.forEach(({ entry, error }, index) => {
+      this.#report(error, {
+        events: 1,
+        attempt,
+        spooled: index < kept,
+        givenUp: index >= kept,
+        rejectedEventId: entry.eventId,
+      });
     });
   }
 
@@ -263,6 +344,18 @@ export class AuditWriter {
       // A failing reporter must not stop the writer; there is nowhere left to report it.
     }
   }
+}
+
+/** An entry whose event is built, ready for the store. */
+interface Built {
+  readonly entry: SpoolEntry;
+  readonly event: NewAuditEvent;
+}
+
+/** An entry whose event cannot be stored because of its own data, and why. */
+interface Refused {
+  readonly entry: SpoolEntry;
+  readonly error: unknown;
 }
 
 /** `options` without its undefined entries, so that they do not override the defaults. */

@@ -1,8 +1,19 @@
 import type { NewAuditEvent } from '../store/index.js';
 import type { BuiltAuditEvent } from './audit-event.js';
+import { mayHoldUnstorableText, withStorableText } from './storable-text.js';
 
-/** An event as the store files it: the whole event as JSON, and copies of the fields lookups filter on. */
-export function toStoredEvent({ event, accountId, at }: BuiltAuditEvent): NewAuditEvent {
+/**
+ * An event as the store files it: the whole event as JSON, and copies of the fields lookups
+ * filter on. Every string in both is storable text (storable-text.ts): this is the one place
+ * an event's text is cleaned, after everything else was built.
+ */
+export function toStoredEvent({ event: built, accountId, at }: BuiltAuditEvent): NewAuditEvent {
+  let event = built;
+  let document = JSON.stringify(event);
+  if (mayHoldUnstorableText(document)) {
+    event = withStorableText(event);
+    document = JSON.stringify(event);
+  }
   return {
     eventId: event.eventId,
     accountId,
@@ -16,6 +27,6 @@ export function toStoredEvent({ event, accountId, at }: BuiltAuditEvent): NewAud
     sourceIp: event.sourceIpAddress,
     errorCode: event.errorCode,
     appliedVersion: event.keyfence.appliedVersion,
-    document: JSON.stringify(event),
+    document,
   };
 }

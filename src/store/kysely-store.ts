@@ -4,12 +4,7 @@ import type { KeyFenceStore, StoreTransaction } from './keyfence-store.js';
 import { accessKeyPrincipals } from './queries/access-key-principals.js';
 import type { AccessKeyUse } from './queries/access-keys.js';
 import { recordAccessKeyUse } from './queries/access-keys.js';
-import {
-  type AuditEventQuery,
-  appendAuditEvents,
-  lookupAuditEvents,
-  type NewAuditEvent,
-} from './queries/audit-events.js';
+import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
 import { listNodes, type NodeReport, recordNode } from './queries/nodes.js';
 import { revealCredentialForSigning } from './queries/signing-credentials.js';
@@ -96,11 +91,10 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
     return guard(() => purgeExpiredTemporaryCredentials(this.db, this.settings.clock().getTime()));
   }
 
-  // A transaction of its own (one fsync for the batch on SQLite), but not the change-log lock:
-  // audit traffic never queues behind configuration writes on PostgreSQL.
+  // Not under the change-log lock: audit traffic never queues behind configuration writes.
   appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return this.#dialect.write((connection) => guard(() => appendAuditEvents(connection, events)));
+    return guard(() => this.#dialect.appendAuditEvents(events));
   }
 
   lookupAuditEvents(query: AuditEventQuery) {

@@ -1,5 +1,6 @@
 import type { Expression, Kysely, RawBuilder } from 'kysely';
 import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from './change-feed.js';
+import type { NewAuditEvent } from './queries/audit-events.js';
 import type { StoreDatabase } from './schema/database.js';
 
 /**
@@ -37,6 +38,13 @@ export interface StoreDialect {
   announceChanges(connection: Kysely<StoreDatabase>, version: number): Promise<void>;
   /** Pushes committed changes' versions to `listener`; see ChangeSubscription. */
   subscribeToChanges(listener: ChangeListener, options?: ChangeFeedOptions): Promise<ChangeSubscription>;
+  /**
+   * Stores audit events, all or none, skipping event IDs already stored; outside the change log
+   * and its lock. Each database inserts them its cheapest way (the audit log's volume is that of
+   * the requests). Throws `Store.InvalidData` when the database refused a value (an event the
+   * caller should set aside), `Store.Database` for anything else (worth retrying).
+   */
+  appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void>;
   /** The database's clock, in milliseconds since the epoch: one clock for every node that shares it. */
   readonly now: RawBuilder<number>;
   close(): Promise<void>;

@@ -39,6 +39,7 @@ export const storeErrorMessages = {
   'Store.AlreadyInitialized': 'The store already has an account; it was not changed.',
   'Store.InvalidConfig': 'The store configuration is invalid.',
   'Store.Database': 'The database operation failed.',
+  'Store.InvalidData': 'The database refused the data it was given.',
   'Store.SnapshotClosed': 'A snapshot can only be read inside the callback it was given to.',
   'Store.SecretUndecryptable': 'A stored secret could not be decrypted with the master key.',
   'MasterKey.Missing': 'No master key is configured, so secrets cannot be stored or read.',

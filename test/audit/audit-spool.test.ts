@@ -67,7 +67,7 @@ describe('the audit spool', () => {
     assert.equal(spool.waiting, false);
     assert.equal(await spool.readOldest(), undefined);
     assert.deepEqual(await readdir(dir), []);
-    assert.deepEqual(spool.counters, { entries: 0, bytes: 0, dropped: 0, unreadable: 0 });
+    assert.deepEqual(spool.counters, { entries: 0, bytes: 0, dropped: 0, unreadable: 0, setAside: 0 });
   });
 
   test('keeps what fits within maxBytes, drops and counts the rest, and has room again once drained', async () => {
@@ -77,7 +77,7 @@ describe('the audit spool', () => {
     assert.equal(await spool.append([entry(1), entry(2)]), 2);
     assert.equal(await spool.append([entry(3), entry(4), entry(5)]), 1, 'only one more fits');
     assert.equal(await spool.append([entry(6)]), 0);
-    assert.deepEqual(spool.counters, { entries: 3, bytes: size * 3, dropped: 3, unreadable: 0 });
+    assert.deepEqual(spool.counters, { entries: 3, bytes: size * 3, dropped: 3, unreadable: 0, setAside: 0 });
     const bytesOnDisk = (
       await Promise.all((await readdir(dir)).map(async (f) => (await stat(join(dir, f))).size))
     ).reduce((a, b) => a + b, 0);
@@ -119,6 +119,47 @@ describe('the audit spool', () => {
       (await reopened.readOldest())?.map((e) => e.eventId),
       ['E-000005'],
     );
+  });
+
+  test('entries set aside are kept 0600 in files no drain reads, within the bound, and found again after a restart', async () => {
+    const dir = freshDir();
+    const size = entryBytes(entry(1));
+    const spool = await AuditSpool.open({ dir, maxBytes: size * 4 });
+    await spool.append([entry(1)]);
+    assert.equal(await spool.setAside([entry(2), entry(3)]), 2);
+    assert.deepEqual(spool.counters, { entries: 1, bytes: size * 3, dropped: 0, unreadable: 0, setAside: 2 });
+    const names = (await readdir(dir)).sort();
+    assert.deepEqual(names, ['000000000001-1.jsonl', 'rejected-000000000002-2.jsonl']);
+    assert.equal((await stat(join(dir, names[1]!))).mode & 0o777, 0o600);
+    const kept = (await readFile(join(dir, names[1]!), 'utf8')).trim().split('\n').map(decodeSpoolEntry);
+    assert.deepEqual(
+      kept.map((e) => e?.eventId),
+      ['E-000002', 'E-000003'],
+    );
+
+    assert.deepEqual(
+      (await spool.readOldest())?.map((e) => e.eventId),
+      ['E-000001'],
+    );
+    await spool.removeOldest();
+    assert.equal(spool.waiting, false, 'what was set aside does not wait to be drained');
+    assert.equal(await spool.readOldest(), undefined);
+    assert.equal(
+      await spool.append([entry(4), entry(5), entry(6)]),
+      2,
+      'set-aside files count towards the bound',
+    );
+
+    const reopened = await AuditSpool.open({ dir, maxBytes: size * 4 });
+    assert.equal(reopened.counters.bytes, size * 4);
+    assert.equal(reopened.counters.entries, 2);
+    assert.equal(await reopened.setAside([entry(7)]), 0, 'full');
+    await reopened.removeOldest();
+    assert.equal(await reopened.setAside([entry(7)]), 1);
+    assert.deepEqual((await readdir(dir)).sort(), [
+      'rejected-000000000002-2.jsonl',
+      'rejected-000000000004-1.jsonl',
+    ]);
   });
 
   test('a damaged line in the middle is skipped and counted; the others are read', async () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import type {
   AccountId,
   AuditEventQuery,
@@ -9,8 +11,9 @@ import type {
   RoleName,
   UserName,
 } from '../../src/store/index.js';
+import type { DatabaseConfig } from '../store/support/dialects.js';
 import { useDialects } from '../store/support/dialects.js';
-import { newAccount, rawRows, storeHarness } from '../store/support/store-harness.js';
+import { newAccount, rawRows, rejectsWith, storeHarness } from '../store/support/store-harness.js';
 
 const T0 = Date.UTC(2024, 4, 6, 12, 0, 0);
 
@@ -45,6 +48,29 @@ async function allPages(store: KeyFenceStore, query: AuditEventQuery): Promise<s
     after = page.next;
   }
 }
+
+/** A statement run straight on the database, bypassing the store. */
+async function rawExec(config: DatabaseConfig, statement: string): Promise<void> {
+  if (config.dialect === 'sqlite') {
+    const database = new Database(config.file);
+    try {
+      database.exec(statement);
+    } finally {
+      database.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: config.connectionString });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+const count = async (config: DatabaseConfig) =>
+  Number((await rawRows(config, 'select count(*) as n from audit_events'))[0]!.n);
 
 const byTimeThenId = (a: NewAuditEvent, b: NewAuditEvent) =>
   a.at.getTime() - b.at.getTime() || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
@@ -260,6 +286,41 @@ for (const fixture of useDialects()) {
       await own.appendAuditEvents([]);
       const rows = await rawRows(config, 'select count(*) as n from audit_events');
       assert.equal(Number(rows[0]!.n), 3);
+    });
+
+    test('a value the database refuses fails the batch with Store.InvalidData, and none of it is stored', async () => {
+      const { store: own, config } = await harness.fresh();
+      const id = await newAccount(own);
+      const good = [auditEvent(id), auditEvent(id)];
+      const refused = auditEvent(id, { requestId: null as unknown as string });
+      await rejectsWith(own.appendAuditEvents([good[0]!, refused, good[1]!]), 'Store.InvalidData');
+      assert.equal(await count(config), 0);
+      await own.appendAuditEvents(good);
+      assert.equal(await count(config), 2);
+    });
+
+    test(`a NUL in a column: ${fixture.name === 'postgres' ? 'PostgreSQL refuses it (Store.InvalidData)' : 'SQLite keeps it'}`, async () => {
+      const { store: own, config } = await harness.fresh();
+      const id = await newAccount(own);
+      const appended = own.appendAuditEvents([auditEvent(id, { accessKeyId: 'LTAI\u0000x' })]);
+      if (fixture.name === 'postgres') {
+        await rejectsWith(appended, 'Store.InvalidData');
+        assert.equal(await count(config), 0);
+      } else {
+        await appended;
+        const rows = await rawRows(config, 'select access_key_id from audit_events');
+        assert.deepEqual(rows, [{ access_key_id: 'LTAI\u0000x' }]);
+      }
+    });
+
+    test('a database that cannot take a batch fails it with Store.Database, and takes the next once it can', async () => {
+      const { store: own, config } = await harness.fresh();
+      const id = await newAccount(own);
+      await rawExec(config, 'alter table audit_events rename to audit_events_away');
+      await rejectsWith(own.appendAuditEvents([auditEvent(id)]), 'Store.Database');
+      await rawExec(config, 'alter table audit_events_away rename to audit_events');
+      await own.appendAuditEvents([auditEvent(id)]);
+      assert.equal(await count(config), 1);
     });
 
     test('1,000 events go in at once, outside the change log', async () => {

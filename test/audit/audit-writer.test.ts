@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StoreAuditSink, type StoreAuditSinkOptions } from '../../src/audit/audit-sink.js';
 import type { FailedBatch } from '../../src/audit/audit-writer.js';
+import type { Caller } from '../../src/server/rpc/caller.js';
 import type { UserId, UserName } from '../../src/store/index.js';
 import { ACCOUNT, FakeAuditStore, requestRecord, USER_KEY, userCaller } from './support.js';
 
@@ -18,8 +19,8 @@ function sinkOn(store: FakeAuditStore, options: StoreAuditSinkOptions = {}) {
   return { sink, errors };
 }
 
-/** The spool counters of a writer without a spool. */
-const NO_SPOOL = { spooled: 0, spoolBytes: 0, spoolDropped: 0, spoolUnreadable: 0 };
+/** The spool counters of a writer without a spool, and no event refused. */
+const NO_SPOOL = { spooled: 0, spoolBytes: 0, spoolDropped: 0, spoolUnreadable: 0, rejected: 0 };
 
 const records = (count: number, from = 0) =>
   Array.from({ length: count }, (_, i) =>
@@ -111,6 +112,56 @@ describe('audit writer', () => {
     for (const record of records(2, 4)) sink.record(record);
     await sink.flush();
     assert.deepEqual(sink.counters, { ...NO_SPOOL, queueDepth: 0, dropped: 0, written: 2, failed: 4 });
+    await sink.close();
+  });
+
+  test('events the store refuses for their data are found by halving the batch, reported and counted; the rest is stored', async () => {
+    const store = new FakeAuditStore();
+    store.refused.add('R-000002').add('R-000007');
+    const { sink, errors } = sinkOn(store, { batchSize: 10 });
+    for (const record of records(10)) sink.record(record);
+    await sink.flush();
+    assert.deepEqual(
+      store.events.map((event) => event.requestId),
+      records(10)
+        .map((record) => record.requestId)
+        .filter((id) => !store.refused.has(id)),
+    );
+    // The batch, then halves of halves only where a refused event is: k refused events among n
+    // cost at most 1 + 2k·log2(n) appends, not one per event.
+    const bound = 1 + 2 * 2 * Math.ceil(Math.log2(10));
+    assert.ok(store.attempts.length <= bound, `${store.attempts.length} appends: ${store.attempts}`);
+    assert.deepEqual(store.attempts.slice(0, 3), [10, 5, 3]);
+    assert.deepEqual(sink.counters, {
+      ...NO_SPOOL,
+      queueDepth: 0,
+      dropped: 0,
+      written: 8,
+      failed: 0,
+      rejected: 2,
+    });
+    assert.deepEqual(
+      errors.map(({ batch }) => ({ ...batch, rejectedEventId: typeof batch.rejectedEventId })),
+      [1, 2].map(() => ({ events: 1, attempt: 1, spooled: false, givenUp: true, rejectedEventId: 'string' })),
+      'without a spool a refused event is lost',
+    );
+    for (const record of records(2, 10)) sink.record(record);
+    await sink.flush();
+    assert.equal(sink.counters.written, 10, 'the writer carries on');
+    await sink.close();
+  });
+
+  test('a record no event can be made of is refused alone, without asking the store', async () => {
+    const store = new FakeAuditStore();
+    const { sink, errors } = sinkOn(store, { batchSize: 10 });
+    const broken = requestRecord({ caller: { type: 'no-such-type' } as unknown as Caller });
+    for (const record of [...records(2), broken, ...records(2, 2)]) sink.record(record);
+    await sink.flush();
+    assert.deepEqual(store.attempts, [4]);
+    assert.equal(sink.counters.written, 4);
+    assert.equal(sink.counters.rejected, 1);
+    assert.ok(errors[0]?.error instanceof TypeError);
+    assert.equal(errors[0]?.batch.givenUp, true);
     await sink.close();
   });
 

@@ -2,16 +2,17 @@ import type { AuditedRequest } from '../../src/audit/audit-event.js';
 import type { AuditStore } from '../../src/audit/audit-writer.js';
 import type { Decision } from '../../src/policy/decision.js';
 import type { Caller } from '../../src/server/rpc/caller.js';
-import type {
-  AccessKeyId,
-  AccessKeyPrincipal,
-  AccountId,
-  NewAuditEvent,
-  RoleId,
-  RoleName,
-  TemporaryAccessKeyId,
-  UserId,
-  UserName,
+import {
+  type AccessKeyId,
+  type AccessKeyPrincipal,
+  type AccountId,
+  type NewAuditEvent,
+  type RoleId,
+  type RoleName,
+  StoreError,
+  type TemporaryAccessKeyId,
+  type UserId,
+  type UserName,
 } from '../../src/store/index.js';
 
 export const ACCOUNT = '1234567890123456' as AccountId;
@@ -87,6 +88,10 @@ export class FakeAuditStore implements AuditStore {
   failures = 0;
   /** Resolves when released: to hold an append in flight. */
   gate: Promise<void> | undefined;
+  /** A batch holding an event with one of these RequestIds is refused as invalid data, as a database would. */
+  readonly refused = new Set<string>();
+  /** Every batch it was asked to append, refused or not: their sizes. */
+  readonly attempts: number[] = [];
 
   get events(): NewAuditEvent[] {
     return this.batches.flat();
@@ -94,6 +99,8 @@ export class FakeAuditStore implements AuditStore {
 
   async appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
     await this.gate;
+    this.attempts.push(events.length);
+    if (events.some((event) => this.refused.has(event.requestId))) throw new StoreError('Store.InvalidData');
     if (this.failures > 0) {
       this.failures--;
       throw new Error('database unavailable');

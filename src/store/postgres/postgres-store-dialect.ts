@@ -1,8 +1,10 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from '../change-feed.js';
+import type { NewAuditEvent } from '../queries/audit-events.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { StoreDialect, TableScan } from '../store-dialect.js';
 import { inTransaction } from '../transaction.js';
+import { appendPostgresAuditEvents } from './postgres-audit-events.js';
 import { CHANGES_CHANNEL, listenForChanges } from './postgres-change-feed.js';
 import { createPostgresPool } from './postgres-connection.js';
 import type { PostgresStoreConfig } from './postgres-store-config.js';
@@ -74,6 +76,10 @@ export class PostgresStoreDialect implements StoreDialect {
   // all on rollback; the version is all it carries (listeners read the log themselves).
   async announceChanges(connection: Kysely<StoreDatabase>, version: number): Promise<void> {
     await sql`select pg_notify(${CHANGES_CHANNEL}, ${String(version)})`.execute(connection);
+  }
+
+  appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
+    return appendPostgresAuditEvents(this.db, events);
   }
 
   subscribeToChanges(listener: ChangeListener, options?: ChangeFeedOptions): Promise<ChangeSubscription> {

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AccountId } from '../identifiers/ids.js';
 import type { AuditEventTable, StoreDatabase } from '../schema/database.js';
 
@@ -76,42 +76,40 @@ export interface StoredAuditEvent {
 
 const MAX_AUDIT_PAGE = 1000;
 
-const columnsPerRow = 13;
-// As many rows per INSERT as SQLite's 32766 bound variables allow, with room to spare: a
-// writer's batch (1,000 events by default) goes in one statement.
-const rowsPerInsert = Math.floor(30_000 / columnsPerRow);
+/** The columns of `audit_events`, in the order the dialects' inserts name them. */
+export const AUDIT_EVENT_COLUMNS = [
+  'event_id',
+  'account_id',
+  'event_time',
+  'request_id',
+  'access_key_id',
+  'user_name',
+  'event_name',
+  'service_name',
+  'event_rw',
+  'source_ip',
+  'error_code',
+  'applied_version',
+  'event',
+] as const satisfies readonly (keyof AuditEventTable)[];
 
-const toRow = (event: NewAuditEvent): Insertable<AuditEventTable> => ({
-  event_id: event.eventId,
-  account_id: event.accountId,
-  event_time: event.at.getTime(),
-  request_id: event.requestId,
-  access_key_id: event.accessKeyId,
-  user_name: event.userName,
-  event_name: event.eventName,
-  service_name: event.serviceName,
-  event_rw: event.eventRW,
-  source_ip: event.sourceIp,
-  error_code: event.errorCode,
-  applied_version: event.appliedVersion,
-  event: event.document,
-});
-
-/**
- * Inserts events, many per statement. An event ID already stored is skipped, so a writer that
- * retries a batch whose commit it could not confirm never stores an event twice.
- */
-export async function appendAuditEvents(
-  db: Kysely<StoreDatabase>,
-  events: readonly NewAuditEvent[],
-): Promise<void> {
-  for (let start = 0; start < events.length; start += rowsPerInsert) {
-    await db
-      .insertInto('audit_events')
-      .values(events.slice(start, start + rowsPerInsert).map(toRow))
-      .onConflict((conflict) => conflict.column('event_id').doNothing())
-      .execute();
-  }
+/** An event as the row `audit_events` stores (the dialects insert it their own way: sqlite/, postgres/). */
+export function auditEventRow(event: NewAuditEvent): AuditEventTable {
+  return {
+    event_id: event.eventId,
+    account_id: event.accountId,
+    event_time: event.at.getTime(),
+    request_id: event.requestId,
+    access_key_id: event.accessKeyId,
+    user_name: event.userName,
+    event_name: event.eventName,
+    service_name: event.serviceName,
+    event_rw: event.eventRW,
+    source_ip: event.sourceIp,
+    error_code: event.errorCode,
+    applied_version: event.appliedVersion,
+    event: event.document,
+  };
 }
 
 /**

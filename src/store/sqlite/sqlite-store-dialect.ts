@@ -1,8 +1,10 @@
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { type ChangeSubscription, NO_CHANGE_FEED } from '../change-feed.js';
+import type { NewAuditEvent } from '../queries/audit-events.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { StoreDialect, TableScan } from '../store-dialect.js';
 import { inTransaction } from '../transaction.js';
+import { SqliteAuditAppender } from './sqlite-audit-appender.js';
 import { openSqliteDatabase, type WriteQueue, writeQueueFor } from './sqlite-connection.js';
 import type { SqliteStoreConfig } from './sqlite-store-config.js';
 
@@ -19,10 +21,12 @@ export class SqliteStoreDialect implements StoreDialect {
   readonly db: Kysely<StoreDatabase>;
   readonly now = sql<number>`cast(unixepoch('subsec') * 1000 as integer)`;
   readonly #writers: WriteQueue;
+  readonly #audit: SqliteAuditAppender;
 
   constructor(config: SqliteStoreConfig) {
     const database = openSqliteDatabase(config);
     this.#writers = writeQueueFor(config.file);
+    this.#audit = new SqliteAuditAppender(config, this.#writers);
     this.db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
   }
 
@@ -66,11 +70,17 @@ export class SqliteStoreDialect implements StoreDialect {
 
   async announceChanges(): Promise<void> {}
 
+  // On a worker thread: see SqliteAuditAppender.
+  appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
+    return this.#audit.append(events);
+  }
+
   async subscribeToChanges(): Promise<ChangeSubscription> {
     return NO_CHANGE_FEED;
   }
 
   async close(): Promise<void> {
+    await this.#audit.close();
     await this.db.destroy();
   }
 }

@@ -1,0 +1,288 @@
+/**
+ * The audit path per event, stage by stage, on SQLite and PostgreSQL: what each forward-auth or
+ * RPC request costs the process after its response is written. A batch of 500 records like the
+ * forward-auth benchmark's (root key named by its AccessKeyId, allowed under an account policy)
+ * goes through
+ *   1. the request record (`recordOf`, on the request path);
+ *   2. its event ID, the event (`buildAuditEvent`, masking) and the stored form (`toStoredEvent`:
+ *      the JSON document and the columns), in the writer's batch step;
+ *   3. the batch's principal lookup (500 RAM-user keys: the root identity needs none);
+ *   4. `store.appendAuditEvents` of the 500 events: wall time, and CPU time on the main thread
+ *      (where requests are served) and on the process's other threads;
+ *   5. the whole sink (`StoreAuditSink.record` × 10,000, then `flush`).
+ * Each stage is the median over rounds, per event. CPU per thread comes from /proc (Linux).
+ *
+ *   npm run bench:audit      (AUDIT_BENCH_DATABASES=sqlite to skip PostgreSQL)
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildAuditEvent } from '../src/audit/audit-event.js';
+import { StoreAuditSink } from '../src/audit/audit-sink.js';
+import { newEventId } from '../src/audit/event-id.js';
+import { toStoredEvent } from '../src/audit/stored-event.js';
+import { type Passage, recordOf } from '../src/server/gate/passage.js';
+import type { RequestRecord } from '../src/server/rpc/audit-sink.js';
+import type { Caller } from '../src/server/rpc/caller.js';
+import {
+  type AccountId,
+  type KeyFenceStore,
+  MasterKey,
+  type NewAuditEvent,
+  openStore,
+  type StoreConfig,
+  type UserName,
+} from '../src/store/index.js';
+import { startPostgres } from '../test/support/postgres-server.js';
+import { writeDocsSection } from './docs-section.js';
+import { describeMachine } from './machine.js';
+
+const BATCH = 500;
+const ROUNDS = Number(process.env.AUDIT_BENCH_ROUNDS ?? 20);
+const WARMUP_ROUNDS = 3;
+const SINK_RECORDS = 10_000;
+const DATABASES = (process.env.AUDIT_BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+const START =
+  '<!-- audit-path-bench:start (written by bench/audit-path.bench.ts; edits here are overwritten) -->';
+const END = '<!-- audit-path-bench:end -->';
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time in µs so far of this process's main thread, and of all its other threads. */
+function threadCpu(): { main: number; others: number } {
+  const ticks = (tid: string) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND) * 1e6;
+  };
+  let others = 0;
+  for (const tid of readdirSync('/proc/self/task')) if (tid !== String(process.pid)) others += ticks(tid);
+  return { main: ticks(String(process.pid)), others };
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
+/** Median µs per event of `work` on `events` events, over the rounds. */
+async function timed(events: number, work: () => unknown): Promise<number> {
+  const samples: number[] = [];
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    const started = performance.now();
+    await work();
+    if (round >= WARMUP_ROUNDS) samples.push(((performance.now() - started) * 1000) / events);
+  }
+  return median(samples);
+}
+
+/**
+ * Wall time and CPU per thread, µs per event, of `rounds` runs of `work` on `events` events each;
+ * `prepare` runs before each, untimed.
+ */
+async function costed<T>(
+  events: number,
+  rounds: number,
+  prepare: () => T,
+  work: (input: T) => Promise<unknown>,
+) {
+  await work(prepare());
+  let wall = 0;
+  let main = 0;
+  let others = 0;
+  for (let round = 0; round < rounds; round++) {
+    const input = prepare();
+    const cpu = threadCpu();
+    const started = performance.now();
+    await work(input);
+    wall += performance.now() - started;
+    const after = threadCpu();
+    main += after.main - cpu.main;
+    others += after.others - cpu.others;
+  }
+  const total = events * rounds;
+  return { wall: (wall * 1000) / total, main: main / total, others: others / total };
+}
+
+/** Arrival times as a server sees them: one clock, always forward (what the indexes are ordered by). */
+let clock = Date.now();
+const arrival = () => new Date(++clock);
+
+function forwardAuthPassage(caller: Caller): Passage {
+  const time = arrival();
+  return {
+    arrival: {
+      entryPoint: 'forward-auth',
+      requestId: newEventId(time.getTime()),
+      time,
+      origin: { address: '127.0.0.1', addressFrom: 'tcp-peer', vpc: undefined },
+      headers: {
+        host: 'ecs.bench.example',
+        'user-agent': 'keyfence-bench',
+        'x-forwarded-for': '203.0.113.7',
+      },
+      original: { method: 'GET', host: 'ecs.bench.example', path: '/' },
+    },
+    source: { ip: '203.0.113.7', via: 'x-forwarded-for' },
+    recorded: { ip: '203.0.113.7', vpcId: null, fault: null },
+    progress: {
+      action: 'DescribeRegions',
+      version: '2014-05-26',
+      product: null,
+      service: 'ecs',
+      params: null,
+      caller,
+      authentication: 'access-key-id',
+      claimedAccessKeyId: null,
+      decision: {
+        allowed: true,
+        reason: 'public-ip-allowed',
+        scope: 'account',
+        statement: 0,
+        policyVersion: 3,
+      },
+      appliedVersion: 4,
+    },
+  };
+}
+
+interface Row {
+  readonly stage: string;
+  readonly sqlite?: string;
+  readonly postgres?: string;
+}
+
+async function stages(store: KeyFenceStore): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const us = (value: number) => `${value.toFixed(2)} µs`;
+  const account = (await store.write((tx) => tx.createAccount())).accountId as AccountId;
+  const root = await store.write((tx) => tx.createAccessKey(account));
+  const user = await store.write((tx) => tx.createUser(account, { userName: 'alice' as UserName }));
+  const userKey = await store.write((tx) => tx.createAccessKey(account, { userName: user.userName }));
+  const caller: Caller = { type: 'root-account', accountId: account, accessKeyId: root.accessKeyId };
+  const passagesOf = (count: number) => Array.from({ length: count }, () => forwardAuthPassage(caller));
+  const passages = passagesOf(BATCH);
+  const region = 'cn-hangzhou';
+
+  out.set(
+    '1 request record (`recordOf`)',
+    us(await timed(BATCH, () => passages.map((p) => recordOf(p, 200, null)))),
+  );
+  const records: RequestRecord[] = passages.map((p) => recordOf(p, 200, null));
+  out.set('2a event ID', us(await timed(BATCH, () => records.map((r) => newEventId(r.time.getTime())))));
+  const context = (record: RequestRecord) => ({
+    eventId: newEventId(record.time.getTime()),
+    principal: undefined,
+    region,
+  });
+  out.set(
+    '2b `buildAuditEvent` (masking included)',
+    us(await timed(BATCH, () => records.map((r) => buildAuditEvent(r, context(r))))),
+  );
+  const built = records.map((r) => buildAuditEvent(r, context(r)));
+  out.set(
+    '2c `toStoredEvent` (JSON document, columns)',
+    us(await timed(BATCH, () => built.map(toStoredEvent))),
+  );
+  out.set('   document size', `${toStoredEvent(built[0]!).document.length} B`);
+  const userKeys = Array.from({ length: BATCH }, () => userKey.accessKeyId as string);
+  out.set(
+    '3 principal lookup (batch of 500 RAM-user keys)',
+    us(await timed(BATCH, () => store.accessKeyPrincipals(userKeys))),
+  );
+
+  const appended = await costed(
+    BATCH,
+    ROUNDS,
+    () => passagesOf(BATCH).map((p) => recordOf(p, 200, null)),
+    (batch) =>
+      store.appendAuditEvents(batch.map((r): NewAuditEvent => toStoredEvent(buildAuditEvent(r, context(r))))),
+  );
+  out.set('4 `appendAuditEvents` (500 events, building included): wall', us(appended.wall));
+  out.set('   4: CPU, main thread', us(appended.main));
+  out.set('   4: CPU, other threads', us(appended.others));
+
+  const sink = new StoreAuditSink(store, { batchSize: BATCH, queueCapacity: SINK_RECORDS });
+  const sinkCost = await costed(
+    SINK_RECORDS,
+    3,
+    () => passagesOf(SINK_RECORDS),
+    async (arrived) => {
+      for (const passage of arrived) sink.record(recordOf(passage, 200, null));
+      await sink.flush();
+    },
+  );
+  await sink.close();
+  if (sink.counters.dropped > 0) throw new Error(`the sink dropped ${sink.counters.dropped} records`);
+  out.set('5 `StoreAuditSink` record → flush, end to end: wall', us(sinkCost.wall));
+  out.set('   5: CPU, main thread', us(sinkCost.main));
+  out.set('   5: CPU, other threads', us(sinkCost.others));
+  return out;
+}
+
+async function onDatabase(config: StoreConfig): Promise<Map<string, string>> {
+  const store = await openStore({ ...config, masterKey: MasterKey.generate() });
+  try {
+    return await stages(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const machine = describeMachine();
+  const results: Partial<Record<'sqlite' | 'postgres', Map<string, string>>> = {};
+  if (DATABASES.includes('sqlite')) {
+    const dir = mkdtempSync(join(tmpdir(), 'keyfence-audit-bench-'));
+    try {
+      results.sqlite = await onDatabase({ dialect: 'sqlite', file: join(dir, 'keyfence.db') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (DATABASES.includes('postgres')) {
+    const server = await startPostgres();
+    try {
+      results.postgres = await onDatabase({
+        dialect: 'postgres',
+        connectionString: await server.createDatabase(),
+      });
+    } finally {
+      await server.stop();
+    }
+  }
+  const names = [...(results.sqlite ?? results.postgres ?? new Map()).keys()];
+  const rows: Row[] = names.map((stage) => ({
+    stage,
+    sqlite: results.sqlite?.get(stage),
+    postgres: results.postgres?.get(stage),
+  }));
+  const table = [
+    '| stage, per event | SQLite | PostgreSQL |',
+    '| --- | ---: | ---: |',
+    ...rows.map(
+      (row) =>
+        `| ${row.stage.replace(/^ {3}/, '&nbsp;&nbsp;&nbsp;')} | ${row.sqlite ?? '–'} | ${row.postgres ?? '–'} |`,
+    ),
+  ];
+  console.log(table.join('\n'));
+  writeDocsSection(
+    START,
+    END,
+    [
+      '## The audit path per event (`npm run bench:audit`)',
+      '',
+      `Last run: ${started.toISOString().slice(0, 19)}Z. ${machine.cpu}, ${machine.cores} cores, Node.js ${machine.node};`,
+      `load average at start ${machine.loadAverage}.`,
+      '',
+      '```sh',
+      'npm run bench:audit',
+      '# = node --import tsx bench/audit-path.bench.ts',
+      '```',
+      '',
+      `Batches of ${BATCH} forward-auth records (root key, allowed), median of ${ROUNDS} rounds per stage; CPU per`,
+      'thread from /proc. PostgreSQL is the embedded test server (durability off) on the same machine.',
+      '',
+      ...table,
+    ].join('\n'),
+  );
+}
+
+await main();

@@ -1,0 +1,83 @@
+/**
+ * The worker thread that inserts audit events into SQLite (sqlite-audit-appender.ts starts it).
+ * It has its own connection; the appender sends it one batch at a time, in the process's write
+ * queue, and it answers each with an `AuditWorkerReply`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AUDIT_EVENT_COLUMNS, auditEventRow, type NewAuditEvent } from '../queries/audit-events.js';
+import { openSqliteDatabase } from './sqlite-connection.js';
+import type { SqliteStoreConfig } from './sqlite-store-config.js';
+
+/** What the worker is started with: only what can cross to a thread (no clock, no master key). */
+export interface AuditWorkerData {
+  readonly config: SqliteStoreConfig;
+}
+
+export type AuditWorkerRequest =
+  | { readonly kind: 'append'; readonly events: readonly NewAuditEvent[] }
+  | { readonly kind: 'close' };
+
+export type AuditWorkerReply =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** The database refused a value: the same batch would fail again (see isInvalidData). */
+      readonly invalidData: boolean;
+      readonly code: string | undefined;
+      readonly message: string;
+    };
+
+const port = parentPort!;
+const database = openSqliteDatabase((workerData as AuditWorkerData).config);
+// One prepared single-row INSERT, run once per event in one transaction per batch: SQLite has no
+// statement to parse per batch (a 500-row VALUES list has 6,500 parameters), and committing once
+// per batch writes each touched page to the WAL once. Values bound by position: by name
+// (`@column`) cost a fifth more.
+const insert = database.prepare(
+  `insert into audit_events (${AUDIT_EVENT_COLUMNS.join(', ')})
+   values (${AUDIT_EVENT_COLUMNS.map(() => '?').join(', ')})
+   on conflict (event_id) do nothing`,
+);
+const appendAll = database.transaction((events: readonly NewAuditEvent[]) => {
+  for (const event of events) {
+    const row = auditEventRow(event);
+    insert.run(AUDIT_EVENT_COLUMNS.map((column) => row[column]));
+  }
+});
+
+port.on('message', (request: AuditWorkerRequest) => {
+  if (request.kind === 'close') {
+    database.close();
+    port.close();
+    return;
+  }
+  let reply: AuditWorkerReply;
+  try {
+    // BEGIN IMMEDIATE, as every writer of the store (sqlite-store-dialect.ts).
+    appendAll.immediate(request.events);
+    reply = { ok: true };
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    reply = {
+      ok: false,
+      invalidData: isInvalidData(error),
+      code: typeof code === 'string' ? code : undefined,
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+  port.postMessage(reply);
+});
+
+/**
+ * A value SQLite or the driver refuses (a NULL in a NOT NULL column, a value it cannot bind),
+ * rather than a database that is busy, full, read-only or gone.
+ */
+function isInvalidData(error: unknown): boolean {
+  // better-sqlite3 refusing to bind a value (an object, a string too big).
+  if (error instanceof TypeError || error instanceof RangeError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG')
+  );
+}
