@@ -344,8 +344,13 @@ describe('audit events', () => {
   });
 
   test('every event carries its own arrival second, whatever order the records come in', () => {
+    // Mostly within a few seconds of each other, so that many share a second, out of order.
+    const arrival = fc.oneof(
+      fc.integer({ min: 1_700_000_000_000, max: 1_700_000_003_000 }),
+      fc.integer({ min: 0, max: 4_102_444_800_000 }),
+    );
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 4_102_444_800_000 }), { maxLength: 20 }), (times) => {
+      fc.property(fc.array(arrival, { maxLength: 20 }), (times) => {
         for (const ms of times) {
           const time = new Date(ms);
           const { event } = buildAuditEvent(requestRecord({ time }), context);
