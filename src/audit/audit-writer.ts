@@ -107,6 +107,8 @@ export class AuditWriter {
   readonly #onError: (error: unknown, batch: FailedBatch) => void;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
+  /** Whether the pass in flight writes what waits down to the last record, or full batches only. */
+  #everything = false;
   /** Records taken from the queue, and those whose batch has since been written or given up. */
   #taken = 0;
   #settled = 0;
@@ -136,11 +138,11 @@ export class AuditWriter {
     this.#queue = queue;
     this.#spool = spool;
     this.#onError = onError;
-    this.#timer = setInterval(() => void this.#drain(), this.#options.flushIntervalMs);
+    this.#timer = setInterval(() => void this.#drain(true), this.#options.flushIntervalMs);
     // The timer alone must not keep a process alive; shutdown calls `close`.
     this.#timer.unref();
     // What an earlier run spooled is written as soon as the store takes it.
-    if (spool?.waiting) void this.#drain();
+    if (spool?.waiting) void this.#drain(true);
   }
 
   get counters(): AuditCounters {
@@ -160,7 +162,7 @@ export class AuditWriter {
 
   /** Called after a record was queued: starts writing when a full batch waits. */
   notify(): void {
-    if (this.#queue.depth >= this.#options.batchSize) void this.#drain();
+    if (this.#queue.depth >= this.#options.batchSize) void this.#drain(false);
   }
 
   /**
@@ -169,7 +171,7 @@ export class AuditWriter {
    */
   async flush(): Promise<void> {
     const target = this.#taken + this.#queue.depth;
-    while (this.#settled < target) await this.#drain();
+    while (this.#settled < target) await this.#drain(true);
   }
 
   /** Stops the timer and writes what is queued: for shutdown, once no more records arrive. */
@@ -179,9 +181,17 @@ export class AuditWriter {
     return this.flush();
   }
 
-  #drain(): Promise<void> {
+  /**
+   * Starts a writing pass unless one is in flight. A pass started because a batch is full writes
+   * full batches only, leaving the rest for the next full batch or the timer: under load every
+   * batch is a full one, and its per-batch costs (a commit, on SQLite an fsync; the hand-over to
+   * the store) are shared by `batchSize` events rather than by the few that arrived meanwhile.
+   */
+  #drain(everything: boolean): Promise<void> {
+    this.#everything ||= everything;
     this.#draining ??= this.#writeAll().finally(() => {
       this.#draining = undefined;
+      this.#everything = false;
     });
     return this.#draining;
   }
@@ -192,7 +202,7 @@ export class AuditWriter {
     let storeAnswers = true;
     for (;;) {
       if (storeAnswers && this.#spool?.waiting) storeAnswers = await this.#drainOldestSpooled();
-      if (this.#queue.depth === 0) {
+      if (this.#queue.depth === 0 || (!this.#everything && this.#queue.depth < this.#options.batchSize)) {
         if (storeAnswers && this.#spool?.waiting) continue;
         return;
       }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { buildAuditEvent, type EventContext } from '../../src/audit/audit-event.js';
 import { toStoredEvent } from '../../src/audit/stored-event.js';
 import { formatAlibabaTime, parseAlibabaTime } from '../../src/common/alibaba-time.js';
@@ -340,6 +341,23 @@ describe('audit events', () => {
       },
     );
     assert.deepEqual(JSON.parse(stored.document), built.event);
+  });
+
+  test('every event carries its own arrival second, whatever order the records come in', () => {
+    // Mostly within a few seconds of each other, so that many share a second, out of order.
+    const arrival = fc.oneof(
+      fc.integer({ min: 1_700_000_000_000, max: 1_700_000_003_000 }),
+      fc.integer({ min: 0, max: 4_102_444_800_000 }),
+    );
+    fc.assert(
+      fc.property(fc.array(arrival, { maxLength: 20 }), (times) => {
+        for (const ms of times) {
+          const time = new Date(ms);
+          const { event } = buildAuditEvent(requestRecord({ time }), context);
+          assert.equal(event.eventTime, formatAlibabaTime(time));
+        }
+      }),
+    );
   });
 
   test('event times are UTC to the second and parse back strictly', () => {

@@ -50,6 +50,35 @@ describe('audit writer', () => {
     await sink.close();
   });
 
+  test('under load every batch is a full one: what arrives while one is written waits for the next', async () => {
+    const store = new FakeAuditStore();
+    let release!: () => void;
+    store.gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const { sink } = sinkOn(store, { batchSize: 5 });
+    for (const record of records(8)) sink.record(record);
+    release();
+    await delay(5);
+    assert.deepEqual(
+      store.batches.map((batch) => batch.length),
+      [5],
+    );
+    assert.equal(sink.counters.queueDepth, 3, 'three wait for the next full batch or the timer');
+    for (const record of records(4, 8)) sink.record(record);
+    await delay(5);
+    assert.deepEqual(
+      store.batches.map((batch) => batch.length),
+      [5, 5],
+    );
+    await sink.flush();
+    assert.deepEqual(
+      store.batches.map((batch) => batch.length),
+      [5, 5, 2],
+    );
+    await sink.close();
+  });
+
   test('writes what waits every flushIntervalMs', async () => {
     const store = new FakeAuditStore();
     const { sink } = sinkOn(store, { batchSize: 100, flushIntervalMs: 20 });
