@@ -48,7 +48,13 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
   delete env.KEYFENCE_LISTEN;
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', join(dir, 'keyfence.json')],
+    [
+      ...serverNodeFlags(),
+      ...(process.env.EXP_DIST ? ['bin/keyfence.js'] : ['--import', 'tsx', 'src/cli/main.ts']),
+      'serve',
+      '--config',
+      join(dir, 'keyfence.json'),
+    ],
     { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const { stdout, stderr, exited } = captureOutput(child);
@@ -80,6 +86,11 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** `BENCH_SERVER_NODE_FLAGS` (e.g. `--cpu-prof`), Node flags for the KeyFence process, to profile it under load. */
+function serverNodeFlags(): string[] {
+  return (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 }
 
 /** An Active account-level policy in force that allows the benches' clients (127.0.0.1 among them). */

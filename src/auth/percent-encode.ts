@@ -15,6 +15,8 @@ export function percentEncode(text: string): string {
  * and so could never have been signed.
  */
 export function percentDecode(text: string): string | undefined {
+  // Most names and values have nothing to decode: no copy, no exception frame.
+  if (text.indexOf('%') < 0 && text.indexOf('+') < 0) return text;
   try {
     return decodeURIComponent(text.replaceAll('+', ' '));
   } catch {

@@ -9,6 +9,12 @@ import { AuthError, IncompleteSignatureReason } from './auth-error.js';
  * The content type is read from `headers['content-type']` and nowhere else: under ACS3 that
  * header is signed, and a second source could disagree with it.
  */
+/**
+ * A request's headers by lower-case name: one value as a string, or every value given (as
+ * node:http's `headersDistinct` has them), so that a repeated header can be refused.
+ */
+export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
 export interface SignedRequest {
   /** As on the request line, e.g. `POST`. */
   readonly method: string;
@@ -20,7 +26,7 @@ export interface SignedRequest {
    * Lower-case names, as node:http gives them in `req.headers` or `req.headersDistinct`. A name
    * given several times (an array of more than one value) is refused wherever it matters.
    */
-  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly headers: RequestHeaders;
   /**
    * The body bytes exactly as received; empty when there is none. Null when the verifier is not
    * given the body: forward-auth never sees it (the gateway keeps it), and the gateway streams it.

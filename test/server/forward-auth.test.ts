@@ -294,6 +294,13 @@ describe('forward-auth', async () => {
       400,
       'ForwardAuth.InvalidOriginalRequest',
     );
+    // node:http keeps only the first Authorization in req.headers: a second one must still be seen.
+    const authorization = String(original.headers.authorization);
+    const twice = await viaNginx(t.port, original, {
+      headers: { authorization: [authorization, authorization] },
+    });
+    assert.equal(twice.status, 400, twice.text);
+    assert.match(twice.text, /IncompleteSignature/);
     const absolute = await viaNginx(t.port, { ...original, target: 'http://ecs.example.com/' });
     const body = expectError(absolute, 400, 'ForwardAuth.InvalidOriginalRequest');
     assert.match(body.Message, /X-Original-URI/);

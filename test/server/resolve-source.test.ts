@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { hopAddress, resolveSource, type SourceOrigin } from '../../src/server/source/resolve-source.js';
 import { type ForwardedHeader, TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 
@@ -185,5 +186,37 @@ describe('hopAddress', () => {
     const apisix = '2607:fea8:bba0:7c00:cd88:f5a6:5fb0:2a56:51108';
     assert.equal(hopAddress(apisix), apisix);
     assert.equal(hopAddress('[2a01:4f8::1]:x'), '[2a01:4f8::1]:x');
+  });
+
+  test('X-Forwarded-For walked in place agrees with splitting it, for any list of hops', () => {
+    // The reference: split on commas, walk right to left, stop at the first untrusted hop; a hop
+    // that is no address (after hopAddress) is a fault.
+    const reference = (peer: string, header: string) => {
+      const hops = header.split(',');
+      let ip = peer;
+      let via = 'peer';
+      for (let i = hops.length - 1; i >= 0; i--) {
+        const address = hopAddress(hops[i]!);
+        if (address === '' || !/^[0-9A-Fa-f.:]+$/.test(address)) return 'fault';
+        ip = address;
+        via = 'x-forwarded-for';
+        if (!trusted.contains(address)) break;
+      }
+      return `${ip} ${via}`;
+    };
+    const hop = fc.oneof(
+      fc.constantFrom('10.0.0.2', '10.9.9.9', '198.51.100.7', 'fd00::1', '2001:db8::1', '[fd00::2]:443'),
+      fc.constantFrom('', ' ', 'unknown', '10.0.0.3:8080', ' 203.0.113.5 ', '::ffff:10.0.0.1'),
+      fc.stringMatching(/^[0-9a-f.:[\] ]{0,12}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(hop, { minLength: 1, maxLength: 6 }), (hops) => {
+        const header = hops.join(',');
+        const r = resolve('10.0.0.1', { 'x-forwarded-for': header });
+        const got = r.ok ? `${r.value.ip} ${r.value.via}` : 'fault';
+        assert.equal(got, reference('10.0.0.1', header), JSON.stringify(header));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

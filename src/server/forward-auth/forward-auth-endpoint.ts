@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { SignedRequest } from '../../auth/signed-request.js';
-import type { AccessGate } from '../gate/access-gate.js';
+import type { RequestHeaders, SignedRequest } from '../../auth/signed-request.js';
+import { isPromise, type MaybePromise } from '../../common/maybe-promise.js';
+import type { Decision } from '../../policy/decision.js';
+import type { AccessGate, Identified } from '../gate/access-gate.js';
 import { identityHeaders } from '../gate/identity-headers.js';
 import { type Passage, recordOf } from '../gate/passage.js';
 import { hostNameOf, type ServiceRoutes } from '../gate/service-routes.js';
@@ -10,7 +12,7 @@ import { errorBody } from '../rpc/error-body.js';
 import { toApiError } from '../rpc/to-api-error.js';
 import type { SourceOrigin } from '../source/resolve-source.js';
 import { forwardAuthErrors } from './forward-auth-errors.js';
-import { type AskedRequest, type DistinctHeaders, readAskedRequest } from './original-request.js';
+import { type AskedRequest, readAskedRequest } from './original-request.js';
 import { DENY_STATUS_HEADER, denyStatusOf, refusalAnswer } from './refusal-answer.js';
 
 export interface ForwardAuthDependencies {
@@ -18,6 +20,8 @@ export interface ForwardAuthDependencies {
   readonly routes: ServiceRoutes;
   /** `forwardAuth.verifySignature`: false trusts an upstream verifier and only identifies the key. */
   readonly verifySignature: boolean;
+  /** `HostId` of error bodies, from the Host the gateway's request names. */
+  readonly hostId: (host: string | undefined) => string;
 }
 
 /** A forward-auth request as the HTTP layer hands it over. */
@@ -31,10 +35,11 @@ export interface ForwardAuthCall {
   readonly target: string;
   /** For the source (forwarding headers) and the record (User-Agent). */
   readonly headers: IncomingHttpHeaders;
-  /** Every value of every header, for the signature: a repeated header is refused, not half-read. */
-  readonly distinctHeaders: DistinctHeaders;
-  /** `HostId` of error bodies. */
-  readonly hostId: string;
+  /**
+   * Every value of a repeated header (request-headers.ts), for the original request and the
+   * signature: a repeated header is refused, not half-read.
+   */
+  readonly exactHeaders: RequestHeaders;
 }
 
 export interface ForwardAuthAnswer {
@@ -49,7 +54,6 @@ export interface ForwardAuthAnswer {
 }
 
 const MAX_RECORDED_PATH = 1024;
-const ALLOWED_BASE = ['content-length', '0'];
 
 /**
  * `/forward-auth` (and `/forward-auth/…`): a gateway asks whether to let a request through. The
@@ -65,53 +69,76 @@ export class ForwardAuthEndpoint {
     this.#deps = deps;
   }
 
-  async check(call: ForwardAuthCall): Promise<ForwardAuthAnswer> {
+  /**
+   * Answers the check; in the same turn (no promise) when the key is in memory, as it is for
+   * every key this node has heard of.
+   */
+  check(call: ForwardAuthCall): MaybePromise<ForwardAuthAnswer> {
     const { gate } = this.#deps;
     const caller = call.origin.address;
     if (caller === undefined || !gate.trustedProxies.contains(caller)) {
       return this.#refusal(call, this.#open(call, null), forwardAuthErrors.untrustedCaller(), undefined);
     }
-    const asked = readAskedRequest(call.method, call.target, call.distinctHeaders);
+    const asked = readAskedRequest(call.method, call.target, call.exactHeaders);
     if (!asked.ok) return this.#refusal(call, this.#open(call, null), asked.error, undefined);
     const passage = this.#open(call, asked.value);
-    const denyStatus = denyStatusOf(call.distinctHeaders[DENY_STATUS_HEADER]);
+    const denyStatus = denyStatusOf(call.exactHeaders[DENY_STATUS_HEADER]);
     if (denyStatus === null) {
       return this.#refusal(call, passage, forwardAuthErrors.invalidDenyStatus(), undefined);
     }
+    let answer: MaybePromise<ForwardAuthAnswer>;
     try {
-      return await this.#check(call, passage, asked.value);
+      answer = this.#check(call, passage, asked.value);
     } catch (thrown) {
-      const { error, internal } = toApiError(thrown);
-      return {
-        ...this.#refusal(call, passage, error, denyStatus),
-        ...(internal ? { internalError: thrown } : {}),
-      };
+      return this.#failed(call, passage, thrown, denyStatus);
     }
+    return isPromise(answer)
+      ? answer.catch((thrown) => this.#failed(call, passage, thrown, denyStatus))
+      : answer;
   }
 
-  async #check(call: ForwardAuthCall, passage: Passage, asked: AskedRequest): Promise<ForwardAuthAnswer> {
-    const { gate, routes, verifySignature } = this.#deps;
+  #check(call: ForwardAuthCall, passage: Passage, asked: AskedRequest): MaybePromise<ForwardAuthAnswer> {
+    const { gate, verifySignature } = this.#deps;
     const request: SignedRequest = {
       method: asked.method,
       path: asked.path,
       rawQuery: asked.rawQuery,
-      headers: withHost(call.distinctHeaders, asked.host),
+      headers: withHost(call.exactHeaders, asked.host),
       body: null,
     };
-    const who = verifySignature
-      ? await gate.authenticate(passage, request)
-      : await gate.identify(passage, request);
-    const service = routes.serviceOf(passage.arrival.original?.host ?? undefined, who.version);
-    const decision = await gate.enforce(passage, who, {
+    const who = verifySignature ? gate.authenticate(passage, request) : gate.identify(passage, request);
+    return isPromise(who)
+      ? who.then((identified) => this.#enforce(call, passage, asked, identified))
+      : this.#enforce(call, passage, asked, who);
+  }
+
+  #enforce(
+    call: ForwardAuthCall,
+    passage: Passage,
+    asked: AskedRequest,
+    who: Identified,
+  ): MaybePromise<ForwardAuthAnswer> {
+    const service = this.#deps.routes.serviceOf(passage.arrival.original?.host ?? undefined, who.version);
+    const decision = this.#deps.gate.enforce(passage, who, {
       service,
       path: asked.path,
       usedAs: passage.progress.product ?? service ?? 'forward-auth',
     });
+    return isPromise(decision)
+      ? decision.then((allowed) => allowedAnswer(call, passage, who, allowed))
+      : allowedAnswer(call, passage, who, decision);
+  }
+
+  #failed(
+    call: ForwardAuthCall,
+    passage: Passage,
+    thrown: unknown,
+    denyStatus: 401 | 403 | undefined,
+  ): ForwardAuthAnswer {
+    const { error, internal } = toApiError(thrown);
     return {
-      status: 200,
-      headers: [...ALLOWED_BASE, ...identityHeaders(who.caller, decision, call.requestId)],
-      body: '',
-      record: recordOf(passage, 200, null),
+      ...this.#refusal(call, passage, error, denyStatus),
+      ...(internal ? { internalError: thrown } : {}),
     };
   }
 
@@ -132,12 +159,34 @@ export class ForwardAuthEndpoint {
     error: ApiError,
     denyStatus: 401 | 403 | undefined,
   ): ForwardAuthAnswer {
-    const body = errorBody(call.requestId, call.hostId, error, passage.progress.product);
+    const body = errorBody(
+      call.requestId,
+      this.#deps.hostId(call.headers.host),
+      error,
+      passage.progress.product,
+    );
     return {
       ...refusalAnswer(error.httpStatus, body, call.requestId, denyStatus),
       record: recordOf(passage, error.httpStatus, error),
     };
   }
+}
+
+/** 200 with the identity headers: the gateway lets the request through. */
+function allowedAnswer(
+  call: ForwardAuthCall,
+  passage: Passage,
+  who: Identified,
+  decision: Decision,
+): ForwardAuthAnswer {
+  const headers = identityHeaders(who.caller, decision, call.requestId);
+  headers.push('content-length', '0');
+  return {
+    status: 200,
+    headers,
+    body: '',
+    record: recordOf(passage, 200, null),
+  };
 }
 
 function originalOf(asked: AskedRequest): OriginalRequest {
@@ -149,9 +198,11 @@ function originalOf(asked: AskedRequest): OriginalRequest {
 }
 
 /** The headers with `host` as the client sent it (Caddy names it in X-Forwarded-Host). */
-function withHost(headers: DistinctHeaders, host: string | undefined): DistinctHeaders {
+function withHost(headers: RequestHeaders, host: string | undefined): RequestHeaders {
   const current = headers.host;
-  if (current?.length === 1 && current[0] === host) return headers;
+  if (current === host || (typeof current !== 'string' && current?.length === 1 && current[0] === host)) {
+    return headers;
+  }
   const { host: _, ...rest } = headers;
   return host === undefined ? rest : { ...rest, host: [host] };
 }

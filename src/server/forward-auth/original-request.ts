@@ -1,3 +1,4 @@
+import type { RequestHeaders } from '../../auth/signed-request.js';
 import { err, ok, type Result } from '../../common/result.js';
 import type { ApiError } from '../rpc/api-error.js';
 import { forwardAuthErrors } from './forward-auth-errors.js';
@@ -5,8 +6,15 @@ import { forwardAuthErrors } from './forward-auth-errors.js';
 /** `/forward-auth` itself; anything under `/forward-auth/` is Envoy's path_prefix form. */
 export const FORWARD_AUTH_PATH = '/forward-auth';
 
-/** Headers as node:http's `headersDistinct` gives them: lower-case names, every value. */
-export type DistinctHeaders = Readonly<Record<string, readonly string[] | undefined>>;
+const FORWARD_AUTH_PREFIX = `${FORWARD_AUTH_PATH}/`;
+
+/** Whether a request target (path and query) is `/forward-auth` or under `/forward-auth/`. */
+export function isForwardAuthTarget(target: string): boolean {
+  if (!target.startsWith(FORWARD_AUTH_PATH)) return false;
+  const next = target.charCodeAt(FORWARD_AUTH_PATH.length);
+  // The end, `?` or `/`; `/forward-authz` is another path.
+  return Number.isNaN(next) || next === 0x3f || next === 0x2f;
+}
 
 /** How the gateway conveyed the original request. */
 export type Convention =
@@ -44,9 +52,9 @@ const targetShape = /^\/[\x21-\x7e]*$/;
 export function readAskedRequest(
   method: string,
   target: string,
-  headers: DistinctHeaders,
+  headers: RequestHeaders,
 ): Result<AskedRequest, ApiError> {
-  if (target.startsWith(`${FORWARD_AUTH_PATH}/`)) {
+  if (target.startsWith(FORWARD_AUTH_PREFIX)) {
     const host = single(headers, 'host');
     if (!host.ok) return host;
     return splitTarget(
@@ -83,13 +91,7 @@ export function readAskedRequest(
     if (forwardedHost.value !== undefined) host = forwardedHost;
   }
   if (!host.ok) return host;
-  return splitTarget(
-    convention,
-    originalMethod.value,
-    uri,
-    host.value,
-    headerNamed(convention === 'original-headers' ? 'X-Original-URI' : 'X-Forwarded-Uri'),
-  );
+  return splitTarget(convention, originalMethod.value, uri, host.value, URI_HEADER_NAMED[convention]);
 }
 
 function splitTarget(
@@ -117,9 +119,9 @@ function splitTarget(
   });
 }
 
-function single(headers: DistinctHeaders, name: string): Result<string | undefined, ApiError> {
+function single(headers: RequestHeaders, name: string): Result<string | undefined, ApiError> {
   const values = headers[name];
-  if (values === undefined) return ok(undefined);
+  if (values === undefined || typeof values === 'string') return ok(values);
   if (values.length > 1) {
     return err(forwardAuthErrors.invalidOriginalRequest(headerNamed(name), 'is given more than once'));
   }
@@ -127,5 +129,12 @@ function single(headers: DistinctHeaders, name: string): Result<string | undefin
 }
 
 /** `The X-Original-Method header`, in the spelling the gateways' documentation uses. */
-const headerNamed = (name: string) =>
-  `The ${name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())} header`;
+function headerNamed(name: string): string {
+  return `The ${name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())} header`;
+}
+
+// Named once: every check passes them on, and only a refusal reads them.
+const URI_HEADER_NAMED = {
+  'original-headers': headerNamed('X-Original-URI'),
+  'forwarded-headers': headerNamed('X-Forwarded-Uri'),
+} as const;

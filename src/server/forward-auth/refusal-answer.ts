@@ -65,8 +65,8 @@ const asciiJson = (text: string) =>
   text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** The deny status a gateway asked for, undefined for none, null for a value that is neither 401 nor 403. */
-export function denyStatusOf(value: readonly string[] | undefined): 401 | 403 | undefined | null {
+export function denyStatusOf(value: string | readonly string[] | undefined): 401 | 403 | undefined | null {
   if (value === undefined) return undefined;
-  if (value.length !== 1) return null;
-  return value[0] === '403' ? 403 : value[0] === '401' ? 401 : null;
+  const status = typeof value === 'string' ? value : value.length === 1 ? value[0] : undefined;
+  return status === '403' ? 403 : status === '401' ? 401 : null;
 }

@@ -1,13 +1,16 @@
+import { AuthError } from '../../auth/auth-error.js';
 import type { AuthenticatedCredential, LookupCredential } from '../../auth/credential.js';
 import type { ReplayGuard } from '../../auth/replay-guard.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import { verifyRequest } from '../../auth/verify-request.js';
+import { isPromise, type MaybePromise } from '../../common/maybe-promise.js';
 import type { Credential, Decision } from '../../policy/decision.js';
+import type { SigningCredential } from '../../store/index.js';
 import type { IndexFollower } from '../../sync/index-follower.js';
 import type { DecisionCounters } from '../metrics/decision-counters.js';
 import { productOfVersion } from '../rpc/action-registry.js';
 import type { Caller } from '../rpc/caller.js';
-import { claimedRequest } from '../rpc/claimed-request.js';
+import { type ClaimedRequest, claimedRequest } from '../rpc/claimed-request.js';
 import type { KeyUseRecorder } from '../rpc/key-use-recorder.js';
 import { accessPolicyDenied, displayAddress } from '../rpc/network-acl.js';
 import { serverErrors } from '../rpc/server-errors.js';
@@ -27,6 +30,11 @@ export interface AccessGateDependencies {
   /** One per server: nonces are remembered across all its requests, whichever entry point they use. */
   readonly replayGuard: ReplayGuard;
   readonly credentials: CredentialLookup;
+  /**
+   * The credential held for an AccessKeyId, from memory when this node has it (no promise), else
+   * as the store answers; undefined when there is none.
+   */
+  readonly findCredential: (accessKeyId: string) => MaybePromise<SigningCredential | undefined>;
   readonly keyUses: KeyUseRecorder;
   readonly exemptions: Exemptions;
   readonly now: () => Date;
@@ -137,64 +145,92 @@ export class AccessGate {
       throw verified.error;
     }
     const { credential, action, version, params, signatureVersion } = verified.value;
-    const identified = this.#identified(passage, credential, 'signature', action, version);
     progress.params = withoutSecurityToken(params);
-    return { ...identified, signatureVersion, params };
+    return this.#identified(passage, credential, 'signature', action, version, signatureVersion, params);
   }
 
   /**
    * Identifies the key a request names without checking its signature (forward-auth with
    * `verifySignature: false`, see identifyAccessKey): the AccessKeyId of the ACS3 Authorization
-   * header or the `AccessKeyId` parameter, and the Action and Version the request names.
+   * header or the `AccessKeyId` parameter, and the Action and Version the request names. No
+   * promise when the key is in memory.
    */
-  async identify(passage: Passage, request: SignedRequest): Promise<Identified> {
+  identify(passage: Passage, request: SignedRequest): MaybePromise<Identified> {
     this.#ensureReady();
     const claimed = this.#noteClaims(passage, request);
-    const found = await identifyAccessKey(
-      claimed.accessKeyId,
-      this.#deps.credentials(request),
-      this.#deps.now(),
-    );
-    if (!found.ok) throw found.error;
-    const identified = this.#identified(
+    const accessKeyId = claimed.accessKeyId;
+    if (accessKeyId === null) throw AuthError.of('MissingAccessKeyId');
+    const found = this.#deps.findCredential(accessKeyId);
+    return isPromise(found)
+      ? found.then((credential) => this.#identifiedKey(passage, claimed, accessKeyId, credential))
+      : this.#identifiedKey(passage, claimed, accessKeyId, found);
+  }
+
+  #identifiedKey(
+    passage: Passage,
+    claimed: ClaimedRequest,
+    accessKeyId: string,
+    found: SigningCredential | undefined,
+  ): Identified {
+    const identified = identifyAccessKey(accessKeyId, found, this.#deps.now().getTime());
+    if (!identified.ok) throw identified.error;
+    return this.#identified(
       passage,
-      found.value,
+      identified.value,
       'access-key-id',
       claimed.action ?? undefined,
       claimed.version ?? undefined,
+      null,
+      NO_PARAMS,
     );
-    return { ...identified, signatureVersion: null, params: NO_PARAMS };
   }
 
   /**
    * The network ACL (DESIGN §2) for the identified key, the passage's source and `service`:
    * throws `InvalidAccessKeyId.AccessPolicyDenied` when it denies; otherwise records the key's use.
+   * No promise unless the key is one this node has not heard of yet.
    */
-  async enforce(passage: Passage, who: Identified, enforcement: Enforcement): Promise<Decision> {
+  enforce(passage: Passage, who: Identified, enforcement: Enforcement): MaybePromise<Decision> {
     const { follower, exemptions } = this.#deps;
     const { service } = enforcement;
-    const { progress } = passage;
-    progress.service = service;
+    passage.progress.service = service;
     // No service code is one that no exemption names.
     const code = service ?? '';
+    if (exemptions.coversPath(code, enforcement.path)) {
+      return this.#concluded(passage, who, enforcement, EXEMPT, follower.appliedVersion, performance.now());
+    }
     // The version is read with the decision, in the same turn of the event loop: no change can be
     // applied in between, so the decision was made under (at least) every change up to it.
-    let appliedVersion = follower.appliedVersion;
-    let started = performance.now();
-    let decision: Decision;
-    if (exemptions.coversPath(code, enforcement.path)) decision = EXEMPT;
-    else {
-      decision = follower.index.decide(who.key, passage.source, code);
-      // A key this node has not heard of yet (created on another node within the poll interval):
-      // catch up once rather than deny a key the store has just authenticated.
-      if (decision.reason === 'unknown-access-key') {
-        await follower.catchUp();
-        appliedVersion = follower.appliedVersion;
-        started = performance.now();
-        decision = follower.index.decide(who.key, passage.source, code);
-      }
+    const started = performance.now();
+    const decision = follower.index.decide(who.key, passage.source, code);
+    if (decision.reason !== 'unknown-access-key') {
+      return this.#concluded(passage, who, enforcement, decision, follower.appliedVersion, started);
     }
+    // A key this node has not heard of yet (created on another node within the poll interval):
+    // catch up once rather than deny a key the store has just authenticated.
+    return follower.catchUp().then(() => {
+      const again = performance.now();
+      return this.#concluded(
+        passage,
+        who,
+        enforcement,
+        follower.index.decide(who.key, passage.source, code),
+        follower.appliedVersion,
+        again,
+      );
+    });
+  }
+
+  #concluded(
+    passage: Passage,
+    who: Identified,
+    enforcement: Enforcement,
+    decision: Decision,
+    appliedVersion: number,
+    started: number,
+  ): Decision {
     this.#deps.decisions.observe(decision, (performance.now() - started) / 1000);
+    const { progress } = passage;
     progress.decision = decision;
     progress.appliedVersion = appliedVersion;
     if (!decision.allowed) {
@@ -211,7 +247,7 @@ export class AccessGate {
   }
 
   /** What a request says about itself, kept for its record; unverified, bounded, possibly null. */
-  #noteClaims(passage: Passage, request: SignedRequest) {
+  #noteClaims(passage: Passage, request: SignedRequest): ClaimedRequest {
     const claimed = claimedRequest(request);
     const { progress } = passage;
     progress.claimedAccessKeyId = claimed.accessKeyId;
@@ -227,7 +263,9 @@ export class AccessGate {
     authentication: 'signature' | 'access-key-id',
     action: string | undefined,
     version: string | undefined,
-  ): Omit<Identified, 'signatureVersion' | 'params'> {
+    signatureVersion: Identified['signatureVersion'],
+    params: Identified['params'],
+  ): Identified {
     const caller = callerOf(credential);
     const { progress } = passage;
     progress.caller = caller;
@@ -240,8 +278,10 @@ export class AccessGate {
       credential,
       caller,
       key: { accessKeyId: credential.accessKeyId, temporary: credential.kind === 'temporary' },
+      signatureVersion,
       action,
       version,
+      params,
     };
   }
 }

@@ -1,11 +1,8 @@
 import { AuthError } from '../../auth/auth-error.js';
-import {
-  type AuthenticatedCredential,
-  type Credential,
-  type LookupCredential,
-  withoutSecrets,
-} from '../../auth/credential.js';
+import type { AuthenticatedCredential } from '../../auth/credential.js';
 import { err, ok, type Result } from '../../common/result.js';
+import type { SigningCredential } from '../../store/index.js';
+import type { StoreCredential } from '../rpc/store-credentials.js';
 
 /**
  * The credential a request names when an upstream verifier has already checked its signature
@@ -13,24 +10,36 @@ import { err, ok, type Result } from '../../common/result.js';
  * what the verifier cannot know, i.e. KeyFence's own state of the key (unknown, disabled, expired).
  * Neither the signature, the time window, the nonce nor the SecurityToken is checked here: that
  * is the upstream verifier's job, and anyone who can reach the gateway with a bare AccessKeyId
- * would otherwise be identified as its owner.
+ * would otherwise be identified as its owner. The secret is never revealed: nothing is signed.
  */
-export async function identifyAccessKey<C extends Credential>(
-  accessKeyId: string | null,
-  lookup: LookupCredential<C>,
-  now: Date,
-): Promise<Result<AuthenticatedCredential<C>, AuthError>> {
-  if (accessKeyId === null) return err(AuthError.of('MissingAccessKeyId'));
-  const credential = await lookup(accessKeyId);
+export function identifyAccessKey(
+  accessKeyId: string,
+  found: SigningCredential | undefined,
+  now: number,
+): Result<AuthenticatedCredential<StoreCredential>, AuthError> {
   // An exact match only, as in verifyRequest: a lookup that folds case must not find another key.
-  if (credential === null || credential.accessKeyId !== accessKeyId) {
+  if (found === undefined || found.accessKeyId !== accessKeyId) {
     return err(AuthError.of('InvalidAccessKeyId.NotFound'));
   }
-  if (credential.kind === 'permanent' && credential.status !== 'Active') {
-    return err(AuthError.of('InvalidAccessKeyId.Inactive'));
+  if (found.kind === 'permanent') {
+    if (found.status !== 'Active') return err(AuthError.of('InvalidAccessKeyId.Inactive'));
+    return ok({
+      kind: 'permanent',
+      accessKeyId: found.accessKeyId,
+      accountId: found.accountId,
+      userName: found.userName,
+      userId: found.userId,
+      status: found.status,
+    });
   }
-  if (credential.kind === 'temporary' && now.getTime() >= credential.expiresAt.getTime()) {
-    return err(AuthError.of('InvalidSecurityToken.Expired'));
-  }
-  return ok(withoutSecrets(credential));
+  if (now >= found.expiration.getTime()) return err(AuthError.of('InvalidSecurityToken.Expired'));
+  return ok({
+    kind: 'temporary',
+    accessKeyId: found.accessKeyId,
+    accountId: found.accountId,
+    roleName: found.roleName,
+    roleId: found.roleId,
+    roleSessionName: found.roleSessionName,
+    expiresAt: found.expiration,
+  });
 }

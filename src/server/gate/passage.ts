@@ -57,10 +57,20 @@ export interface Refusal {
 /** The record of a passage that ended with `status` (and `refusal`, unless it succeeded). */
 export function recordOf(passage: Passage, status: number, refusal: Refusal | null): RequestRecord {
   const { arrival, progress } = passage;
+  // Field by field rather than spread: this runs for every request.
   return {
     requestId: arrival.requestId,
     time: arrival.time,
-    ...progress,
+    action: progress.action,
+    version: progress.version,
+    product: progress.product,
+    service: progress.service,
+    params: progress.params,
+    caller: progress.caller,
+    authentication: progress.authentication,
+    claimedAccessKeyId: progress.claimedAccessKeyId,
+    decision: progress.decision,
+    appliedVersion: progress.appliedVersion,
     source: passage.recorded,
     entryPoint: arrival.entryPoint,
     original: arrival.original,

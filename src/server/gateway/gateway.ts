@@ -17,6 +17,7 @@ import { identityHeaders } from '../gate/identity-headers.js';
 import { hostNameOf, ServiceRoutes } from '../gate/service-routes.js';
 import { hostIdOf } from '../http/host-id.js';
 import { declaresBody, readBody } from '../http/read-body.js';
+import { requestHeaders } from '../http/request-headers.js';
 import type { RequestRecord } from '../rpc/audit-sink.js';
 import { displayAddress } from '../rpc/network-acl.js';
 import { serverErrors } from '../rpc/server-errors.js';
@@ -135,7 +136,7 @@ export class Gateway {
       method: req.method ?? 'GET',
       path,
       rawQuery,
-      headers: req.headersDistinct,
+      headers: requestHeaders(req),
       body,
     };
     const who = await gate.authenticate(passage, request);

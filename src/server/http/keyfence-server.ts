@@ -5,6 +5,7 @@ import { type Logger, pino } from 'pino';
 import { ReplayGuard } from '../../auth/replay-guard.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
+import { isPromise, type MaybePromise } from '../../common/maybe-promise.js';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
 import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
@@ -15,8 +16,8 @@ import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
 import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
 import { type Staleness, StoreContact } from '../../sync/store-contact.js';
 import { UserPolicyAttachments } from '../../sync/user-policy-attachments.js';
-import { ForwardAuthEndpoint } from '../forward-auth/forward-auth-endpoint.js';
-import { FORWARD_AUTH_PATH } from '../forward-auth/original-request.js';
+import { type ForwardAuthAnswer, ForwardAuthEndpoint } from '../forward-auth/forward-auth-endpoint.js';
+import { isForwardAuthTarget } from '../forward-auth/original-request.js';
 import { AccessGate } from '../gate/access-gate.js';
 import { Exemptions } from '../gate/exemptions.js';
 import { ServiceRoutes } from '../gate/service-routes.js';
@@ -38,6 +39,7 @@ import { TrustedProxies } from '../source/trusted-proxies.js';
 import { hostIdOf } from './host-id.js';
 import { Listener, type ListenerSettings } from './listener.js';
 import { declaresBody, readBody } from './read-body.js';
+import { requestHeaders } from './request-headers.js';
 import { JSON_CONTENT_TYPE, sendJson } from './send-json.js';
 import { type KeyFenceServerOptions, largestRequest, SERVER_DEFAULTS } from './server-options.js';
 
@@ -186,6 +188,8 @@ class HttpKeyFenceServer implements KeyFenceServer {
       replayGuard: new ReplayGuard(),
       credentials: (request) =>
         credentialLookup((accessKeyId) => this.#credentials.find(accessKeyId), request),
+      findCredential: (accessKeyId) =>
+        this.#credentials.get(accessKeyId) ?? this.#credentials.find(accessKeyId),
       keyUses: this.#keyUses,
       exemptions,
       now,
@@ -206,6 +210,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
       gate,
       routes: new ServiceRoutes(gateway?.routes ?? []),
       verifySignature: forwardAuth?.verifySignature ?? true,
+      hostId: (host) => hostIdOf(host, this.#hostId),
     });
     this.#gateway =
       gateway === undefined || gateway.routes.length === 0
@@ -335,6 +340,11 @@ class HttpKeyFenceServer implements KeyFenceServer {
       this.#onGatewayRequest(req, res, origin);
       return;
     }
+    const target = req.url ?? '/';
+    if (isForwardAuthTarget(target)) {
+      this.#checkForwardAuth(req, res, origin, target);
+      return;
+    }
     const envelope = this.#envelope(req, origin);
     this.#respond(req, res, envelope).catch((error: unknown) => {
       this.#log.error({ err: error, requestId: envelope.requestId }, 'request failed outside the endpoint');
@@ -367,9 +377,6 @@ class HttpKeyFenceServer implements KeyFenceServer {
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
 
-    if (path === FORWARD_AUTH_PATH || path.startsWith(`${FORWARD_AUTH_PATH}/`)) {
-      return this.#checkForwardAuth(req, res, envelope);
-    }
     if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
       if (req.method !== 'GET') {
         return this.#sendError(req, res, envelope, serverErrors.methodNotAllowed('GET'), 'GET');
@@ -432,27 +439,51 @@ class HttpKeyFenceServer implements KeyFenceServer {
         path,
         rawQuery: q < 0 ? '' : target.slice(q + 1),
         // Every value of every header, so that a repeated header is refused rather than half-read.
-        headers: req.headersDistinct,
+        headers: requestHeaders(req),
         body: read.body,
       },
     });
     this.#finish(res, outcome);
   }
 
-  /** Answers a gateway's forward-auth check, then hands its record to the audit sink. */
-  async #checkForwardAuth(
+  /**
+   * Answers a gateway's forward-auth check, then hands its record to the audit sink; in the turn
+   * the request arrived in whenever the check needs nothing but memory.
+   */
+  #checkForwardAuth(
     req: IncomingMessage,
     res: ServerResponse,
-    envelope: RpcCallEnvelope,
-  ): Promise<void> {
+    origin: ConnectionOrigin,
+    target: string,
+  ): void {
     // The gateway keeps the original body; one sent here is never read, so the connection cannot be reused.
     if (declaresBody(req)) res.setHeader('connection', 'close');
-    const answer = await this.#forwardAuth.check({
-      ...envelope,
-      method: req.method ?? 'GET',
-      target: req.url ?? '/',
-      distinctHeaders: req.headersDistinct,
-    });
+    const requestId = newRequestId();
+    let answer: MaybePromise<ForwardAuthAnswer>;
+    try {
+      answer = this.#forwardAuth.check({
+        requestId,
+        time: new Date(),
+        origin,
+        method: req.method ?? 'GET',
+        target,
+        headers: req.headers,
+        exactHeaders: requestHeaders(req),
+      });
+    } catch (error) {
+      this.#checkFailed(req, res, origin, requestId, error);
+      return;
+    }
+    if (!isPromise(answer)) this.#answerCheck(res, answer);
+    else {
+      answer.then(
+        (settled) => this.#answerCheck(res, settled),
+        (error: unknown) => this.#checkFailed(req, res, origin, requestId, error),
+      );
+    }
+  }
+
+  #answerCheck(res: ServerResponse, answer: ForwardAuthAnswer): void {
     const { record } = answer;
     if (answer.internalError !== undefined) {
       this.#log.error(
@@ -463,6 +494,20 @@ class HttpKeyFenceServer implements KeyFenceServer {
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
     this.#record(record);
+  }
+
+  /** A check that threw past the endpoint (a defect): 500, logged, not audited. */
+  #checkFailed(
+    req: IncomingMessage,
+    res: ServerResponse,
+    origin: ConnectionOrigin,
+    requestId: string,
+    error: unknown,
+  ): void {
+    this.#log.error({ err: error, requestId }, 'forward-auth check failed outside the endpoint');
+    if (res.headersSent) res.destroy();
+    else
+      this.#sendError(req, res, { ...this.#envelope(req, origin), requestId }, serverErrors.internalError());
   }
 
   /** Answers a call of the RPC API, then hands its record to the audit sink. */

@@ -29,6 +29,7 @@ export interface SourceFault {
 }
 
 const VPC_HEADER = 'x-forwarded-vpc-id';
+const forwardedAddressShape = /^[0-9A-Fa-f.:]+$/;
 
 function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
@@ -97,20 +98,31 @@ export function resolveSource(
   // Only the configured header: the other one may be the client's own, passed through untouched.
   const via = trusted.forwardedHeader;
   const value = joined(headers[via]);
-  const hops = value === undefined ? [] : via === 'forwarded' ? forwardedFor(value) : value.split(',');
   let ip = peer;
   let resolvedVia: RequestSource['via'] = peerVia;
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const address = hopAddress(hops[i]!);
-    if (address === '' || !/^[0-9A-Fa-f.:]+$/.test(address)) {
-      return err({
-        code: 'InvalidSource.ForwardedAddress',
-        message: `a trusted proxy forwarded ${JSON.stringify(hops[i]!.slice(0, 64))}, which is not an address`,
-      });
+  if (value !== undefined) {
+    if (via === 'forwarded') {
+      const hops = forwardedFor(value);
+      for (let i = hops.length - 1; i >= 0; i--) {
+        const address = hopAddressOf(hops[i]!);
+        if (typeof address !== 'string') return address;
+        ip = address;
+        resolvedVia = via;
+        if (!trusted.contains(address)) break;
+      }
+    } else {
+      // Walked in place, right to left, without splitting the header into an array.
+      let end = value.length;
+      for (;;) {
+        const comma = end === 0 ? -1 : value.lastIndexOf(',', end - 1);
+        const address = hopAddressOf(value.slice(comma + 1, end));
+        if (typeof address !== 'string') return address;
+        ip = address;
+        resolvedVia = via;
+        if (comma < 0 || !trusted.contains(address)) break;
+        end = comma;
+      }
     }
-    ip = address;
-    resolvedVia = via;
-    if (!trusted.contains(address)) break;
   }
 
   if (origin.vpc !== undefined) return ok(withOriginVpc({ ip, via: resolvedVia }, origin));
@@ -123,6 +135,16 @@ export function resolveSource(
     });
   }
   return ok({ ip, vpcId: vpc, via: resolvedVia, vpcVia: VPC_HEADER });
+}
+
+/** The address a forwarding header's hop names, or the fault of one that names none. */
+function hopAddressOf(hop: string): string | Result<never, SourceFault> {
+  const address = hopAddress(hop);
+  if (address !== '' && forwardedAddressShape.test(address)) return address;
+  return err({
+    code: 'InvalidSource.ForwardedAddress',
+    message: `a trusted proxy forwarded ${JSON.stringify(hop.slice(0, 64))}, which is not an address`,
+  });
 }
 
 function withOriginVpc(source: RequestSource, origin: SourceOrigin): RequestSource {
