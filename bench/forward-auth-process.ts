@@ -1,6 +1,6 @@
 /**
- * KeyFence for the forward-auth and gateway benchmarks: the real CLI (`keyfence serve --config`,
- * through tsx as bench:server runs it) on a fresh SQLite data directory, audit on, trusting
+ * KeyFence for the forward-auth and gateway benchmarks: the built CLI (`keyfence serve --config`,
+ * as `npm start` runs it; the npm scripts build first) on a fresh SQLite data directory, audit on, trusting
  * 127.0.0.1 as a proxy, with an API listener and, when an upstream is given, a gateway listener
  * routing `*.bench.example` to it as service `bench`.
  */
@@ -48,13 +48,7 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
   delete env.KEYFENCE_LISTEN;
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      ...serverNodeFlags(),
-      ...(process.env.EXP_DIST ? ['bin/keyfence.js'] : ['--import', 'tsx', 'src/cli/main.ts']),
-      'serve',
-      '--config',
-      join(dir, 'keyfence.json'),
-    ],
+    [...serverNodeFlags(), 'bin/keyfence.js', 'serve', '--config', join(dir, 'keyfence.json')],
     { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const { stdout, stderr, exited } = captureOutput(child);

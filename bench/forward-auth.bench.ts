@@ -13,7 +13,8 @@
  * allows the client address, so every check is a real policy match. Loopback only, autocannon,
  * all in the same run; each target also at half its maximum rate for p50/p99 under load.
  *
- *   npm run bench:forward-auth      (FORWARD_AUTH_BENCH_SECONDS=3 for a quick run; docs/benchmarks.md is then not written)
+ *   npm run bench:forward-auth      (FORWARD_AUTH_BENCH_SECONDS=3 FORWARD_AUTH_BENCH_ROUNDS=1 for a quick run;
+ *                                    docs/benchmarks.md is then not written)
  */
 import { publishResult, sectionHead } from './docs-section.js';
 import { allowBenchClients, startBenchKeyFence } from './forward-auth-process.js';
@@ -21,7 +22,7 @@ import {
   type LoadRequest,
   loadSettingsFromEnv,
   type Measured,
-  measure,
+  measureInterleaved,
   measureMethod,
   resultRows,
   startBareServer,
@@ -98,7 +99,7 @@ function markdown(runs: readonly Measured[], machine: Machine, started: Date): s
     ...sectionHead({
       title: 'Forward-auth',
       script: 'bench:forward-auth',
-      runs: 'node --import tsx bench/forward-auth.bench.ts',
+      runs: 'npm run build && node --import tsx bench/forward-auth.bench.ts',
       machine,
       started,
     }),
@@ -120,35 +121,41 @@ function markdown(runs: readonly Measured[], machine: Machine, started: Date): s
 async function main(): Promise<void> {
   const started = new Date();
   const machine = describeMachine();
-  const runs: Measured[] = [];
   const off = await startKeyFence(false);
+  const on = await startKeyFence(true);
   const unsigned = identifyingCheck(off.root);
   // The bare server answers with the same headers (same values, same bytes) as KeyFence.
   const bare = await startBareServer(200, '', await identityHeadersOf(off.api, unsigned));
+  let runs: Measured[];
   try {
-    runs.push(await measure('bare node:http, 200, same headers', bare.url, unsigned, 200, settings));
-    runs.push(await measure('KeyFence /forward-auth, verification off', off.api, unsigned, 200, settings));
-    await off.stop();
-    runs.push(
-      await measure(
-        'bare node:http, 200, same headers, signed requests',
-        bare.url,
-        signedCheck(off.root),
-        200,
-        settings,
-      ),
+    runs = await measureInterleaved(
+      [
+        { name: 'bare node:http, 200, same headers', url: bare.url, request: unsigned, expectStatus: 200 },
+        {
+          name: 'KeyFence /forward-auth, verification off',
+          url: off.api,
+          request: unsigned,
+          expectStatus: 200,
+        },
+        {
+          name: 'bare node:http, 200, same headers, signed requests',
+          url: bare.url,
+          request: signedCheck(on.root),
+          expectStatus: 200,
+        },
+        {
+          name: 'KeyFence /forward-auth, verification on',
+          url: on.api,
+          request: signedCheck(on.root),
+          expectStatus: 200,
+        },
+      ],
+      settings,
     );
-    const on = await startKeyFence(true);
-    try {
-      runs.push(
-        await measure('KeyFence /forward-auth, verification on', on.api, signedCheck(on.root), 200, settings),
-      );
-    } finally {
-      await on.stop();
-    }
   } finally {
     bare.stop();
     await off.stop();
+    await on.stop();
   }
   const summary = {
     bare_rps: Math.round(runs[0]!.requestsPerSecond),
@@ -159,12 +166,13 @@ async function main(): Promise<void> {
     on_vs_bare_signed: Number((runs[3]!.requestsPerSecond / runs[2]!.requestsPerSecond).toFixed(3)),
     connections: settings.connections,
     seconds: settings.seconds,
+    rounds: settings.rounds,
   };
   publishResult({
     start: START,
     end: END,
     full: FULL,
-    settings: 'duration/connections',
+    settings: 'duration/connections/rounds',
     markdown: () => markdown(runs, machine, started),
     summary,
   });

@@ -23,7 +23,7 @@ import {
   type LoadRequest,
   loadSettingsFromEnv,
   type Measured,
-  measure,
+  measureInterleaved,
   measureMethod,
   resultRows,
   startBareServer,
@@ -115,7 +115,7 @@ function markdown(runs: readonly Measured[], machine: Machine, started: Date): s
     ...sectionHead({
       title: 'Gateway',
       script: 'bench:gateway',
-      runs: 'node --import tsx bench/gateway.bench.ts',
+      runs: 'npm run build && node --import tsx bench/gateway.bench.ts',
       machine,
       started,
     }),
@@ -145,10 +145,19 @@ async function main(): Promise<void> {
   try {
     await allowBenchClients(kf);
     const request = signedCall(kf.root);
-    runs.push(await measure('upstream called directly', upstream.url, request, 200, settings));
-    runs.push(await measure('KeyFence gateway → upstream', kf.gateway!, request, 200, settings));
     if (nginx === undefined) console.log('nginx is not installed: its row is skipped');
-    else runs.push(await measure('nginx proxy_pass → upstream', nginx.url, request, 200, settings));
+    runs.push(
+      ...(await measureInterleaved(
+        [
+          { name: 'upstream called directly', url: upstream.url, request, expectStatus: 200 },
+          { name: 'KeyFence gateway → upstream', url: kf.gateway!, request, expectStatus: 200 },
+          ...(nginx === undefined
+            ? []
+            : [{ name: 'nginx proxy_pass → upstream', url: nginx.url, request, expectStatus: 200 }]),
+        ],
+        settings,
+      )),
+    );
   } finally {
     await nginx?.stop();
     await kf.stop();
@@ -163,12 +172,13 @@ async function main(): Promise<void> {
     gateway_half_p99_ms: runs[1]!.halfP99Ms,
     connections: settings.connections,
     seconds: settings.seconds,
+    rounds: settings.rounds,
   };
   publishResult({
     start: START,
     end: END,
     full: FULL,
-    settings: 'duration/connections',
+    settings: 'duration/connections/rounds',
     markdown: () => markdown(runs, machine, started),
     summary,
   });

@@ -41,17 +41,23 @@ export interface LoadSettings {
   readonly connections: number;
   readonly seconds: number;
   readonly warmupSeconds: number;
+  /** Full-speed runs per target in `measureInterleaved`, alternating between the targets. */
+  readonly rounds: number;
 }
 
 /**
- * A bench's load from `<PREFIX>_SECONDS` and `<PREFIX>_CONNECTIONS`, 10 s and 50 connections by
- * default after a 2 s warm-up; `full` when the defaults are in force, the only run whose numbers
- * go to docs/benchmarks.md.
+ * A bench's load from `<PREFIX>_SECONDS`, `<PREFIX>_CONNECTIONS` and `<PREFIX>_ROUNDS`: 10 s, 50
+ * connections and 3 rounds by default, after a 2 s warm-up; `full` when the defaults are in
+ * force, the only run whose numbers go to docs/benchmarks.md.
  */
 export function loadSettingsFromEnv(prefix: string): { settings: LoadSettings; full: boolean } {
   const seconds = Number(process.env[`${prefix}_SECONDS`] ?? 10);
   const connections = Number(process.env[`${prefix}_CONNECTIONS`] ?? 50);
-  return { settings: { connections, seconds, warmupSeconds: 2 }, full: seconds === 10 && connections === 50 };
+  const rounds = Number(process.env[`${prefix}_ROUNDS`] ?? 3);
+  return {
+    settings: { connections, seconds, warmupSeconds: 2, rounds },
+    full: seconds === 10 && connections === 50 && rounds === 3,
+  };
 }
 
 export interface Measured {
@@ -60,6 +66,8 @@ export interface Measured {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Requests/s of every full-speed run (one per round); `requestsPerSecond` is their median. */
+  readonly roundsRps: readonly number[];
   /** At half of `requestsPerSecond`. */
   readonly halfRate: number;
   readonly halfP50Ms: number;
@@ -103,33 +111,58 @@ export function expectOnly(target: string, result: AutocannonResult, expectStatu
   }
 }
 
-/** Full speed (after a warm-up), then half of that rate; every answer must be `expectStatus`. */
-export async function measure(
-  target: string,
-  url: string,
-  request: LoadRequest,
-  expectStatus: number,
+/** One target of `measureInterleaved`. */
+export interface LoadTarget {
+  readonly name: string;
+  readonly url: string;
+  readonly request: LoadRequest;
+  /** Every answer must have this status. */
+  readonly expectStatus: number;
+}
+
+/**
+ * Every target at full speed (each run after its own warm-up) in `settings.rounds` rounds, the
+ * targets alternating within each round (A B A B …), so that whatever else the machine does at
+ * some moment weighs on all of them alike; a target's result is its median round. Then each at
+ * half its median rate, for the latency of a loaded but not saturated server.
+ */
+export async function measureInterleaved(
+  targets: readonly LoadTarget[],
   settings: LoadSettings,
-): Promise<Measured> {
-  const full = await atFullSpeed(url, request, settings);
-  expectOnly(target, full, expectStatus);
-  const halfRate = Math.max(1, Math.round(full.requests.average / 2));
-  const half = await run(url, request, settings, settings.seconds, halfRate);
-  expectOnly(`${target} at half rate`, half, expectStatus);
-  const measured: Measured = {
-    target,
-    expectStatus,
-    requestsPerSecond: full.requests.average,
-    p50Ms: full.latency.p50,
-    p99Ms: full.latency.p99,
-    halfRate,
-    halfP50Ms: half.latency.p50,
-    halfP99Ms: half.latency.p99,
-  };
-  console.log(
-    `${target}: ${Math.round(measured.requestsPerSecond)} req/s (p50 ${measured.p50Ms} ms, p99 ${measured.p99Ms} ms); ` +
-      `at ${halfRate} req/s: p50 ${measured.halfP50Ms} ms, p99 ${measured.halfP99Ms} ms`,
-  );
+): Promise<Measured[]> {
+  const rounds: AutocannonResult[][] = targets.map(() => []);
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      const full = await atFullSpeed(target.url, target.request, settings);
+      expectOnly(target.name, full, target.expectStatus);
+      rounds[i]!.push(full);
+      console.log(`round ${round + 1}, ${target.name}: ${Math.round(full.requests.average)} req/s`);
+    }
+  }
+  const measured: Measured[] = [];
+  for (const [i, target] of targets.entries()) {
+    const byRate = [...rounds[i]!].sort((a, b) => a.requests.average - b.requests.average);
+    const median = byRate[Math.floor((byRate.length - 1) / 2)]!;
+    const halfRate = Math.max(1, Math.round(median.requests.average / 2));
+    const half = await run(target.url, target.request, settings, settings.seconds, halfRate);
+    expectOnly(`${target.name} at half rate`, half, target.expectStatus);
+    const result: Measured = {
+      target: target.name,
+      expectStatus: target.expectStatus,
+      requestsPerSecond: median.requests.average,
+      p50Ms: median.latency.p50,
+      p99Ms: median.latency.p99,
+      roundsRps: rounds[i]!.map((r) => r.requests.average),
+      halfRate,
+      halfP50Ms: half.latency.p50,
+      halfP99Ms: half.latency.p99,
+    };
+    console.log(
+      `${target.name}: median ${Math.round(result.requestsPerSecond)} req/s of ${result.roundsRps.map(Math.round).join(', ')} ` +
+        `(p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms); at ${halfRate} req/s: p50 ${result.halfP50Ms} ms, p99 ${result.halfP99Ms} ms`,
+    );
+    measured.push(result);
+  }
   return measured;
 }
 
@@ -139,8 +172,8 @@ export async function measure(
  */
 export function measureMethod(settings: LoadSettings): [string, string] {
   return [
-    `autocannon, ${settings.connections} connections, ${settings.seconds} s per target after a ${settings.warmupSeconds} s warm-up, then ${settings.seconds} s at half`,
-    'the rate it reached (`overallRate`) for latency under load; loopback only, all targets in the same',
+    `autocannon, ${settings.connections} connections; ${settings.rounds} rounds of ${settings.seconds} s per target (each after a ${settings.warmupSeconds} s warm-up), the targets alternating within each round, the median round reported;`,
+    `then ${settings.seconds} s at half that rate (\`overallRate\`) for latency under load; loopback only, all targets in the same`,
   ];
 }
 
@@ -148,11 +181,11 @@ export function measureMethod(settings: LoadSettings): [string, string] {
 export function resultRows(runs: readonly Measured[]): string[] {
   const base = runs[0]!.requestsPerSecond;
   return [
-    '| target | requests/s (mean) | vs first row | p50 / p99 at max (ms) | load at 50 % (req/s) | p50 / p99 at 50 % (ms) |',
-    '|---|---|---|---|---|---|',
+    '| target | requests/s (median round) | rounds (requests/s) | vs first row | p50 / p99 at max (ms) | load at 50 % (req/s) | p50 / p99 at 50 % (ms) |',
+    '|---|---|---|---|---|---|---|',
     ...runs.map(
       (r) =>
-        `| ${r.target} | ${Math.round(r.requestsPerSecond).toLocaleString('en-US')} | ${(r.requestsPerSecond / base).toFixed(2)}× | ` +
+        `| ${r.target} | ${Math.round(r.requestsPerSecond).toLocaleString('en-US')} | ${r.roundsRps.map((rps) => Math.round(rps).toLocaleString('en-US')).join(' · ')} | ${(r.requestsPerSecond / base).toFixed(2)}× | ` +
         `${r.p50Ms} / ${r.p99Ms} | ${r.halfRate.toLocaleString('en-US')} | ${r.halfP50Ms} / ${r.halfP99Ms} |`,
     ),
   ];
