@@ -37,6 +37,7 @@ export interface AccessGateDependencies {
   readonly findCredential: (accessKeyId: string) => MaybePromise<SigningCredential | undefined>;
   readonly keyUses: KeyUseRecorder;
   readonly exemptions: Exemptions;
+  /** The clock of signature windows; a request's expiry checks and key use go by its arrival time. */
   readonly now: () => Date;
   /** Where every decision is counted, for /metrics. */
   readonly decisions: DecisionCounters;
@@ -172,7 +173,7 @@ export class AccessGate {
     accessKeyId: string,
     found: SigningCredential | undefined,
   ): Identified {
-    const identified = identifyAccessKey(accessKeyId, found, this.#deps.now().getTime());
+    const identified = identifyAccessKey(accessKeyId, found, passage.arrival.time.getTime());
     if (!identified.ok) throw identified.error;
     return this.#identified(
       passage,
@@ -237,7 +238,7 @@ export class AccessGate {
       throw accessPolicyDenied(decision, passage.recorded.ip, passage.source.vpcId);
     }
     if (who.credential.kind === 'permanent') {
-      this.#deps.keyUses.record(who.credential.accessKeyId, this.#deps.now(), enforcement.usedAs);
+      this.#deps.keyUses.record(who.credential.accessKeyId, passage.arrival.time, enforcement.usedAs);
     }
     return decision;
   }
