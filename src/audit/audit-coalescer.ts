@@ -1,6 +1,7 @@
 import type { Caller } from '../server/rpc/caller.js';
 import type { AuditedRequest } from './audit-event.js';
 import type { AuditQueue } from './audit-queue.js';
+import type { AuditBacklog } from './audit-writer.js';
 import { CoalescedEvent, type QueuedRequest } from './coalesced-event.js';
 
 /**
@@ -8,7 +9,7 @@ import { CoalescedEvent, type QueuedRequest } from './coalesced-event.js';
  * forward-auth or gateway request of an established caller. Those are the platform's every API
  * call, tens of thousands a second, mostly the same client doing the same thing; storing each as
  * its own event costs more CPU than serving it. Denied and failed requests and RPC API calls stay
- * one event each: they are rare, and each may need to be found by its RequestId.
+ * one event each: each may need to be found by the RequestId its response named.
  */
 function coalescible(record: AuditedRequest): record is AuditedRequest & { readonly caller: Caller } {
   return (
@@ -29,7 +30,7 @@ function coalescible(record: AuditedRequest): record is AuditedRequest & { reado
  * replaced by a newer one is never reopened. Open events are all in the queue, so there are never
  * more of them than the queue holds.
  */
-export class AuditCoalescer {
+export class AuditCoalescer implements AuditBacklog {
   readonly #queue: AuditQueue<QueuedRequest>;
   readonly #coalesce: boolean;
   readonly #open = new Map<string, CoalescedEvent>();
