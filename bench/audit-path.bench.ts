@@ -3,14 +3,21 @@
  * RPC request costs the process after its response is written. A batch of 500 records like the
  * forward-auth benchmark's (root key named by its AccessKeyId, allowed under an account policy)
  * goes through
+ *   0. `StoreAuditSink.record` itself, on the request path, in ns: for an allowed check identical to
+ *      one queued in the same second (folded into its event: `keyfence.count`), and for a denied
+ *      check (never folded: queued as it is);
  *   1. the request record (`recordOf`, on the request path);
  *   2. its event ID, the event (`buildAuditEvent`, masking) and the stored form (`toStoredEvent`:
  *      the JSON document and the columns), in the writer's batch step;
  *   3. the batch's principal lookup (500 RAM-user keys: the root identity needs none);
  *   4. `store.appendAuditEvents` of the 500 events: wall time, and CPU time on the main thread
  *      (where requests are served) and on the process's other threads;
- *   5. the whole sink (`StoreAuditSink.record` × 10,000, then `flush`).
- * Each stage is the median over rounds, per event. CPU per thread comes from /proc (Linux).
+ *   5. the whole sink (`StoreAuditSink.record` × 10,000, then `flush`) with `coalesce: false`: every
+ *      record its own event;
+ *   6. the same with coalescing (the default): the 10,000 identical checks arrive 1 ms apart, so
+ *      about a thousand fold into each event; per record.
+ * Each stage is the median over rounds, per event (per record in 0 and 6). CPU per thread comes
+ * from /proc (Linux).
  *
  *   npm run bench:audit      (AUDIT_BENCH_DATABASES=sqlite to skip PostgreSQL, AUDIT_BENCH_ROUNDS=5
  *                             for a quick run; either way docs/benchmarks.md is then not written)
@@ -20,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAuditEvent } from '../src/audit/audit-event.js';
 import { StoreAuditSink } from '../src/audit/audit-sink.js';
+import type { AuditStore } from '../src/audit/audit-writer.js';
 import { newEventId } from '../src/audit/event-id.js';
 import { toStoredEvent } from '../src/audit/stored-event.js';
 import { type Passage, recordOf } from '../src/server/gate/passage.js';
@@ -42,6 +50,8 @@ const BATCH = 500;
 const ROUNDS = Number(process.env.AUDIT_BENCH_ROUNDS ?? 20);
 const WARMUP_ROUNDS = 3;
 const SINK_RECORDS = 10_000;
+/** `record()` calls per round of stage 0. */
+const RECORD_CALLS = 10_000;
 const DATABASES = (process.env.AUDIT_BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 const FULL = ROUNDS === 20 && DATABASES.includes('sqlite') && DATABASES.includes('postgres');
 const START =
@@ -162,6 +172,23 @@ async function stages(store: KeyFenceStore): Promise<Map<string, string>> {
   const passages = passagesOf(BATCH);
   const region = 'cn-hangzhou';
 
+  const ns = (value: number) => `${(value * 1000).toFixed(0)} ns`;
+  // One second's checks, a millisecond apart.
+  const secondStart = Math.ceil(arrival().getTime() / 1000) * 1000;
+  const second = passagesOf(1000).map((p, i) => ({
+    ...recordOf(p, 200, null),
+    time: new Date(secondStart + (i % 1000)),
+  }));
+  out.set('0a `record()`, allowed check identical to a queued one (folded)', ns(await recordCost(second)));
+  const deniedChecks = second.map((record) => ({
+    ...record,
+    decision: { ...record.decision!, allowed: false, reason: 'public-ip-not-allowed' as const },
+    errorCode: 'InvalidAccessKeyId.AccessPolicyDenied',
+    errorMessage: 'Specified access key denied due to access policy.',
+    httpStatus: 400,
+  }));
+  out.set('0b `record()`, denied check (queued as it is)', ns(await recordCost(deniedChecks)));
+
   out.set(
     '1 request record (`recordOf`)',
     us(await timed(BATCH, () => passages.map((p) => recordOf(p, 200, null)))),
@@ -200,11 +227,55 @@ async function stages(store: KeyFenceStore): Promise<Map<string, string>> {
   out.set('   4: CPU, main thread', us(appended.main));
   out.set('   4: CPU, other threads', us(appended.others));
 
-  const sink = new StoreAuditSink(store, { batchSize: BATCH, queueCapacity: SINK_RECORDS });
+  const sinkCost = await sinkRun(store, false);
+  out.set('5 `StoreAuditSink` record → flush, end to end, one event each: wall', us(sinkCost.wall));
+  out.set('   5: CPU, main thread', us(sinkCost.main));
+  out.set('   5: CPU, other threads', us(sinkCost.others));
+  const coalescedCost = await sinkRun(store, true);
+  out.set('6 the same, identical checks coalesced (per record): wall', us(coalescedCost.wall));
+  out.set('   6: CPU, main thread', us(coalescedCost.main));
+  out.set('   6: CPU, other threads', us(coalescedCost.others));
+  return out;
+}
+
+/**
+ * µs per `record()` call, the median over rounds of RECORD_CALLS calls with `records` (identical
+ * allowed checks of one second, or never-folded ones) in turn, each round on a new sink. Its writer
+ * takes nothing during a round (that would close the open event) and its store keeps nothing:
+ * this is the request path's share alone.
+ */
+async function recordCost(records: readonly RequestRecord[]): Promise<number> {
+  const discard: AuditStore = {
+    appendAuditEvents: async () => {},
+    accessKeyPrincipals: async () => new Map(),
+  };
+  const samples: number[] = [];
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    const sink = new StoreAuditSink(discard, {
+      batchSize: RECORD_CALLS + 1,
+      queueCapacity: RECORD_CALLS,
+      flushIntervalMs: 3_600_000,
+    });
+    const started = performance.now();
+    for (let i = 0; i < RECORD_CALLS; i++) sink.record(records[i % records.length]!);
+    const elapsed = performance.now() - started;
+    if (sink.counters.dropped > 0) throw new Error(`the sink dropped ${sink.counters.dropped} records`);
+    await sink.close();
+    if (round >= WARMUP_ROUNDS) samples.push((elapsed * 1000) / RECORD_CALLS);
+  }
+  return median(samples);
+}
+
+/** Stage 5 or 6: the whole sink over `store`, coalescing or not. */
+async function sinkRun(store: KeyFenceStore, coalesce: boolean) {
+  const account = (await store.write((tx) => tx.createAccount())).accountId as AccountId;
+  const root = await store.write((tx) => tx.createAccessKey(account));
+  const caller: Caller = { type: 'root-account', accountId: account, accessKeyId: root.accessKeyId };
+  const sink = new StoreAuditSink(store, { batchSize: BATCH, queueCapacity: SINK_RECORDS, coalesce });
   const sinkCost = await costed(
     SINK_RECORDS,
     3,
-    () => passagesOf(SINK_RECORDS),
+    () => Array.from({ length: SINK_RECORDS }, () => forwardAuthPassage(caller)),
     async (arrived) => {
       for (const passage of arrived) sink.record(recordOf(passage, 200, null));
       await sink.flush();
@@ -212,10 +283,7 @@ async function stages(store: KeyFenceStore): Promise<Map<string, string>> {
   );
   await sink.close();
   if (sink.counters.dropped > 0) throw new Error(`the sink dropped ${sink.counters.dropped} records`);
-  out.set('5 `StoreAuditSink` record → flush, end to end: wall', us(sinkCost.wall));
-  out.set('   5: CPU, main thread', us(sinkCost.main));
-  out.set('   5: CPU, other threads', us(sinkCost.others));
-  return out;
+  return sinkCost;
 }
 
 async function onDatabase(config: StoreConfig): Promise<Map<string, string>> {
@@ -285,6 +353,9 @@ async function main(): Promise<void> {
       '',
       `Batches of ${BATCH} forward-auth records (root key, allowed), median of ${ROUNDS} rounds per stage; CPU per`,
       'thread from /proc. PostgreSQL is the embedded test server (durability off) on the same machine.',
+      `Stage 0 is one \`record()\` call (${RECORD_CALLS} a round, on a new sink), in ns; stage 5 stores every record as its own`,
+      'event (`coalesce: false`), stage 6 the same records coalesced (identical checks 1 ms apart: about a',
+      'thousand per event), per record.',
       '',
       ...table,
     ].join('\n'),

@@ -59,6 +59,14 @@ export interface KeyFenceFields {
   readonly httpStatus: number;
   /** Set when a trusted proxy forwarded an unreadable source: the decision then saw none. */
   readonly sourceFault: string | null;
+  /**
+   * How many requests the event stands for: 1, or more for identical allowed forward-auth and
+   * gateway requests of one second folded into one event (docs/audit.md, "Coalesced events").
+   * The event's `requestId` and times are the first one's.
+   */
+  readonly count: number;
+  /** When `count` > 1: the latest arrival among them, ISO 8601 to the millisecond; else null. */
+  readonly lastTime: string | null;
 }
 
 /** One API call in ActionTrail's event shape (spec §7.2) plus `keyfence`. Nothing in it is secret. */
@@ -97,8 +105,18 @@ export interface BuiltAuditEvent {
   readonly at: Date;
 }
 
+/** The requests an event stands for beyond its first (coalesced-event.ts). */
+export interface FoldedRequests {
+  /** All of them, the first included: at least 2. */
+  readonly count: number;
+  /** The latest arrival among them. */
+  readonly lastTime: Date;
+}
+
 export interface EventContext {
   readonly eventId: string;
+  /** Set when the event stands for several requests; absent for one. */
+  readonly folded?: FoldedRequests | undefined;
   /** The holder of `keyToResolve(record)`'s key, if the store knows it. */
   readonly principal: AccessKeyPrincipal | undefined;
   readonly region: string;
@@ -165,6 +183,8 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
             : { ...record.original, path: maskText(record.original.path, secrets) },
         httpStatus: record.httpStatus,
         sourceFault: record.source.fault,
+        count: context.folded?.count ?? 1,
+        lastTime: context.folded === undefined ? null : context.folded.lastTime.toISOString(),
       },
     },
   };

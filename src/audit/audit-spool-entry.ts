@@ -1,13 +1,15 @@
-import type { AuditedRequest } from './audit-event.js';
+import type { AuditedRequest, FoldedRequests } from './audit-event.js';
 import { maskErrorMessage, maskText, safeRequestParameters, secretsOf } from './masking.js';
 
 /**
- * One request waiting in the spool: the event ID chosen before its first write attempt (so that
- * the store recognises it if an earlier write did commit) and the record, already masked.
+ * One event waiting in the spool: the event ID chosen before its first write attempt (so that
+ * the store recognises it if an earlier write did commit), the record, already masked, and the
+ * requests folded into it when it stands for several.
  */
 export interface SpoolEntry {
   readonly eventId: string;
   readonly record: AuditedRequest;
+  readonly folded?: FoldedRequests | undefined;
 }
 
 /**
@@ -28,7 +30,8 @@ export function spoolableRecord(record: AuditedRequest): AuditedRequest {
 
 /** One line of a spool file, without its newline. */
 export function encodeSpoolEntry(entry: SpoolEntry): string {
-  return JSON.stringify({ eventId: entry.eventId, record: spoolableRecord(entry.record) });
+  const { eventId, record, folded } = entry;
+  return JSON.stringify({ eventId, record: spoolableRecord(record), folded });
 }
 
 /** A line read back, or undefined when it is not one `encodeSpoolEntry` wrote (e.g. cut short by a crash). */
@@ -60,7 +63,17 @@ export function decodeSpoolEntry(line: string): SpoolEntry | undefined {
     (record.params === null ||
       (isObject(record.params) && Object.values(record.params).every((v) => typeof v === 'string')));
   if (!valid) return undefined;
-  return { eventId: value.eventId, record: { ...(record as unknown as AuditedRequest), time } };
+  const entry = { eventId: value.eventId, record: { ...(record as unknown as AuditedRequest), time } };
+  if (value.folded === undefined) return entry;
+  const folded = decodeFolded(value.folded);
+  return folded === undefined ? undefined : { ...entry, folded };
+}
+
+function decodeFolded(value: unknown): FoldedRequests | undefined {
+  if (!isObject(value) || !Number.isInteger(value.count) || (value.count as number) < 2) return undefined;
+  const lastTime = typeof value.lastTime === 'string' ? new Date(value.lastTime) : undefined;
+  if (lastTime === undefined || Number.isNaN(lastTime.getTime())) return undefined;
+  return { count: value.count as number, lastTime };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,15 +1,27 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isStoreError, type KeyFenceStore, type NewAuditEvent } from '../store/index.js';
-import { type AuditedRequest, buildAuditEvent } from './audit-event.js';
-import type { AuditQueue } from './audit-queue.js';
+import { buildAuditEvent } from './audit-event.js';
 import type { AuditSpool } from './audit-spool.js';
 import type { SpoolEntry } from './audit-spool-entry.js';
+import { CoalescedEvent, type QueuedRequest } from './coalesced-event.js';
 import { newEventId } from './event-id.js';
 import { keyToResolve } from './event-owner.js';
 import { toStoredEvent } from './stored-event.js';
 
 /** What the writer needs of the store. */
 export type AuditStore = Pick<KeyFenceStore, 'appendAuditEvents' | 'accessKeyPrincipals'>;
+
+/** Where the writer takes what waits: the audit queue behind its coalescer (audit-coalescer.ts). */
+export interface AuditBacklog {
+  /** Items waiting. */
+  readonly depth: number;
+  /** Records refused because the queue was full. */
+  readonly dropped: number;
+  /** Records folded into an event queued before them. */
+  readonly coalesced: number;
+  /** Removes and returns up to `max` items, oldest first; an event taken takes no more requests. */
+  take(max: number): QueuedRequest[];
+}
 
 export interface AuditWriterOptions {
   /** A batch is written as soon as this many records wait, and holds at most this many. Default 500. */
@@ -53,6 +65,11 @@ export interface AuditCounters {
   readonly queueDepth: number;
   /** Records refused because the queue was full. */
   readonly dropped: number;
+  /**
+   * Allowed forward-auth and gateway requests folded into an event queued before them (so
+   * stored as part of its `keyfence.count`, not as events of their own).
+   */
+  readonly coalesced: number;
   /** Events stored. */
   readonly written: number;
   /** Events lost because their batch failed every attempt and could not be spooled. */
@@ -101,7 +118,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class AuditWriter {
   readonly #store: AuditStore;
-  readonly #queue: AuditQueue<AuditedRequest>;
+  readonly #queue: AuditBacklog;
   readonly #options: Required<Omit<AuditWriterOptions, 'onError' | 'spool'>>;
   readonly #spool: AuditSpool | undefined;
   readonly #onError: (error: unknown, batch: FailedBatch) => void;
@@ -109,14 +126,14 @@ export class AuditWriter {
   #draining: Promise<void> | undefined;
   /** Whether the pass in flight writes what waits down to the last record, or full batches only. */
   #everything = false;
-  /** Records taken from the queue, and those whose batch has since been written or given up. */
+  /** Items taken from the queue, and those whose batch has since been written or given up. */
   #taken = 0;
   #settled = 0;
   #written = 0;
   #failed = 0;
   #rejected = 0;
 
-  constructor(store: AuditStore, queue: AuditQueue<AuditedRequest>, options: AuditWriterOptions = {}) {
+  constructor(store: AuditStore, queue: AuditBacklog, options: AuditWriterOptions = {}) {
     const { onError = () => {}, spool, ...rest } = options;
     this.#options = { ...DEFAULTS, ...definedOnly(rest) };
     for (const name of ['batchSize', 'flushIntervalMs', 'maxAttempts'] as const) {
@@ -150,6 +167,7 @@ export class AuditWriter {
     return {
       queueDepth: this.#queue.depth,
       dropped: this.#queue.dropped,
+      coalesced: this.#queue.coalesced,
       written: this.#written,
       failed: this.#failed,
       rejected: this.#rejected,
@@ -206,16 +224,15 @@ export class AuditWriter {
         if (storeAnswers && this.#spool?.waiting) continue;
         return;
       }
-      const records = this.#queue.take(this.#options.batchSize);
-      this.#taken += records.length;
-      // Chosen once, so that a retry of a batch whose commit was lost is recognised by the store.
-      const entries = records.map((record) => ({ eventId: newEventId(record.time.getTime()), record }));
+      const items = this.#queue.take(this.#options.batchSize);
+      this.#taken += items.length;
+      const entries = items.map(entryOf);
       const stored = (storeAnswers || this.#spool === undefined) && (await this.#writeBatch(entries));
       if (!stored) {
         storeAnswers = false;
         await this.#keep(entries);
       }
-      this.#settled += records.length;
+      this.#settled += items.length;
     }
   }
 
@@ -294,7 +311,12 @@ export class AuditWriter {
     entries.forEach((entry, index) => {
       const key = keys[index]!;
       const principal = key === null ? undefined : principals.get(key);
-      const context = { eventId: entry.eventId, principal, region: this.#options.region };
+      const context = {
+        eventId: entry.eventId,
+        folded: entry.folded,
+        principal,
+        region: this.#options.region,
+      };
       try {
         built.push({ entry, event: toStoredEvent(buildAuditEvent(entry.record, context)) });
       } catch (error) {
@@ -354,6 +376,19 @@ export class AuditWriter {
       // A failing reporter must not stop the writer; there is nowhere left to report it.
     }
   }
+}
+
+/**
+ * A taken item as the writer keeps it until stored. Its event ID is chosen once, so that a retry
+ * of a batch whose commit was lost is recognised by the store.
+ */
+function entryOf(item: QueuedRequest): SpoolEntry {
+  if (!(item instanceof CoalescedEvent)) return { eventId: newEventId(item.time.getTime()), record: item };
+  const { record, count, lastArrival } = item;
+  const eventId = newEventId(record.time.getTime());
+  return count === 1
+    ? { eventId, record }
+    : { eventId, record, folded: { count, lastTime: new Date(lastArrival) } };
 }
 
 /** An entry whose event is built, ready for the store. */

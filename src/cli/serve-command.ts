@@ -105,6 +105,7 @@ async function serveUntilSignalled(
   }
   const auditSink = new StoreAuditSink(store, {
     spool,
+    coalesce: settings.audit.coalesce,
     onError: (error, batch) =>
       log.error({ error: describeError(error), ...batch }, 'writing audit events failed'),
   });

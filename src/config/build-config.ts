@@ -254,12 +254,13 @@ function readSync(value: unknown, problems: Problems): SyncConfig {
 }
 
 function readAudit(value: unknown, dataDir: string, problems: Problems): AuditConfig {
-  const audit = {
+  const audit: { -readonly [K in keyof AuditConfig]: AuditConfig[K] } = {
     spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName),
     spoolMaxBytes: CONFIG_DEFAULTS.spoolMaxBytes,
+    coalesce: CONFIG_DEFAULTS.auditCoalesce,
   };
   if (value === undefined) return audit;
-  const object = readObject(value, 'audit', ['spoolDir', 'spoolMaxBytes'], problems) ?? {};
+  const object = readObject(value, 'audit', ['spoolDir', 'spoolMaxBytes', 'coalesce'], problems) ?? {};
   if (object.spoolDir !== undefined) {
     const dir = readString(object.spoolDir, 'audit.spoolDir', problems);
     if (dir !== undefined) audit.spoolDir = resolve(dir);
@@ -267,6 +268,9 @@ function readAudit(value: unknown, dataDir: string, problems: Problems): AuditCo
   if (object.spoolMaxBytes !== undefined) {
     audit.spoolMaxBytes =
       readPositiveInteger(object.spoolMaxBytes, 'audit.spoolMaxBytes', problems) ?? audit.spoolMaxBytes;
+  }
+  if (object.coalesce !== undefined) {
+    audit.coalesce = readBoolean(object.coalesce, 'audit.coalesce', problems) ?? audit.coalesce;
   }
   return audit;
 }

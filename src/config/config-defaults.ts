@@ -10,4 +10,5 @@ export const CONFIG_DEFAULTS = Object.freeze({
   /** Under the data directory. */
   spoolDirName: 'audit-spool',
   spoolMaxBytes: 256 * 1024 * 1024,
+  auditCoalesce: true,
 });

@@ -124,4 +124,9 @@ export interface AuditConfig {
   readonly spoolDir: string;
   /** `spoolMaxBytes`: the spool's bound; beyond it events are dropped and counted. Default 256 MiB. */
   readonly spoolMaxBytes: number;
+  /**
+   * `coalesce`: identical allowed forward-auth and gateway requests of one AccessKey within one
+   * second are stored as one event with a count (docs/audit.md). Default true.
+   */
+  readonly coalesce: boolean;
 }

@@ -68,6 +68,8 @@ describe('audit events', () => {
         request: null,
         httpStatus: 200,
         sourceFault: null,
+        count: 1,
+        lastTime: null,
       },
     });
   });
@@ -103,6 +105,8 @@ describe('audit events', () => {
       request: null,
       httpStatus: 400,
       sourceFault: null,
+      count: 1,
+      lastTime: null,
     });
   });
 
@@ -133,6 +137,19 @@ describe('audit events', () => {
       host: 'ecs.example.com',
       path: '/v1/***/instances',
     });
+  });
+
+  test('an event standing for several requests says how many and when the last arrived, to the ms', () => {
+    const record = requestRecord({ entryPoint: 'gateway' });
+    const folded = { count: 42, lastTime: new Date('2024-05-06T07:08:09.987Z') };
+    const { event, at } = buildAuditEvent(record, { ...context, folded });
+    assert.equal(event.keyfence.count, 42);
+    assert.equal(event.keyfence.lastTime, '2024-05-06T07:08:09.987Z');
+    // Everything else is the first request's.
+    assert.equal(event.requestId, record.requestId);
+    assert.equal(event.eventTime, '2024-05-06T07:08:09Z');
+    assert.equal(at, record.time);
+    assert.equal(JSON.parse(toStoredEvent({ event, at, accountId: ACCOUNT }).document).keyfence.count, 42);
   });
 
   test('eventRW is Read for Get*, List* and Lookup*, Write otherwise', () => {

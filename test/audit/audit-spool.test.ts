@@ -240,7 +240,14 @@ describe('spool entries', () => {
         fc.option(text, { nil: null }),
         fc.option(text, { nil: null }),
         fc.constantFrom(null, userCaller, roleCaller),
-        (params, secret, prefix, suffix, caller) => {
+        fc.option(
+          fc.record({
+            count: fc.integer({ min: 2, max: 1_000_000 }),
+            lastTime: fc.date({ min: new Date(0), max: new Date(2 ** 42), noInvalidDate: true }),
+          }),
+          { nil: undefined },
+        ),
+        (params, secret, prefix, suffix, caller, folded) => {
           const withSecret = { ...params, AccessKeySecret: secret };
           const record = requestRecord({
             params: withSecret,
@@ -250,10 +257,18 @@ describe('spool entries', () => {
             claimedAccessKeyId: caller === null ? USER_KEY : null,
             errorCode: caller === null ? 'InvalidAccessKeyId.Inactive' : null,
           });
-          const decoded = decodeSpoolEntry(encodeSpoolEntry({ eventId: 'E-1', record }));
+          const decoded = decodeSpoolEntry(encodeSpoolEntry({ eventId: 'E-1', record, folded }));
           assert.ok(decoded !== undefined);
+          assert.deepEqual(
+            decoded.folded,
+            folded && { ...folded },
+            'an event standing for several requests keeps its count',
+          );
           const context = { eventId: 'E-1', principal, region: 'cn-hangzhou' };
-          assert.deepEqual(buildAuditEvent(decoded.record, context), buildAuditEvent(record, context));
+          assert.deepEqual(
+            buildAuditEvent(decoded.record, { ...context, folded: decoded.folded }),
+            buildAuditEvent(record, { ...context, folded }),
+          );
         },
       ),
       { numRuns: 300 },
@@ -269,5 +284,9 @@ describe('spool entries', () => {
       undefined,
     );
     assert.equal(decodeSpoolEntry('[]'), undefined);
+    const whole = JSON.parse(encodeSpoolEntry(entry(1)));
+    for (const folded of [{ count: 1, lastTime: '2024-05-06T07:08:09.123Z' }, { count: 2 }, 'many']) {
+      assert.equal(decodeSpoolEntry(JSON.stringify({ ...whole, folded })), undefined, JSON.stringify(folded));
+    }
   });
 });

@@ -19,8 +19,15 @@ function sinkOn(store: FakeAuditStore, options: StoreAuditSinkOptions = {}) {
   return { sink, errors };
 }
 
-/** The spool counters of a writer without a spool, and no event refused. */
-const NO_SPOOL = { spooled: 0, spoolBytes: 0, spoolDropped: 0, spoolUnreadable: 0, rejected: 0 };
+/** The spool counters of a writer without a spool, no event refused and no RPC record coalesced. */
+const NO_SPOOL = {
+  spooled: 0,
+  spoolBytes: 0,
+  spoolDropped: 0,
+  spoolUnreadable: 0,
+  rejected: 0,
+  coalesced: 0,
+};
 
 const records = (count: number, from = 0) =>
   Array.from({ length: count }, (_, i) =>

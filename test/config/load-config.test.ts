@@ -96,6 +96,7 @@ sync:
 audit:
   spoolDir: /var/spool/keyfence
   spoolMaxBytes: 1048576
+  coalesce: false
 `;
 
 function comparable(config: KeyFenceConfig) {
@@ -133,7 +134,7 @@ describe('defaults', () => {
       forwardAuth: { verifySignature: true },
       gateway: { routes: [], upstreamTimeoutMs: 30_000 },
       sync: { pollIntervalMs: 1000, heartbeatMs: 1000, staleAfterMs: 5000 },
-      audit: { spoolDir: join(dataDir, 'audit-spool'), spoolMaxBytes: 256 * 1024 * 1024 },
+      audit: { spoolDir: join(dataDir, 'audit-spool'), spoolMaxBytes: 256 * 1024 * 1024, coalesce: true },
     });
   });
 
@@ -201,7 +202,7 @@ describe('every key', () => {
         upstreamTimeoutMs: 5000,
       },
       sync: { pollIntervalMs: 500, heartbeatMs: 2000, staleAfterMs: 10_000 },
-      audit: { spoolDir: '/var/spool/keyfence', spoolMaxBytes: 1_048_576 },
+      audit: { spoolDir: '/var/spool/keyfence', spoolMaxBytes: 1_048_576, coalesce: false },
     });
     assert.ok(config.trustedProxies.contains('10.1.2.3'));
     assert.ok(config.trustedProxies.contains('fd00::1'));
@@ -367,6 +368,7 @@ describe('invalid values, each named by its key path', () => {
     ['sync: {pollIntervalMs: 5000}', 'sync.staleAfterMs', 'Config.InvalidValue'],
     ['audit: {spoolDir: ""}', 'audit.spoolDir', 'Config.InvalidValue'],
     ['audit: {spoolMaxBytes: 0}', 'audit.spoolMaxBytes', 'Config.InvalidValue'],
+    ['audit: {coalesce: "no"}', 'audit.coalesce', 'Config.InvalidValue'],
     ['[1, 2]', '(top level)', 'Config.InvalidValue'],
   ];
   for (const [yaml, path, code] of cases) {

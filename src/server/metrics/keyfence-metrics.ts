@@ -143,6 +143,18 @@ export class KeyFenceMetrics {
     audit('keyfence_audit_events_written_total', 'Audit events stored.', 'counter', (c) => [
       { labels: {}, value: c.written },
     ]);
+    audit(
+      'keyfence_audit_requests_coalesced_total',
+      'Allowed forward-auth and gateway requests counted in an identical earlier event (keyfence.count), not stored as events of their own.',
+      'counter',
+      (c) => [{ labels: {}, value: c.coalesced }],
+    );
+    audit(
+      'keyfence_audit_events_rejected_total',
+      'Audit events the store refused for their own data: set aside in the spool, or lost without one.',
+      'counter',
+      (c) => [{ labels: {}, value: c.rejected }],
+    );
     audit('keyfence_audit_events_dropped_total', 'Audit events lost, by where.', 'counter', (c) => [
       { labels: { where: 'queue' }, value: c.dropped },
       { labels: { where: 'spool' }, value: c.spoolDropped },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AuditCounters } from '../../../src/audit/audit-writer.js';
 import { DecisionIndex } from '../../../src/policy/decision-index.js';
 import { parsePolicy } from '../../../src/policy/parse-policy.js';
 import type { ServerStatus } from '../../../src/server/http/keyfence-server.js';
@@ -121,5 +122,33 @@ describe('KeyFenceMetrics', () => {
     s = samples(await metrics.text());
     assert.equal(s.get('keyfence_policy_version_applied'), 45);
     assert.equal(s.get('keyfence_change_log_lag_versions'), 0);
+  });
+
+  it('exposes the audit sink`s counters, coalesced requests and rejected events included', async () => {
+    const counters: AuditCounters = {
+      queueDepth: 3,
+      dropped: 4,
+      coalesced: 5,
+      written: 6,
+      failed: 7,
+      rejected: 8,
+      spooled: 9,
+      spoolBytes: 10,
+      spoolDropped: 11,
+      spoolUnreadable: 12,
+    };
+    const s = samples(
+      await new KeyFenceMetrics({ ...sources(new DecisionCounters()), audit: () => counters }).text(),
+    );
+    assert.equal(s.get('keyfence_audit_queue_depth'), 3);
+    assert.equal(s.get('keyfence_audit_events_dropped_total{where="queue"}'), 4);
+    assert.equal(s.get('keyfence_audit_requests_coalesced_total'), 5);
+    assert.equal(s.get('keyfence_audit_events_written_total'), 6);
+    assert.equal(s.get('keyfence_audit_events_dropped_total{where="write"}'), 7);
+    assert.equal(s.get('keyfence_audit_events_rejected_total'), 8);
+    assert.equal(s.get('keyfence_audit_spool_events'), 9);
+    assert.equal(s.get('keyfence_audit_spool_bytes'), 10);
+    assert.equal(s.get('keyfence_audit_events_dropped_total{where="spool"}'), 11);
+    assert.equal(s.get('keyfence_audit_events_dropped_total{where="spool-unreadable"}'), 12);
   });
 });
