@@ -36,6 +36,7 @@ import { attachedPoliciesOf } from '../rpc/store-policies.js';
 import type { ConnectionOrigin } from '../source/connection-origin.js';
 import type { ProxyFault, ProxyFaultCode } from '../source/proxy-protocol/proxy-header.js';
 import { TrustedProxies } from '../source/trusted-proxies.js';
+import { AnswerBatch } from './answer-batch.js';
 import { hostIdOf } from './host-id.js';
 import { Listener, type ListenerSettings } from './listener.js';
 import { declaresBody, readBody } from './read-body.js';
@@ -107,6 +108,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #proxyHeaderFaults = new Map<ProxyFaultCode, number>();
   readonly #endpoint: RpcEndpoint;
   readonly #forwardAuth: ForwardAuthEndpoint;
+  readonly #checkAnswers = new AnswerBatch();
   /** Undefined without routes: gateway listeners then answer 501. */
   readonly #gateway: Gateway | undefined;
   readonly #follower: IndexFollower;
@@ -491,8 +493,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
         'forward-auth check failed',
       );
     }
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
+    this.#checkAnswers.add(res, answer);
     this.#record(record);
   }
 
