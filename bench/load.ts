@@ -47,16 +47,19 @@ export interface LoadSettings {
 
 /**
  * A bench's load from `<PREFIX>_SECONDS`, `<PREFIX>_CONNECTIONS` and `<PREFIX>_ROUNDS`: 10 s, 50
- * connections and 3 rounds by default, after a 2 s warm-up; `full` when the defaults are in
+ * connections and `defaultRounds` rounds by default, after a 2 s warm-up; `full` when the defaults are in
  * force, the only run whose numbers go to docs/benchmarks.md.
  */
-export function loadSettingsFromEnv(prefix: string): { settings: LoadSettings; full: boolean } {
+export function loadSettingsFromEnv(
+  prefix: string,
+  defaultRounds = 3,
+): { settings: LoadSettings; full: boolean } {
   const seconds = Number(process.env[`${prefix}_SECONDS`] ?? 10);
   const connections = Number(process.env[`${prefix}_CONNECTIONS`] ?? 50);
-  const rounds = Number(process.env[`${prefix}_ROUNDS`] ?? 3);
+  const rounds = Number(process.env[`${prefix}_ROUNDS`] ?? defaultRounds);
   return {
     settings: { connections, seconds, warmupSeconds: 2, rounds },
-    full: seconds === 10 && connections === 50 && rounds === 3,
+    full: seconds === 10 && connections === 50 && rounds === defaultRounds,
   };
 }
 
@@ -175,6 +178,16 @@ export function measureMethod(settings: LoadSettings): [string, string] {
     `autocannon, ${settings.connections} connections; ${settings.rounds} rounds of ${settings.seconds} s per target (each after a ${settings.warmupSeconds} s warm-up), the targets alternating within each round, the median round reported;`,
     `then ${settings.seconds} s at half that rate (\`overallRate\`) for latency under load; loopback only, all targets in the same`,
   ];
+}
+
+/** Each round's requests/s of `target` over those of `base` (paired by round), and their median. */
+export function pairedRatios(
+  target: Measured,
+  base: Measured,
+): { readonly rounds: number[]; readonly median: number } {
+  const rounds = target.roundsRps.map((rps, i) => rps / base.roundsRps[i]!);
+  const sorted = [...rounds].sort((a, b) => a - b);
+  return { rounds, median: sorted[Math.floor((sorted.length - 1) / 2)]! };
 }
 
 /** The rows of a results table, ratios against the first (the baseline). */

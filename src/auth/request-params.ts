@@ -14,19 +14,40 @@ const visibleAscii = /^[\x21-\x7e]*$/;
  * carry nothing and are skipped; a segment without `=` is a parameter with an empty value.
  */
 export function parseParams(raw: string): Result<Param[], AuthError> {
-  if (!visibleAscii.test(raw)) return err(AuthError.of('InvalidParameter.Malformed'));
   const params: Param[] = [];
+  const read = eachParam(raw, (name, value) => {
+    params.push([name, value]);
+    return true;
+  });
+  return read ? ok(params) : err(AuthError.of('InvalidParameter.Malformed'));
+}
+
+/**
+ * The parameters of one query string or form body by name, read as parseParams and mergeParams
+ * read them together, without the list in between; undefined where either would refuse (a
+ * malformed segment, a name given twice).
+ */
+export function paramsByName(raw: string): Map<string, string> | undefined {
+  const byName = new Map<string, string>();
+  const read = eachParam(raw, (name, value) => {
+    if (byName.has(name)) return false;
+    byName.set(name, value);
+    return true;
+  });
+  return read ? byName : undefined;
+}
+
+/** Hands each decoded parameter to `take` until it says stop; false when stopped or malformed. */
+function eachParam(raw: string, take: (name: string, value: string) => boolean): boolean {
+  if (!visibleAscii.test(raw)) return false;
   for (const segment of raw.split('&')) {
     if (segment === '') continue;
     const eq = segment.indexOf('=');
     const name = percentDecode(eq === -1 ? segment : segment.slice(0, eq));
     const value = percentDecode(eq === -1 ? '' : segment.slice(eq + 1));
-    if (name === undefined || name === '' || value === undefined) {
-      return err(AuthError.of('InvalidParameter.Malformed'));
-    }
-    params.push([name, value]);
+    if (name === undefined || name === '' || value === undefined || !take(name, value)) return false;
   }
-  return ok(params);
+  return true;
 }
 
 /**

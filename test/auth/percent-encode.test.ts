@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { canonicalQueryString } from '../../src/auth/canonical-query.js';
 import { percentDecode, percentEncode } from '../../src/auth/percent-encode.js';
-import { isFormUrlEncoded, mergeParams, parseParams } from '../../src/auth/request-params.js';
+import { isFormUrlEncoded, mergeParams, paramsByName, parseParams } from '../../src/auth/request-params.js';
 
 describe('percentEncode', () => {
   it('keeps exactly the unreserved characters A-Z a-z 0-9 - _ . ~', () => {
@@ -116,6 +116,30 @@ describe('mergeParams', () => {
       assert.equal(result.ok, false);
       if (!result.ok) assert.equal(result.error.code, 'InvalidParameter.Duplicate');
     }
+  });
+});
+
+describe('paramsByName', () => {
+  it('reads any query as parseParams and mergeParams do together', () => {
+    const segment = fc.oneof(
+      fc.constantFrom('a=1', 'a=2', 'b', 'b=', '=x', '', 'A%20B=c', 'x=%zz', 'x=%E2%82%AC', 'n+m=1+2', 'c=%'),
+      fc.stringMatching(/^[a-c%+=0-9A-F]{0,6}$/),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(segment, { maxLength: 8 }),
+        fc.constantFrom('', ' ', '\u00e9'),
+        (segments, odd) => {
+          const raw = segments.join('&') + (odd === '' ? '' : `&${odd}`);
+          const parsed = parseParams(raw);
+          const merged = parsed.ok ? mergeParams(parsed.value) : undefined;
+          const expected = merged?.ok ? [...merged.value] : undefined;
+          const got = paramsByName(raw);
+          assert.deepEqual(got === undefined ? undefined : [...got], expected, JSON.stringify(raw));
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });
 

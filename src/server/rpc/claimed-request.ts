@@ -1,4 +1,4 @@
-import { isFormUrlEncoded, mergeParams, parseParams } from '../../auth/request-params.js';
+import { isFormUrlEncoded, mergeParams, paramsByName, parseParams } from '../../auth/request-params.js';
 import { headerValue, type SignedRequest } from '../../auth/signed-request.js';
 
 /** What a request says about itself, unverified: for the record of a request that failed authentication. */
@@ -41,11 +41,13 @@ export function claimedRequest(request: SignedRequest): ClaimedRequest {
  * undefined when the query or the merge is unreadable (an unreadable form counts as none).
  */
 export function unverifiedParams(request: SignedRequest): ReadonlyMap<string, string> | undefined {
+  // No body (forward-auth, the gateway): the query alone, read in one pass.
+  if (request.body === null || request.body.length === 0) return paramsByName(request.rawQuery);
   const query = parseParams(request.rawQuery);
   if (!query.ok) return undefined;
   const contentType = headerValue(request, 'content-type');
   const form =
-    contentType.ok && isFormUrlEncoded(contentType.value) && request.body !== null
+    contentType.ok && isFormUrlEncoded(contentType.value)
       ? parseParams(request.body.toString('latin1'))
       : undefined;
   const merged = mergeParams(query.value, form?.ok ? form.value : []);

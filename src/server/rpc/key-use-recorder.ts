@@ -19,6 +19,9 @@ export interface KeyUseCounters {
 
 const DEFAULT_MAX_PENDING_KEYS = 100_000;
 
+/** A use waiting to be written; owned by the map it waits in until its batch is taken. */
+type PendingUse = { -readonly [K in keyof AccessKeyUse]: AccessKeyUse[K] };
+
 /**
  * Collects AccessKey last-used times (GetAccessKeyLastUsed) in memory and writes them in one
  * batch per interval: the store keeps them out of the change log, and a write per request would
@@ -30,7 +33,7 @@ export class KeyUseRecorder {
   readonly #store: Pick<KeyFenceStore, 'recordAccessKeyUse'>;
   readonly #onError: (error: unknown) => void;
   readonly #maxPendingKeys: number;
-  #pending = new Map<AccessKeyId, AccessKeyUse>();
+  #pending = new Map<AccessKeyId, PendingUse>();
   #dropped = 0;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
@@ -51,7 +54,14 @@ export class KeyUseRecorder {
   }
 
   record(accessKeyId: AccessKeyId, at: Date, service: string): void {
-    if (this.#pending.size >= this.#maxPendingKeys && !this.#pending.has(accessKeyId)) {
+    // A key in use is recorded on every request: its waiting entry is updated in place.
+    const pending = this.#pending.get(accessKeyId);
+    if (pending !== undefined) {
+      pending.at = at;
+      pending.service = service;
+      return;
+    }
+    if (this.#pending.size >= this.#maxPendingKeys) {
       this.#dropped++;
       return;
     }
