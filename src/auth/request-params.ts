@@ -8,6 +8,7 @@ export type Param = readonly [name: string, value: string];
 // Raw query strings and form bodies are percent-encoded ASCII; anything else (a raw space, a raw
 // UTF-8 byte) has no single reading, and a proxy or upstream could read it differently from us.
 const visibleAscii = /^[\x21-\x7e]*$/;
+const EQUALS = 0x3d;
 
 /**
  * Splits a raw query string or form body into decoded parameters. Empty segments (`a=1&&b=2`)
@@ -40,12 +41,23 @@ export function paramsByName(raw: string): Map<string, string> | undefined {
 /** Hands each decoded parameter to `take` until it says stop; false when stopped or malformed. */
 function eachParam(raw: string, take: (name: string, value: string) => boolean): boolean {
   if (!visibleAscii.test(raw)) return false;
-  for (const segment of raw.split('&')) {
-    if (segment === '') continue;
-    const eq = segment.indexOf('=');
-    const name = percentDecode(eq === -1 ? segment : segment.slice(0, eq));
-    const value = percentDecode(eq === -1 ? '' : segment.slice(eq + 1));
-    if (name === undefined || name === '' || value === undefined || !take(name, value)) return false;
+  // Most queries carry nothing to decode: then no name or value is looked at twice.
+  const plain = raw.indexOf('%') < 0 && raw.indexOf('+') < 0;
+  let start = 0;
+  while (start < raw.length) {
+    let end = raw.indexOf('&', start);
+    if (end < 0) end = raw.length;
+    if (end > start) {
+      // The first '=' within the segment, looked for there only: bare names stay linear.
+      let eq = start;
+      while (eq < end && raw.charCodeAt(eq) !== EQUALS) eq++;
+      const rawName = raw.slice(start, eq);
+      const rawValue = eq < end ? raw.slice(eq + 1, end) : '';
+      const name = plain ? rawName : percentDecode(rawName);
+      const value = plain ? rawValue : percentDecode(rawValue);
+      if (name === undefined || name === '' || value === undefined || !take(name, value)) return false;
+    }
+    start = end + 1;
   }
   return true;
 }

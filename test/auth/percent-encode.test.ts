@@ -88,6 +88,38 @@ describe('parseParams', () => {
     assert.deepEqual(parsed(''), []);
   });
 
+  it('reads any query as splitting on & and on the first = does', () => {
+    // The reference: split on '&', skip empty segments, split each on its first '=', decode both
+    // halves ('+' is a space), refuse an empty name, a bad escape or anything but visible ASCII.
+    const reference = (raw: string) => {
+      if (!/^[\x21-\x7e]*$/.test(raw)) return undefined;
+      const out: [string, string][] = [];
+      for (const segment of raw.split('&')) {
+        if (segment === '') continue;
+        const eq = segment.indexOf('=');
+        const decode = (text: string) => {
+          try {
+            return decodeURIComponent(text.replaceAll('+', ' '));
+          } catch {
+            return undefined;
+          }
+        };
+        const name = decode(eq < 0 ? segment : segment.slice(0, eq));
+        const value = decode(eq < 0 ? '' : segment.slice(eq + 1));
+        if (name === undefined || name === '' || value === undefined) return undefined;
+        out.push([name, value]);
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-c=&%+0-9A-F \u00e9]{0,24}$/), (raw) => {
+        const result = parseParams(raw);
+        assert.deepEqual(result.ok ? result.value : undefined, reference(raw), JSON.stringify(raw));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
   it('refuses empty names, bad escapes and anything but visible ASCII', () => {
     for (const raw of ['=1', 'a=%E4', 'a=%', 'a=b c', 'a=é', 'a=\t', 'a=1\n']) {
       const result = parseParams(raw);
