@@ -1,6 +1,6 @@
 import { randomFillSync } from 'node:crypto';
+import { HEX_BYTE as HEX } from '../common/hex-byte.js';
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).toUpperCase().padStart(2, '0'));
 const MAX_TIME = 2 ** 48 - 1;
 const BYTES_PER_ID = 10;
 // Random bytes for 512 IDs: one randomFillSync call instead of one per ID.

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   Agent,
   type ClientRequest,
@@ -18,6 +17,7 @@ import { hostNameOf, ServiceRoutes } from '../gate/service-routes.js';
 import { hostIdOf } from '../http/host-id.js';
 import { declaresBody, readBody } from '../http/read-body.js';
 import { requestHeaders } from '../http/request-headers.js';
+import { newRequestId } from '../http/request-id.js';
 import type { RequestRecord } from '../rpc/audit-sink.js';
 import { displayAddress } from '../rpc/network-acl.js';
 import { serverErrors } from '../rpc/server-errors.js';
@@ -84,7 +84,7 @@ export class Gateway {
 
   /** One request on a gateway listener, from the connection `origin`. */
   handle(req: IncomingMessage, res: ServerResponse, origin: SourceOrigin): void {
-    const requestId = randomUUID().toUpperCase();
+    const requestId = newRequestId();
     const target = req.url ?? '/';
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { type Logger, pino } from 'pino';
@@ -41,6 +40,7 @@ import { hostIdOf } from './host-id.js';
 import { Listener, type ListenerSettings } from './listener.js';
 import { declaresBody, readBody } from './read-body.js';
 import { requestHeaders } from './request-headers.js';
+import { newRequestId } from './request-id.js';
 import { JSON_CONTENT_TYPE, sendJson } from './send-json.js';
 import { type KeyFenceServerOptions, largestRequest, SERVER_DEFAULTS } from './server-options.js';
 
@@ -89,8 +89,6 @@ export interface ServerStatus extends Staleness {
 }
 
 const ALLOWED_RPC_METHODS = 'GET, POST';
-
-const newRequestId = () => randomUUID().toUpperCase();
 
 /**
  * The HTTP side of KeyFence on bare node:http, on one or more listeners sharing one request
