@@ -15,6 +15,7 @@ function coalescible(record: AuditedRequest): record is AuditedRequest & { reado
   return (
     (record.entryPoint === 'forward-auth' || record.entryPoint === 'gateway') &&
     record.errorCode === null &&
+    record.httpStatus < 400 &&
     record.decision?.allowed === true &&
     record.caller !== null
   );

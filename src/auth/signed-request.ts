@@ -2,6 +2,12 @@ import { err, ok, type Result } from '../common/result.js';
 import { AuthError, IncompleteSignatureReason } from './auth-error.js';
 
 /**
+ * A request's headers by lower-case name: one value as a string, or every value given (as
+ * node:http's `headersDistinct` has them), so that a repeated header can be refused.
+ */
+export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
  * A request as received, independent of the HTTP server: what a signature covers, nothing parsed
  * or normalised, because normalising before verifying is how a verifier comes to check something
  * other than what the client signed.
@@ -9,12 +15,6 @@ import { AuthError, IncompleteSignatureReason } from './auth-error.js';
  * The content type is read from `headers['content-type']` and nowhere else: under ACS3 that
  * header is signed, and a second source could disagree with it.
  */
-/**
- * A request's headers by lower-case name: one value as a string, or every value given (as
- * node:http's `headersDistinct` has them), so that a repeated header can be refused.
- */
-export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
-
 export interface SignedRequest {
   /** As on the request line, e.g. `POST`. */
   readonly method: string;

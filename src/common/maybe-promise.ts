@@ -7,5 +7,5 @@
 export type MaybePromise<T> = T | Promise<T>;
 
 export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return value instanceof Promise;
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

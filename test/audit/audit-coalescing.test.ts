@@ -251,6 +251,10 @@ describe('coalescing identical allowed requests', () => {
       }),
     'without a caller': (ms) => check(ms, { caller: null, authentication: null }),
     'an RPC API call': (ms) => check(ms, { entryPoint: 'rpc', original: null }),
+    // The gateway records an upstream's own error status without an error code of KeyFence's.
+    'answered with an upstream error through the gateway': (ms) =>
+      check(ms, { entryPoint: 'gateway', httpStatus: 502 }),
+    'answered 404 by the upstream': (ms) => check(ms, { entryPoint: 'gateway', httpStatus: 404 }),
   };
   for (const [name, make] of Object.entries(never)) {
     test(`a request ${name} is never folded: one event each`, async () => {

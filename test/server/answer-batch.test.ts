@@ -14,9 +14,13 @@ interface Held {
 }
 
 /** A server that holds requests until `count` have arrived, then answers them all in one turn. */
-async function holdingServer(count: number, answer: (held: readonly Held[], batch: AnswerBatch) => void) {
+async function holdingServer(
+  count: number,
+  answer: (held: readonly Held[], batch: AnswerBatch) => void,
+  errors: unknown[] = [],
+) {
   const held: Held[] = [];
-  const batch = new AnswerBatch();
+  const batch = new AnswerBatch((error) => errors.push(error));
   const server = createServer((req, res) => {
     held.push({ req, res });
     if (held.length === count) answer(held, batch);
@@ -78,6 +82,31 @@ describe('AnswerBatch', () => {
       assert.equal(gone.status, 'rejected');
       assert.deepEqual(a, { status: 'fulfilled', value: { status: 200, id: 'a', body: 'ok' } });
       assert.deepEqual(b, { status: 'fulfilled', value: { status: 200, id: 'b', body: 'ok' } });
+    } finally {
+      server.close();
+    }
+  });
+
+  test('an answer node refuses to write cuts its own connection only, and is reported', async () => {
+    const errors: unknown[] = [];
+    const { server, port } = await holdingServer(
+      3,
+      (held, batch) => {
+        for (const { req, res } of held) {
+          const id = req.url!.slice(1);
+          // A header value with a line break: writeHead throws.
+          batch.add(res, { status: 200, headers: ['x-id', id === 'bad' ? 'a\nb' : id], body: 'ok' });
+        }
+      },
+      errors,
+    );
+    try {
+      const [a, bad, b] = await Promise.allSettled([get(port, 'a'), get(port, 'bad'), get(port, 'b')]);
+      assert.equal(bad.status, 'rejected');
+      assert.deepEqual(a, { status: 'fulfilled', value: { status: 200, id: 'a', body: 'ok' } });
+      assert.deepEqual(b, { status: 'fulfilled', value: { status: 200, id: 'b', body: 'ok' } });
+      assert.equal(errors.length, 1);
+      assert.equal((errors[0] as NodeJS.ErrnoException).code, 'ERR_INVALID_CHAR');
     } finally {
       server.close();
     }

@@ -54,6 +54,21 @@ describe('authentication failures, as Alibaba answers them', () => {
     }
   });
 
+  test('a repeated Authorization header: refused, even after a thousand other headers', async () => {
+    const signed = signedRequest(t.port, { action: 'GetTestValue', credentials: root });
+    const { authorization, ...rest } = signed.headers as Record<string, string>;
+    assert.ok(authorization !== undefined, 'an ACS3 request carries Authorization');
+    const filler = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`x-filler-${i}`, '1']));
+    for (const before of [{}, filler]) {
+      const reply = await send(t.port, {
+        ...signed,
+        headers: { ...rest, ...before, authorization: [authorization, authorization] },
+      });
+      assert.equal(reply.status, 400, reply.text);
+      assert.match(reply.text, /IncompleteSignature/);
+    }
+  });
+
   test('a replayed nonce: 400 SignatureNonceUsed (one replay guard for the whole server)', async () => {
     const request = signedRequest(t.port, {
       action: 'GetTestValue',

@@ -301,6 +301,22 @@ describe('forward-auth', async () => {
     });
     assert.equal(twice.status, 400, twice.text);
     assert.match(twice.text, /IncompleteSignature/);
+    // node keeps 1000 headers by default: a repeat after as many others must still be seen.
+    const filler = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`x-filler-${i}`, '1']));
+    const { authorization: _, ...unsigned } = original.headers;
+    const buried = await send(t.port, {
+      path: '/forward-auth',
+      headers: {
+        ...unsigned,
+        'x-original-method': original.method,
+        'x-original-uri': original.target,
+        'x-forwarded-for': ALLOWED_CLIENT,
+        ...filler,
+        authorization: [authorization, authorization],
+      },
+    });
+    assert.equal(buried.status, 400, buried.text);
+    assert.match(buried.text, /IncompleteSignature/);
     const absolute = await viaNginx(t.port, { ...original, target: 'http://ecs.example.com/' });
     const body = expectError(absolute, 400, 'ForwardAuth.InvalidOriginalRequest');
     assert.match(body.Message, /X-Original-URI/);
@@ -327,11 +343,34 @@ describe('forward-auth from a caller that is not a trusted proxy', async () => {
 });
 
 describe('forward-auth trusting an upstream verifier (verifySignature: false)', async () => {
+  // The server's clock, which the tests move: expiry is judged by it, not by the wall clock.
+  let clock: Date | undefined;
   const t = await startTestServer({
     trustedProxies: loopbackProxies,
     forwardAuth: { verifySignature: false },
+    now: () => clock ?? new Date(),
   });
   await setPolicy(t, { kind: 'account' }, classicPolicy('203.0.113.0/24'));
+
+  test('identifies an STS credential until it expires, by the server clock', async () => {
+    const sts = await issueStsCredentials(t, 'identified');
+    const asking = {
+      method: 'GET',
+      host: 'ecs.example.com',
+      target: `/?Action=DescribeRegions&AccessKeyId=${sts.accessKeyId}`,
+      headers: { host: 'ecs.example.com' },
+      body: Buffer.alloc(0),
+    };
+    const reply = await viaNginx(t.port, asking);
+    expectAllowed(reply);
+    assert.equal(reply.headers['x-keyfence-credential-type'], 'temporary');
+    clock = new Date(Date.now() + 48 * 3600_000);
+    try {
+      expectError(await viaNginx(t.port, asking), 400, 'InvalidSecurityToken.Expired');
+    } finally {
+      clock = undefined;
+    }
+  });
 
   test('identifies the key by the Authorization Credential without checking the signature', async () => {
     const original = signOriginal({ credentials: { ...t.root, accessKeySecret: 'not-the-secret' } });

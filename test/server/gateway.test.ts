@@ -118,6 +118,21 @@ describe('the gateway behind a trusted proxy', async () => {
     assert.equal(t.audit.find(body.RequestId).entryPoint, 'gateway');
   });
 
+  test('a repeated Authorization header: refused, and no upstream sees the request', async () => {
+    const before = upstream.seen.length;
+    const original = signOriginal({ credentials: t.root, host: 'orders.example.com' });
+    const { authorization, ...rest } = original.headers;
+    const reply = await send(g.port, {
+      method: original.method,
+      path: original.target,
+      headers: { ...rest, authorization: [String(authorization), String(authorization)] },
+      body: original.body,
+    });
+    assert.equal(reply.status, 400, reply.text);
+    assert.match(reply.text, /IncompleteSignature/);
+    assert.equal(upstream.seen.length, before);
+  });
+
   test('denied by the network ACL: Alibaba’s denial, and no upstream sees the request', async () => {
     const before = upstream.seen.length;
     const reply = await toGateway(g.port, signOriginal({ credentials: t.root, host: 'orders.example.com' }), {

@@ -107,4 +107,18 @@ describe('AccessKey last-use bookkeeping', () => {
       RangeError,
     );
   });
+
+  test('a use recorded after a later one does not move the last use back', async () => {
+    const written: AccessKeyUse[][] = [];
+    const recorder = new KeyUseRecorder(
+      { recordAccessKeyUse: async (uses) => void written.push([...uses]) },
+      { intervalMs: 3_600_000, onError: () => {} },
+    );
+    const key = 'LTAI5tKeyUseOrder0000000' as AccessKeyId;
+    recorder.record(key, new Date('2026-01-01T00:00:02Z'), 'ecs');
+    // A check that waited for a catch-up finishes after the later one.
+    recorder.record(key, new Date('2026-01-01T00:00:01Z'), 'oss');
+    await recorder.close();
+    assert.deepEqual(written, [[{ accessKeyId: key, at: new Date('2026-01-01T00:00:02Z'), service: 'ecs' }]]);
+  });
 });

@@ -35,6 +35,8 @@ export interface GatewayDependencies {
   readonly maxBodyBytes: number;
   /** `HostId` of error bodies; default the request's host name. */
   readonly hostId: string | undefined;
+  /** The arrival time of each request. */
+  readonly now: () => Date;
   /** Where each request's record goes; must not throw. */
   readonly record: (record: RequestRecord) => void;
   /** Told of failures the client is not told about. */
@@ -91,7 +93,7 @@ export class Gateway {
     const passage = this.#deps.gate.open({
       entryPoint: 'gateway',
       requestId,
-      time: new Date(),
+      time: this.#deps.now(),
       origin,
       headers: req.headers,
       original: {

@@ -17,9 +17,15 @@ export interface Answer {
  * for it: its audit record is handed over when it is decided.
  */
 export class AnswerBatch {
+  readonly #onError: (error: unknown) => void;
   #responses: ServerResponse[] = [];
   #answers: Answer[] = [];
   readonly #flush = () => this.#write();
+
+  /** `onError`: told of an answer node refused to write (a defect); its connection is cut, the others are written. */
+  constructor(onError: (error: unknown) => void) {
+    this.#onError = onError;
+  }
 
   add(res: ServerResponse, answer: Answer): void {
     if (this.#responses.push(res) === 1) setImmediate(this.#flush);
@@ -35,8 +41,13 @@ export class AnswerBatch {
       // A response whose client has gone meanwhile takes the write and drops it, as node:http does.
       const res = responses[i]!;
       const answer = answers[i]!;
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
+      try {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      } catch (error) {
+        this.#onError(error);
+        res.destroy();
+      }
     }
   }
 }

@@ -106,7 +106,11 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #proxyHeaderFaults = new Map<ProxyFaultCode, number>();
   readonly #endpoint: RpcEndpoint;
   readonly #forwardAuth: ForwardAuthEndpoint;
-  readonly #checkAnswers = new AnswerBatch();
+  readonly #checkAnswers = new AnswerBatch((error) =>
+    this.#log.error({ err: error }, 'a forward-auth answer could not be written'),
+  );
+  /** Arrival times, signature windows, key expiry and last use: one clock (tests pin it). */
+  readonly #now: () => Date;
   /** Undefined without routes: gateway listeners then answer 501. */
   readonly #gateway: Gateway | undefined;
   readonly #follower: IndexFollower;
@@ -182,6 +186,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
       proxyHeaderFaults: () => this.#proxyHeaderFaults,
     });
     const now = options.now ?? (() => new Date());
+    this.#now = now;
     const gate = new AccessGate({
       follower: this.#follower,
       trustedProxies: options.trustedProxies ?? TrustedProxies.none,
@@ -220,6 +225,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
             config: gateway,
             maxBodyBytes: this.#maxBodyBytes,
             hostId: this.#hostId,
+            now,
             record: (record) => this.#record(record),
             onInternalError: (error, requestId) =>
               this.#log.error({ err: error, requestId }, 'gateway request failed'),
@@ -356,7 +362,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   #envelope(req: IncomingMessage, origin: ConnectionOrigin): RpcCallEnvelope {
     return {
       requestId: newRequestId(),
-      time: new Date(),
+      time: this.#now(),
       origin,
       headers: req.headers,
       hostId: hostIdOf(req.headers.host, this.#hostId),
@@ -463,7 +469,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     try {
       answer = this.#forwardAuth.check({
         requestId,
-        time: new Date(),
+        time: this.#now(),
         origin,
         method: req.method ?? 'GET',
         target,

@@ -63,6 +63,9 @@ export class Listener {
       if (origin === undefined) req.socket.destroy();
       else handlers.request(req, res, origin);
     });
+    // node keeps only the first 1000 headers in req.headers and headersDistinct by default: a
+    // header repeated after them would go unseen (request-headers.ts). maxHeaderSize bounds them.
+    this.#http.maxHeadersCount = 0;
     this.#http.on('clientError', handlers.clientError);
     const mode = config.proxyProtocol;
     if (mode === 'off') {

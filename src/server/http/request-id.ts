@@ -1,43 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import { HEX_BYTE } from '../../common/hex-byte.js';
+import { randomFillSync } from 'node:crypto';
+import { HEX_BYTE as HEX } from '../../common/hex-byte.js';
 
-const SEQUENCE_SPAN = 2 ** 48;
-const LOW_SPAN = 2 ** 24;
-
-/**
- * 74 random bits drawn when the process starts, laid out as the first four groups of a version 8
- * UUID (RFC 9562: vendor-specific): `XXXXXXXX-XXXX-8XXX-YXXX-`, Y the variant.
- */
-function randomPrefix(): string {
-  const b = randomBytes(10);
-  const hex = (i: number) => HEX_BYTE[b[i]!]!;
-  return (
-    `${hex(0)}${hex(1)}${hex(2)}${hex(3)}-${hex(4)}${hex(5)}-` +
-    `8${hex(6).slice(1)}${hex(7)}-${HEX_BYTE[(b[8]! & 0x3f) | 0x80]}${hex(9)}-`
-  );
-}
-
-const prefix = randomPrefix();
-let sequence = 0;
+const BYTES_PER_ID = 16;
+// Random bytes for 512 IDs: one randomFillSync call instead of one per ID.
+const pool = Buffer.alloc(BYTES_PER_ID * 512);
+let used = pool.length;
 
 /**
- * A request's ID: an upper-case UUID, the shape of Alibaba's `RequestId`, made of this process's
- * random prefix and a 48-bit sequence. Unique within the process, and across the processes of a
- * deployment with overwhelming probability; made by formatting a counter rather than drawing 16
- * random bytes per request (a quarter of the time). A request ID names a request and grants
- * nothing, so it need not be unpredictable.
+ * A request's ID: a random (version 4) UUID in upper case, the shape of Alibaba's `RequestId`.
+ * Formatted by table straight into upper case from pooled random bytes, which costs less than
+ * `randomUUID().toUpperCase()` on every request; random rather than sequential, so that an ID
+ * tells a client nothing about the node's other traffic.
  */
 export function newRequestId(): string {
-  sequence = (sequence + 1) % SEQUENCE_SPAN;
-  const high = Math.floor(sequence / LOW_SPAN);
-  const low = sequence % LOW_SPAN;
+  if (used === pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  const p = pool;
+  const r = used;
+  used += BYTES_PER_ID;
   return (
-    prefix +
-    HEX_BYTE[high >>> 16]! +
-    HEX_BYTE[(high >>> 8) & 0xff]! +
-    HEX_BYTE[high & 0xff]! +
-    HEX_BYTE[low >>> 16]! +
-    HEX_BYTE[(low >>> 8) & 0xff]! +
-    HEX_BYTE[low & 0xff]!
+    `${HEX[p[r]!]}${HEX[p[r + 1]!]}${HEX[p[r + 2]!]}${HEX[p[r + 3]!]}-${HEX[p[r + 4]!]}${HEX[p[r + 5]!]}-` +
+    `4${HEX[p[r + 6]!]!.slice(1)}${HEX[p[r + 7]!]}-${HEX[(p[r + 8]! & 0x3f) | 0x80]}${HEX[p[r + 9]!]}-` +
+    `${HEX[p[r + 10]!]}${HEX[p[r + 11]!]}${HEX[p[r + 12]!]}${HEX[p[r + 13]!]}${HEX[p[r + 14]!]}${HEX[p[r + 15]!]}`
   );
 }

@@ -57,8 +57,11 @@ export class KeyUseRecorder {
     // A key in use is recorded on every request: its waiting entry is updated in place.
     const pending = this.#pending.get(accessKeyId);
     if (pending !== undefined) {
-      pending.at = at;
-      pending.service = service;
+      // A check that waited (for a catch-up) may finish after a later one: the latest use stays.
+      if (at.getTime() >= pending.at.getTime()) {
+        pending.at = at;
+        pending.service = service;
+      }
       return;
     }
     if (this.#pending.size >= this.#maxPendingKeys) {
