@@ -124,8 +124,11 @@ export class AuditWriter {
   readonly #onError: (error: unknown, batch: FailedBatch) => void;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
-  /** Whether the pass in flight writes what waits down to the last record, or full batches only. */
-  #everything = false;
+  /**
+   * How many items must have been taken once the pass in flight ends: everything queued when the
+   * timer or a flush last asked. Beyond it a pass takes full batches only.
+   */
+  #owedUntil = 0;
   /** Items taken from the queue, and those whose batch has since been written or given up. */
   #taken = 0;
   #settled = 0;
@@ -206,10 +209,9 @@ export class AuditWriter {
    * the store) are shared by `batchSize` events rather than by the few that arrived meanwhile.
    */
   #drain(everything: boolean): Promise<void> {
-    this.#everything ||= everything;
+    if (everything) this.#owedUntil = Math.max(this.#owedUntil, this.#taken + this.#queue.depth);
     this.#draining ??= this.#writeAll().finally(() => {
       this.#draining = undefined;
-      this.#everything = false;
     });
     return this.#draining;
   }
@@ -220,7 +222,11 @@ export class AuditWriter {
     let storeAnswers = true;
     for (;;) {
       if (storeAnswers && this.#spool?.waiting) storeAnswers = await this.#drainOldestSpooled();
-      if (this.#queue.depth === 0 || (!this.#everything && this.#queue.depth < this.#options.batchSize)) {
+      // What arrives while the pass writes what it owes waits for a full batch or the next tick:
+      // chasing it would write a steady trickle one small batch (a commit) after another, and
+      // close coalesced events as fast as the store commits.
+      const owed = this.#owedUntil > this.#taken;
+      if (this.#queue.depth === 0 || (!owed && this.#queue.depth < this.#options.batchSize)) {
         if (storeAnswers && this.#spool?.waiting) continue;
         return;
       }

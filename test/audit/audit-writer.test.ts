@@ -86,6 +86,36 @@ describe('audit writer', () => {
     await sink.close();
   });
 
+  test('a flush writes what waited when it was asked: what arrives while it writes waits for a full batch or the timer', async () => {
+    const store = new FakeAuditStore();
+    let release!: () => void;
+    store.gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const { sink } = sinkOn(store, { batchSize: 5 });
+    for (const record of records(3)) sink.record(record);
+    const flushed = sink.flush();
+    await delay(5);
+    for (const record of records(2, 3)) sink.record(record);
+    release();
+    await flushed;
+    await delay(5);
+    assert.deepEqual(
+      store.batches.map((batch) => batch.length),
+      [3],
+      'a steady trickle is not written one small batch after another',
+    );
+    assert.equal(sink.counters.queueDepth, 2);
+    for (const record of records(3, 5)) sink.record(record);
+    await delay(5);
+    assert.deepEqual(
+      store.batches.map((batch) => batch.length),
+      [3, 5],
+      'a full batch is written at once',
+    );
+    await sink.close();
+  });
+
   test('writes what waits every flushIntervalMs', async () => {
     const store = new FakeAuditStore();
     const { sink } = sinkOn(store, { batchSize: 100, flushIntervalMs: 20 });
