@@ -31,7 +31,7 @@ import {
 import { describeMachine, type Machine } from './machine.js';
 import { type Credentials, signedHeaders } from './signed-headers.js';
 
-const { settings, full: FULL } = loadSettingsFromEnv('FORWARD_AUTH_BENCH', 5);
+const { settings, full: FULL } = loadSettingsFromEnv('FORWARD_AUTH_BENCH', 7);
 // One round with signatures: KeyFence remembers each key's nonces for the signature window and
 // refuses new ones beyond 250,000 per key (it fails closed, src/auth/replay-guard.ts), which one key
 // signing at full speed for several rounds would reach.

@@ -125,8 +125,9 @@ export interface LoadTarget {
 
 /**
  * Every target at full speed (each run after its own warm-up) in `settings.rounds` rounds, the
- * targets alternating within each round (A B A B …), so that whatever else the machine does at
- * some moment weighs on all of them alike; a target's result is its median round. Then each at
+ * targets alternating within each round and the order reversed every other round (A B, B A, A B
+ * …), so that whatever else the machine does at some moment weighs on all of them alike; a
+ * target's result is its median round. Then each at
  * half its median rate, for the latency of a loaded but not saturated server.
  */
 export async function measureInterleaved(
@@ -135,7 +136,12 @@ export async function measureInterleaved(
 ): Promise<Measured[]> {
   const rounds: AutocannonResult[][] = targets.map(() => []);
   for (let round = 0; round < settings.rounds; round++) {
-    for (const [i, target] of targets.entries()) {
+    // Every other round in reverse order (A B, B A, …): a target that always ran first (or just
+    // after another) would carry whatever that position does to the machine into every round.
+    const order = [...targets.keys()];
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      const target = targets[i]!;
       const full = await atFullSpeed(target.url, target.request, settings);
       expectOnly(target.name, full, target.expectStatus);
       rounds[i]!.push(full);
@@ -175,7 +181,7 @@ export async function measureInterleaved(
  */
 export function measureMethod(settings: LoadSettings): [string, string] {
   return [
-    `autocannon, ${settings.connections} connections; ${settings.rounds} rounds of ${settings.seconds} s per target (each after a ${settings.warmupSeconds} s warm-up), the targets alternating within each round, the median round reported;`,
+    `autocannon, ${settings.connections} connections; ${settings.rounds} rounds of ${settings.seconds} s per target (each after a ${settings.warmupSeconds} s warm-up), the targets alternating within each round (the order reversed every other round), the median round reported;`,
     `then ${settings.seconds} s at half that rate (\`overallRate\`) for latency under load; loopback only, all targets in the same`,
   ];
 }
