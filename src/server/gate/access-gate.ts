@@ -79,6 +79,9 @@ const EXEMPT: Decision = Object.freeze({
   policyVersion: 0,
 });
 
+/** The start of a decision that is not timed (DecisionCounters.timeNext). */
+const UNTIMED = -1;
+
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
 
 /**
@@ -197,12 +200,12 @@ export class AccessGate {
     passage.progress.service = service;
     // No service code is one that no exemption names.
     const code = service ?? '';
+    const started = this.#deps.decisions.timeNext() ? performance.now() : UNTIMED;
     if (exemptions.coversPath(code, enforcement.path)) {
-      return this.#concluded(passage, who, enforcement, EXEMPT, follower.appliedVersion, performance.now());
+      return this.#concluded(passage, who, enforcement, EXEMPT, follower.appliedVersion, started);
     }
     // The version is read with the decision, in the same turn of the event loop: no change can be
     // applied in between, so the decision was made under (at least) every change up to it.
-    const started = performance.now();
     const decision = follower.index.decide(who.key, passage.source, code);
     if (decision.reason !== 'unknown-access-key') {
       return this.#concluded(passage, who, enforcement, decision, follower.appliedVersion, started);
@@ -210,7 +213,7 @@ export class AccessGate {
     // A key this node has not heard of yet (created on another node within the poll interval):
     // catch up once rather than deny a key the store has just authenticated.
     return follower.catchUp().then(() => {
-      const again = performance.now();
+      const again = started === UNTIMED ? UNTIMED : performance.now();
       return this.#concluded(
         passage,
         who,
@@ -230,7 +233,10 @@ export class AccessGate {
     appliedVersion: number,
     started: number,
   ): Decision {
-    this.#deps.decisions.observe(decision, (performance.now() - started) / 1000);
+    this.#deps.decisions.observe(
+      decision,
+      started === UNTIMED ? undefined : (performance.now() - started) / 1000,
+    );
     const { progress } = passage;
     progress.decision = decision;
     progress.appliedVersion = appliedVersion;

@@ -4,7 +4,7 @@ import type { AuditCounters } from '../../../src/audit/audit-writer.js';
 import { DecisionIndex } from '../../../src/policy/decision-index.js';
 import { parsePolicy } from '../../../src/policy/parse-policy.js';
 import type { ServerStatus } from '../../../src/server/http/keyfence-server.js';
-import { DecisionCounters } from '../../../src/server/metrics/decision-counters.js';
+import { DECISION_TIMING_SAMPLE, DecisionCounters } from '../../../src/server/metrics/decision-counters.js';
 import { KeyFenceMetrics, type MetricSources } from '../../../src/server/metrics/keyfence-metrics.js';
 import type { SyncStatistics } from '../../../src/sync/index-follower.js';
 
@@ -103,6 +103,30 @@ describe('KeyFenceMetrics', () => {
     assert.equal(s.get('keyfence_decision_duration_seconds_bucket{le="+Inf"}'), 5);
     assert.equal(s.get('keyfence_decision_duration_seconds_count'), 5);
     assert.ok(Math.abs(s.get('keyfence_decision_duration_seconds_sum')! - 0.50000345) < 1e-9);
+  });
+
+  it('times the first decision, then one in DECISION_TIMING_SAMPLE; counts every one', async () => {
+    const counters = new DecisionCounters();
+    const decision = Object.freeze({
+      allowed: true,
+      reason: 'no-active-policy',
+      scope: 'none',
+      statement: -1,
+      policyVersion: 0,
+    } as const);
+    const timed: number[] = [];
+    for (let i = 1; i <= 2 * DECISION_TIMING_SAMPLE + 1; i++) {
+      const timing = counters.timeNext();
+      if (timing) timed.push(i);
+      counters.observe(decision, timing ? 1e-6 : undefined);
+    }
+    assert.deepEqual(timed, [1, DECISION_TIMING_SAMPLE + 1, 2 * DECISION_TIMING_SAMPLE + 1]);
+    const s = samples(await new KeyFenceMetrics(sources(counters)).text());
+    assert.equal(
+      s.get('keyfence_decisions_total{result="allow",reason="no-active-policy"}'),
+      2 * DECISION_TIMING_SAMPLE + 1,
+    );
+    assert.equal(s.get('keyfence_decision_duration_seconds_count'), 3);
   });
 
   it('reads the node gauges at scrape time', async () => {

@@ -32,7 +32,7 @@ test('/metrics counts the decisions the node made and reports the version it enf
   assert.ok(t.server.appliedVersion > version);
   assert.equal(series(text, 'keyfence_store_stale'), 0);
   const count = series(text, 'keyfence_decision_duration_seconds_count')!;
-  assert.equal(count, 3, 'every decision is timed');
+  assert.equal(count, 1, 'the first decision is timed, then one in 16');
   assert.equal(series(text, 'keyfence_decision_duration_seconds_bucket{le="+Inf"}'), count);
 
   const wrongMethod = await send(t.port, { method: 'POST', path: '/metrics' });
