@@ -45,21 +45,32 @@ export interface LoadSettings {
   readonly rounds: number;
 }
 
+/** What a bench runs unless its environment says otherwise. */
+export interface LoadDefaults {
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+}
+
+const LOAD_DEFAULTS: LoadDefaults = { rounds: 3, seconds: 10, warmupSeconds: 2 };
+
 /**
- * A bench's load from `<PREFIX>_SECONDS`, `<PREFIX>_CONNECTIONS` and `<PREFIX>_ROUNDS`: 10 s, 50
- * connections and `defaultRounds` rounds by default, after a 2 s warm-up; `full` when the defaults are in
- * force, the only run whose numbers go to docs/benchmarks.md.
+ * A bench's load from `<PREFIX>_SECONDS`, `<PREFIX>_CONNECTIONS` and `<PREFIX>_ROUNDS`: 50
+ * connections and the bench's defaults (3 rounds of 10 s, each after a 2 s warm-up, unless it
+ * names others); `full` when the defaults are in force, the only run whose numbers go to
+ * docs/benchmarks.md.
  */
 export function loadSettingsFromEnv(
   prefix: string,
-  defaultRounds = 3,
+  defaults: Partial<LoadDefaults> = {},
 ): { settings: LoadSettings; full: boolean } {
-  const seconds = Number(process.env[`${prefix}_SECONDS`] ?? 10);
+  const own = { ...LOAD_DEFAULTS, ...defaults };
+  const seconds = Number(process.env[`${prefix}_SECONDS`] ?? own.seconds);
   const connections = Number(process.env[`${prefix}_CONNECTIONS`] ?? 50);
-  const rounds = Number(process.env[`${prefix}_ROUNDS`] ?? defaultRounds);
+  const rounds = Number(process.env[`${prefix}_ROUNDS`] ?? own.rounds);
   return {
-    settings: { connections, seconds, warmupSeconds: 2, rounds },
-    full: seconds === 10 && connections === 50 && rounds === defaultRounds,
+    settings: { connections, seconds, warmupSeconds: own.warmupSeconds, rounds },
+    full: seconds === own.seconds && connections === 50 && rounds === own.rounds,
   };
 }
 
