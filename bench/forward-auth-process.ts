@@ -22,6 +22,7 @@ export interface BenchKeyFence {
   readonly api: string;
   readonly gateway: string | null;
   readonly root: Credentials;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -66,6 +67,7 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
         api: listeners.find((l) => l.role === 'api')!.address,
         gateway: listeners.find((l) => l.role === 'gateway')?.address ?? null,
         root: { accessKeyId: String(root.accessKeyId), accessKeySecret: String(root.accessKeySecret) },
+        pid: child.pid!,
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;

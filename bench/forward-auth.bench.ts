@@ -13,9 +13,13 @@
  * allows the client address, so every check is a real policy match. Loopback only, autocannon,
  * all in the same run; each target also at half its maximum rate for p50/p99 under load.
  *
+ * The load generator runs on CPU 0 and the servers on the others (bench/cpu-pinning.ts;
+ * BENCH_NO_PINNING=1 to compare without).
+ *
  *   npm run bench:forward-auth      (FORWARD_AUTH_BENCH_SECONDS=3 FORWARD_AUTH_BENCH_ROUNDS=1 for a quick run;
  *                                    docs/benchmarks.md is then not written)
  */
+import { describePinning, type Pinning, pinLoadGeneratorAndServers } from './cpu-pinning.js';
 import { publishResult, sectionHead } from './docs-section.js';
 import { allowBenchClients, startBenchKeyFence } from './forward-auth-process.js';
 import {
@@ -106,7 +110,7 @@ async function identityHeadersOf(api: string, request: LoadRequest): Promise<Rec
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
 
-function markdown(runs: readonly Measured[], machine: Machine, started: Date): string {
+function markdown(runs: readonly Measured[], machine: Machine, pinning: Pinning, started: Date): string {
   const [bare, off, bareSigned, on] = runs as [Measured, Measured, Measured, Measured];
   return [
     ...sectionHead({
@@ -121,14 +125,16 @@ function markdown(runs: readonly Measured[], machine: Machine, started: Date): s
     '(GET `/forward-auth`, X-Original-Method/-URI,',
     'X-Forwarded-For); KeyFence (`keyfence serve --config`, fresh SQLite store, audit events written) decides it',
     'under an Active account-level policy that allows the client, and answers 200 with identity headers.',
+    describePinning(pinning),
     '',
     ...resultRows([bare, off, bareSigned, on]),
     '',
     `- Verification off: **${percent(pairedRatios(off, bare).median)}** of the bare server, the median of the rounds' ratios (${pairedRatios(off, bare).rounds.map(percent).join(', ')}; target ≥ 85 %).`,
     `- Verification on, against the bare server given the same signed requests: **${percent(on.requestsPerSecond / bareSigned.requestsPerSecond)}**.`,
     '',
-    'The load generator shares the machine with the server (and signs every request of the last two',
-    'rows), so compare rows within the run.',
+    'The load generator shares the machine with the servers (and signs every request of the last two',
+    'rows), so compare rows within the run; single rounds swing widely on a shared machine, the median',
+    "of the rounds' ratios is the figure.",
   ].join('\n');
 }
 
@@ -140,6 +146,7 @@ async function main(): Promise<void> {
   const unsigned = identifyingCheck(off.root);
   // The bare server answers with the same headers (same values, same bytes) as KeyFence.
   const bare = await startBareServer(200, '', await identityHeadersOf(off.api, unsigned));
+  const pinning = pinLoadGeneratorAndServers([bare.pid, off.pid, on.pid]);
   let runs: Measured[];
   try {
     const signed = signedCheck(on.root);
@@ -189,13 +196,14 @@ async function main(): Promise<void> {
     connections: settings.connections,
     seconds: settings.seconds,
     rounds: settings.rounds,
+    pinned: pinning.pinned,
   };
   publishResult({
     start: START,
     end: END,
     full: FULL,
     settings: 'duration/connections/rounds',
-    markdown: () => markdown(runs, machine, started),
+    markdown: () => markdown(runs, machine, pinning, started),
     summary,
   });
 }

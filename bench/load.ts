@@ -224,6 +224,7 @@ export function resultRows(runs: readonly Measured[]): string[] {
 export interface BareServer {
   readonly url: string;
   readonly port: number;
+  readonly pid: number;
   stop(): void;
 }
 
@@ -297,5 +298,5 @@ async function spawnBareServer(script: string, env: Readonly<Record<string, stri
       resolve((JSON.parse(chunk.toString()) as { port: number }).port),
     );
   });
-  return { url: `http://127.0.0.1:${port}`, port, stop: () => child.kill('SIGTERM') };
+  return { url: `http://127.0.0.1:${port}`, port, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
