@@ -35,12 +35,13 @@ import {
 import { describeMachine, type Machine } from './machine.js';
 import { type Credentials, signedHeaders } from './signed-headers.js';
 
-// Many short rounds: on a shared machine whatever else runs comes and goes within seconds, and
-// the median of 15 paired 4 s rounds moves far less from run to run than that of a few long ones.
+// Many short rounds: on a shared machine whatever else runs comes and goes within seconds, so the
+// two halves of a pair are compared best when they run close together; the median of 30 paired
+// 2 s rounds moves far less from run to run than that of a few long ones.
 const { settings, full: FULL } = loadSettingsFromEnv('FORWARD_AUTH_BENCH', {
-  rounds: 15,
-  seconds: 4,
-  warmupSeconds: 1,
+  rounds: 30,
+  seconds: 2,
+  warmupSeconds: 0.5,
 });
 // One round of 10 s with signatures: KeyFence remembers each key's nonces for the signature window
 // and refuses new ones beyond 250,000 per key (it fails closed, src/auth/replay-guard.ts), which one
