@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createServer } from '../../src/server/http/keyfence-server.js';
-import type { KeyFenceStore } from '../../src/store/index.js';
+import { type KeyFenceStore, MasterKey, openStore, type RoleName } from '../../src/store/index.js';
+import { until } from '../sync/support/until.js';
 import {
   call,
   classicPolicy,
@@ -77,6 +81,64 @@ describe('readiness', () => {
       await started.catch(() => undefined);
       await server.close();
     }
+  });
+});
+
+describe('housekeeping', () => {
+  test('expired STS credentials are deleted from the store on start and every credentialPurgeMs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keyfence-purge-'));
+    let now = new Date();
+    const store = await openStore({
+      dialect: 'sqlite',
+      file: join(dir, 'store.db'),
+      masterKey: MasterKey.generate(),
+      clock: () => now,
+    });
+    const role = 'purged' as RoleName;
+    const issue = (durationSeconds: number) =>
+      store.write(async (tx) =>
+        tx.issueTemporaryCredential(accountId, role, {
+          roleSessionName: 'purge-test',
+          sourceIdentity: 'x',
+          durationSeconds,
+        }),
+      );
+    const accountId = await store.write(async (tx) => {
+      const account = await tx.createAccount();
+      await tx.createRole(account.accountId, {
+        roleName: role,
+        assumeRolePolicyDocument: '{"Statement":[]}',
+      });
+      return account.accountId;
+    });
+    const first = await issue(900);
+    const second = await issue(1800);
+    now = new Date(now.getTime() + 1000 * 1000);
+    const server = createServer({ store, actions: testActions, credentialPurgeMs: 20 });
+    try {
+      await server.start([testListener()]);
+      await until(
+        async () => (await store.revealCredentialForSigning(first.accessKeyId)) === undefined,
+        'the purge on start deleted the expired credential',
+      );
+      assert.notEqual(await store.revealCredentialForSigning(second.accessKeyId), undefined);
+      now = new Date(now.getTime() + 1000 * 1000);
+      await until(
+        async () => (await store.revealCredentialForSigning(second.accessKeyId)) === undefined,
+        'a later purge deleted the credential that expired since',
+      );
+    } finally {
+      await server.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a credentialPurgeMs a timer cannot hold is refused', () => {
+    assert.throws(
+      () => createServer({ store: {} as KeyFenceStore, actions: testActions, credentialPurgeMs: 2 ** 31 }),
+      /credentialPurgeMs/,
+    );
   });
 });
 

@@ -10,6 +10,7 @@ import { DecisionIndex } from '../../policy/decision-index.js';
 import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
 import { isStoreError } from '../../store/index.js';
 import { CredentialCache } from '../../sync/credential-cache.js';
+import { ExpiredCredentialPurge } from '../../sync/expired-credential-purge.js';
 import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
 import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
 import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
@@ -118,6 +119,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #credentials: CredentialCache;
   readonly #contact: StoreContact;
   readonly #keyUses: KeyUseRecorder;
+  readonly #credentialPurge: ExpiredCredentialPurge;
   readonly #decisions = new DecisionCounters();
   readonly #metrics: KeyFenceMetrics;
   readonly #audit: AuditSink;
@@ -177,6 +179,11 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#keyUses = new KeyUseRecorder(options.store, {
       intervalMs: SERVER_DEFAULTS.keyUseFlushMs,
       onError: onError('recording AccessKey last use failed; kept for the next attempt'),
+    });
+    this.#credentialPurge = new ExpiredCredentialPurge(options.store, {
+      intervalMs: options.credentialPurgeMs ?? SERVER_DEFAULTS.credentialPurgeMs,
+      onPurged: (count) => this.#log.info({ count }, 'expired temporary credentials deleted'),
+      onError: onError('deleting expired temporary credentials failed; tried again at the next interval'),
     });
     this.#metrics = new KeyFenceMetrics({
       decisions: this.#decisions,
@@ -314,6 +321,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#ready = true;
     const urls = bound.map((outcome) => (outcome as PromiseFulfilledResult<string>).value);
     this.#heartbeat.start(urls[0]!);
+    this.#credentialPurge.start();
     return urls;
   }
 
@@ -334,6 +342,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#gateway?.close();
     await this.#follower.stop();
     await this.#heartbeat.stop();
+    await this.#credentialPurge.stop();
     this.#credentials.close();
     await this.#keyUses.close();
     await this.#audit.flush();
