@@ -44,7 +44,7 @@ const { settings, full: FULL } = loadSettingsFromEnv('FORWARD_AUTH_BENCH', {
   warmupSeconds: 0.5,
 });
 // One round of 10 s with signatures: KeyFence remembers each key's nonces for the signature window
-// and refuses new ones beyond 250,000 per key (it fails closed, src/auth/replay-guard.ts), which one
+// and refuses new ones beyond 1,000,000 per key (it fails closed, src/auth/replay-guard.ts), which one
 // key signing at full speed for several rounds would reach.
 const SIGNED_SETTINGS = { ...settings, rounds: 1, seconds: 10 };
 const START =

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { FingerprintSet } from './fingerprint-set.js';
 import { isWithinWindow, REQUEST_TIME_WINDOW_MS } from './request-time.js';
 
 /** What the guard made of a nonce. Everything but `admitted` refuses the request. */
@@ -14,16 +15,17 @@ export interface ReplayGuardOptions {
 }
 
 export const DEFAULT_REPLAY_GUARD_LIMITS = {
-  maxEntries: 1_000_000,
-  maxEntriesPerAccessKey: 250_000,
+  maxEntries: 4_000_000,
+  maxEntriesPerAccessKey: 1_000_000,
 } as const;
 
-interface Entry {
-  readonly key: string;
+/** How many nonces one AccessKey has remembered; shared by its entries in the queue. */
+interface KeyCount {
   readonly accessKeyId: string;
-  /** The last instant at which the time check alone would still accept this request. */
-  readonly expiresAt: number;
+  count: number;
 }
+
+const MIN_QUEUE = 1 << 10;
 
 /**
  * Remembers (AccessKeyId, nonce) pairs for as long as a request carrying them could pass the time
@@ -32,19 +34,27 @@ interface Entry {
  * It fails closed: when a cap is reached it refuses new requests instead of forgetting nonces
  * early, because forgetting one that is still inside the window would let its replay through.
  *
- * Entries sit in a Set for lookup and in a queue in insertion order for expiry. Insertion order
- * is not quite expiry order (signed times differ by up to the window), so eviction stops at the
- * first live entry and a few expired ones may linger behind it, for at most one more window; a
- * lingering entry can only refuse a nonce reused by the same key, which no SDK does.
+ * A pair is remembered as a 64-bit fingerprint (the first 8 bytes of a SHA-256 of the pair) in a
+ * FingerprintSet for lookup, and in a ring queue in insertion order for expiry: about 40 bytes a
+ * nonce. Two pairs share a fingerprint with odds of about one in 10^12 at four million nonces, and
+ * that can only refuse the second as a replay, never admit one. Insertion order is not quite
+ * expiry order (signed times differ by up to the window), so eviction stops at the first live
+ * entry and a few expired ones may linger behind it, for at most one more window; a lingering
+ * entry can only refuse a nonce reused by the same key, which no SDK does.
  */
 export class ReplayGuard {
   readonly windowMs: number;
   readonly #maxEntries: number;
   readonly #maxEntriesPerAccessKey: number;
-  readonly #seen = new Set<string>();
-  readonly #countByAccessKey = new Map<string, number>();
-  #queue: Entry[] = [];
+  readonly #seen = new FingerprintSet();
+  readonly #countByAccessKey = new Map<string, KeyCount>();
+  // The queue: a ring of `#length` entries from `#head`, one column per field.
+  #hi = new Uint32Array(MIN_QUEUE);
+  #lo = new Uint32Array(MIN_QUEUE);
+  #expiresAt = new Float64Array(MIN_QUEUE);
+  #owner: (KeyCount | undefined)[] = new Array(MIN_QUEUE);
   #head = 0;
+  #length = 0;
   /** The latest clock reading seen: a clock stepping back must not revive an evicted window. */
   #latest = Number.NEGATIVE_INFINITY;
 
@@ -79,40 +89,79 @@ export class ReplayGuard {
     // The same rule as the caller's check; an invalid date is outside every window, so it can
     // never leave an entry that is never evicted.
     if (!isWithinWindow(requestTime, new Date(at), this.windowMs)) return 'expired';
-    const key = entryKey(accessKeyId, nonce);
-    if (this.#seen.has(key)) return 'replayed';
-    const count = this.#countByAccessKey.get(accessKeyId) ?? 0;
-    if (count >= this.#maxEntriesPerAccessKey) return 'key-quota-exceeded';
+    const digest = fingerprint(accessKeyId, nonce);
+    // 0/0 marks an empty slot of the set; the one digest that reads so becomes 0/1.
+    const hi = digest.readUInt32LE(0);
+    let lo = digest.readUInt32LE(4);
+    if (hi === 0 && lo === 0) lo = 1;
+    if (this.#seen.has(hi, lo)) return 'replayed';
+    let owner = this.#countByAccessKey.get(accessKeyId);
+    if ((owner?.count ?? 0) >= this.#maxEntriesPerAccessKey) return 'key-quota-exceeded';
     if (this.#seen.size >= this.#maxEntries) return 'full';
-    this.#seen.add(key);
-    this.#countByAccessKey.set(accessKeyId, count + 1);
-    this.#queue.push({ key, accessKeyId, expiresAt: signedAt + this.windowMs });
+    if (owner === undefined) {
+      owner = { accessKeyId, count: 0 };
+      this.#countByAccessKey.set(accessKeyId, owner);
+    }
+    owner.count++;
+    this.#seen.add(hi, lo);
+    this.#enqueue(hi, lo, signedAt + this.windowMs, owner);
     return 'admitted';
   }
 
+  #enqueue(hi: number, lo: number, expiresAt: number, owner: KeyCount): void {
+    if (this.#length === this.#hi.length) this.#resizeQueue(this.#hi.length * 2);
+    const tail = (this.#head + this.#length) & (this.#hi.length - 1);
+    this.#hi[tail] = hi;
+    this.#lo[tail] = lo;
+    this.#expiresAt[tail] = expiresAt;
+    this.#owner[tail] = owner;
+    this.#length++;
+  }
+
   #evictExpired(at: number): void {
-    const queue = this.#queue;
-    while (this.#head < queue.length && queue[this.#head]!.expiresAt < at) {
-      const entry = queue[this.#head]!;
-      this.#seen.delete(entry.key);
-      const remaining = this.#countByAccessKey.get(entry.accessKeyId)! - 1;
-      if (remaining === 0) this.#countByAccessKey.delete(entry.accessKeyId);
-      else this.#countByAccessKey.set(entry.accessKeyId, remaining);
-      this.#head += 1;
+    const mask = this.#hi.length - 1;
+    while (this.#length > 0 && this.#expiresAt[this.#head]! < at) {
+      const head = this.#head;
+      this.#seen.delete(this.#hi[head]!, this.#lo[head]!);
+      const owner = this.#owner[head]!;
+      this.#owner[head] = undefined;
+      if (--owner.count === 0) this.#countByAccessKey.delete(owner.accessKeyId);
+      this.#head = (head + 1) & mask;
+      this.#length--;
     }
-    // Drop the consumed prefix once it is most of the array, keeping eviction amortised O(1).
-    if (this.#head > 1024 && this.#head * 2 > queue.length) {
-      this.#queue = queue.slice(this.#head);
-      this.#head = 0;
+    // A burst's worth of queue is given back once the load has passed.
+    if (this.#hi.length > MIN_QUEUE && this.#length * 8 < this.#hi.length) {
+      this.#resizeQueue(this.#hi.length / 2);
     }
+  }
+
+  /** Copies the queue, oldest first, into columns of `capacity` entries (a power of two). */
+  #resizeQueue(capacity: number): void {
+    const mask = this.#hi.length - 1;
+    const hi = new Uint32Array(capacity);
+    const lo = new Uint32Array(capacity);
+    const expiresAt = new Float64Array(capacity);
+    const owner: (KeyCount | undefined)[] = new Array(capacity);
+    for (let i = 0; i < this.#length; i++) {
+      const from = (this.#head + i) & mask;
+      hi[i] = this.#hi[from]!;
+      lo[i] = this.#lo[from]!;
+      expiresAt[i] = this.#expiresAt[from]!;
+      owner[i] = this.#owner[from];
+    }
+    this.#hi = hi;
+    this.#lo = lo;
+    this.#expiresAt = expiresAt;
+    this.#owner = owner;
+    this.#head = 0;
   }
 }
 
 /** A fixed-size digest, so a client's choice of nonce length does not decide the cache's memory. */
-function entryKey(accessKeyId: string, nonce: string): string {
+function fingerprint(accessKeyId: string, nonce: string): Buffer {
   return createHash('sha256')
     .update(JSON.stringify([accessKeyId, nonce]))
-    .digest('base64');
+    .digest();
 }
 
 function positiveInteger(name: string, value: number): number {

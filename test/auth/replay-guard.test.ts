@@ -2,11 +2,48 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ReplayGuard } from '../../src/auth/replay-guard.js';
+import { DEFAULT_REPLAY_GUARD_LIMITS, ReplayGuard } from '../../src/auth/replay-guard.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z').getTime();
 const at = (offsetMs: number) => new Date(t0 + offsetMs);
 const WINDOW = 15 * 60 * 1000;
+
+/**
+ * The guard's rules in the plainest form (strings in a Set, entries in an array in insertion
+ * order, eviction up to the first live one): the model the compact guard must agree with.
+ */
+class ModelGuard {
+  readonly #seen = new Set<string>();
+  readonly #counts = new Map<string, number>();
+  readonly #queue: { id: string; key: string; expiresAt: number }[] = [];
+  #latest = Number.NEGATIVE_INFINITY;
+  constructor(
+    readonly windowMs: number,
+    readonly maxEntries: number,
+    readonly perKey: number,
+  ) {}
+  admit(key: string, nonce: string, signed: number, now: number): string {
+    const at = Math.max(now, this.#latest);
+    this.#latest = at;
+    while (this.#queue.length > 0 && this.#queue[0]!.expiresAt < at) {
+      const gone = this.#queue.shift()!;
+      this.#seen.delete(gone.id);
+      this.#counts.set(gone.key, this.#counts.get(gone.key)! - 1);
+    }
+    if (Math.abs(signed - at) > this.windowMs) return 'expired';
+    const id = JSON.stringify([key, nonce]);
+    if (this.#seen.has(id)) return 'replayed';
+    if ((this.#counts.get(key) ?? 0) >= this.perKey) return 'key-quota-exceeded';
+    if (this.#seen.size >= this.maxEntries) return 'full';
+    this.#seen.add(id);
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+    this.#queue.push({ id, key, expiresAt: signed + this.windowMs });
+    return 'admitted';
+  }
+  get size(): number {
+    return this.#seen.size;
+  }
+}
 
 describe('ReplayGuard', () => {
   it('refuses an invalid signed time instead of remembering it forever', () => {
@@ -98,6 +135,92 @@ describe('ReplayGuard', () => {
       assert.equal(guard.admit('LTAI1', `n${i}`, at(i), at(i)), 'admitted');
       assert.ok(guard.size <= 21);
       if (i >= 10) assert.equal(guard.admit('LTAI1', `n${i - 10}`, at(i - 10), at(i)), 'replayed');
+    }
+  });
+
+  it('answers every request as the plain model does, through queue growth and wrap-around (property)', () => {
+    const event = fc.record({
+      key: fc.constantFrom('LTAI1', 'LTAI2', 'LTAI3'),
+      nonce: fc.integer({ min: 0, max: 3000 }).map(String),
+      signedOffset: fc.integer({ min: -450, max: 450 }),
+      // Mostly small steps, so that over a thousand nonces live at once (the queue grows and
+      // wraps); now and then a jump that lets most expire (it shrinks).
+      advance: fc.oneof(
+        { weight: 40, arbitrary: fc.integer({ min: -1, max: 2 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 300, max: 900 }) },
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(event, { minLength: 1, maxLength: 4000 }),
+        fc.integer({ min: 1, max: 2000 }),
+        fc.integer({ min: 1, max: 1500 }),
+        (events, maxEntries, perKey) => {
+          const guard = new ReplayGuard({ windowMs: 400, maxEntries, maxEntriesPerAccessKey: perKey });
+          const model = new ModelGuard(400, maxEntries, perKey);
+          let clock = 0;
+          for (const [i, { key, nonce, signedOffset, advance }] of events.entries()) {
+            clock += advance;
+            const signed = clock + signedOffset;
+            const expected = model.admit(key, nonce, signed, clock);
+            assert.equal(guard.admit(key, nonce, at(signed), at(clock)), expected, `event ${i}`);
+            assert.equal(guard.size, model.size);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('agrees with the model while thousands of nonces live at once, the queue growing, wrapping and shrinking', () => {
+    const guard = new ReplayGuard({ windowMs: 3000 });
+    const model = new ModelGuard(
+      3000,
+      DEFAULT_REPLAY_GUARD_LIMITS.maxEntries,
+      DEFAULT_REPLAY_GUARD_LIMITS.maxEntriesPerAccessKey,
+    );
+    let peak = 0;
+    // Three waves of 5000 nonces, one per ms, with a pause of two windows between them; every
+    // nonce is also replayed a little later, some still live, some long gone.
+    for (let wave = 0; wave < 3; wave++) {
+      const start = wave * 20_000;
+      for (let i = 0; i < 5000; i++) {
+        const now = start + i;
+        const nonce = `w${wave}n${i}`;
+        assert.equal(guard.admit('LTAI1', nonce, at(now), at(now)), model.admit('LTAI1', nonce, now, now));
+        const earlier = `w${wave}n${Math.max(0, i - 2500)}`;
+        const earlierAt = start + Math.max(0, i - 2500);
+        assert.equal(
+          guard.admit('LTAI1', earlier, at(earlierAt), at(now)),
+          model.admit('LTAI1', earlier, earlierAt, now),
+        );
+        assert.equal(guard.size, model.size);
+        peak = Math.max(peak, guard.size);
+      }
+    }
+    assert.ok(peak > 3000, `the queue held ${peak} at most`);
+  });
+
+  it('agrees with the model when the queue grows after its head has wrapped around', () => {
+    const guard = new ReplayGuard({ windowMs: 1000 });
+    const model = new ModelGuard(
+      1000,
+      DEFAULT_REPLAY_GUARD_LIMITS.maxEntries,
+      DEFAULT_REPLAY_GUARD_LIMITS.maxEntriesPerAccessKey,
+    );
+    const replayed: string[] = [];
+    // A steady nonce per ms (about a thousand live, the head going round), then three per ms.
+    for (let now = 0; now < 6000; now++) {
+      for (let k = 0; k < (now < 3000 ? 1 : 3); k++) {
+        const nonce = `${now}/${k}`;
+        assert.equal(guard.admit('LTAI1', nonce, at(now), at(now)), model.admit('LTAI1', nonce, now, now));
+        replayed.push(nonce);
+      }
+      // Something from about 900 ms ago: still live, so a replay.
+      const old = replayed[Math.max(0, replayed.length - (now < 3000 ? 900 : 2700))]!;
+      const oldAt = Number(old.split('/')[0]);
+      assert.equal(guard.admit('LTAI1', old, at(oldAt), at(now)), model.admit('LTAI1', old, oldAt, now));
+      assert.equal(guard.size, model.size);
     }
   });
 
