@@ -4,9 +4,10 @@ const MIN_CAPACITY = 1 << 10;
 /**
  * A set of 64-bit fingerprints (two 32-bit words, `hi` and `lo`; 0/0 is not a fingerprint) in one
  * open-addressing table: linear probing, backward-shift deletion (no tombstones, so lookups stay
- * short however many entries came and went), at most half full. 16 bytes a member at worst,
- * against about a hundred for a string in a JS Set. The words must already be uniformly
- * distributed (a digest's): `lo` picks the slot as it is.
+ * short however many entries came and went), between an eighth and a half full: 16 to 64 bytes a
+ * member, against about a hundred for a string in a JS Set. The words must be uniformly
+ * distributed and unpredictable to whoever chooses the members (a keyed digest's): `lo` picks the
+ * slot as it is, and members chosen to share slots would make every probe walk them.
  */
 export class FingerprintSet {
   #hi: Uint32Array;

@@ -118,6 +118,16 @@ describe('ReplayGuard', () => {
     assert.equal(guard.admit('LTAI1', 'n3', at(WINDOW + 1), at(WINDOW + 1)), 'admitted');
   });
 
+  it('counts a key’s nonces exactly while some of them expire', () => {
+    const guard = new ReplayGuard({ windowMs: WINDOW, maxEntriesPerAccessKey: 2 });
+    assert.equal(guard.admit('LTAI1', 'a1', at(0), at(0)), 'admitted');
+    assert.equal(guard.admit('LTAI1', 'a2', at(1), at(1)), 'admitted');
+    // a1 has expired, a2 has not: the key holds two again with a3, and a4 is one too many.
+    assert.equal(guard.admit('LTAI1', 'a3', at(WINDOW + 1), at(WINDOW + 1)), 'admitted');
+    assert.equal(guard.admit('LTAI1', 'a4', at(WINDOW + 1), at(WINDOW + 1)), 'key-quota-exceeded');
+    assert.equal(guard.size, 2);
+  });
+
   it('refuses nonsensical limits', () => {
     for (const options of [
       { windowMs: 0 },
