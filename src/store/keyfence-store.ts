@@ -149,6 +149,8 @@ export interface KeyFenceStore extends StoreReads {
   recordNode(report: NodeReport): Promise<void>;
   /** Every node's last report, with the database's clock at the time of reading. */
   listNodes(): Promise<NodeList>;
+  /** Deletes the rows of nodes silent for longer than `silentForMs` (database clock); returns how many. */
+  forgetSilentNodes(silentForMs: number): Promise<number>;
 
   /**
    * For request authentication only: the credential named by a request, with its secret

@@ -6,7 +6,7 @@ import type { AccessKeyUse } from './queries/access-keys.js';
 import { recordAccessKeyUse } from './queries/access-keys.js';
 import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
-import { listNodes, type NodeReport, recordNode } from './queries/nodes.js';
+import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
 import { revealCredentialForSigning } from './queries/signing-credentials.js';
 import { DEFAULT_SNAPSHOT_PAGE_SIZE, readSnapshot } from './queries/snapshot.js';
 import { purgeExpiredTemporaryCredentials } from './queries/temporary-credentials.js';
@@ -77,6 +77,13 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
 
   listNodes() {
     return guard(() => listNodes(this.db, this.#dialect.now));
+  }
+
+  forgetSilentNodes(silentForMs: number): Promise<number> {
+    const dialect = this.#dialect;
+    return dialect.write((connection) =>
+      guard(() => forgetSilentNodes(connection, dialect.now, silentForMs)),
+    );
   }
 
   revealCredentialForSigning(accessKeyId: string) {

@@ -85,7 +85,7 @@ describe('readiness', () => {
 });
 
 describe('housekeeping', () => {
-  test('expired STS credentials are deleted from the store on start and every credentialPurgeMs', async () => {
+  test('expired STS credentials are deleted from the store on start and every housekeepingMs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'keyfence-purge-'));
     let now = new Date();
     const store = await openStore({
@@ -114,7 +114,7 @@ describe('housekeeping', () => {
     const first = await issue(900);
     const second = await issue(1800);
     now = new Date(now.getTime() + 1000 * 1000);
-    const server = createServer({ store, actions: testActions, credentialPurgeMs: 20 });
+    const server = createServer({ store, actions: testActions, housekeepingMs: 20 });
     try {
       await server.start([testListener()]);
       await until(
@@ -134,10 +134,10 @@ describe('housekeeping', () => {
     }
   });
 
-  test('a credentialPurgeMs a timer cannot hold is refused', () => {
+  test('a housekeepingMs a timer cannot hold is refused', () => {
     assert.throws(
-      () => createServer({ store: {} as KeyFenceStore, actions: testActions, credentialPurgeMs: 2 ** 31 }),
-      /credentialPurgeMs/,
+      () => createServer({ store: {} as KeyFenceStore, actions: testActions, housekeepingMs: 2 ** 31 }),
+      /housekeepingMs/,
     );
   });
 });

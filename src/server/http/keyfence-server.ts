@@ -10,11 +10,11 @@ import { DecisionIndex } from '../../policy/decision-index.js';
 import { DEFAULT_POLICY_LIMITS } from '../../policy/policy-limits.js';
 import { isStoreError } from '../../store/index.js';
 import { CredentialCache } from '../../sync/credential-cache.js';
-import { ExpiredCredentialPurge } from '../../sync/expired-credential-purge.js';
 import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
 import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
 import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
 import { type Staleness, StoreContact } from '../../sync/store-contact.js';
+import { StoreHousekeeping } from '../../sync/store-housekeeping.js';
 import { UserPolicyAttachments } from '../../sync/user-policy-attachments.js';
 import { type ForwardAuthAnswer, ForwardAuthEndpoint } from '../forward-auth/forward-auth-endpoint.js';
 import { isForwardAuthTarget } from '../forward-auth/original-request.js';
@@ -119,7 +119,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #credentials: CredentialCache;
   readonly #contact: StoreContact;
   readonly #keyUses: KeyUseRecorder;
-  readonly #credentialPurge: ExpiredCredentialPurge;
+  readonly #housekeeping: StoreHousekeeping;
   readonly #decisions = new DecisionCounters();
   readonly #metrics: KeyFenceMetrics;
   readonly #audit: AuditSink;
@@ -180,10 +180,12 @@ class HttpKeyFenceServer implements KeyFenceServer {
       intervalMs: SERVER_DEFAULTS.keyUseFlushMs,
       onError: onError('recording AccessKey last use failed; kept for the next attempt'),
     });
-    this.#credentialPurge = new ExpiredCredentialPurge(options.store, {
-      intervalMs: options.credentialPurgeMs ?? SERVER_DEFAULTS.credentialPurgeMs,
-      onPurged: (count) => this.#log.info({ count }, 'expired temporary credentials deleted'),
-      onError: onError('deleting expired temporary credentials failed; tried again at the next interval'),
+    this.#housekeeping = new StoreHousekeeping(options.store, {
+      intervalMs: options.housekeepingMs ?? SERVER_DEFAULTS.housekeepingMs,
+      forgetNodesAfterMs: options.forgetNodesAfterMs ?? SERVER_DEFAULTS.forgetNodesAfterMs,
+      onDeleted: (chore, count) => this.#log.info({ chore, count }, 'housekeeping deleted rows'),
+      onError: (chore, error) =>
+        onError(`housekeeping (${chore}) failed; tried again at the next interval`)(error),
     });
     this.#metrics = new KeyFenceMetrics({
       decisions: this.#decisions,
@@ -321,7 +323,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#ready = true;
     const urls = bound.map((outcome) => (outcome as PromiseFulfilledResult<string>).value);
     this.#heartbeat.start(urls[0]!);
-    this.#credentialPurge.start();
+    this.#housekeeping.start();
     return urls;
   }
 
@@ -342,7 +344,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#gateway?.close();
     await this.#follower.stop();
     await this.#heartbeat.stop();
-    await this.#credentialPurge.stop();
+    await this.#housekeeping.stop();
     this.#credentials.close();
     await this.#keyUses.close();
     await this.#audit.flush();

@@ -68,8 +68,13 @@ export interface KeyFenceServerOptions {
   readonly nodeId?: string;
   /** How often this node writes its row in the node status table. Default 1000 ms. */
   readonly heartbeatMs?: number;
-  /** How often expired temporary (STS) credentials are deleted from the store. Default 10 minutes. */
-  readonly credentialPurgeMs?: number;
+  /**
+   * How often this node deletes expired temporary (STS) credentials and long-silent node rows from
+   * the store (docs/sync.md, "Housekeeping"). Default 10 minutes.
+   */
+  readonly housekeepingMs?: number;
+  /** A node status row not written for this long is deleted. Default 7 days. */
+  readonly forgetNodesAfterMs?: number;
   /** With no successful store read for this long, `/readyz` reports the node stale. Default 5000 ms. */
   readonly staleAfterMs?: number;
   /** How long `close` lets in-flight requests finish before cutting connections. Default 10 s. */
@@ -101,5 +106,6 @@ export const SERVER_DEFAULTS = Object.freeze({
   requestTimeoutMs: 30_000,
   proxyHeaderTimeoutMs: 5000,
   keyUseFlushMs: 1000,
-  credentialPurgeMs: 10 * 60_000,
+  housekeepingMs: 10 * 60_000,
+  forgetNodesAfterMs: 7 * 24 * 60 * 60_000,
 });

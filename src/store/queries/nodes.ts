@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { NodeTable, StoreDatabase } from '../schema/database.js';
 
 /** `serving` while the node runs; `stopped` once it shut down gracefully. */
@@ -54,6 +54,23 @@ export async function listNodes(db: Kysely<StoreDatabase>, now: RawBuilder<numbe
   const rows = await db.selectFrom('nodes').selectAll().orderBy('node_id').execute();
   const clock = await db.selectNoFrom(now.as('now')).executeTakeFirstOrThrow();
   return { at: new Date(Number(clock.now)), nodes: rows.map(fromRow) };
+}
+
+/**
+ * Deletes the rows of nodes that have not reported for `silentForMs` by the database's clock:
+ * nodes long gone (a pod per deployment, a host replaced), which would otherwise be listed as
+ * stale forever. A node that comes back writes its row again on its next heartbeat.
+ */
+export async function forgetSilentNodes(
+  db: Kysely<StoreDatabase>,
+  now: RawBuilder<number>,
+  silentForMs: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('nodes')
+    .where('updated_at', '<', sql<number>`${now} - ${silentForMs}`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 function fromRow(row: NodeTable): NodeRecord {

@@ -1,0 +1,83 @@
+import { MAX_MILLISECONDS } from '../config/config-values.js';
+import type { KeyFenceStore } from '../store/index.js';
+
+/** What a housekeeping pass deletes. */
+export type Chore = 'expired-credentials' | 'silent-nodes';
+
+export interface StoreHousekeepingOptions {
+  /** How often a pass runs; at most a node timer's 2^31 - 1 ms. */
+  readonly intervalMs: number;
+  /** Node status rows not written for longer than this are deleted. */
+  readonly forgetNodesAfterMs: number;
+  /** Told how many rows a chore deleted, when it deleted any. */
+  readonly onDeleted: (chore: Chore, count: number) => void;
+  /** A chore that failed; the next pass tries again. Must not throw. */
+  readonly onError: (chore: Chore, error: unknown) => void;
+}
+
+type HousekeptStore = Pick<KeyFenceStore, 'purgeExpiredTemporaryCredentials' | 'forgetSilentNodes'>;
+
+/**
+ * Deletes what the store would otherwise keep forever, once on start and then every
+ * `intervalMs`: expired STS credentials (AssumeRole stores one per call, and an expired one is
+ * refused whether its row exists or not) and the status rows of nodes long gone (a pod per
+ * deployment would otherwise be listed as stale by `keyfence status` forever). Every node runs
+ * it: the deletes are idempotent, and one node's passes never overlap.
+ */
+export class StoreHousekeeping {
+  readonly #store: HousekeptStore;
+  readonly #options: StoreHousekeepingOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(store: HousekeptStore, options: StoreHousekeepingOptions) {
+    const { intervalMs, forgetNodesAfterMs } = options;
+    if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0 || intervalMs > MAX_MILLISECONDS) {
+      throw new RangeError(
+        `housekeepingMs must be a whole number of milliseconds from 1 to ${MAX_MILLISECONDS}`,
+      );
+    }
+    if (!Number.isSafeInteger(forgetNodesAfterMs) || forgetNodesAfterMs <= 0) {
+      throw new RangeError('forgetNodesAfterMs must be a positive whole number of milliseconds');
+    }
+    this.#store = store;
+    this.#options = options;
+  }
+
+  start(): void {
+    if (this.#timer !== undefined) return;
+    void this.run();
+    this.#timer = setInterval(() => void this.run(), this.#options.intervalMs);
+    // Housekeeping never keeps a process alive.
+    this.#timer.unref();
+  }
+
+  /** Runs a pass now, or joins the one under way; resolves once it ended, never rejects. */
+  run(): Promise<void> {
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  /** No further passes; resolves once the one under way (if any) ended. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  async #pass(): Promise<void> {
+    await this.#chore('expired-credentials', () => this.#store.purgeExpiredTemporaryCredentials());
+    await this.#chore('silent-nodes', () => this.#store.forgetSilentNodes(this.#options.forgetNodesAfterMs));
+  }
+
+  async #chore(chore: Chore, deleteRows: () => Promise<number>): Promise<void> {
+    try {
+      const count = await deleteRows();
+      if (count > 0) this.#options.onDeleted(chore, count);
+    } catch (error) {
+      this.#options.onError(chore, error);
+    }
+  }
+}

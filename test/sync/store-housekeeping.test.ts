@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { AccountId, KeyFenceStore, RoleName } from '../../src/store/index.js';
+import { type Chore, StoreHousekeeping } from '../../src/sync/store-housekeeping.js';
+import { useDialects } from '../store/support/dialects.js';
+import { newAccount, storeHarness } from '../store/support/store-harness.js';
+import { until } from './support/until.js';
+
+const ROLE = 'ops' as RoleName;
+const DAY = 24 * 60 * 60_000;
+
+async function withRole(store: KeyFenceStore): Promise<AccountId> {
+  const accountId = await newAccount(store);
+  await store.write((tx) =>
+    tx.createRole(accountId, {
+      roleName: ROLE,
+      assumeRolePolicyDocument: '{"Statement":[]}',
+      maxSessionDuration: 3600,
+    }),
+  );
+  return accountId;
+}
+
+function issue(store: KeyFenceStore, accountId: AccountId, durationSeconds: number) {
+  return store.write((tx) =>
+    tx.issueTemporaryCredential(accountId, ROLE, {
+      roleSessionName: 'housekeeping-test',
+      sourceIdentity: 'x',
+      durationSeconds,
+    }),
+  );
+}
+
+function recordNode(store: KeyFenceStore, nodeId: string) {
+  return store.recordNode({
+    nodeId,
+    address: null,
+    state: 'serving',
+    appliedVersion: 1,
+    heartbeatMs: 1000,
+    startedAt: new Date(),
+  });
+}
+
+/** What the callbacks were told, in order. */
+function journal() {
+  const deleted: [Chore, number][] = [];
+  const errors: [Chore, unknown][] = [];
+  return {
+    deleted,
+    errors,
+    onDeleted: (chore: Chore, count: number) => deleted.push([chore, count]),
+    onError: (chore: Chore, error: unknown) => errors.push([chore, error]),
+  };
+}
+
+for (const fixture of useDialects()) {
+  describe(`store housekeeping on ${fixture.name}`, () => {
+    const harness = storeHarness(fixture);
+
+    test('deletes expired credentials on start and again every interval, and keeps the others', async () => {
+      let now = new Date('2026-05-01T00:00:00Z');
+      const { store } = await harness.fresh({ clock: () => now });
+      const accountId = await withRole(store);
+      const short = await issue(store, accountId, 900);
+      const long = await issue(store, accountId, 3600);
+      now = new Date(now.getTime() + 1000 * 1000);
+      const told = journal();
+      const housekeeping = new StoreHousekeeping(store, { intervalMs: 20, forgetNodesAfterMs: DAY, ...told });
+      housekeeping.start();
+      await until(() => told.deleted.length === 1, 'the first pass deleted the expired credential');
+      assert.deepEqual(told.deleted, [['expired-credentials', 1]]);
+      assert.equal(await store.revealCredentialForSigning(short.accessKeyId), undefined);
+      assert.equal((await store.revealCredentialForSigning(long.accessKeyId))?.accessKeyId, long.accessKeyId);
+
+      // Later passes find nothing until the other one expires too; then the timer's pass takes it.
+      now = new Date(now.getTime() + 3600 * 1000);
+      await until(() => told.deleted.length === 2, 'a later pass deleted the second credential');
+      assert.deepEqual(told.deleted[1], ['expired-credentials', 1]);
+      assert.equal(await store.revealCredentialForSigning(long.accessKeyId), undefined);
+      await housekeeping.stop();
+      assert.deepEqual(told.errors, []);
+    });
+
+    test('forgets the rows of nodes silent for longer than forgetNodesAfterMs, by the database clock', async () => {
+      const { store } = await harness.fresh();
+      await recordNode(store, 'node-gone');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await recordNode(store, 'node-here');
+      const told = journal();
+      const housekeeping = new StoreHousekeeping(store, {
+        intervalMs: 60_000,
+        forgetNodesAfterMs: 750,
+        ...told,
+      });
+      await housekeeping.run();
+      assert.deepEqual(told.deleted, [['silent-nodes', 1]]);
+      assert.deepEqual(
+        (await store.listNodes()).nodes.map((node) => node.nodeId),
+        ['node-here'],
+      );
+      assert.deepEqual(told.errors, []);
+    });
+
+    test('a pass asked for while one is under way joins it', async () => {
+      const { store } = await harness.fresh();
+      let passes = 0;
+      const counting = {
+        purgeExpiredTemporaryCredentials: () => {
+          passes++;
+          return store.purgeExpiredTemporaryCredentials();
+        },
+        forgetSilentNodes: (silentForMs: number) => store.forgetSilentNodes(silentForMs),
+      };
+      const told = journal();
+      const housekeeping = new StoreHousekeeping(counting, {
+        intervalMs: 60_000,
+        forgetNodesAfterMs: DAY,
+        ...told,
+      });
+      const first = housekeeping.run();
+      assert.equal(housekeeping.run(), first);
+      await first;
+      assert.equal(passes, 1);
+      await housekeeping.run();
+      assert.equal(passes, 2);
+      assert.deepEqual(told.errors, []);
+    });
+
+    test('a failed chore is reported, not thrown, the next still runs, and stop waits for the pass', async () => {
+      const { store } = await harness.fresh();
+      await store.close();
+      const told = journal();
+      const housekeeping = new StoreHousekeeping(store, {
+        intervalMs: 60_000,
+        forgetNodesAfterMs: DAY,
+        ...told,
+      });
+      housekeeping.start();
+      await housekeeping.stop();
+      assert.deepEqual(
+        told.errors.map(([chore]) => chore),
+        ['expired-credentials', 'silent-nodes'],
+      );
+      assert.deepEqual(told.deleted, []);
+    });
+  });
+}
+
+test('housekeeping refuses intervals a timer cannot hold and retention that is not positive', () => {
+  const store = {} as KeyFenceStore;
+  const told = journal();
+  for (const [intervalMs, forgetNodesAfterMs] of [
+    [0, DAY],
+    [2 ** 31, DAY],
+    [1.5, DAY],
+    [1000, 0],
+    [1000, Number.NaN],
+  ] as const) {
+    assert.throws(
+      () => new StoreHousekeeping(store, { intervalMs, forgetNodesAfterMs, ...told }),
+      RangeError,
+    );
+  }
+});
