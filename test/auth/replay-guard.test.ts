@@ -45,6 +45,21 @@ class ModelGuard {
   }
 }
 
+/** A guard and the model with the default caps, and a check that both answer a request alike. */
+function guardAndModel(windowMs: number) {
+  const guard = new ReplayGuard({ windowMs });
+  const model = new ModelGuard(
+    windowMs,
+    DEFAULT_REPLAY_GUARD_LIMITS.maxEntries,
+    DEFAULT_REPLAY_GUARD_LIMITS.maxEntriesPerAccessKey,
+  );
+  const agree = (nonce: string, signed: number, now: number) => {
+    assert.equal(guard.admit('LTAI1', nonce, at(signed), at(now)), model.admit('LTAI1', nonce, signed, now));
+    assert.equal(guard.size, model.size);
+  };
+  return { guard, agree };
+}
+
 describe('ReplayGuard', () => {
   it('refuses an invalid signed time instead of remembering it forever', () => {
     const guard = new ReplayGuard();
@@ -183,12 +198,7 @@ describe('ReplayGuard', () => {
   });
 
   it('agrees with the model while thousands of nonces live at once, the queue growing, wrapping and shrinking', () => {
-    const guard = new ReplayGuard({ windowMs: 3000 });
-    const model = new ModelGuard(
-      3000,
-      DEFAULT_REPLAY_GUARD_LIMITS.maxEntries,
-      DEFAULT_REPLAY_GUARD_LIMITS.maxEntriesPerAccessKey,
-    );
+    const { guard, agree } = guardAndModel(3000);
     let peak = 0;
     // Three waves of 5000 nonces, one per ms, with a pause of two windows between them; every
     // nonce is also replayed a little later, some still live, some long gone.
@@ -197,14 +207,8 @@ describe('ReplayGuard', () => {
       for (let i = 0; i < 5000; i++) {
         const now = start + i;
         const nonce = `w${wave}n${i}`;
-        assert.equal(guard.admit('LTAI1', nonce, at(now), at(now)), model.admit('LTAI1', nonce, now, now));
-        const earlier = `w${wave}n${Math.max(0, i - 2500)}`;
-        const earlierAt = start + Math.max(0, i - 2500);
-        assert.equal(
-          guard.admit('LTAI1', earlier, at(earlierAt), at(now)),
-          model.admit('LTAI1', earlier, earlierAt, now),
-        );
-        assert.equal(guard.size, model.size);
+        agree(nonce, now, now);
+        agree(`w${wave}n${Math.max(0, i - 2500)}`, start + Math.max(0, i - 2500), now);
         peak = Math.max(peak, guard.size);
       }
     }
@@ -212,25 +216,18 @@ describe('ReplayGuard', () => {
   });
 
   it('agrees with the model when the queue grows after its head has wrapped around', () => {
-    const guard = new ReplayGuard({ windowMs: 1000 });
-    const model = new ModelGuard(
-      1000,
-      DEFAULT_REPLAY_GUARD_LIMITS.maxEntries,
-      DEFAULT_REPLAY_GUARD_LIMITS.maxEntriesPerAccessKey,
-    );
+    const { agree } = guardAndModel(1000);
     const replayed: string[] = [];
     // A steady nonce per ms (about a thousand live, the head going round), then three per ms.
     for (let now = 0; now < 6000; now++) {
       for (let k = 0; k < (now < 3000 ? 1 : 3); k++) {
         const nonce = `${now}/${k}`;
-        assert.equal(guard.admit('LTAI1', nonce, at(now), at(now)), model.admit('LTAI1', nonce, now, now));
+        agree(nonce, now, now);
         replayed.push(nonce);
       }
       // Something from about 900 ms ago: still live, so a replay.
       const old = replayed[Math.max(0, replayed.length - (now < 3000 ? 900 : 2700))]!;
-      const oldAt = Number(old.split('/')[0]);
-      assert.equal(guard.admit('LTAI1', old, at(oldAt), at(now)), model.admit('LTAI1', old, oldAt, now));
-      assert.equal(guard.size, model.size);
+      agree(old, Number(old.split('/')[0]), now);
     }
   });
 
