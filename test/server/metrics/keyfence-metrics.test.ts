@@ -53,6 +53,15 @@ function sources(decisions: DecisionCounters, sync = () => idleSync): MetricSour
   };
 }
 
+/** An allowed decision with no policy in force, as every entry point counts it. */
+const NO_POLICY_DECISION = Object.freeze({
+  allowed: true,
+  reason: 'no-active-policy',
+  scope: 'none',
+  statement: -1,
+  policyVersion: 0,
+} as const);
+
 describe('KeyFenceMetrics', () => {
   it('counts real decisions by result and reason', async () => {
     const index = new DecisionIndex({ exemptServices: ['oss'] });
@@ -87,14 +96,7 @@ describe('KeyFenceMetrics', () => {
 
   it('exposes latency as a cumulative histogram', async () => {
     const counters = new DecisionCounters();
-    const decision = Object.freeze({
-      allowed: true,
-      reason: 'no-active-policy',
-      scope: 'none',
-      statement: -1,
-      policyVersion: 0,
-    } as const);
-    for (const seconds of [5e-8, 2e-7, 2e-7, 3e-6, 0.5]) counters.observe(decision, seconds);
+    for (const seconds of [5e-8, 2e-7, 2e-7, 3e-6, 0.5]) counters.observe(NO_POLICY_DECISION, seconds);
     const s = samples(await new KeyFenceMetrics(sources(counters)).text());
     assert.equal(s.get('keyfence_decision_duration_seconds_bucket{le="1e-7"}'), 1);
     assert.equal(s.get('keyfence_decision_duration_seconds_bucket{le="2.5e-7"}'), 3);
@@ -107,18 +109,11 @@ describe('KeyFenceMetrics', () => {
 
   it('times the first decision, then one in DECISION_TIMING_SAMPLE; counts every one', async () => {
     const counters = new DecisionCounters();
-    const decision = Object.freeze({
-      allowed: true,
-      reason: 'no-active-policy',
-      scope: 'none',
-      statement: -1,
-      policyVersion: 0,
-    } as const);
     const timed: number[] = [];
     for (let i = 1; i <= 2 * DECISION_TIMING_SAMPLE + 1; i++) {
       const timing = counters.timeNext();
       if (timing) timed.push(i);
-      counters.observe(decision, timing ? 1e-6 : undefined);
+      counters.observe(NO_POLICY_DECISION, timing ? 1e-6 : undefined);
     }
     assert.deepEqual(timed, [1, DECISION_TIMING_SAMPLE + 1, 2 * DECISION_TIMING_SAMPLE + 1]);
     const s = samples(await new KeyFenceMetrics(sources(counters)).text());
