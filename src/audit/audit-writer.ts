@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { MAX_MILLISECONDS } from '../config/config-values.js';
 import { isStoreError, type KeyFenceStore, type NewAuditEvent } from '../store/index.js';
 import { buildAuditEvent } from './audit-event.js';
 import type { AuditSpool } from './audit-spool.js';
@@ -96,8 +97,6 @@ const DEFAULTS = {
   region: 'cn-hangzhou',
 } as const;
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * Drains the audit queue into the store, off the request path: a batch as soon as `batchSize`
  * records wait, and whatever waits every `flushIntervalMs`. One batch is in flight at a time;
@@ -146,8 +145,8 @@ export class AuditWriter {
       }
     }
     // Node turns a longer interval into 1 ms.
-    if (this.#options.flushIntervalMs > MAX_TIMER_MS) {
-      throw new RangeError(`audit writer flushIntervalMs must be at most ${MAX_TIMER_MS}`);
+    if (this.#options.flushIntervalMs > MAX_MILLISECONDS) {
+      throw new RangeError(`audit writer flushIntervalMs must be at most ${MAX_MILLISECONDS}`);
     }
     if (!(this.#options.retryDelayMs >= 0)) {
       throw new RangeError(

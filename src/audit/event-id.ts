@@ -1,11 +1,8 @@
-import { randomFillSync } from 'node:crypto';
+import { drawRandom, randomPool } from '../common/random-pool.js';
 import { uuidText } from '../common/uuid-text.js';
 
 const MAX_TIME = 2 ** 48 - 1;
-const BYTES_PER_ID = 10;
-// Random bytes for 512 IDs: one randomFillSync call instead of one per ID.
-const pool = Buffer.alloc(BYTES_PER_ID * 512);
-let used = pool.length;
+const RANDOM_BYTES = 10;
 /** The ID's 16 bytes: the time, then random ones from the pool. */
 const bytes = Buffer.alloc(16);
 
@@ -17,17 +14,13 @@ const bytes = Buffer.alloc(16);
  * inserts each read and rewrite a page).
  */
 export function newEventId(arrival: number): string {
-  if (used + BYTES_PER_ID > pool.length) {
-    randomFillSync(pool);
-    used = 0;
-  }
   const time = Math.min(MAX_TIME, Math.max(0, Math.floor(arrival)));
   // The 48-bit time goes in the 6 bytes before the ID's random ones.
   const high = Math.floor(time / 2 ** 16);
   const low = time % 2 ** 16;
   bytes.writeUInt32BE(high, 0);
   bytes.writeUInt16BE(low, 4);
-  pool.copy(bytes, 6, used, used + BYTES_PER_ID);
-  used += BYTES_PER_ID;
+  const at = drawRandom(RANDOM_BYTES);
+  randomPool.copy(bytes, 6, at, at + RANDOM_BYTES);
   return uuidText(bytes, 0, 7);
 }

@@ -36,9 +36,9 @@ const MIN_QUEUE = 1 << 10;
  *
  * A pair is remembered as a 64-bit fingerprint (the first 8 bytes of a SHA-256 of a per-guard
  * secret and the pair) in a FingerprintSet for lookup, and in a ring queue in insertion order for
- * expiry: about 40 bytes a nonce. Two pairs share a fingerprint with odds of about one in 10^12 at four million nonces, and
- * that can only refuse the second as a replay, never admit one. Insertion order is not quite
- * expiry order (signed times differ by up to the window), so eviction stops at the first live
+ * expiry: about 40 bytes a nonce. Two pairs share a fingerprint with odds of about one in 10^12 at
+ * four million nonces, and that can only refuse the second as a replay, never admit one.
+ * Insertion order is not quite expiry order (signed times differ by up to the window), so eviction stops at the first live
  * entry and a few expired ones may linger behind it, for at most one more window; a lingering
  * entry can only refuse a nonce reused by the same key, which no SDK does.
  */

@@ -80,6 +80,11 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
   }
 
   forgetSilentNodes(silentForMs: number): Promise<number> {
+    // Zero or less would delete the rows of nodes serving right now. Refused before `guard`, which
+    // would report it as a database failure.
+    if (!Number.isSafeInteger(silentForMs) || silentForMs <= 0) {
+      return Promise.reject(new RangeError('silentForMs must be a positive whole number of milliseconds'));
+    }
     const dialect = this.#dialect;
     return dialect.write((connection) =>
       guard(() => forgetSilentNodes(connection, dialect.now, silentForMs)),

@@ -102,6 +102,18 @@ for (const fixture of useDialects()) {
       assert.deepEqual(told.errors, []);
     });
 
+    test('the store refuses a silence that would forget nodes serving now, and deletes nothing', async () => {
+      const { store } = await harness.fresh();
+      await recordNode(store, 'node-here');
+      for (const silentForMs of [0, -1, 1.5, Number.NaN]) {
+        await assert.rejects(store.forgetSilentNodes(silentForMs), RangeError);
+      }
+      assert.deepEqual(
+        (await store.listNodes()).nodes.map((node) => node.nodeId),
+        ['node-here'],
+      );
+    });
+
     test('a pass asked for while one is under way joins it', async () => {
       const { store } = await harness.fresh();
       let passes = 0;

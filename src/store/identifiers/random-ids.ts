@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { takeRandomBytes } from '../random-pool.js';
+import { takeRandomBytes } from '../../common/random-pool.js';
 import type { AccessKeyId, AccountId, RoleId, TemporaryAccessKeyId, UserId } from './ids.js';
 
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
-import { takeRandomBytes } from '../random-pool.js';
+import { takeRandomBytes } from '../../common/random-pool.js';
 import { StoreError } from '../store-error.js';
 import type { MasterKey } from './master-key.js';
 
