@@ -14,6 +14,13 @@ export function readRpcClaim(
   params: ReadonlyMap<string, string>,
   bodyIsForm: boolean,
 ): Result<SignatureClaim, AuthError> {
+  const required = (name: string, missing: AuthErrorCode): Result<string, AuthError> => {
+    const value = params.get(name);
+    return value === undefined || value === '' ? err(AuthError.of(missing)) : ok(value);
+  };
+  // First: a request naming no key is unsigned, whatever its path or body, and is told so.
+  const accessKeyId = required('AccessKeyId', 'MissingAccessKeyId');
+  if (!accessKeyId.ok) return accessKeyId;
   // Only the method and the parameters are signed; refuse what would otherwise ride along unsigned.
   if (request.path !== '/') {
     return err(AuthError.incompleteSignature(IncompleteSignatureReason.RpcPathNotSigned));
@@ -21,13 +28,6 @@ export function readRpcClaim(
   if (request.body !== null && request.body.length > 0 && !bodyIsForm) {
     return err(AuthError.incompleteSignature(IncompleteSignatureReason.RpcBodyNotSigned));
   }
-
-  const required = (name: string, missing: AuthErrorCode): Result<string, AuthError> => {
-    const value = params.get(name);
-    return value === undefined || value === '' ? err(AuthError.of(missing)) : ok(value);
-  };
-  const accessKeyId = required('AccessKeyId', 'MissingAccessKeyId');
-  if (!accessKeyId.ok) return accessKeyId;
   const signature = required('Signature', 'MissingSignature');
   if (!signature.ok) return signature;
   const method = required('SignatureMethod', 'MissingSignatureMethod');

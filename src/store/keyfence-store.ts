@@ -157,6 +157,12 @@ export interface KeyFenceStore extends StoreReads {
    * decrypted; undefined when no such permanent or temporary key exists.
    */
   revealCredentialForSigning(accessKeyId: string): Promise<SigningCredential | undefined>;
+  /**
+   * The expiry an STS SecurityToken this store issued for `accessKeyId` carries, read from the
+   * token itself (authenticated with the master key); undefined for anything else. Lets a token
+   * whose credential housekeeping has deleted still be answered as expired; it admits nothing.
+   */
+  securityTokenExpiry(accessKeyId: string, securityToken: string): Date | undefined;
   /** Last-used telemetry; kept out of the change log (see docs/store.md). */
   recordAccessKeyUse(uses: readonly AccessKeyUse[]): Promise<void>;
   /** Deletes expired temporary credentials; returns how many. */

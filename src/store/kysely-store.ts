@@ -95,6 +95,10 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
     return guard(() => revealCredentialForSigning(this.db, this.settings.secrets, accessKeyId));
   }
 
+  securityTokenExpiry(accessKeyId: string, securityToken: string): Date | undefined {
+    return this.settings.secrets.tokens?.expiryOf(accessKeyId, securityToken);
+  }
+
   recordAccessKeyUse(uses: readonly AccessKeyUse[]): Promise<void> {
     return this.#dialect.write((connection) => guard(() => recordAccessKeyUse(connection, uses)));
   }

@@ -164,6 +164,25 @@ describe('verifyRequest, RPC: common parameters', () => {
     assert.equal(error.message, 'AccessKeyId is mandatory for this action.');
   });
 
+  it('tells an unsigned request on any path, with any body, that it names no key', async () => {
+    for (const [path, headers, body] of [
+      ['/ecs/instances', {}, ''],
+      ['/', { 'content-type': 'application/json' }, '{"a":1}'],
+      ['/upload', { 'content-type': 'application/octet-stream' }, 'bytes'],
+    ] as const) {
+      expectRefused(
+        await verify({
+          method: 'POST',
+          path,
+          rawQuery: 'Action=ListAccessKeys',
+          headers,
+          body: Buffer.from(body),
+        }),
+        'MissingAccessKeyId',
+      );
+    }
+  });
+
   it('names each missing common parameter in its code', async () => {
     for (const [name, code] of [
       ['AccessKeyId', 'MissingAccessKeyId'],

@@ -141,6 +141,35 @@ describe('openapi-core callApi: account-level policy', () => {
     });
   }
 
+  for (const { name, options } of SIGNINGS) {
+    test(`${name}: ExpectedPolicyVersion from Get is honoured; a stale one fails with 409 PolicyVersionConflict`, async () => {
+      const root = openApiClient(server, server.root, options);
+      const read = await ims(root, 'GetAccessKeyPolicyForAccount');
+      const version = read.body.PolicyVersion;
+      assert.equal(typeof version, 'number', `${name}: Get answers PolicyVersion`);
+      const doc = policy('Active', classic('127.0.0.1', `198.51.100.${name === 'v3' ? 30 : 20}`));
+      const set = await ims(root, 'SetAccessKeyPolicyForAccount', {
+        AccessKeyPolicy: doc,
+        ExpectedPolicyVersion: String(version),
+      });
+      assert.equal(set.statusCode, 200);
+      const e = await sdkError(
+        ims(root, 'SetAccessKeyPolicyForAccount', {
+          AccessKeyPolicy: policy('Active', classic('127.0.0.1')),
+          ExpectedPolicyVersion: String(version),
+        }),
+        'a write from a stale read',
+      );
+      assert.equal(e.code, 'PolicyVersionConflict');
+      assert.equal(e.statusCode, 409);
+      assert.match(e.message, new RegExp(`current PolicyVersion is ${set.body.PolicyVersion}\\b`));
+      assert.equal(
+        (await ims(root, 'GetAccessKeyPolicyForAccount')).body.AccessKeyPolicy,
+        set.body.AccessKeyPolicy,
+      );
+    });
+  }
+
   test('an Inactive account policy with [] is how it is cleared', async () => {
     const root = openApiClient(server, server.root);
     const cleared = policy('Inactive');

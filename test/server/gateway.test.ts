@@ -118,6 +118,25 @@ describe('the gateway behind a trusted proxy', async () => {
     assert.equal(t.audit.find(body.RequestId).entryPoint, 'gateway');
   });
 
+  test('an unsigned request on any path is MissingAccessKeyId, and no upstream sees it', async () => {
+    const before = upstream.seen.length;
+    for (const [method, path, headers, body] of [
+      ['GET', '/', {}, ''],
+      ['GET', '/v1/orders?page=2', {}, ''],
+      ['POST', '/v1/orders', { 'content-type': 'application/json' }, '{"item":1}'],
+    ] as const) {
+      const reply = await send(g.port, {
+        method,
+        path,
+        headers: { host: 'orders.example.com', ...headers },
+        body,
+      });
+      const error = expectError(reply, 400, 'MissingAccessKeyId');
+      assert.equal(t.audit.find(error.RequestId).errorCode, 'MissingAccessKeyId');
+    }
+    assert.equal(upstream.seen.length, before);
+  });
+
   test('a repeated Authorization header: refused, and no upstream sees the request', async () => {
     const before = upstream.seen.length;
     const original = signOriginal({ credentials: t.root, host: 'orders.example.com' });

@@ -220,3 +220,43 @@ describe('malformed HTTP', () => {
     assert.equal(body.Code, 'InvalidRequest.Malformed');
   });
 });
+
+describe('slow requests', async () => {
+  const timeoutMs = 400;
+  const slow = await startTestServer({ requestTimeoutMs: timeoutMs });
+
+  test('a body still trickling in at requestTimeoutMs is cut then, not at node’s next 30 s check', async () => {
+    const started = performance.now();
+    const { text, elapsedMs } = await new Promise<{ text: string; elapsedMs: number }>((resolve, reject) => {
+      const socket = connect(slow.port, '127.0.0.1', () =>
+        socket.write(
+          'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+            'Content-Length: 1000\r\n\r\nA=',
+        ),
+      );
+      // One byte every 50 ms: never idle, never complete.
+      const trickle = setInterval(() => socket.write('x'), 50);
+      // Far beyond the timeout, far short of node's default 30 s check: a late cut fails fast.
+      const giveUp = setTimeout(() => socket.destroy(new Error('still open after 3 s')), 3000);
+      let data = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        data += chunk;
+      });
+      socket.on('close', () => {
+        clearInterval(trickle);
+        clearTimeout(giveUp);
+        resolve({ text: data, elapsedMs: performance.now() - started });
+      });
+      socket.on('error', (error) => {
+        clearInterval(trickle);
+        clearTimeout(giveUp);
+        reject(error);
+      });
+    });
+    assert.ok(elapsedMs >= timeoutMs, `cut after ${elapsedMs} ms`);
+    assert.ok(elapsedMs < timeoutMs * 1.5, `cut after ${elapsedMs} ms, configured ${timeoutMs} ms`);
+    assert.match(text, /^HTTP\/1\.1 408 /);
+    assert.equal(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).Code, 'RequestTimeout');
+  });
+});

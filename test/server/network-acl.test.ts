@@ -161,6 +161,40 @@ describe('behind a trusted proxy', async () => {
       fault: 'InvalidSource.ForwardedAddress',
     });
   });
+
+  test('a forwarded text the decision cannot read is never echoed: SourceIp names the peer', async () => {
+    for (const forwarded of ['198.051.100.7', '198.51.100.7.1']) {
+      const reply = await fromAddress(t, user, { 'x-forwarded-for': forwarded });
+      expectDenied(reply, {
+        SourceIp: '127.0.0.1',
+        VpcId: null,
+        DeniedBy: 'AccessKey',
+        PolicyVersion: keyVersion,
+        Reason: 'invalid-source-address',
+      });
+      assert.equal(t.audit.find(reply.body.RequestId).source.fault, 'InvalidSource.ForwardedAddress');
+    }
+    // An address is shown as the decision read it.
+    const reply = await fromAddress(t, user, { 'x-forwarded-for': '2001:DB9:0::7' });
+    assert.equal(
+      expectError(reply, 400, 'InvalidAccessKeyId.AccessPolicyDenied').AccessDeniedDetail.SourceIp,
+      '2001:db9::7',
+    );
+  });
+
+  test('an empty X-Forwarded-For from the trusted proxy forwards no address: the proxy is the source', async () => {
+    const allowed = expectSuccess(await fromAddress(t, t.root, { 'x-forwarded-for': '' }));
+    assert.equal(allowed.SourceIp, '127.0.0.1');
+    const reply = await fromAddress(t, user, { 'x-forwarded-for': '' });
+    const detail = expectError(reply, 400, 'InvalidAccessKeyId.AccessPolicyDenied').AccessDeniedDetail;
+    assert.equal(detail.SourceIp, '127.0.0.1');
+    assert.notEqual(detail.Reason, 'invalid-source-address');
+    assert.deepEqual(t.audit.find(reply.body.RequestId).source, {
+      ip: '127.0.0.1',
+      vpcId: null,
+      fault: null,
+    });
+  });
 });
 
 describe('without trusted proxies', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { formatAddress, parseAddress } from '../../src/net/address.js';
 import { hopAddress, resolveSource, type SourceOrigin } from '../../src/server/source/resolve-source.js';
 import { type ForwardedHeader, TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 
@@ -91,6 +92,44 @@ describe('resolveSource', () => {
     });
     const bad = resolve('10.0.0.1', { 'x-forwarded-vpc-id': 'VPC X' });
     assert.equal(bad.ok ? 'ok' : bad.error.code, 'InvalidSource.VpcId');
+  });
+
+  test('a forwarded hop that the decision could not read is a fault, and an address is shown canonical', () => {
+    for (const hop of [
+      '198.051.100.7',
+      '198.51.100',
+      '198.51.100.7.1',
+      '::1::',
+      '1:2:3:4:5:6:7:8:9',
+      '256.1.1.1',
+    ]) {
+      const r = resolve('10.0.0.1', { 'x-forwarded-for': hop });
+      assert.equal(r.ok ? `ok ${r.value.ip}` : r.error.code, 'InvalidSource.ForwardedAddress', hop);
+    }
+    const canonical = [
+      ['2001:DB8:0:0::7', '2001:db8::7'],
+      ['::ffff:198.51.100.7', '198.51.100.7'],
+      ['[2001:db8::0:7]:443', '2001:db8::7'],
+    ];
+    for (const [hop, shown] of canonical) {
+      assert.deepEqual(resolve('10.0.0.1', { 'x-forwarded-for': hop! }), {
+        ok: true,
+        value: { ip: shown, via: 'x-forwarded-for' },
+      });
+    }
+  });
+
+  test('an empty X-Forwarded-For names no hop, like an absent one: the trusted peer is the source', () => {
+    for (const header of ['', ' ', '\t']) {
+      assert.deepEqual(resolve('10.0.0.1', { 'x-forwarded-for': header }), {
+        ok: true,
+        value: { ip: '10.0.0.1', via: 'peer' },
+      });
+    }
+    assert.deepEqual(resolveSource(tcp('10.0.0.1'), { forwarded: '' }, trustingForwarded), {
+      ok: true,
+      value: { ip: '10.0.0.1', via: 'peer' },
+    });
   });
 
   test('garbage hops from a trusted proxy are faults, never a guess', () => {
@@ -189,15 +228,18 @@ describe('hopAddress', () => {
   });
 
   test('X-Forwarded-For walked in place agrees with splitting it, for any list of hops', () => {
-    // The reference: split on commas, walk right to left, stop at the first untrusted hop; a hop
-    // that is no address (after hopAddress) is a fault.
+    // The reference: a blank header names no hop; otherwise split on commas, walk right to left,
+    // stop at the first untrusted hop; a hop that is no address (after hopAddress) is a fault,
+    // an address is kept in canonical form.
     const reference = (peer: string, header: string) => {
+      if (header.trim() === '') return `${peer} peer`;
       const hops = header.split(',');
       let ip = peer;
       let via = 'peer';
       for (let i = hops.length - 1; i >= 0; i--) {
-        const address = hopAddress(hops[i]!);
-        if (address === '' || !/^[0-9A-Fa-f.:]+$/.test(address)) return 'fault';
+        const parsed = parseAddress(hopAddress(hops[i]!));
+        if (!parsed.ok) return 'fault';
+        const address = formatAddress(parsed.value);
         ip = address;
         via = 'x-forwarded-for';
         if (!trusted.contains(address)) break;

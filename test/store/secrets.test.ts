@@ -12,7 +12,6 @@ import {
   newAccessKeyId,
   newAccessKeySecret,
   newAccountId,
-  newSecurityToken,
   newTemporaryAccessKeyId,
   randomBase62,
 } from '../../src/store/identifiers/random-ids.js';
@@ -26,6 +25,7 @@ import {
   StoreError,
 } from '../../src/store/index.js';
 import { SecretBox } from '../../src/store/secrets/secret-box.js';
+import { SecurityTokenStamp } from '../../src/store/secrets/security-token-stamp.js';
 import { SigningSecret } from '../../src/store/secrets/signing-secret.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'keyfence-secrets-'));
@@ -145,6 +145,34 @@ describe('signing secret and constant-time comparison', () => {
   });
 });
 
+describe('SecurityTokenStamp', () => {
+  const masterKey = MasterKey.generate();
+  const stamp = new SecurityTokenStamp(masterKey);
+  const id = 'STS.NUgYrLnoC37mZZCNnAbez2EZT';
+  const expiry = new Date('2026-05-06T08:08:09.123Z');
+
+  test('a token carries its expiry, readable with the same master key only', () => {
+    const token = stamp.issue(id, expiry);
+    assert.match(token, /^CAIS[0-9A-Za-z_-]{122}$/);
+    assert.notEqual(stamp.issue(id, expiry), token, 'random');
+    assert.deepEqual(stamp.expiryOf(id, token), expiry);
+    assert.deepEqual(new SecurityTokenStamp(MasterKey.parse(masterKey.encode())).expiryOf(id, token), expiry);
+    assert.equal(new SecurityTokenStamp(MasterKey.generate()).expiryOf(id, token), undefined);
+  });
+
+  test('the expiry is authenticated and bound to its AccessKeyId', () => {
+    const token = stamp.issue(id, expiry);
+    assert.equal(stamp.expiryOf('STS.AnotherKeyAnotherKey00000', token), undefined);
+    // Another expiry written into the token breaks its tag.
+    const expiryAt = 4 + 64;
+    const forged = `${token.slice(0, expiryAt)}000000000000001${token.slice(expiryAt + 15)}`;
+    assert.equal(stamp.expiryOf(id, forged), undefined);
+    for (const other of ['', 'CAIS', token.slice(0, -1), `${token}A`, `X${token.slice(1)}`]) {
+      assert.equal(stamp.expiryOf(id, other), undefined, JSON.stringify(other));
+    }
+  });
+});
+
 describe('identifiers', () => {
   test('have the shapes Alibaba uses', () => {
     for (let i = 0; i < 200; i++) {
@@ -153,7 +181,6 @@ describe('identifiers', () => {
       assert.ok(isAccessKeyId(id) && id.length === 24 && id.startsWith('LTAI5t'), id);
       assert.match(newAccessKeySecret(), /^[0-9A-Za-z]{30}$/);
       assert.ok(isTemporaryAccessKeyId(newTemporaryAccessKeyId()));
-      assert.match(newSecurityToken(), /^CAIS[0-9A-Za-z]+$/);
     }
   });
 

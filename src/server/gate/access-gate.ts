@@ -14,7 +14,7 @@ import { type ClaimedRequest, claimedRequest } from '../rpc/claimed-request.js';
 import type { KeyUseRecorder } from '../rpc/key-use-recorder.js';
 import { accessPolicyDenied, displayAddress } from '../rpc/network-acl.js';
 import { serverErrors } from '../rpc/server-errors.js';
-import { callerOf, type StoreCredential } from '../rpc/store-credentials.js';
+import { callerOf, presentedSecurityToken, type StoreCredential } from '../rpc/store-credentials.js';
 import { type RequestSource, resolveSource } from '../source/resolve-source.js';
 import type { TrustedProxies } from '../source/trusted-proxies.js';
 import type { Exemptions } from './exemptions.js';
@@ -35,6 +35,11 @@ export interface AccessGateDependencies {
    * as the store answers; undefined when there is none.
    */
   readonly findCredential: (accessKeyId: string) => MaybePromise<SigningCredential | undefined>;
+  /**
+   * The expiry an authentic SecurityToken of `accessKeyId` carries (KeyFenceStore.securityTokenExpiry):
+   * tells an STS credential deleted by housekeeping after it expired from one that never existed.
+   */
+  readonly securityTokenExpiry: (accessKeyId: string, securityToken: string) => Date | undefined;
   readonly keyUses: KeyUseRecorder;
   readonly exemptions: Exemptions;
   /** The clock of signature windows; a request's expiry checks and key use go by its arrival time. */
@@ -145,7 +150,10 @@ export class AccessGate {
       now: this.#deps.now,
     });
     if (!verified.ok) {
-      this.#noteClaims(passage, request);
+      const claimed = this.#noteClaims(passage, request);
+      if (verified.error.code === 'InvalidAccessKeyId.NotFound') {
+        throw this.#unknownKey(passage, request, claimed.accessKeyId);
+      }
       throw verified.error;
     }
     const { credential, action, version, params, signatureVersion } = verified.value;
@@ -166,18 +174,24 @@ export class AccessGate {
     if (accessKeyId === null) throw AuthError.of('MissingAccessKeyId');
     const found = this.#deps.findCredential(accessKeyId);
     return isPromise(found)
-      ? found.then((credential) => this.#identifiedKey(passage, claimed, accessKeyId, credential))
-      : this.#identifiedKey(passage, claimed, accessKeyId, found);
+      ? found.then((credential) => this.#identifiedKey(passage, request, claimed, accessKeyId, credential))
+      : this.#identifiedKey(passage, request, claimed, accessKeyId, found);
   }
 
   #identifiedKey(
     passage: Passage,
+    request: SignedRequest,
     claimed: ClaimedRequest,
     accessKeyId: string,
     found: SigningCredential | undefined,
   ): Identified {
     const identified = identifyAccessKey(accessKeyId, found, passage.arrival.time.getTime());
-    if (!identified.ok) throw identified.error;
+    if (!identified.ok) {
+      if (identified.error.code === 'InvalidAccessKeyId.NotFound') {
+        throw this.#unknownKey(passage, request, accessKeyId);
+      }
+      throw identified.error;
+    }
     return this.#identified(
       passage,
       identified.value,
@@ -247,6 +261,23 @@ export class AccessGate {
       this.#deps.keyUses.record(who.credential.accessKeyId, passage.arrival.time, enforcement.usedAs);
     }
     return decision;
+  }
+
+  /**
+   * The refusal of a key this node cannot find: `InvalidSecurityToken.Expired` when the request
+   * presents an authentic SecurityToken of that key whose expiry has passed (its credential was
+   * deleted after it expired, docs/auth.md), else `InvalidAccessKeyId.NotFound`. Only the choice of
+   * error depends on the token; nothing is admitted by it.
+   */
+  #unknownKey(passage: Passage, request: SignedRequest, accessKeyId: string | null): AuthError {
+    const token = presentedSecurityToken(request);
+    const expiry =
+      accessKeyId === null || token === undefined
+        ? undefined
+        : this.#deps.securityTokenExpiry(accessKeyId, token);
+    return expiry !== undefined && passage.arrival.time.getTime() >= expiry.getTime()
+      ? AuthError.of('InvalidSecurityToken.Expired')
+      : AuthError.of('InvalidAccessKeyId.NotFound');
   }
 
   #ensureReady(): void {

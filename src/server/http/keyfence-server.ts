@@ -204,6 +204,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
         credentialLookup((accessKeyId) => this.#credentials.find(accessKeyId), request),
       findCredential: (accessKeyId) =>
         this.#credentials.get(accessKeyId) ?? this.#credentials.find(accessKeyId),
+      securityTokenExpiry: (accessKeyId, token) => options.store.securityTokenExpiry(accessKeyId, token),
       keyUses: this.#keyUses,
       exemptions,
       now,

@@ -81,7 +81,7 @@ export function credentialLookup(
 }
 
 /** The SecurityToken as the verifier reads it: the signed header under V3, the parameter under V2. */
-function presentedSecurityToken(request: SignedRequest): string | undefined {
+export function presentedSecurityToken(request: SignedRequest): string | undefined {
   const authorization = headerValue(request, 'authorization');
   if (!authorization.ok) return undefined;
   if (authorization.value !== undefined) {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { err, ok, type Result } from '../../common/result.js';
+import { formatAddress, parseAddress } from '../../net/address.js';
 import { isVpcId } from '../../policy/vpc-id.js';
 import type { ConnectionOrigin } from './connection-origin.js';
 import type { TrustedProxies } from './trusted-proxies.js';
@@ -29,7 +30,6 @@ export interface SourceFault {
 }
 
 const VPC_HEADER = 'x-forwarded-vpc-id';
-const forwardedAddressShape = /^[0-9A-Fa-f.:]+$/;
 
 function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
@@ -75,9 +75,12 @@ function forwardedFor(header: string): string[] {
  * Resolves the source of a request: the connection's origin (the TCP peer, or the source its
  * PROXY header gave), unless that is a trusted proxy; then the forwarding header is walked right
  * to left and stops at the first hop that is not itself a trusted proxy (the semantics of
- * proxy-addr). A client's own headers are never believed. A hop that is not an address
- * (`unknown`, an obfuscated name, garbage) ends the walk with a fault, which the caller treats as
- * an invalid source: denied wherever a policy applies.
+ * proxy-addr). A client's own headers are never believed. A hop that is not an address as the
+ * decision reads one (`unknown`, an obfuscated name, `198.051.100.7`, garbage) ends the walk with a
+ * fault, which the caller treats as an invalid source: denied wherever a policy applies. A hop that
+ * is an address is kept in its canonical form, so what is shown is what was decided on. An
+ * `X-Forwarded-For` with nothing in it names no hop, like an absent one (as an empty `Forwarded`
+ * does): the peer is the source.
  *
  * The VPC comes from the connection when configuration attaches one to it (the listener's
  * `vpcEndpointOf`, a mapped PROXY v2 VPC endpoint): that is the operator's word and no header
@@ -100,7 +103,7 @@ export function resolveSource(
   const value = joined(headers[via]);
   let ip = peer;
   let resolvedVia: RequestSource['via'] = peerVia;
-  if (value !== undefined) {
+  if (value !== undefined && value.trim() !== '') {
     if (via === 'forwarded') {
       const hops = forwardedFor(value);
       for (let i = hops.length - 1; i >= 0; i--) {
@@ -137,10 +140,10 @@ export function resolveSource(
   return ok({ ip, vpcId: vpc, via: resolvedVia, vpcVia: VPC_HEADER });
 }
 
-/** The address a forwarding header's hop names, or the fault of one that names none. */
+/** The address a forwarding header's hop names, canonical, or the fault of one that names none. */
 function hopAddressOf(hop: string): string | Result<never, SourceFault> {
-  const address = hopAddress(hop);
-  if (address !== '' && forwardedAddressShape.test(address)) return address;
+  const address = parseAddress(hopAddress(hop));
+  if (address.ok) return formatAddress(address.value);
   return err({
     code: 'InvalidSource.ForwardedAddress',
     message: `a trusted proxy forwarded ${JSON.stringify(hop.slice(0, 64))}, which is not an address`,

@@ -36,5 +36,3 @@ export const newAccessKeySecret = (): string => randomBase62(30);
 export const newTemporaryAccessKeyId = (): TemporaryAccessKeyId =>
   `STS.${randomBase62(25)}` as TemporaryAccessKeyId;
 export const newTemporarySecret = (): string => randomBase62(40);
-/** Alibaba's tokens start with `CAIS`; callers and SDKs treat the rest as opaque. */
-export const newSecurityToken = (): string => `CAIS${randomBase62(120)}`;

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { sha256Hex } from '../../common/sha256-hex.js';
 import type { IssuedTemporaryCredential, TemporaryCredential } from '../entities.js';
 import type { AccountId, RoleName, TemporaryAccessKeyId } from '../identifiers/ids.js';
-import { newSecurityToken, newTemporaryAccessKeyId, newTemporarySecret } from '../identifiers/random-ids.js';
+import { newTemporaryAccessKeyId, newTemporarySecret } from '../identifiers/random-ids.js';
 import type { StoreDatabase, TemporaryCredentialTable } from '../schema/database.js';
 import { StoreError } from '../store-error.js';
 import type { WriteContext } from '../write-context.js';
@@ -78,7 +78,8 @@ export async function issueTemporaryCredential(
     created_at: tx.now,
   };
   const accessKeySecret = newTemporarySecret();
-  const securityToken = newSecurityToken();
+  // The sealer has just made sure there is a master key, hence a stamp.
+  const securityToken = tx.settings.secrets.tokens!.issue(row.access_key_id, new Date(row.expires_at));
   await tx.db
     .insertInto('temporary_credentials')
     .values({

@@ -3,6 +3,7 @@ import type { StoreDatabase } from '../schema/database.js';
 import { StoreError } from '../store-error.js';
 import type { MasterKey } from './master-key.js';
 import { SecretBox } from './secret-box.js';
+import { SecurityTokenStamp } from './security-token-stamp.js';
 
 const fingerprintName = 'master_key_fingerprint';
 
@@ -13,10 +14,12 @@ const fingerprintName = 'master_key_fingerprint';
  */
 export class SecretKeeper {
   readonly #box: SecretBox | null;
+  readonly #tokens: SecurityTokenStamp | null;
   #fingerprintStored = false;
 
   constructor(masterKey: MasterKey | undefined) {
     this.#box = masterKey === undefined ? null : new SecretBox(masterKey);
+    this.#tokens = masterKey === undefined ? null : new SecurityTokenStamp(masterKey);
   }
 
   async verify(db: Kysely<StoreDatabase>): Promise<void> {
@@ -43,6 +46,11 @@ export class SecretKeeper {
   opener(): SecretBox {
     if (this.#box === null) throw new StoreError('MasterKey.Missing');
     return this.#box;
+  }
+
+  /** Issues and reads STS SecurityTokens; null without a master key. */
+  get tokens(): SecurityTokenStamp | null {
+    return this.#tokens;
   }
 }
 

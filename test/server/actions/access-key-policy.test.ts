@@ -269,4 +269,111 @@ describe('AccessKeyPolicy actions', () => {
       assert.deepEqual(await call(store, getAccessKeyPolicyForAccount, owner), before);
     });
   });
+
+  describe('ExpectedPolicyVersion', () => {
+    test('a key policy is set only while it is still at the version sent', async () => {
+      const bob = await newRamUser(store, accountId, 'bob');
+      const bobTarget = {
+        UserPrincipalName: `bob@${accountId}.onaliyun.com`,
+        UserAccessKeyId: bob.accessKeyId,
+      };
+      // 0: never set.
+      const first = await call(store, setAccessKeyPolicy, root, {
+        ...bobTarget,
+        AccessKeyPolicy: classic('192.0.2.1'),
+        ExpectedPolicyVersion: '0',
+      });
+      const read = await call(store, getAccessKeyPolicy, root, bobTarget);
+      assert.equal(read.PolicyVersion, first.PolicyVersion);
+      const second = await call(store, setAccessKeyPolicy, root, {
+        ...bobTarget,
+        AccessKeyPolicy: classic('192.0.2.2'),
+        ExpectedPolicyVersion: String(read.PolicyVersion),
+      });
+      const current = second.PolicyVersion as number;
+      assert.ok(current > (first.PolicyVersion as number));
+
+      const fake = fakeContext(store, root, {
+        ...bobTarget,
+        AccessKeyPolicy: classic('192.0.2.3'),
+        ExpectedPolicyVersion: String(read.PolicyVersion),
+      });
+      await assert.rejects(setAccessKeyPolicy.handle(fake.context), (error: unknown) => {
+        assert.ok(error instanceof ApiError);
+        assert.equal(error.code, 'PolicyVersionConflict');
+        assert.equal(error.httpStatus, 409);
+        assert.ok(error.message.includes(`current PolicyVersion is ${current}`), error.message);
+        assert.deepEqual(error.detail, { CurrentPolicyVersion: current });
+        return true;
+      });
+      assert.equal(fake.changedCalls, 0);
+      assert.deepEqual(fake.lockoutChecks, []);
+      assert.equal(
+        (await call(store, getAccessKeyPolicy, root, bobTarget)).AccessKeyPolicy,
+        classic('192.0.2.2'),
+      );
+      // Without the parameter the last write wins, as in Alibaba's API.
+      await call(store, setAccessKeyPolicy, root, { ...bobTarget, AccessKeyPolicy: classic('192.0.2.4') });
+      assert.equal(
+        (await call(store, getAccessKeyPolicy, root, bobTarget)).AccessKeyPolicy,
+        classic('192.0.2.4'),
+      );
+    });
+
+    test('the account policy is set only while it is still at the version sent', async () => {
+      const { root: owner } = await newTenant(store);
+      await refusedWith(
+        call(store, setAccessKeyPolicyForAccount, owner, {
+          AccessKeyPolicy: classic('192.0.2.1'),
+          ExpectedPolicyVersion: '7',
+        }),
+        'PolicyVersionConflict',
+        409,
+      );
+      assert.deepEqual(await call(store, getAccessKeyPolicyForAccount, owner), {
+        AccessKeyPolicy: '{}',
+        PolicyVersion: 0,
+      });
+      const set = await call(store, setAccessKeyPolicyForAccount, owner, {
+        AccessKeyPolicy: classic('192.0.2.1'),
+        ExpectedPolicyVersion: '0',
+      });
+      const message = await refusedWith(
+        call(store, setAccessKeyPolicyForAccount, owner, {
+          AccessKeyPolicy: classic('192.0.2.2'),
+          ExpectedPolicyVersion: '0',
+        }),
+        'PolicyVersionConflict',
+        409,
+      );
+      assert.ok(message.includes(`PolicyVersion is ${set.PolicyVersion}`), message);
+      assert.equal(
+        (await call(store, getAccessKeyPolicyForAccount, owner)).AccessKeyPolicy,
+        classic('192.0.2.1'),
+      );
+    });
+
+    test('a value that is not a plain whole number is refused, naming the parameter', async () => {
+      for (const value of ['-1', '1.0', '1e3', '0x10', ' 3', '03', 'abc', '1234567890123456']) {
+        const message = await refusedWith(
+          call(store, setAccessKeyPolicyForAccount, root, {
+            AccessKeyPolicy: classic('192.0.2.1'),
+            ExpectedPolicyVersion: value,
+          }),
+          'InvalidParameter.ExpectedPolicyVersion',
+          400,
+        );
+        assert.match(message, /"ExpectedPolicyVersion"/);
+        await refusedWith(
+          call(store, setAccessKeyPolicy, root, {
+            ...aliceTarget,
+            AccessKeyPolicy: classic('192.0.2.1'),
+            ExpectedPolicyVersion: value,
+          }),
+          'InvalidParameter.ExpectedPolicyVersion',
+          400,
+        );
+      }
+    });
+  });
 });

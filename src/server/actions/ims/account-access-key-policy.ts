@@ -1,11 +1,13 @@
 import { NEVER_SET_POLICY } from '../../../policy/policy-document.js';
 import type { ActionDefinition } from '../../rpc/action.js';
 import { actorOf } from '../principal.js';
+import { readExpectedPolicyVersion, requirePolicyVersion } from './expected-policy-version.js';
 import { readAccessKeyPolicy, warningsBody } from './policy-parameter.js';
 
 /**
  * The account-level network ACL, which applies to every key of the account without an Active
- * key-level policy. No SDK models these two actions; the parameters follow the key-level pair.
+ * key-level policy. No SDK models these two actions; the parameters follow the key-level pair
+ * (`ExpectedPolicyVersion` included).
  */
 export const setAccessKeyPolicyForAccount: ActionDefinition = {
   product: 'Ims',
@@ -14,9 +16,11 @@ export const setAccessKeyPolicyForAccount: ActionDefinition = {
   async handle(context) {
     const { caller, store } = context;
     const accepted = readAccessKeyPolicy(context.params, context.policyLimits);
+    const expectedVersion = readExpectedPolicyVersion(context.params);
     const set = await store.write(async (tx) => {
-      context.guardLockout({ kind: 'account' }, accepted.policy);
       const scope = { scope: 'account', accountId: caller.accountId } as const;
+      await requirePolicyVersion(tx, scope, expectedVersion);
+      context.guardLockout({ kind: 'account' }, accepted.policy);
       return tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller) });
     });
     await context.changed();

@@ -1,11 +1,13 @@
 import type { ActionDefinition } from '../../rpc/action.js';
 import { ownedAccessKey, readKeyTarget } from '../key-target.js';
 import { actorOf } from '../principal.js';
+import { readExpectedPolicyVersion, requirePolicyVersion } from './expected-policy-version.js';
 import { readAccessKeyPolicy, warningsBody } from './policy-parameter.js';
 
 /**
  * Sets one AccessKey's network ACL. Answers with the stored canonical document and, as
  * `PolicyVersion`, the change's version: once a node enforces that version, it enforces this.
+ * With `ExpectedPolicyVersion`, only if the key's policy is still at that version.
  */
 export const setAccessKeyPolicy: ActionDefinition = {
   product: 'Ims',
@@ -15,14 +17,16 @@ export const setAccessKeyPolicy: ActionDefinition = {
     const { caller, store } = context;
     const target = readKeyTarget(context.params);
     const accepted = readAccessKeyPolicy(context.params, context.policyLimits);
+    const expectedVersion = readExpectedPolicyVersion(context.params);
     const { accessKeyId, set } = await store.write(async (tx) => {
       const key = await ownedAccessKey(tx, caller, target);
-      context.guardLockout({ kind: 'accessKey', accessKeyId: key.accessKeyId }, accepted.policy);
       const scope = {
         scope: 'accessKey',
         accountId: caller.accountId,
         accessKeyId: key.accessKeyId,
       } as const;
+      await requirePolicyVersion(tx, scope, expectedVersion);
+      context.guardLockout({ kind: 'accessKey', accessKeyId: key.accessKeyId }, accepted.policy);
       return {
         accessKeyId: key.accessKeyId,
         set: await tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller) }),
