@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { AUDIT_DURABILITIES } from '../audit/audit-sink.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits, parsePolicyLimits } from '../policy/policy-limits.js';
 import { FORWARDED_HEADERS } from '../server/source/trusted-proxies.js';
 import { SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
@@ -258,9 +259,11 @@ function readAudit(value: unknown, dataDir: string, problems: Problems): AuditCo
     spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName),
     spoolMaxBytes: CONFIG_DEFAULTS.spoolMaxBytes,
     coalesce: CONFIG_DEFAULTS.auditCoalesce,
+    durability: CONFIG_DEFAULTS.auditDurability,
   };
   if (value === undefined) return audit;
-  const object = readObject(value, 'audit', ['spoolDir', 'spoolMaxBytes', 'coalesce'], problems) ?? {};
+  const object =
+    readObject(value, 'audit', ['spoolDir', 'spoolMaxBytes', 'coalesce', 'durability'], problems) ?? {};
   if (object.spoolDir !== undefined) {
     const dir = readString(object.spoolDir, 'audit.spoolDir', problems);
     if (dir !== undefined) audit.spoolDir = resolve(dir);
@@ -271,6 +274,10 @@ function readAudit(value: unknown, dataDir: string, problems: Problems): AuditCo
   }
   if (object.coalesce !== undefined) {
     audit.coalesce = readBoolean(object.coalesce, 'audit.coalesce', problems) ?? audit.coalesce;
+  }
+  if (object.durability !== undefined) {
+    audit.durability =
+      readChoice(object.durability, 'audit.durability', AUDIT_DURABILITIES, problems) ?? audit.durability;
   }
   return audit;
 }
