@@ -97,7 +97,7 @@ audit:
   spoolDir: /var/spool/keyfence
   spoolMaxBytes: 1048576
   coalesce: false
-  durability: strict
+  durability: async
 `;
 
 function comparable(config: KeyFenceConfig) {
@@ -212,7 +212,7 @@ describe('every key', () => {
         spoolDir: '/var/spool/keyfence',
         spoolMaxBytes: 1_048_576,
         coalesce: false,
-        durability: 'strict',
+        durability: 'async',
       },
     });
     assert.ok(config.trustedProxies.contains('10.1.2.3'));
@@ -381,6 +381,11 @@ describe('invalid values, each named by its key path', () => {
     ['audit: {spoolMaxBytes: 0}', 'audit.spoolMaxBytes', 'Config.InvalidValue'],
     ['audit: {coalesce: "no"}', 'audit.coalesce', 'Config.InvalidValue'],
     ['audit: {durability: "sync"}', 'audit.durability', 'Config.InvalidValue'],
+    [
+      'audit: {durability: strict}\ngateway: {routes: [{service: ecs, host: ecs.example.com, upstream: "http://127.0.0.1:9"}]}',
+      'audit.durability',
+      'Config.InvalidValue',
+    ],
     ['[1, 2]', '(top level)', 'Config.InvalidValue'],
   ];
   for (const [yaml, path, code] of cases) {
