@@ -71,7 +71,7 @@ export interface AuditCounters {
    * stored as part of its `keyfence.count`, not as events of their own).
    */
   readonly coalesced: number;
-  /** Events stored. */
+  /** Events stored by the writer (not those stored with their change: docs/audit.md, "Durability"). */
   readonly written: number;
   /** Events lost because their batch failed every attempt and could not be spooled. */
   readonly failed: number;
