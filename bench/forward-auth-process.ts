@@ -16,6 +16,8 @@ export interface BenchKeyFenceSettings {
   readonly verifySignature: boolean;
   /** When set, a gateway listener routing every `*.bench.example` host to this upstream. */
   readonly upstream?: string;
+  /** The configuration file's `audit` section (e.g. `{ durability: 'strict' }`). */
+  readonly audit?: Readonly<Record<string, unknown>>;
 }
 
 export interface BenchKeyFence {
@@ -23,6 +25,10 @@ export interface BenchKeyFence {
   readonly gateway: string | null;
   readonly root: Credentials;
   readonly pid: number;
+  /** Its data directory (SQLite database, audit spool). */
+  readonly dataDir: string;
+  /** kill -9, leaving the data directory for `stop` to remove. */
+  crash(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +43,7 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
     ],
     trustedProxies: ['127.0.0.1/32'],
     forwardAuth: { verifySignature: settings.verifySignature },
+    ...(settings.audit === undefined ? {} : { audit: settings.audit }),
     ...(settings.upstream === undefined
       ? {}
       : {
@@ -68,6 +75,11 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
         gateway: listeners.find((l) => l.role === 'gateway')?.address ?? null,
         root: { accessKeyId: String(root.accessKeyId), accessKeySecret: String(root.accessKeySecret) },
         pid: child.pid!,
+        dataDir: config.data,
+        crash: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          await exited;
+        },
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;

@@ -59,24 +59,28 @@ export class AuditCoalescer implements AuditBacklog {
   }
 
   /**
-   * Folds `record` into its key's open event, or queues it; true when an item was added to the
-   * queue (false when folded, or dropped because the queue is full). On the request path: a
-   * folded record costs one map lookup and field comparisons, and allocates nothing.
+   * Folds `record` into its key's open event, or queues it. Returns the place in the queue's order
+   * (AuditQueue.accepted) of the item that now holds the record, the event it was folded into or
+   * the record itself: once the writer has settled that many items, the record's event is written
+   * (or given up). 0 when the record was dropped because the queue is full. On the request path:
+   * a folded record costs one map lookup and field comparisons, and allocates nothing.
    */
-  offer(record: AuditedRequest): boolean {
-    if (!this.#coalesce || !coalescible(record)) return this.#queue.offer(record);
+  offer(record: AuditedRequest): number {
+    if (!this.#coalesce || !coalescible(record)) {
+      return this.#queue.offer(record) ? this.#queue.accepted : 0;
+    }
     const key = record.caller.accessKeyId;
     const arrival = record.time.getTime();
     const open = this.#open.get(key);
     if (open?.fold(record, arrival)) {
       this.#coalesced++;
-      return false;
+      return open.sequence;
     }
-    const event = new CoalescedEvent(record, arrival);
+    const event = new CoalescedEvent(record, arrival, this.#queue.accepted + 1);
     // A dropped event must not take later requests: they would be lost with it.
-    if (!this.#queue.offer(event)) return false;
+    if (!this.#queue.offer(event)) return 0;
     this.#open.set(key, event);
-    return true;
+    return event.sequence;
   }
 
   /** Removes and returns up to `max` items, oldest first; the events among them take no more. */

@@ -10,6 +10,7 @@ export class AuditQueue<T> {
   #head = 0;
   #size = 0;
   #dropped = 0;
+  #accepted = 0;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -29,6 +30,14 @@ export class AuditQueue<T> {
     return this.#dropped;
   }
 
+  /**
+   * Items accepted since the queue was created: the last one's place in the order they are taken
+   * in (the first item accepted is 1).
+   */
+  get accepted(): number {
+    return this.#accepted;
+  }
+
   /** Adds `item` at the end; false (and counted) when the queue is full. */
   offer(item: T): boolean {
     if (this.#size === this.capacity) {
@@ -37,6 +46,7 @@ export class AuditQueue<T> {
     }
     this.#items[(this.#head + this.#size) % this.capacity] = item;
     this.#size++;
+    this.#accepted++;
     return true;
   }
 

@@ -1,9 +1,26 @@
-import type { AuditSink } from '../server/rpc/audit-sink.js';
+import type { AuditSink, PrincipalLookup } from '../server/rpc/audit-sink.js';
+import type { NewAuditEvent } from '../store/index.js';
 import { AuditCoalescer } from './audit-coalescer.js';
 import type { AuditedRequest } from './audit-event.js';
 import { AuditQueue } from './audit-queue.js';
-import { type AuditCounters, type AuditStore, AuditWriter, type AuditWriterOptions } from './audit-writer.js';
+import {
+  type AuditCounters,
+  type AuditStore,
+  AuditWriter,
+  type AuditWriterOptions,
+  DEFAULT_REGION,
+} from './audit-writer.js';
 import type { QueuedRequest } from './coalesced-event.js';
+import { committedEvent } from './committed-event.js';
+
+/**
+ * When an event is durable (docs/audit.md, "Durability"): `async`, within about a second after
+ * the answer (a call that changes state: with its change, whatever this says); `strict`, before
+ * the answer.
+ */
+export type AuditDurability = (typeof AUDIT_DURABILITIES)[number];
+
+export const AUDIT_DURABILITIES = ['async', 'strict'] as const;
 
 export interface StoreAuditSinkOptions extends AuditWriterOptions {
   /**
@@ -16,6 +33,8 @@ export interface StoreAuditSinkOptions extends AuditWriterOptions {
    * (audit-coalescer.ts, docs/audit.md). Default true; false stores every request as its own.
    */
   readonly coalesce?: boolean;
+  /** Default `async`. */
+  readonly durability?: AuditDurability;
 }
 
 const DEFAULT_QUEUE_CAPACITY = 10_000;
@@ -24,16 +43,27 @@ const DEFAULT_QUEUE_CAPACITY = 10_000;
  * The server's audit sink over the store: `record` queues the request's record (or folds it into
  * an identical queued one) and returns at once (it cannot block or fail the request; a full
  * queue drops the record and counts it), and an `AuditWriter` turns queued records into events
- * and stores them in batches.
+ * and stores them in batches. Under `strict` durability the server uses `recordDurably`
+ * instead, which waits for the record's batch. The event of a call that changes state is made
+ * by `committedEvent` and stored with the change, never queued.
  */
 export class StoreAuditSink implements AuditSink {
   readonly #queue: AuditCoalescer;
   readonly #writer: AuditWriter;
+  readonly #region: string;
+  readonly recordDurably: ((record: AuditedRequest) => Promise<boolean>) | undefined;
 
   constructor(store: AuditStore, options: StoreAuditSinkOptions = {}) {
-    const { queueCapacity = DEFAULT_QUEUE_CAPACITY, coalesce = true, ...writerOptions } = options;
+    const {
+      queueCapacity = DEFAULT_QUEUE_CAPACITY,
+      coalesce = true,
+      durability = 'async',
+      ...writerOptions
+    } = options;
     this.#queue = new AuditCoalescer(new AuditQueue<QueuedRequest>(queueCapacity), coalesce);
     this.#writer = new AuditWriter(store, this.#queue, writerOptions);
+    this.#region = writerOptions.region ?? DEFAULT_REGION;
+    this.recordDurably = durability === 'strict' ? (record) => this.#recordDurably(record) : undefined;
   }
 
   get counters(): AuditCounters {
@@ -41,7 +71,16 @@ export class StoreAuditSink implements AuditSink {
   }
 
   record(record: AuditedRequest): void {
-    if (this.#queue.offer(record)) this.#writer.notify();
+    if (this.#queue.offer(record) !== 0) this.#writer.notify();
+  }
+
+  committedEvent(record: AuditedRequest, principals: PrincipalLookup): Promise<NewAuditEvent> {
+    return committedEvent(record, principals, this.#region);
+  }
+
+  #recordDurably(record: AuditedRequest): Promise<boolean> {
+    const sequence = this.#queue.offer(record);
+    return sequence === 0 ? Promise.resolve(false) : this.#writer.settled(sequence);
   }
 
   /** Writes what is queued; resolves (never rejects) once it is stored or given up. */

@@ -71,7 +71,7 @@ export interface AuditCounters {
    * stored as part of its `keyfence.count`, not as events of their own).
    */
   readonly coalesced: number;
-  /** Events stored. */
+  /** Events stored by the writer (not those stored with their change: docs/audit.md, "Durability"). */
   readonly written: number;
   /** Events lost because their batch failed every attempt and could not be spooled. */
   readonly failed: number;
@@ -89,12 +89,15 @@ export interface AuditCounters {
   readonly spoolUnreadable: number;
 }
 
+/** ActionTrail's `acsRegion` of every event unless told otherwise. */
+export const DEFAULT_REGION = 'cn-hangzhou';
+
 const DEFAULTS = {
   batchSize: 500,
   flushIntervalMs: 1000,
   maxAttempts: 3,
   retryDelayMs: 250,
-  region: 'cn-hangzhou',
+  region: DEFAULT_REGION,
 } as const;
 
 /**
@@ -134,6 +137,8 @@ export class AuditWriter {
   #written = 0;
   #failed = 0;
   #rejected = 0;
+  /** Callers of `settled`, in no particular order; each is told once its item's batch settles. */
+  #waiters: Waiter[] = [];
 
   constructor(store: AuditStore, queue: AuditBacklog, options: AuditWriterOptions = {}) {
     const { onError = () => {}, spool, ...rest } = options;
@@ -186,6 +191,21 @@ export class AuditWriter {
   }
 
   /**
+   * Resolves once the queue item at `sequence` (AuditCoalescer.offer) is settled: true when its
+   * batch was stored or kept in the spool (written and fsync'd), false when it was given up.
+   * Writes at once rather than at the next full batch or tick: whatever arrives while a batch is
+   * being written goes in the next one, so under load each commit still serves many requests
+   * (a group commit) and the wait is about one commit. For `audit.durability: strict`.
+   */
+  settled(sequence: number): Promise<boolean> {
+    const waiting = new Promise<boolean>((resolve) => {
+      this.#waiters.push({ sequence, resolve });
+    });
+    void this.#drain(true);
+    return waiting;
+  }
+
+  /**
    * Resolves once every record queued before the call is written, spooled or given up; never
    * rejects. Records queued meanwhile may be written too, but are not waited for.
    */
@@ -233,12 +253,27 @@ export class AuditWriter {
       this.#taken += items.length;
       const entries = items.map(entryOf);
       const stored = (storeAnswers || this.#spool === undefined) && (await this.#writeBatch(entries));
+      let kept = stored;
       if (!stored) {
         storeAnswers = false;
-        await this.#keep(entries);
+        kept = await this.#keep(entries);
       }
       this.#settled += items.length;
+      if (this.#waiters.length > 0) this.#wake(kept);
     }
+  }
+
+  /**
+   * Tells the waiters whose items are now settled: all of them were in the batch just settled,
+   * since those of earlier batches were told then.
+   */
+  #wake(kept: boolean): void {
+    const waiting: Waiter[] = [];
+    for (const waiter of this.#waiters) {
+      if (waiter.sequence <= this.#settled) waiter.resolve(kept);
+      else waiting.push(waiter);
+    }
+    this.#waiters = waiting;
   }
 
   /** Tries `maxAttempts` times; true once stored, false when every attempt failed. */
@@ -262,17 +297,20 @@ export class AuditWriter {
     }
   }
 
-  /** A batch the store did not take: to the spool, or lost. */
-  async #keep(entries: readonly SpoolEntry[]): Promise<void> {
+  /** A batch the store did not take: to the spool (true once all of it is there), or lost. */
+  async #keep(entries: readonly SpoolEntry[]): Promise<boolean> {
     if (this.#spool === undefined) {
       this.#failed += entries.length;
-      return;
+      return false;
     }
     try {
-      await this.#spool.append(entries);
+      // Beyond the spool's bound the rest is dropped (counted by the spool): which waiter's event
+      // that was is not known, so none of them counts as kept.
+      return (await this.#spool.append(entries)) === entries.length;
     } catch (error) {
       // Counted by the spool as dropped.
       this.#report(error, { events: entries.length, attempt: 0, spooled: false, givenUp: true });
+      return false;
     }
   }
 
@@ -394,6 +432,12 @@ function entryOf(item: QueuedRequest): SpoolEntry {
   return count === 1
     ? { eventId, record }
     : { eventId, record, folded: { count, lastTime: new Date(lastArrival) } };
+}
+
+/** A caller of `settled`: its item's place in the queue's order, and how to tell it. */
+interface Waiter {
+  readonly sequence: number;
+  readonly resolve: (kept: boolean) => void;
 }
 
 /** An entry whose event is built, ready for the store. */

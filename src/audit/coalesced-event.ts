@@ -14,11 +14,14 @@ export class CoalescedEvent {
   count = 1;
   /** The latest arrival among them, in ms since the epoch. */
   lastArrival: number;
+  /** Its place in the audit queue's order (AuditQueue.accepted): what a record folded in waits for. */
+  readonly sequence: number;
   readonly #second: number;
 
-  constructor(record: AuditedRequest, arrival: number) {
+  constructor(record: AuditedRequest, arrival: number, sequence: number) {
     this.record = record;
     this.lastArrival = arrival;
+    this.sequence = sequence;
     this.#second = Math.floor(arrival / 1000);
   }
 

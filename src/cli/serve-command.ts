@@ -106,6 +106,7 @@ async function serveUntilSignalled(
   const auditSink = new StoreAuditSink(store, {
     spool,
     coalesce: settings.audit.coalesce,
+    durability: settings.audit.durability,
     onError: (error, batch) =>
       log.error({ error: describeError(error), ...batch }, 'writing audit events failed'),
   });

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { AUDIT_DURABILITIES } from '../audit/audit-sink.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits, parsePolicyLimits } from '../policy/policy-limits.js';
 import { FORWARDED_HEADERS } from '../server/source/trusted-proxies.js';
 import { SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
@@ -151,6 +152,14 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
       problems.add('Config.Missing', 'gateway.routes', 'a gateway listener needs at least one route');
     }
   }
+  // The gateway relays the upstream's answer as it streams: it has no point yet where an answer
+  // waits for its event, so strict durability would not hold there.
+  if (audit.durability === 'strict' && gateway.routes.length > 0) {
+    problems.invalid(
+      'audit.durability',
+      'strict is not available with gateway routes yet; use forward-auth, or async durability',
+    );
+  }
   if (
     problems.list.length > 0 ||
     database === undefined ||
@@ -258,9 +267,11 @@ function readAudit(value: unknown, dataDir: string, problems: Problems): AuditCo
     spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName),
     spoolMaxBytes: CONFIG_DEFAULTS.spoolMaxBytes,
     coalesce: CONFIG_DEFAULTS.auditCoalesce,
+    durability: CONFIG_DEFAULTS.auditDurability,
   };
   if (value === undefined) return audit;
-  const object = readObject(value, 'audit', ['spoolDir', 'spoolMaxBytes', 'coalesce'], problems) ?? {};
+  const object =
+    readObject(value, 'audit', ['spoolDir', 'spoolMaxBytes', 'coalesce', 'durability'], problems) ?? {};
   if (object.spoolDir !== undefined) {
     const dir = readString(object.spoolDir, 'audit.spoolDir', problems);
     if (dir !== undefined) audit.spoolDir = resolve(dir);
@@ -271,6 +282,10 @@ function readAudit(value: unknown, dataDir: string, problems: Problems): AuditCo
   }
   if (object.coalesce !== undefined) {
     audit.coalesce = readBoolean(object.coalesce, 'audit.coalesce', problems) ?? audit.coalesce;
+  }
+  if (object.durability !== undefined) {
+    audit.durability =
+      readChoice(object.durability, 'audit.durability', AUDIT_DURABILITIES, problems) ?? audit.durability;
   }
   return audit;
 }

@@ -11,4 +11,5 @@ export const CONFIG_DEFAULTS = Object.freeze({
   spoolDirName: 'audit-spool',
   spoolMaxBytes: 256 * 1024 * 1024,
   auditCoalesce: true,
+  auditDurability: 'async',
 });

@@ -1,3 +1,4 @@
+import type { AuditDurability } from '../audit/audit-sink.js';
 import type { PolicyLimits } from '../policy/policy-limits.js';
 import type { ListenAddress } from '../server/http/listen-address.js';
 import type { TrustedProxies } from '../server/source/trusted-proxies.js';
@@ -129,4 +130,11 @@ export interface AuditConfig {
    * second are stored as one event with a count (docs/audit.md). Default true.
    */
   readonly coalesce: boolean;
+  /**
+   * `durability`: `async` stores the events of calls that change nothing (reads, refusals,
+   * forward-auth, gateway) within about a second after the answer; `strict` before it
+   * (docs/audit.md, "Durability"). A call that changes state has its event stored with the
+   * change either way. Default `async`.
+   */
+  readonly durability: AuditDurability;
 }

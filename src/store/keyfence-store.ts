@@ -120,7 +120,15 @@ export interface StoreWrites {
   rollbackPolicy(scope: PolicyScope, toVersion: number, options: PolicyWriteOptions): Promise<ScopePolicy>;
 }
 
-export interface StoreTransaction extends StoreReads, StoreWrites {}
+export interface StoreTransaction extends StoreReads, StoreWrites {
+  /** As `KeyFenceStore.accessKeyPrincipals`, read in the transaction. */
+  accessKeyPrincipals(accessKeyIds: readonly string[]): Promise<Map<string, AccessKeyPrincipal>>;
+  /**
+   * Stores the audit event of the call making this transaction's changes: it commits with them,
+   * or not at all. An event ID already stored is skipped. Outside the change log.
+   */
+  appendAuditEvent(event: NewAuditEvent): Promise<void>;
+}
 
 export interface KeyFenceStore extends StoreReads {
   readonly dialect: 'sqlite' | 'postgres';

@@ -2,8 +2,10 @@ import type { CanonicalPolicyJson } from '../policy/policy-document.js';
 import type { AccessKeyStatus, PolicyScope } from './entities.js';
 import type { AccessKeyId, AccountId, RoleName, UserName } from './identifiers/ids.js';
 import type { StoreTransaction } from './keyfence-store.js';
+import { accessKeyPrincipals } from './queries/access-key-principals.js';
 import * as accessKeys from './queries/access-keys.js';
 import * as accounts from './queries/accounts.js';
+import { appendAuditEventInTransaction, type NewAuditEvent } from './queries/audit-events.js';
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
 import * as roles from './queries/roles.js';
@@ -120,5 +122,13 @@ export class KyselyStoreTransaction extends StoreReader implements StoreTransact
 
   rollbackPolicy(scope: PolicyScope, toVersion: number, options: policies.PolicyWriteOptions) {
     return this.run(() => policies.rollbackPolicy(this.#tx, scope, toVersion, options));
+  }
+
+  accessKeyPrincipals(accessKeyIds: readonly string[]) {
+    return this.run(() => accessKeyPrincipals(this.#tx.db, accessKeyIds));
+  }
+
+  appendAuditEvent(event: NewAuditEvent) {
+    return this.run(() => appendAuditEventInTransaction(this.#tx.db, event));
   }
 }

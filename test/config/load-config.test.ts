@@ -97,6 +97,7 @@ audit:
   spoolDir: /var/spool/keyfence
   spoolMaxBytes: 1048576
   coalesce: false
+  durability: async
 `;
 
 function comparable(config: KeyFenceConfig) {
@@ -134,7 +135,12 @@ describe('defaults', () => {
       forwardAuth: { verifySignature: true },
       gateway: { routes: [], upstreamTimeoutMs: 30_000 },
       sync: { pollIntervalMs: 1000, heartbeatMs: 1000, staleAfterMs: 5000 },
-      audit: { spoolDir: join(dataDir, 'audit-spool'), spoolMaxBytes: 256 * 1024 * 1024, coalesce: true },
+      audit: {
+        spoolDir: join(dataDir, 'audit-spool'),
+        spoolMaxBytes: 256 * 1024 * 1024,
+        coalesce: true,
+        durability: 'async',
+      },
     });
   });
 
@@ -202,7 +208,12 @@ describe('every key', () => {
         upstreamTimeoutMs: 5000,
       },
       sync: { pollIntervalMs: 500, heartbeatMs: 2000, staleAfterMs: 10_000 },
-      audit: { spoolDir: '/var/spool/keyfence', spoolMaxBytes: 1_048_576, coalesce: false },
+      audit: {
+        spoolDir: '/var/spool/keyfence',
+        spoolMaxBytes: 1_048_576,
+        coalesce: false,
+        durability: 'async',
+      },
     });
     assert.ok(config.trustedProxies.contains('10.1.2.3'));
     assert.ok(config.trustedProxies.contains('fd00::1'));
@@ -369,6 +380,12 @@ describe('invalid values, each named by its key path', () => {
     ['audit: {spoolDir: ""}', 'audit.spoolDir', 'Config.InvalidValue'],
     ['audit: {spoolMaxBytes: 0}', 'audit.spoolMaxBytes', 'Config.InvalidValue'],
     ['audit: {coalesce: "no"}', 'audit.coalesce', 'Config.InvalidValue'],
+    ['audit: {durability: "sync"}', 'audit.durability', 'Config.InvalidValue'],
+    [
+      'audit: {durability: strict}\ngateway: {routes: [{service: ecs, host: ecs.example.com, upstream: "http://127.0.0.1:9"}]}',
+      'audit.durability',
+      'Config.InvalidValue',
+    ],
     ['[1, 2]', '(top level)', 'Config.InvalidValue'],
   ];
   for (const [yaml, path, code] of cases) {

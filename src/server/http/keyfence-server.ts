@@ -18,6 +18,7 @@ import { StoreHousekeeping } from '../../sync/store-housekeeping.js';
 import { UserPolicyAttachments } from '../../sync/user-policy-attachments.js';
 import { type ForwardAuthAnswer, ForwardAuthEndpoint } from '../forward-auth/forward-auth-endpoint.js';
 import { isForwardAuthTarget } from '../forward-auth/original-request.js';
+import { refusalAnswer } from '../forward-auth/refusal-answer.js';
 import { AccessGate } from '../gate/access-gate.js';
 import { Exemptions } from '../gate/exemptions.js';
 import { ServiceRoutes } from '../gate/service-routes.js';
@@ -36,7 +37,7 @@ import { attachedPoliciesOf } from '../rpc/store-policies.js';
 import type { ConnectionOrigin } from '../source/connection-origin.js';
 import type { ProxyFault, ProxyFaultCode } from '../source/proxy-protocol/proxy-header.js';
 import { TrustedProxies } from '../source/trusted-proxies.js';
-import { AnswerBatch } from './answer-batch.js';
+import { type Answer, AnswerBatch } from './answer-batch.js';
 import { hostIdOf } from './host-id.js';
 import { Listener, type ListenerSettings } from './listener.js';
 import { declaresBody, readBody } from './read-body.js';
@@ -218,6 +219,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
       policiesOf: options.policiesOf ?? attachedPoliciesOf(attachments),
       policyLimits,
       now,
+      audit: this.#audit,
     });
     const forwardAuth = options.forwardAuth ?? options.config?.forwardAuth;
     const gateway = options.gateway ?? options.config?.gateway;
@@ -461,7 +463,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
         body: read.body,
       },
     });
-    this.#finish(res, outcome);
+    return this.#finish(res, outcome);
   }
 
   /**
@@ -509,8 +511,25 @@ class HttpKeyFenceServer implements KeyFenceServer {
         'forward-auth check failed',
       );
     }
-    this.#checkAnswers.add(res, answer);
-    this.#record(record);
+    const durably = this.#audit.recordDurably;
+    if (durably === undefined) {
+      this.#checkAnswers.add(res, answer);
+      this.#record(record);
+      return;
+    }
+    void durably(record).then((durable) =>
+      this.#checkAnswers.add(res, durable ? answer : this.#auditRefusal(record.requestId)),
+    );
+  }
+
+  /**
+   * Under `audit.durability: strict`, the answer to a request whose event could not be kept
+   * (queue or spool full, spool unwritable): nothing may be answered without its event.
+   */
+  #auditRefusal(requestId: string): Answer {
+    const error = serverErrors.auditUnavailable();
+    const body = errorBody(requestId, hostIdOf(undefined, this.#hostId), error, null);
+    return refusalAnswer(error.httpStatus, body, requestId, undefined);
   }
 
   /** A check that threw past the endpoint (a defect): 500, logged, not audited. */
@@ -527,14 +546,30 @@ class HttpKeyFenceServer implements KeyFenceServer {
       this.#sendError(req, res, { ...this.#envelope(req, origin), requestId }, serverErrors.internalError());
   }
 
-  /** Answers a call of the RPC API, then hands its record to the audit sink. */
-  #finish(res: ServerResponse, outcome: RpcOutcome, allow?: string): void {
+  /**
+   * Answers a call of the RPC API, then hands its record to the audit sink: unless its event was
+   * stored with its change; under `audit.durability: strict`, before answering, once it is durable.
+   */
+  #finish(res: ServerResponse, outcome: RpcOutcome, allow?: string): void | Promise<void> {
     const { record } = outcome;
     if (outcome.internalError !== undefined) {
       this.#log.error({ err: outcome.internalError, requestId: record.requestId }, 'request failed');
     }
-    sendJson(res, outcome.status, outcome.body, record.requestId, allow === undefined ? {} : { allow });
-    this.#record(record);
+    const headers: Record<string, string> = allow === undefined ? {} : { allow };
+    const durably = this.#audit.recordDurably;
+    if (outcome.audited || durably === undefined) {
+      sendJson(res, outcome.status, outcome.body, record.requestId, headers);
+      if (!outcome.audited) this.#record(record);
+      return;
+    }
+    return durably(record).then((durable) => {
+      if (durable) sendJson(res, outcome.status, outcome.body, record.requestId, headers);
+      else {
+        const error = serverErrors.auditUnavailable();
+        const body = errorBody(record.requestId, hostIdOf(res.req.headers.host, this.#hostId), error, null);
+        sendJson(res, error.httpStatus, body, record.requestId, headers);
+      }
+    });
   }
 
   #record(record: RequestRecord): void {

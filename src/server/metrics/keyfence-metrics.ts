@@ -140,9 +140,12 @@ export class KeyFenceMetrics {
     audit('keyfence_audit_queue_depth', 'Audit records waiting in memory to be written.', 'gauge', (c) => [
       { labels: {}, value: c.queueDepth },
     ]);
-    audit('keyfence_audit_events_written_total', 'Audit events stored.', 'counter', (c) => [
-      { labels: {}, value: c.written },
-    ]);
+    audit(
+      'keyfence_audit_events_written_total',
+      'Audit events stored from the queue (a change stores its own event with it).',
+      'counter',
+      (c) => [{ labels: {}, value: c.written }],
+    );
     audit(
       'keyfence_audit_requests_coalesced_total',
       'Allowed forward-auth and gateway requests counted in an identical earlier event (keyfence.count), not stored as events of their own.',

@@ -9,8 +9,9 @@ import type { SourceOrigin } from '../source/resolve-source.js';
 import type { ActionContext } from './action.js';
 import { type ActionRegistry, productOfVersion } from './action-registry.js';
 import { type ApiError, missingParameter } from './api-error.js';
-import type { RequestRecord } from './audit-sink.js';
+import type { AuditSink, RequestRecord } from './audit-sink.js';
 import { authorize, type PoliciesOf } from './authorize.js';
+import { ChangeAudit } from './change-audit.js';
 import { errorBody } from './error-body.js';
 import { guardLockout } from './lockout-guard.js';
 import { SERVICE_OF } from './network-acl.js';
@@ -26,6 +27,8 @@ export interface RpcEndpointDependencies {
   readonly policiesOf: PoliciesOf;
   readonly policyLimits: PolicyLimits;
   readonly now: () => Date;
+  /** Makes the event a call's change commits with (change-audit.ts); without it, the call's record is all. */
+  readonly audit?: Pick<AuditSink, 'committedEvent'>;
 }
 
 /** One call of the RPC API, as the HTTP layer hands it over: where it came from and how it is addressed. */
@@ -47,6 +50,11 @@ export interface RpcOutcome {
   readonly status: number;
   readonly body: Record<string, unknown>;
   readonly record: RequestRecord;
+  /**
+   * Set when the call's event was stored with its change (change-audit.ts): the HTTP layer must
+   * not hand `record` to the audit sink, which would store it a second time.
+   */
+  readonly audited?: true;
   /** Set when the call failed for a reason the client is not told: the HTTP layer logs it. */
   readonly internalError?: unknown;
 }
@@ -64,11 +72,18 @@ export class RpcEndpoint {
     this.#deps = deps;
   }
 
+  /**
+   * A call that fails after its change committed (the node could not catch up with it, say) is
+   * answered with its error, and that answer is recorded too: the log then holds the change, as
+   * committed, and the error the client was told, under the same RequestId (docs/audit.md).
+   */
   async call(call: RpcCall): Promise<RpcOutcome> {
     const passage = this.#open(call);
+    const audit = this.#changeAudit(passage);
     try {
-      const body = await this.#run(call, passage);
-      return { status: 200, body, record: recordOf(passage, 200, null) };
+      const body = await this.#run(call, passage, audit?.store ?? this.#deps.store);
+      const record = recordOf(passage, 200, null);
+      return audit?.committed ? { status: 200, body, record, audited: true } : { status: 200, body, record };
     } catch (thrown) {
       const { error, internal } = toApiError(thrown);
       return {
@@ -81,6 +96,17 @@ export class RpcEndpoint {
   /** A call refused before its body was read (method, size, media type): answered and recorded alike. */
   refuse(call: RpcCallEnvelope, error: ApiError): RpcOutcome {
     return this.#refusal(call, this.#open(call), error);
+  }
+
+  /** The store the call's action gets, storing the call's event with its change. */
+  #changeAudit(passage: Passage): ChangeAudit | undefined {
+    const { audit } = this.#deps;
+    if (audit?.committedEvent === undefined) return undefined;
+    // The record as the call will have succeeded: its action, caller and decision are known by
+    // the time the action writes.
+    return new ChangeAudit(this.#deps.store, (tx) =>
+      audit.committedEvent!(recordOf(passage, 200, null), (ids) => tx.accessKeyPrincipals(ids)),
+    );
   }
 
   #open(call: RpcCallEnvelope): Passage {
@@ -102,8 +128,8 @@ export class RpcEndpoint {
     };
   }
 
-  async #run(call: RpcCall, passage: Passage): Promise<Record<string, unknown>> {
-    const { store, follower, gate, now } = this.#deps;
+  async #run(call: RpcCall, passage: Passage, store: KeyFenceStore): Promise<Record<string, unknown>> {
+    const { follower, gate, now } = this.#deps;
     const who = await gate.authenticate(passage, call.request);
     const { caller, action, version, params } = who;
     if (version === undefined) throw missingParameter('Version');

@@ -52,6 +52,16 @@ export const serverErrors = {
       'The request has failed due to a temporary failure of the server.',
     ),
   /**
+   * Under `audit.durability: strict`: the request's audit event could not be kept (the audit
+   * queue or spool is full, or the spool cannot be written), and nothing is answered without it.
+   */
+  auditUnavailable: () =>
+    new ApiError(
+      'ServiceUnavailable',
+      503,
+      'KeyFence could not keep the audit event of this request, which strict audit durability requires; retry later.',
+    ),
+  /**
    * The database failed or cannot be reached (docs/fail-static.md): Alibaba's code, so clients
    * retry as they would any 503, and a message saying what to expect.
    */

@@ -113,6 +113,22 @@ export function auditEventRow(event: NewAuditEvent): AuditEventTable {
 }
 
 /**
+ * Inside a write transaction: stores the event of the call whose change the transaction commits,
+ * so that the two commit together or not at all (docs/audit.md, "Durability"). Skipped when its ID
+ * is stored already, as every append is.
+ */
+export async function appendAuditEventInTransaction(
+  db: Kysely<StoreDatabase>,
+  event: NewAuditEvent,
+): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values(auditEventRow(event))
+    .onConflict((conflict) => conflict.column('event_id').doNothing())
+    .execute();
+}
+
+/**
  * One page of an account's events in a time window. Keyset paging on (time, event ID): stable
  * while new events arrive, and as cheap on the hundredth page as on the first.
  */

@@ -1,0 +1,176 @@
+/**
+ * Audit durability of the real `keyfence serve` (the built CLI: `npm run build` first) under
+ * kill -9 (docs/audit.md, "Durability"): every acknowledged call that changed state has its event
+ * in the store, since it was stored in the change's own transaction, and a change that rolled back
+ * has none; under `audit.durability: strict`, so does an acknowledged forward-auth check.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { SQLITE_FILE_NAME } from '../../src/store/index.js';
+import { captureOutput, type Exit, jsonLines, kill, REPO_ROOT } from '../interop/support/keyfence-process.js';
+import {
+  callApi,
+  classic,
+  openApiClient,
+  policy,
+  principalName,
+  sdkError,
+  VERSIONS,
+} from '../interop/support/sdk.js';
+import { signOriginal, viaNginx } from '../server/forward-auth-support.js';
+
+const USERS = 12;
+const POLICIES = 12;
+const root = await mkdtemp(join(tmpdir(), 'keyfence-audit-kill-'));
+after(() => rm(root, { recursive: true, force: true }));
+
+interface Serving {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly credentials: {
+    readonly accountId: string;
+    readonly accessKeyId: string;
+    readonly accessKeySecret: string;
+  };
+  /** SIGKILL; resolves once the process is gone. */
+  readonly killNow: () => Promise<Exit>;
+}
+
+/** `keyfence serve --config` on a fresh data directory, with `audit` as given. */
+async function serve(name: string, audit: Record<string, unknown>): Promise<Serving> {
+  const dataDir = join(root, name);
+  const config = join(root, `${name}.json`);
+  const file = { data: dataDir, listen: '127.0.0.1:0', trustedProxies: ['127.0.0.1'], audit };
+  await writeFile(config, JSON.stringify(file));
+  const env = { ...process.env };
+  delete env.KEYFENCE_MASTER_KEY;
+  const child = spawn(process.execPath, ['bin/keyfence.js', 'serve', '--config', config], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = captureOutput(child);
+  after(() => kill(child, output.exited, 5000));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const listening = jsonLines(output.stderr()).find((line) => line.msg === 'listening');
+    const printed = jsonLines(output.stdout()).find((line) => typeof line.accessKeySecret === 'string');
+    if (listening !== undefined && printed !== undefined) {
+      return {
+        port: Number(new URL(String(listening.address)).port),
+        dataDir,
+        credentials: {
+          accountId: String(printed.accountId),
+          accessKeyId: String(printed.accessKeyId),
+          accessKeySecret: String(printed.accessKeySecret),
+        },
+        killNow: () => {
+          child.kill('SIGKILL');
+          return output.exited;
+        },
+      };
+    }
+    assert.ok(child.exitCode === null, `serve exited: ${output.stderr()}`);
+    assert.ok(Date.now() < deadline, `serve did not start: ${output.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+interface StoredEvent {
+  readonly request_id: string;
+  readonly event_name: string | null;
+  readonly error_code: string | null;
+}
+
+/** The events the store holds after the process is gone, read as the next start would. */
+function storedEvents(dataDir: string): StoredEvent[] {
+  const database = new Database(join(dataDir, SQLITE_FILE_NAME));
+  try {
+    return database
+      .prepare('select request_id, event_name, error_code from audit_events')
+      .all() as StoredEvent[];
+  } finally {
+    database.close();
+  }
+}
+
+describe('audit events under kill -9 (keyfence serve)', () => {
+  test('every acknowledged change has its event; a change that rolled back has none', async () => {
+    const server = await serve('changes', {});
+    const { accountId } = server.credentials;
+    const client = openApiClient({ endpoint: `127.0.0.1:${server.port}` }, server.credentials);
+    const acknowledged = new Map<string, string>();
+    const created = await Promise.all(
+      Array.from({ length: USERS }, (_, i) =>
+        callApi(client, 'CreateUser', VERSIONS.ims, {
+          UserPrincipalName: principalName(`user${i}`, accountId),
+          DisplayName: `user ${i}`,
+        }),
+      ),
+    );
+    for (const reply of created) acknowledged.set(String(reply.body.RequestId), 'CreateUser');
+    // The store makes the user, then the domain check throws inside the transaction: rolled back.
+    const refused = await sdkError(
+      callApi(client, 'CreateUser', VERSIONS.ims, {
+        UserPrincipalName: `rolledback@${accountId}.wrong-domain.com`,
+        DisplayName: 'rolled back',
+      }),
+      'CreateUser with another domain',
+    );
+    assert.equal(refused.statusCode, 400);
+    const set = await Promise.all(
+      Array.from({ length: POLICIES }, (_, i) =>
+        callApi(client, 'SetAccessKeyPolicy', VERSIONS.ims, {
+          UserAccessKeyId: server.credentials.accessKeyId,
+          AccessKeyPolicy: policy('Active', classic('127.0.0.0/8', `192.0.2.${i}`)),
+        }),
+      ),
+    );
+    for (const reply of set) acknowledged.set(String(reply.body.RequestId), 'SetAccessKeyPolicy');
+    const exit = await server.killNow();
+    assert.equal(exit.signal, 'SIGKILL');
+
+    const events = storedEvents(server.dataDir);
+    const succeeded = new Map(
+      events
+        .filter((event) => event.error_code === null)
+        .map((event) => [event.request_id, event.event_name]),
+    );
+    const missing = [...acknowledged].filter(([requestId]) => !succeeded.has(requestId));
+    assert.deepEqual(
+      missing,
+      [],
+      `${missing.length} of ${acknowledged.size} acknowledged changes have no event`,
+    );
+    for (const [requestId, action] of acknowledged) assert.equal(succeeded.get(requestId), action);
+    // Nothing else succeeded: the rolled-back CreateUser left no event saying it did.
+    const createdEvents = [...succeeded.values()].filter((name) => name === 'CreateUser');
+    assert.equal(createdEvents.length, USERS);
+    assert.equal(
+      events.filter((event) => event.event_name === 'CreateUser' && event.error_code === null).length,
+      USERS,
+    );
+  });
+
+  test('under audit.durability: strict an acknowledged forward-auth check has its event', async () => {
+    const server = await serve('strict', { durability: 'strict' });
+    const reply = await viaNginx(
+      server.port,
+      signOriginal({ credentials: server.credentials, path: '/instances' }),
+    );
+    assert.equal(reply.status, 200, reply.text);
+    const requestId = String(reply.headers['x-keyfence-request-id']);
+    await server.killNow();
+
+    const events = storedEvents(server.dataDir);
+    assert.ok(
+      events.some((event) => event.request_id === requestId && event.error_code === null),
+      `no event for the acknowledged check ${requestId} among ${events.length}`,
+    );
+  });
+});
