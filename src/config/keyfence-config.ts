@@ -54,8 +54,10 @@ export interface ListenerConfig {
    */
   readonly proxyProtocol: 'off' | 'v1' | 'v2' | 'any';
   /**
-   * `proxyProtocolFrom`: the peers (CIDRs; the load balancer) whose PROXY header is believed.
-   * Default: `trustedProxies`. A connection from anyone else is closed unread.
+   * `proxyProtocolFrom`: the peers (CIDRs; the load balancer) whose PROXY header is believed;
+   * required, and not empty, when `proxyProtocol` is on. A connection from anyone else is closed
+   * unread. Separate from `trustedProxies` (whose forwarding headers are believed): the client a
+   * header names is judged against `trustedProxies` like any TCP peer.
    */
   readonly proxyProtocolFrom?: TrustedProxies;
   /** `vpcEndpointOf`: every request on this listener is a VPC request from this VPC ID. */

@@ -108,14 +108,25 @@ function readListener(value: unknown, path: string, problems: Problems): Listene
     }
     if (vpcEndpointOf === undefined) return undefined;
   }
+  const fromPath = keyPath(path, 'proxyProtocolFrom');
   let proxyProtocolFrom: TrustedProxies | undefined;
   if (object.proxyProtocolFrom !== undefined) {
     proxyProtocolFrom = readTrustedProxies(
-      { value: object.proxyProtocolFrom, path: keyPath(path, 'proxyProtocolFrom'), indexed: true },
+      { value: object.proxyProtocolFrom, path: fromPath, indexed: true },
       'x-forwarded-for',
       problems,
     );
     if (proxyProtocolFrom === undefined) return undefined;
+  }
+  // Not defaulted to trustedProxies: that list says whose X-Forwarded-For is believed, and the
+  // clients a balancer forwards may sit in it. Without its own list the listener would refuse
+  // every connection, health checks included, so it is refused here instead.
+  if (proxyProtocol !== undefined && proxyProtocol !== 'off' && (proxyProtocolFrom?.size ?? 0) === 0) {
+    return problems.add(
+      'Config.Missing',
+      fromPath,
+      `a proxyProtocol listener believes the header only from the addresses listed here: give the load balancer's (e.g. [10.0.0.5/32]), or every connection is refused`,
+    );
   }
   if (address === undefined || role === undefined || proxyProtocol === undefined) return undefined;
   return {

@@ -66,8 +66,10 @@ listeners:
   - listen: "[::]:8443"
     role: gateway
     proxyProtocol: v2
+    proxyProtocolFrom: [10.0.0.9/32]
   - listen: 10.0.0.5:8081
     proxyProtocol: any
+    proxyProtocolFrom: [10.0.0.9/32, 10.0.0.10/32]
     vpcEndpointOf: vpc-bp1abc
 trustedProxies: [10.0.0.0/8, "fd00::/8"]
 vpcEndpoints:
@@ -102,6 +104,11 @@ audit:
 function comparable(config: KeyFenceConfig) {
   return {
     ...config,
+    listeners: config.listeners.map((listener) =>
+      listener.proxyProtocolFrom === undefined
+        ? listener
+        : { ...listener, proxyProtocolFrom: listener.proxyProtocolFrom.size },
+    ),
     trustedProxies: config.trustedProxies.size,
     vpcEndpoints: [...config.vpcEndpoints],
     gateway: {
@@ -172,12 +179,14 @@ describe('every key', () => {
           address: { host: '::', port: 8443 },
           role: 'gateway',
           proxyProtocol: 'v2',
+          proxyProtocolFrom: 1,
           vpcEndpointOf: undefined,
         },
         {
           address: { host: '10.0.0.5', port: 8081 },
           role: 'api',
           proxyProtocol: 'any',
+          proxyProtocolFrom: 2,
           vpcEndpointOf: 'vpc-bp1abc',
         },
       ],
@@ -258,6 +267,23 @@ describe('invalid values, each named by its key path', () => {
       'listeners[0].proxyProtocolFrom[0]',
       'Config.InvalidValue',
     ],
+    // Nobody allowed to send the header: every connection, health checks included, would be
+    // refused. trustedProxies (whose X-Forwarded-For is believed) is not a fallback.
+    [
+      'listeners: [{listen: "127.0.0.1:1", proxyProtocol: v2}]',
+      'listeners[0].proxyProtocolFrom',
+      'Config.Missing',
+    ],
+    [
+      'trustedProxies: [127.0.0.0/8]\nlisteners: [{listen: "127.0.0.1:1", proxyProtocol: v1}]',
+      'listeners[0].proxyProtocolFrom',
+      'Config.Missing',
+    ],
+    [
+      'listeners: [{listen: "127.0.0.1:1", proxyProtocol: any, proxyProtocolFrom: []}]',
+      'listeners[0].proxyProtocolFrom',
+      'Config.Missing',
+    ],
     ['listeners: ["127.0.0.1:1"]', 'listeners[0]', 'Config.InvalidValue'],
     ['listeners: [{listen: "127.0.0.1:1", role: admin}]', 'listeners[0].role', 'Config.InvalidValue'],
     [
@@ -281,7 +307,7 @@ describe('invalid values, each named by its key path', () => {
       'Config.InvalidValue',
     ],
     [
-      'listeners: [{listen: "127.0.0.1:8080"}, {listen: "127.0.0.1:8080", proxyProtocol: v2}]',
+      'listeners: [{listen: "127.0.0.1:8080"}, {listen: "127.0.0.1:8080", role: gateway}]\ngateway: {routes: [{version: 2014-05-26, service: ecs, upstream: "http://u"}]}',
       'listeners[1].listen',
       'Config.InvalidValue',
     ],
@@ -660,7 +686,7 @@ gateway: {routes: [{host: a.example, service: ecs, upstream: "http://u"}]}
 
   test('port 0 may repeat: each picks its own', async () => {
     const config = await valid({
-      yaml: 'listeners: [{listen: "127.0.0.1:0"}, {listen: "127.0.0.1:0", proxyProtocol: v1}]',
+      yaml: 'listeners: [{listen: "127.0.0.1:0"}, {listen: "127.0.0.1:0", proxyProtocol: v1, proxyProtocolFrom: [10.0.0.9/32]}]',
     });
     assert.equal(config.listeners.length, 2);
   });

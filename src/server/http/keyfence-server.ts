@@ -252,7 +252,6 @@ class HttpKeyFenceServer implements KeyFenceServer {
         options.proxyHeaderTimeoutMs ?? SERVER_DEFAULTS.proxyHeaderTimeoutMs,
       ),
       vpcEndpoints: options.vpcEndpoints ?? new Map(),
-      trustedProxies: options.trustedProxies ?? TrustedProxies.none,
     };
   }
 

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { KeyFenceError } from '../../common/keyfence-error.js';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { type ConnectionOrigin, proxiedOrigin, tcpOrigin } from '../source/connection-origin.js';
 import type { ProxyFault, ProxyProtocolMode } from '../source/proxy-protocol/proxy-header.js';
@@ -27,12 +28,6 @@ export interface ListenerSettings {
   readonly proxyHeaderTimeoutMs: number;
   /** VPC endpoint ID (PROXY v2 AWS TLV) → VPC ID. */
   readonly vpcEndpoints: ReadonlyMap<string, string>;
-  /**
-   * The peers whose PROXY header is believed unless the listener names its own
-   * (`proxyProtocolFrom`): from anyone else a header would let a client name its own address
-   * (and VPC), so the connection is refused unread.
-   */
-  readonly trustedProxies: TrustedProxies;
 }
 
 type Accept = (socket: Socket) => void;
@@ -52,7 +47,18 @@ export class Listener {
   readonly #awaitingHeader = new Set<Socket>();
   #closing = false;
 
+  /**
+   * Throws `Server.ProxyProtocolUntrusted` for a PROXY-protocol listener that names no peer in
+   * `proxyProtocolFrom`: it would refuse every connection, health checks included.
+   */
   constructor(config: ListenerConfig, settings: ListenerSettings, handlers: ListenerHandlers) {
+    if (config.proxyProtocol !== 'off' && (config.proxyProtocolFrom?.size ?? 0) === 0) {
+      throw new KeyFenceError(
+        'Server.ProxyProtocolUntrusted',
+        `listener ${config.address.host}:${config.address.port} takes the PROXY protocol from nobody: ` +
+          'proxyProtocolFrom must name the load balancer',
+      );
+    }
     this.config = config;
     this.#settings = settings;
     this.#handlers = handlers;
@@ -77,7 +83,8 @@ export class Listener {
       // PROXY header has been read off the socket, then handed the socket and the bytes after it.
       const accept = this.#http.listeners('connection') as Accept[];
       this.#http.removeAllListeners('connection');
-      this.#http.on('connection', (socket: Socket) => this.#readProxyHeader(socket, mode, accept));
+      const from = config.proxyProtocolFrom!;
+      this.#http.on('connection', (socket: Socket) => this.#readProxyHeader(socket, mode, from, accept));
     }
   }
 
@@ -111,8 +118,12 @@ export class Listener {
     this.#http.closeAllConnections();
   }
 
-  #readProxyHeader(socket: Socket, mode: ProxyProtocolMode, accept: readonly Accept[]): void {
-    const from = this.config.proxyProtocolFrom ?? this.#settings.trustedProxies;
+  #readProxyHeader(
+    socket: Socket,
+    mode: ProxyProtocolMode,
+    from: TrustedProxies,
+    accept: readonly Accept[],
+  ): void {
     if (!from.contains(socket.remoteAddress ?? '')) {
       if (!this.#closing) {
         this.#handlers.proxyFault(
