@@ -761,3 +761,61 @@ describe('flags (the former parseServeFlags cases)', () => {
     });
   }
 });
+
+describe('tls', () => {
+  test('a listener’s tls: both files, as absolute paths', async () => {
+    const config = await valid({
+      yaml: 'listeners: [{listen: "127.0.0.1:8443", tls: {cert: certs/api.pem, key: /etc/keyfence/api.key}}]',
+    });
+    assert.deepEqual(config.listeners[0]!.tls, {
+      cert: resolve('certs/api.pem'),
+      key: '/etc/keyfence/api.key',
+    });
+  });
+
+  test('--tls-cert and --tls-key (or their variables) give the --listen listener its pair', async () => {
+    const flags = await valid({ flags: { tlsCert: 'a.pem', tlsKey: 'a.key' } });
+    assert.deepEqual(flags.listeners[0]!.tls, { cert: resolve('a.pem'), key: resolve('a.key') });
+    const env = await valid({ env: { KEYFENCE_TLS_CERT: '/c.pem', KEYFENCE_TLS_KEY: '/k.pem' } });
+    assert.deepEqual(env.listeners[0]!.tls, { cert: '/c.pem', key: '/k.pem' });
+    const listeners = await valid({
+      yaml: 'listeners: [{listen: "127.0.0.1:2001", role: gateway}, {listen: "127.0.0.1:2002"}]\ngateway: {routes: [{version: 2014-05-26, service: ecs, upstream: "http://u"}]}',
+      flags: { tlsCert: '/c.pem', tlsKey: '/k.pem' },
+    });
+    assert.deepEqual(
+      listeners.listeners.map((l) => l.tls?.cert),
+      [undefined, '/c.pem'],
+    );
+  });
+
+  test('one flag without the other, or a tls without its key', async () => {
+    const onlyCert = await expectProblem({ flags: { tlsCert: 'a.pem' } }, '--tls-key', 'Config.Missing');
+    assert.equal(onlyCert.message, '--tls-cert needs --tls-key too (both or neither)');
+    await expectProblem({ env: { KEYFENCE_TLS_KEY: 'k.pem' } }, '--tls-cert', 'Config.Missing');
+    await expectProblem(
+      { yaml: 'listeners: [{listen: "127.0.0.1:1", tls: {cert: a.pem}}]' },
+      'listeners[0].tls.key',
+      'Config.Missing',
+    );
+    await expectProblem(
+      { yaml: 'listeners: [{listen: "127.0.0.1:1", tls: {cert: a.pem, key: a.key, ca: c.pem}}]' },
+      'listeners[0].tls.ca',
+      'Config.UnknownKey',
+    );
+  });
+});
+
+describe('https upstreams', () => {
+  test('an https:// upstream, and upstreamCa as an absolute path', async () => {
+    const config = await valid({
+      yaml: 'gateway: {upstreamCa: certs/ca.pem, routes: [{version: 2014-05-26, service: ecs, upstream: "https://ecs.internal"}]}',
+    });
+    assert.equal(config.gateway.upstreamCa, resolve('certs/ca.pem'));
+    assert.equal(config.gateway.routes[0]!.upstream.href, 'https://ecs.internal/');
+    assert.equal((await valid({})).gateway.upstreamCa, undefined);
+  });
+
+  test('upstreamCa must be a path', async () => {
+    await expectProblem({ yaml: 'gateway: {upstreamCa: 7}' }, 'gateway.upstreamCa', 'Config.InvalidValue');
+  });
+});

@@ -313,6 +313,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#listeners = await Promise.all(
       listeners.map((config) => Listener.create(config, this.#listenerSettings, handlers)),
     );
+    await this.#gateway?.loadUpstreamCa();
     // Every bind settles before any is undone, so that none is left bound behind a failure.
     const bound = await Promise.allSettled(this.#listeners.map((listener) => listener.listen()));
     const failed = bound.find((outcome) => outcome.status === 'rejected');
