@@ -50,6 +50,11 @@ export function buildProgram(): Command {
       '--listen <host:port>',
       `address of the API listener ([::1]:8080 for IPv6; port 0 picks one) (default ${CONFIG_DEFAULTS.listen})`,
     )
+    .option(
+      '--tls-cert <file>',
+      'serve the --listen listener over HTTPS with this PEM certificate (with --tls-key)',
+    )
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--node-id <id>', "this node's name in the node status table (default <hostname>-<port>)")
     .option(
       '--trusted-proxy <cidr>',
@@ -69,6 +74,8 @@ export function buildProgram(): Command {
         data: options.data,
         databaseUrl: options.databaseUrl,
         listen: options.listen,
+        tlsCert: options.tlsCert,
+        tlsKey: options.tlsKey,
         nodeId: options.nodeId,
         trustedProxy: options.trustedProxy,
         exemptService: options.exemptService,

@@ -32,7 +32,8 @@ const command = 'keyfence serve';
  * `keyfence serve` (DESIGN.md §6). On the first start with an empty (or missing) SQLite data
  * directory it first does what `keyfence init` does and prints the root credentials once on
  * stdout. Logs go to stderr as JSON lines; one line `listening` says where, once API calls are
- * answered. SIGTERM or SIGINT stop it gracefully; resolves with the exit code.
+ * answered. SIGTERM or SIGINT stop it gracefully; SIGHUP re-reads the TLS certificates; resolves
+ * with the exit code.
  */
 export async function runServe(flags: ConfigFlags, environment: ServeEnvironment = {}): Promise<number> {
   const stdout = environment.stdout ?? process.stdout;
@@ -138,8 +139,12 @@ async function serveUntilSignalled(
     stopping = true;
     stopRequested(signal);
   };
+  // SIGHUP re-reads the TLS certificates and keys (renewed by certbot and the like) without a
+  // restart; without a handler it would end the process.
+  const onReload = () => void server.reloadTls();
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onReload);
   try {
     try {
       const addresses = await server.start(settings.listeners);
@@ -150,6 +155,7 @@ async function serveUntilSignalled(
             address: addresses[i],
             role: listener.role,
             proxyProtocol: listener.proxyProtocol,
+            tls: listener.tls !== undefined,
             ...(listener.vpcEndpointOf === undefined ? {} : { vpcEndpointOf: listener.vpcEndpointOf }),
           })),
           nodeId: settings.nodeId,
@@ -176,6 +182,7 @@ async function serveUntilSignalled(
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    process.off('SIGHUP', onReload);
     await store.close();
   }
 }

@@ -30,6 +30,8 @@ export interface ConfigFlags {
   readonly data?: string | undefined;
   readonly databaseUrl?: string | undefined;
   readonly listen?: string | undefined;
+  readonly tlsCert?: string | undefined;
+  readonly tlsKey?: string | undefined;
   readonly nodeId?: string | undefined;
   /** Repeatable; empty means not given. */
   readonly trustedProxy?: readonly string[] | undefined;
@@ -102,6 +104,8 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
       fileListen: fromFile('listen'),
       fileListeners: fromFile('listeners'),
       override: firstGiven(fromFlag(flags.listen, '--listen'), fromEnv('KEYFENCE_LISTEN')),
+      tlsCert: firstGiven(fromFlag(flags.tlsCert, '--tls-cert'), fromEnv('KEYFENCE_TLS_CERT')),
+      tlsKey: firstGiven(fromFlag(flags.tlsKey, '--tls-key'), fromEnv('KEYFENCE_TLS_KEY')),
     },
     problems,
   );

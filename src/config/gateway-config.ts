@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 import {
   indexPath,
@@ -17,11 +18,11 @@ const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const ROUTE_HOST = new RegExp(`^(?:\\*\\.)?${LABEL}(?:\\.${LABEL})*$`);
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `gateway`: its routes, tried in order, and the upstream time limit. */
+/** `gateway`: its routes, tried in order, the upstream time limit, and a CA for https upstreams. */
 export function readGateway(value: unknown, problems: Problems): GatewayConfig {
   const defaults: GatewayConfig = { routes: [], upstreamTimeoutMs: CONFIG_DEFAULTS.upstreamTimeoutMs };
   if (value === undefined) return defaults;
-  const object = readObject(value, 'gateway', ['routes', 'upstreamTimeoutMs'], problems);
+  const object = readObject(value, 'gateway', ['routes', 'upstreamTimeoutMs', 'upstreamCa'], problems);
   if (object === undefined) return defaults;
   const routes: GatewayRoute[] = [];
   if (object.routes !== undefined) {
@@ -40,7 +41,15 @@ export function readGateway(value: unknown, problems: Problems): GatewayConfig {
           problems,
           MAX_MILLISECONDS,
         );
-  return { routes, upstreamTimeoutMs: upstreamTimeoutMs ?? defaults.upstreamTimeoutMs };
+  const upstreamCa =
+    object.upstreamCa === undefined
+      ? undefined
+      : readString(object.upstreamCa, 'gateway.upstreamCa', problems);
+  return {
+    routes,
+    upstreamTimeoutMs: upstreamTimeoutMs ?? defaults.upstreamTimeoutMs,
+    ...(upstreamCa === undefined ? {} : { upstreamCa: resolve(upstreamCa) }),
+  };
 }
 
 function readRoute(value: unknown, path: string, problems: Problems): GatewayRoute | undefined {
@@ -94,8 +103,8 @@ function readUpstream(value: unknown, path: string, problems: Problems): URL | u
   // Not echoed: the text would show the password.
   if (url.username !== '' || url.password !== '')
     return problems.invalid(path, 'an upstream URL carries no user or password');
-  if (url.protocol !== 'http:')
-    return problems.invalid(path, `${shown(text)}: only http:// upstreams are supported`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return problems.invalid(path, `${shown(text)}: only http:// and https:// upstreams are supported`);
   if (url.search !== '' || url.hash !== '') {
     return problems.invalid(
       path,

@@ -55,12 +55,27 @@ export interface ListenerConfig {
    */
   readonly proxyProtocol: 'off' | 'v1' | 'v2' | 'any';
   /**
-   * `proxyProtocolFrom`: the peers (CIDRs; the load balancer) whose PROXY header is believed.
-   * Default: `trustedProxies`. A connection from anyone else is closed unread.
+   * `proxyProtocolFrom`: the peers (CIDRs; the load balancer) whose PROXY header is believed;
+   * required, and not empty, when `proxyProtocol` is on. A connection from anyone else is closed
+   * unread. Separate from `trustedProxies` (whose forwarding headers are believed): the client a
+   * header names is judged against `trustedProxies` like any TCP peer.
    */
   readonly proxyProtocolFrom?: TrustedProxies;
   /** `vpcEndpointOf`: every request on this listener is a VPC request from this VPC ID. */
   readonly vpcEndpointOf: string | undefined;
+  /** `tls`: serve HTTPS with this certificate and key. Absent: plain HTTP. */
+  readonly tls?: ListenerTls;
+}
+
+/**
+ * `tls` of a listener (`--tls-cert`/`--tls-key` for the one `--listen` sets): PEM files, read at
+ * start and again on SIGHUP. TLS 1.2 and later, with Node's defaults otherwise.
+ */
+export interface ListenerTls {
+  /** The certificate, followed by its intermediates. */
+  readonly cert: string;
+  /** Its private key, unencrypted. */
+  readonly key: string;
 }
 
 /** One entry of `exemptServices`: a service code, optionally narrowed to path prefixes. */
@@ -87,6 +102,11 @@ export interface GatewayConfig {
   readonly routes: readonly GatewayRoute[];
   /** `upstreamTimeoutMs`: how long an upstream may take to answer. Default 30 s. */
   readonly upstreamTimeoutMs: number;
+  /**
+   * `upstreamCa`: a PEM file of CA certificates trusted for `https://` upstreams, in addition to
+   * Node's built-in roots (for upstreams with a private CA). Read at start.
+   */
+  readonly upstreamCa?: string | undefined;
 }
 
 /**
@@ -102,7 +122,7 @@ export interface GatewayRoute {
   readonly version: string | undefined;
   /** The service code decisions and exemptions use (`ecs`). */
   readonly service: string;
-  /** `http://host:port` (optionally with a path prefix) the request is forwarded to. */
+  /** `http://` or `https://host:port` (optionally with a path prefix) the request is forwarded to. */
   readonly upstream: URL;
 }
 

@@ -66,8 +66,10 @@ listeners:
   - listen: "[::]:8443"
     role: gateway
     proxyProtocol: v2
+    proxyProtocolFrom: [10.0.0.9/32]
   - listen: 10.0.0.5:8081
     proxyProtocol: any
+    proxyProtocolFrom: [10.0.0.9/32, 10.0.0.10/32]
     vpcEndpointOf: vpc-bp1abc
 trustedProxies: [10.0.0.0/8, "fd00::/8"]
 vpcEndpoints:
@@ -103,6 +105,11 @@ audit:
 function comparable(config: KeyFenceConfig) {
   return {
     ...config,
+    listeners: config.listeners.map((listener) =>
+      listener.proxyProtocolFrom === undefined
+        ? listener
+        : { ...listener, proxyProtocolFrom: listener.proxyProtocolFrom.size },
+    ),
     trustedProxies: config.trustedProxies.size,
     vpcEndpoints: [...config.vpcEndpoints],
     gateway: {
@@ -178,12 +185,14 @@ describe('every key', () => {
           address: { host: '::', port: 8443 },
           role: 'gateway',
           proxyProtocol: 'v2',
+          proxyProtocolFrom: 1,
           vpcEndpointOf: undefined,
         },
         {
           address: { host: '10.0.0.5', port: 8081 },
           role: 'api',
           proxyProtocol: 'any',
+          proxyProtocolFrom: 2,
           vpcEndpointOf: 'vpc-bp1abc',
         },
       ],
@@ -269,6 +278,23 @@ describe('invalid values, each named by its key path', () => {
       'listeners[0].proxyProtocolFrom[0]',
       'Config.InvalidValue',
     ],
+    // Nobody allowed to send the header: every connection, health checks included, would be
+    // refused. trustedProxies (whose X-Forwarded-For is believed) is not a fallback.
+    [
+      'listeners: [{listen: "127.0.0.1:1", proxyProtocol: v2}]',
+      'listeners[0].proxyProtocolFrom',
+      'Config.Missing',
+    ],
+    [
+      'trustedProxies: [127.0.0.0/8]\nlisteners: [{listen: "127.0.0.1:1", proxyProtocol: v1}]',
+      'listeners[0].proxyProtocolFrom',
+      'Config.Missing',
+    ],
+    [
+      'listeners: [{listen: "127.0.0.1:1", proxyProtocol: any, proxyProtocolFrom: []}]',
+      'listeners[0].proxyProtocolFrom',
+      'Config.Missing',
+    ],
     ['listeners: ["127.0.0.1:1"]', 'listeners[0]', 'Config.InvalidValue'],
     ['listeners: [{listen: "127.0.0.1:1", role: admin}]', 'listeners[0].role', 'Config.InvalidValue'],
     [
@@ -292,7 +318,7 @@ describe('invalid values, each named by its key path', () => {
       'Config.InvalidValue',
     ],
     [
-      'listeners: [{listen: "127.0.0.1:8080"}, {listen: "127.0.0.1:8080", proxyProtocol: v2}]',
+      'listeners: [{listen: "127.0.0.1:8080"}, {listen: "127.0.0.1:8080", role: gateway}]\ngateway: {routes: [{version: 2014-05-26, service: ecs, upstream: "http://u"}]}',
       'listeners[1].listen',
       'Config.InvalidValue',
     ],
@@ -677,7 +703,7 @@ gateway: {routes: [{host: a.example, service: ecs, upstream: "http://u"}]}
 
   test('port 0 may repeat: each picks its own', async () => {
     const config = await valid({
-      yaml: 'listeners: [{listen: "127.0.0.1:0"}, {listen: "127.0.0.1:0", proxyProtocol: v1}]',
+      yaml: 'listeners: [{listen: "127.0.0.1:0"}, {listen: "127.0.0.1:0", proxyProtocol: v1, proxyProtocolFrom: [10.0.0.9/32]}]',
     });
     assert.equal(config.listeners.length, 2);
   });
@@ -751,4 +777,62 @@ describe('flags (the former parseServeFlags cases)', () => {
       assert.deepEqual(config.listeners[0]!.address, { host, port });
     });
   }
+});
+
+describe('tls', () => {
+  test('a listener’s tls: both files, as absolute paths', async () => {
+    const config = await valid({
+      yaml: 'listeners: [{listen: "127.0.0.1:8443", tls: {cert: certs/api.pem, key: /etc/keyfence/api.key}}]',
+    });
+    assert.deepEqual(config.listeners[0]!.tls, {
+      cert: resolve('certs/api.pem'),
+      key: '/etc/keyfence/api.key',
+    });
+  });
+
+  test('--tls-cert and --tls-key (or their variables) give the --listen listener its pair', async () => {
+    const flags = await valid({ flags: { tlsCert: 'a.pem', tlsKey: 'a.key' } });
+    assert.deepEqual(flags.listeners[0]!.tls, { cert: resolve('a.pem'), key: resolve('a.key') });
+    const env = await valid({ env: { KEYFENCE_TLS_CERT: '/c.pem', KEYFENCE_TLS_KEY: '/k.pem' } });
+    assert.deepEqual(env.listeners[0]!.tls, { cert: '/c.pem', key: '/k.pem' });
+    const listeners = await valid({
+      yaml: 'listeners: [{listen: "127.0.0.1:2001", role: gateway}, {listen: "127.0.0.1:2002"}]\ngateway: {routes: [{version: 2014-05-26, service: ecs, upstream: "http://u"}]}',
+      flags: { tlsCert: '/c.pem', tlsKey: '/k.pem' },
+    });
+    assert.deepEqual(
+      listeners.listeners.map((l) => l.tls?.cert),
+      [undefined, '/c.pem'],
+    );
+  });
+
+  test('one flag without the other, or a tls without its key', async () => {
+    const onlyCert = await expectProblem({ flags: { tlsCert: 'a.pem' } }, '--tls-key', 'Config.Missing');
+    assert.equal(onlyCert.message, '--tls-cert needs --tls-key too (both or neither)');
+    await expectProblem({ env: { KEYFENCE_TLS_KEY: 'k.pem' } }, '--tls-cert', 'Config.Missing');
+    await expectProblem(
+      { yaml: 'listeners: [{listen: "127.0.0.1:1", tls: {cert: a.pem}}]' },
+      'listeners[0].tls.key',
+      'Config.Missing',
+    );
+    await expectProblem(
+      { yaml: 'listeners: [{listen: "127.0.0.1:1", tls: {cert: a.pem, key: a.key, ca: c.pem}}]' },
+      'listeners[0].tls.ca',
+      'Config.UnknownKey',
+    );
+  });
+});
+
+describe('https upstreams', () => {
+  test('an https:// upstream, and upstreamCa as an absolute path', async () => {
+    const config = await valid({
+      yaml: 'gateway: {upstreamCa: certs/ca.pem, routes: [{version: 2014-05-26, service: ecs, upstream: "https://ecs.internal"}]}',
+    });
+    assert.equal(config.gateway.upstreamCa, resolve('certs/ca.pem'));
+    assert.equal(config.gateway.routes[0]!.upstream.href, 'https://ecs.internal/');
+    assert.equal((await valid({})).gateway.upstreamCa, undefined);
+  });
+
+  test('upstreamCa must be a path', async () => {
+    await expectProblem({ yaml: 'gateway: {upstreamCa: 7}' }, 'gateway.upstreamCa', 'Config.InvalidValue');
+  });
 });

@@ -146,6 +146,23 @@ listeners:
     assert.equal(await running.exited, 0);
   });
 
+  test('a PROXY listener nobody may send the header to is refused, naming it', async () => {
+    // As tried behind HAProxy: trustedProxies used to stand in for proxyProtocolFrom, so this
+    // started, and a client inside 127.0.0.0/8 could name any address in X-Forwarded-For.
+    const config = join(dir, 'no-balancer.yaml');
+    await writeFile(
+      config,
+      'trustedProxies: [127.0.0.0/8]\nlisteners:\n  - listen: 127.0.0.1:0\n  - listen: 127.0.0.1:0\n    proxyProtocol: v1\n',
+    );
+    const running = serve(['--config', config, '--data', join(dir, 'no-balancer-data')]);
+    const stillRunning = new Promise((resolve) => setTimeout(resolve, 15_000, 'still running').unref());
+    assert.equal(await Promise.race([running.exited, stillRunning]), 1, running.stderr());
+    assert.match(
+      running.stderr(),
+      /^keyfence serve: listeners\[1\]\.proxyProtocolFrom: a proxyProtocol listener believes the header only from the addresses listed here/,
+    );
+  });
+
   test('a bad file is refused before anything starts, every problem on its own line', async () => {
     const config = join(dir, 'bad.yaml');
     await writeFile(

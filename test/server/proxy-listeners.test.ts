@@ -60,8 +60,8 @@ const t = await startTestServer(
     testListener({ proxyProtocol: 'v1', proxyProtocolFrom: loadBalancer }),
     testListener({ proxyProtocol: 'any', proxyProtocolFrom: loadBalancer }),
     testListener({ proxyProtocol: 'v2', proxyProtocolFrom: loadBalancer, vpcEndpointOf: 'vpc-listener1' }),
-    // Believes PROXY headers from the trusted proxies only (10.9.0.0/16): not from this test.
-    testListener({ proxyProtocol: 'v2' }),
+    // Believes PROXY headers from 10.9.0.0/16 only: not from this test.
+    testListener({ proxyProtocol: 'v2', proxyProtocolFrom: trustedProxies }),
   ],
 );
 const [plainPort, v2Port, v1Port, anyPort, vpcListenerPort, untrustingPort] = t.ports as [

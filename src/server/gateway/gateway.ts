@@ -5,6 +5,9 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { AuthError, IncompleteSignatureReason } from '../../auth/auth-error.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
@@ -18,6 +21,7 @@ import { hostIdOf } from '../http/host-id.js';
 import { declaresBody, readBody } from '../http/read-body.js';
 import { requestHeaders } from '../http/request-headers.js';
 import { newRequestId } from '../http/request-id.js';
+import { loadCaCertificates } from '../http/tls-credentials.js';
 import type { RequestRecord } from '../rpc/audit-sink.js';
 import { displayAddress } from '../rpc/network-acl.js';
 import { serverErrors } from '../rpc/server-errors.js';
@@ -64,24 +68,43 @@ export class Gateway {
   readonly #deps: GatewayDependencies;
   readonly #routes: ServiceRoutes;
   readonly #agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
+  /** For `https://` upstreams: Node's roots, and `upstreamCa`'s once loadUpstreamCa has read it. */
+  #secureAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
 
-  /** Throws on a route the table refuses or an upstream that is not `http://host[:port][/prefix]`. */
+  /**
+   * Throws on a route the table refuses or an upstream that is not
+   * `http[s]://host[:port][/prefix]`.
+   */
   constructor(deps: GatewayDependencies) {
     this.#deps = deps;
     this.#routes = new ServiceRoutes(deps.config.routes);
     deps.config.routes.forEach(({ upstream }, i) => {
-      if (upstream.protocol !== 'http:' || upstream.search !== '' || upstream.username !== '') {
+      const scheme = upstream.protocol === 'http:' || upstream.protocol === 'https:';
+      if (!scheme || upstream.search !== '' || upstream.username !== '') {
         throw new KeyFenceError(
           'Config.InvalidRoute',
-          `gateway route ${i + 1}: upstream ${upstream.href} must be http://host[:port][/path prefix]`,
+          `gateway route ${i + 1}: upstream ${upstream.href} must be http[s]://host[:port][/path prefix]`,
         );
       }
     });
   }
 
+  /**
+   * Reads `upstreamCa`, when configured, before the first request: rejects with a TlsFileError
+   * naming the file when it holds no usable certificate.
+   */
+  async loadUpstreamCa(): Promise<void> {
+    const file = this.#deps.config.upstreamCa;
+    if (file === undefined) return;
+    const ca = [...rootCertificates, ...(await loadCaCertificates(file))];
+    this.#secureAgent.destroy();
+    this.#secureAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo', ca });
+  }
+
   /** Closes the kept-alive upstream connections; requests in flight are cut. */
   close(): void {
     this.#agent.destroy();
+    this.#secureAgent.destroy();
   }
 
   /** One request on a gateway listener, from the connection `origin`. */
@@ -168,9 +191,14 @@ export class Gateway {
     const { req, res, passage } = exchange;
     const { upstream } = route;
     const prefix = upstream.pathname === '/' ? '' : upstream.pathname.replace(/\/$/, '');
-    const outgoing = httpRequest({
-      hostname: upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: upstream.port === '' ? 80 : Number(upstream.port),
+    const secure = upstream.protocol === 'https:';
+    const hostname = upstream.hostname.replace(/^\[(.*)\]$/, '$1');
+    const outgoing = (secure ? httpsRequest : httpRequest)({
+      hostname,
+      port: upstream.port === '' ? (secure ? 443 : 80) : Number(upstream.port),
+      // The certificate is checked against the upstream's name: node would take SNI from a Host
+      // header it can see, and that is the client's. An IP address is checked as one, without SNI.
+      ...(secure ? { servername: isIP(hostname) === 0 ? hostname : '' } : {}),
       method: req.method,
       path: `${prefix}${req.url ?? '/'}`,
       headers: upstreamRequestHeaders(req.rawHeaders, {
@@ -179,7 +207,7 @@ export class Gateway {
         vpcId: passage.source.vpcId,
         identity: identityHeaders(who.caller, decision, exchange.requestId),
       }),
-      agent: this.#agent,
+      agent: secure ? this.#secureAgent : this.#agent,
     });
     outgoing.setTimeout(this.#deps.config.upstreamTimeoutMs, () => outgoing.destroy(new UpstreamTimeout()));
     res.once('close', () => {

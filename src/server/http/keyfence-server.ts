@@ -51,9 +51,17 @@ export interface KeyFenceServer {
   /**
    * Binds every listener (at least one), loads the decision index from the store, starts
    * following the change log, and resolves with the URL each listener serves, in the same order,
-   * once it answers API calls (`/readyz` says 503 until then). Called once.
+   * once it answers API calls (`/readyz` says 503 until then). Called once. Every TLS pair is
+   * loaded before anything is bound: a file that is missing, unreadable or not a pair rejects
+   * (TlsFileError, naming the file) with nothing served.
    */
   start(listeners: readonly ListenerConfig[]): Promise<string[]>;
+  /**
+   * Reads every TLS listener's certificate and key again (SIGHUP) for the connections accepted
+   * from now on; open connections keep theirs. A listener whose files are no longer a usable pair
+   * keeps its current one. Each outcome is logged; resolves with the number of failures.
+   */
+  reloadTls(): Promise<number>;
   /** Connections closed for a missing, bad or late PROXY header, by fault code. */
   readonly proxyHeaderFaults: ReadonlyMap<ProxyFaultCode, number>;
   /** The change-log version whose policies are enforced (0 before the index is loaded). */
@@ -255,7 +263,6 @@ class HttpKeyFenceServer implements KeyFenceServer {
         options.proxyHeaderTimeoutMs ?? SERVER_DEFAULTS.proxyHeaderTimeoutMs,
       ),
       vpcEndpoints: options.vpcEndpoints ?? new Map(),
-      trustedProxies: options.trustedProxies ?? TrustedProxies.none,
     };
   }
 
@@ -306,7 +313,10 @@ class HttpKeyFenceServer implements KeyFenceServer {
       proxyFault: (fault: ProxyFault, socket: Socket, listener: ListenerConfig) =>
         this.#onProxyFault(fault, socket, listener),
     };
-    this.#listeners = listeners.map((config) => new Listener(config, this.#listenerSettings, handlers));
+    this.#listeners = await Promise.all(
+      listeners.map((config) => Listener.create(config, this.#listenerSettings, handlers)),
+    );
+    await this.#gateway?.loadUpstreamCa();
     // Every bind settles before any is undone, so that none is left bound behind a failure.
     const bound = await Promise.allSettled(this.#listeners.map((listener) => listener.listen()));
     const failed = bound.find((outcome) => outcome.status === 'rejected');
@@ -328,6 +338,26 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#heartbeat.start(urls[0]!);
     this.#housekeeping.start();
     return urls;
+  }
+
+  async reloadTls(): Promise<number> {
+    const listeners = this.#listeners.filter((listener) => listener.config.tls !== undefined);
+    const outcomes = await Promise.allSettled(listeners.map((listener) => listener.reloadTls()));
+    let failed = 0;
+    outcomes.forEach((outcome, i) => {
+      const { address, tls } = listeners[i]!.config;
+      if (outcome.status === 'fulfilled') {
+        this.#log.info({ listener: address, cert: tls!.cert }, 'TLS certificate reloaded');
+        return;
+      }
+      failed++;
+      const error = outcome.reason as Error;
+      this.#log.error(
+        { listener: address, code: (error as { code?: string }).code, error: error.message },
+        'TLS certificate reload failed; the one loaded before stays in use',
+      );
+    });
+    return failed;
   }
 
   close(): Promise<void> {

@@ -37,8 +37,8 @@ export function parseListenAddress(text: string): Result<ListenAddress, string> 
   return ok({ host, port });
 }
 
-/** The URL clients use for a bound socket: `http://127.0.0.1:8080`, `http://[::1]:8080`. */
-export function listenUrl(address: AddressInfo): string {
+/** The URL clients use for a bound socket: `http://127.0.0.1:8080`, `https://[::1]:8443`. */
+export function listenUrl(address: AddressInfo, scheme: 'http' | 'https' = 'http'): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  return `${scheme}://${host}:${address.port}`;
 }

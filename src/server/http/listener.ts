@@ -6,12 +6,15 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { type SecureContext, TLSSocket } from 'node:tls';
+import { KeyFenceError } from '../../common/keyfence-error.js';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
 import { type ConnectionOrigin, proxiedOrigin, tcpOrigin } from '../source/connection-origin.js';
 import type { ProxyFault, ProxyProtocolMode } from '../source/proxy-protocol/proxy-header.js';
 import { ProxyHeaderDecoder } from '../source/proxy-protocol/proxy-header-decoder.js';
 import type { TrustedProxies } from '../source/trusted-proxies.js';
 import { listenUrl } from './listen-address.js';
+import { loadServerContext } from './tls-credentials.js';
 
 /** What a listener hands every request and every refused connection to; shared by all listeners. */
 export interface ListenerHandlers {
@@ -27,12 +30,6 @@ export interface ListenerSettings {
   readonly proxyHeaderTimeoutMs: number;
   /** VPC endpoint ID (PROXY v2 AWS TLV) → VPC ID. */
   readonly vpcEndpoints: ReadonlyMap<string, string>;
-  /**
-   * The peers whose PROXY header is believed unless the listener names its own
-   * (`proxyProtocolFrom`): from anyone else a header would let a client name its own address
-   * (and VPC), so the connection is refused unread.
-   */
-  readonly trustedProxies: TrustedProxies;
 }
 
 type Accept = (socket: Socket) => void;
@@ -51,7 +48,10 @@ function timeoutCheckInterval(requestTimeoutMs: number | undefined): number {
 /**
  * One bound address of the server: its own node:http server (so node's request and header
  * timeouts and idle-connection tracking work per socket as usual), learning each connection's
- * origin before the first request on it is parsed.
+ * origin before the first request on it is parsed. With `tls`, each accepted TCP connection
+ * (after its PROXY header, when the listener takes one) is wrapped in a server TLSSocket before
+ * node:http sees it: the PROXY header travels in the clear ahead of the TLS handshake, as load
+ * balancers send it, and the origin is known for the very socket requests arrive on.
  */
 export class Listener {
   readonly config: ListenerConfig;
@@ -61,10 +61,40 @@ export class Listener {
   readonly #origins = new WeakMap<Socket, ConnectionOrigin>();
   /** Connections still sending their PROXY header: node:http does not know them yet. */
   readonly #awaitingHeader = new Set<Socket>();
+  /** The certificate and key new connections get; replaced by reloadTls. */
+  #tls: SecureContext | undefined;
   #closing = false;
 
-  constructor(config: ListenerConfig, settings: ListenerSettings, handlers: ListenerHandlers) {
+  /**
+   * A listener, not yet bound, with its TLS pair loaded when it has one. Rejects with
+   * `Server.ProxyProtocolUntrusted` for a PROXY-protocol listener that names no peer in
+   * `proxyProtocolFrom` (it would refuse every connection, health checks included), and with a
+   * TlsFileError naming the file when `tls` is not a usable pair.
+   */
+  static async create(
+    config: ListenerConfig,
+    settings: ListenerSettings,
+    handlers: ListenerHandlers,
+  ): Promise<Listener> {
+    if (config.proxyProtocol !== 'off' && (config.proxyProtocolFrom?.size ?? 0) === 0) {
+      throw new KeyFenceError(
+        'Server.ProxyProtocolUntrusted',
+        `listener ${config.address.host}:${config.address.port} takes the PROXY protocol from nobody: ` +
+          'proxyProtocolFrom must name the load balancer',
+      );
+    }
+    const tls = config.tls === undefined ? undefined : await loadServerContext(config.tls);
+    return new Listener(config, settings, handlers, tls);
+  }
+
+  private constructor(
+    config: ListenerConfig,
+    settings: ListenerSettings,
+    handlers: ListenerHandlers,
+    tls: SecureContext | undefined,
+  ) {
     this.config = config;
+    this.#tls = tls;
     this.#settings = settings;
     this.#handlers = handlers;
     const http = {
@@ -82,18 +112,29 @@ export class Listener {
     // header repeated after them would go unseen (request-headers.ts). maxHeaderSize bounds them.
     this.#http.maxHeadersCount = 0;
     this.#http.on('clientError', handlers.clientError);
+    // node:http starts parsing in its own 'connection' listener; it is held back until the origin
+    // is known (after the PROXY header, if any), then handed the socket, or its TLS wrapping.
+    const accept = this.#http.listeners('connection') as Accept[];
+    this.#http.removeAllListeners('connection');
     const mode = config.proxyProtocol;
     if (mode === 'off') {
-      this.#http.prependListener('connection', (socket: Socket) => {
-        this.#origins.set(socket, tcpOrigin(socket, config));
-      });
+      this.#http.on('connection', (socket: Socket) =>
+        this.#accept(socket, tcpOrigin(socket, config), accept),
+      );
     } else {
-      // node:http starts parsing in its own 'connection' listener; it is held back until the
-      // PROXY header has been read off the socket, then handed the socket and the bytes after it.
-      const accept = this.#http.listeners('connection') as Accept[];
-      this.#http.removeAllListeners('connection');
-      this.#http.on('connection', (socket: Socket) => this.#readProxyHeader(socket, mode, accept));
+      const from = config.proxyProtocolFrom!;
+      this.#http.on('connection', (socket: Socket) => this.#readProxyHeader(socket, mode, from, accept));
     }
+  }
+
+  /**
+   * Reads `config.tls` again for the connections accepted from now on; those open keep the pair
+   * they began with. Throws (TlsFileError) and keeps the current pair when the files are not a
+   * usable pair. Does nothing on a listener without TLS.
+   */
+  async reloadTls(): Promise<void> {
+    if (this.config.tls === undefined) return;
+    this.#tls = await loadServerContext(this.config.tls);
   }
 
   /** Binds the configured address; resolves with the URL it serves. */
@@ -104,7 +145,7 @@ export class Listener {
       this.#http.once('error', fail);
       this.#http.listen(port, host, () => {
         this.#http.off('error', fail);
-        resolve(listenUrl(this.#http.address() as AddressInfo));
+        resolve(listenUrl(this.#http.address() as AddressInfo, this.#tls === undefined ? 'http' : 'https'));
       });
     });
   }
@@ -126,8 +167,12 @@ export class Listener {
     this.#http.closeAllConnections();
   }
 
-  #readProxyHeader(socket: Socket, mode: ProxyProtocolMode, accept: readonly Accept[]): void {
-    const from = this.config.proxyProtocolFrom ?? this.#settings.trustedProxies;
+  #readProxyHeader(
+    socket: Socket,
+    mode: ProxyProtocolMode,
+    from: TrustedProxies,
+    accept: readonly Accept[],
+  ): void {
     if (!from.contains(socket.remoteAddress ?? '')) {
       if (!this.#closing) {
         this.#handlers.proxyFault(
@@ -168,11 +213,11 @@ export class Listener {
         socket.destroy();
         return;
       }
-      this.#origins.set(socket, proxiedOrigin(socket, this.config, step.header, this.#settings.vpcEndpoints));
       socket.pause();
       if (step.rest.length > 0) socket.unshift(step.rest);
-      for (const listener of accept) listener.call(this.#http, socket);
-      socket.resume();
+      const origin = proxiedOrigin(socket, this.config, step.header, this.#settings.vpcEndpoints);
+      // A TLSSocket reads what waits in the paused socket itself; a plain one is resumed.
+      if (this.#accept(socket, origin, accept) === socket) socket.resume();
     };
     const onClosed = () =>
       refuse({
@@ -193,5 +238,14 @@ export class Listener {
     socket.on('data', onData);
     socket.on('end', onClosed);
     socket.on('close', onClosed);
+  }
+
+  /** Hands a connection whose origin is known to node:http; returns the socket it was given. */
+  #accept(socket: Socket, origin: ConnectionOrigin, accept: readonly Accept[]): Socket {
+    const connection =
+      this.#tls === undefined ? socket : new TLSSocket(socket, { isServer: true, secureContext: this.#tls });
+    this.#origins.set(connection, origin);
+    for (const listener of accept) listener.call(this.#http, connection);
+    return connection;
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The gateways the integration tests run (Debian's nginx and caddy packages). A missing binary
- * skips the tests on a developer's machine, with the command that installs it; in CI (`CI` set)
- * it fails them, since .ci/run installs both.
+ * The gateways and balancers the integration tests run (Debian's nginx, caddy and haproxy
+ * packages). A missing binary skips the tests on a developer's machine, with the command that
+ * installs it; in CI (`CI` set) it fails them, since .ci/run installs them.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
