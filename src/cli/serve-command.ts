@@ -11,12 +11,14 @@ import { ACTIONTRAIL_ACTIONS } from '../server/actions/actiontrail/index.js';
 import { ALL_ACTIONS } from '../server/actions/index.js';
 import { createServer } from '../server/http/keyfence-server.js';
 import {
+  isStoreError,
   type KeyFenceStore,
   loadMasterKey,
   MASTER_KEY_FILE_NAME,
   masterKeySource,
   openStore,
 } from '../store/index.js';
+import { OutageLog } from '../sync/outage-log.js';
 import { DataDirInUseError, DataDirLock, HOLDER_FILE_NAME, LOCK_FILE_NAME } from './data-dir-lock.js';
 import { describeError, initializeStore, locationOf } from './init-command.js';
 
@@ -142,11 +144,17 @@ async function serveUntilSignalled(
       'audit events spooled by an earlier run will be written',
     );
   }
+  // One for the server and the audit sink: an outage is logged once, not once by each.
+  const outageLog = new OutageLog({ log });
   const auditSink = new StoreAuditSink(store, {
     spool,
     coalesce: settings.audit.coalesce,
-    onError: (error, batch) =>
-      log.error({ error: describeError(error), ...batch }, 'writing audit events failed'),
+    onError: (error, batch) => {
+      // Events lost are always worth a line; a batch kept for the next attempt is the outage's.
+      if (batch.givenUp || !isStoreError(error, 'Store.Database')) {
+        log.error({ error: describeError(error), ...batch }, 'writing audit events failed');
+      } else outageLog.failed('writing audit events failed', error);
+    },
   });
   const server = createServer({
     store,
@@ -162,6 +170,7 @@ async function serveUntilSignalled(
     config: settings,
     auditSink,
     logger: log,
+    outageLog,
   });
   let stopRequested!: (signal: NodeJS.Signals) => void;
   const stop = new Promise<NodeJS.Signals>((resolve) => {
