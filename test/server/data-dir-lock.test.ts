@@ -19,7 +19,7 @@ import {
   jsonLines,
   REPO_ROOT,
 } from '../interop/support/keyfence-process.js';
-import { assertBuilt } from '../sync/support/cluster.js';
+import { assertBuilt, runCli } from '../sync/support/cluster.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'keyfence.js');
 
@@ -113,6 +113,14 @@ describe('a data folder has one node', () => {
       assert.ok(Math.abs(Date.parse(holder.since) - Date.now()) < 60_000, holder.since);
       assert.equal(second.stdout(), '', 'no credentials printed');
     }
+    // The CLI's readers are not nodes: they still work next to a running node.
+    const status = await runCli(['status', '--data', data]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /1 enforcing/);
+    const init = await runCli(['init', '--data', data]);
+    assert.equal(init.code, 1);
+    assert.match(init.stderr, /already initialized/);
+
     // The first node's own files may change as it runs; the refused nodes added none.
     assert.deepEqual(
       (await contents(data)).map((line) => line.split(' ')[0]),
