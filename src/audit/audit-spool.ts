@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyFenceError } from '../common/keyfence-error.js';
+import { makePrivateDir } from '../common/private-files.js';
 import { decodeSpoolEntry, encodeSpoolEntry, type SpoolEntry } from './audit-spool-entry.js';
 
 export interface AuditSpoolOptions {
@@ -81,7 +82,7 @@ export class AuditSpool {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
       throw new RangeError(`audit spool maxBytes must be a positive integer, got ${maxBytes}`);
     }
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makePrivateDir(dir);
     const stat = await lstat(dir);
     if (!stat.isDirectory()) throw new AuditSpoolError(dir, 'is not a directory');
     if ((stat.mode & 0o077) !== 0) {

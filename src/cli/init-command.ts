@@ -1,6 +1,7 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { KeyFenceError } from '../common/keyfence-error.js';
+import { makePrivateDir } from '../common/private-files.js';
 import { CONFIG_DEFAULTS } from '../config/config-defaults.js';
 import {
   createMasterKeyFile,
@@ -81,7 +82,7 @@ export async function initializeStore(options: InitOptions = {}): Promise<InitOu
     resolve(options.masterKeyFile ?? join(dataDir, MASTER_KEY_FILE_NAME)),
   );
   try {
-    if (database.dialect === 'sqlite') await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    if (database.dialect === 'sqlite') await makePrivateDir(dataDir);
     // Checked before the key is touched, so that a second run changes nothing at all.
     if (await hasAccount(database)) return { kind: 'already-initialized', location };
 
@@ -124,7 +125,7 @@ export async function initializeStore(options: InitOptions = {}): Promise<InitOu
  */
 async function createOrReadKeyFile(path: string): Promise<MasterKey> {
   const masterKey = MasterKey.generate();
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await makePrivateDir(dirname(path));
   try {
     await createMasterKeyFile(path, masterKey);
     return masterKey;

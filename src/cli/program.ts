@@ -85,7 +85,7 @@ export function buildProgram(): Command {
   program
     .command('status')
     .description(
-      'which nodes enforce a policy version; exit 0 when every running node does, 3 when some lag, 1 on error',
+      'which nodes enforce a policy version; exit 0 when every running node does, 3 when some lag, 4 when no node runs, 1 on error',
     )
     .option('--data <dir>', 'data directory (SQLite database)', DEFAULT_DATA_DIR)
     .option('--database-url <url>', 'use this PostgreSQL database instead of SQLite')

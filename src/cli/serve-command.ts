@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { StoreAuditSink } from '../audit/audit-sink.js';
 import { AuditSpool } from '../audit/audit-spool.js';
@@ -11,12 +11,15 @@ import { ACTIONTRAIL_ACTIONS } from '../server/actions/actiontrail/index.js';
 import { ALL_ACTIONS } from '../server/actions/index.js';
 import { createServer } from '../server/http/keyfence-server.js';
 import {
+  isStoreError,
   type KeyFenceStore,
   loadMasterKey,
   MASTER_KEY_FILE_NAME,
   masterKeySource,
   openStore,
 } from '../store/index.js';
+import { OutageLog } from '../sync/outage-log.js';
+import { DataDirInUseError, DataDirLock, HOLDER_FILE_NAME, LOCK_FILE_NAME } from './data-dir-lock.js';
 import { describeError, initializeStore, locationOf } from './init-command.js';
 
 /** Where `serve` reads its environment and writes its output; tests may redirect them. */
@@ -47,6 +50,44 @@ export async function runServe(flags: ConfigFlags, environment: ServeEnvironment
   const settings = loaded.value;
   const log = pino({ base: { pid: process.pid } }, stderr as DestinationStream);
 
+  // Before anything in the folder is read or written: a second node on it must change nothing.
+  let locks: DataDirLock[];
+  try {
+    locks = await lockOwnedFolders(settings);
+  } catch (error) {
+    if (error instanceof DataDirInUseError)
+      log.fatal({ dataDir: error.dir, holder: error.holder }, error.message);
+    else log.fatal({ dataDir: settings.dataDir, error: describeError(error) }, 'cannot lock the data folder');
+    return 1;
+  }
+  try {
+    return await openAndServe(settings, env, stdout, log);
+  } finally {
+    for (const lock of locks) await lock.release();
+  }
+}
+
+/** The data folder, and the audit spool's folder when it is elsewhere: what this node owns. */
+async function lockOwnedFolders(settings: KeyFenceConfig): Promise<DataDirLock[]> {
+  const locks = [await DataDirLock.acquire(settings.dataDir, settings.nodeId)];
+  const spoolPath = relative(settings.dataDir, settings.audit.spoolDir);
+  if (spoolPath.startsWith('..') || isAbsolute(spoolPath)) {
+    try {
+      locks.push(await DataDirLock.acquire(settings.audit.spoolDir, settings.nodeId));
+    } catch (error) {
+      await locks[0]!.release();
+      throw error;
+    }
+  }
+  return locks;
+}
+
+async function openAndServe(
+  settings: KeyFenceConfig,
+  env: NodeJS.ProcessEnv,
+  stdout: NodeJS.WritableStream,
+  log: Logger,
+): Promise<number> {
   let store: KeyFenceStore;
   try {
     if (settings.database.dialect === 'sqlite' && (await isEmptyDirectory(settings.dataDir))) {
@@ -104,12 +145,18 @@ async function serveUntilSignalled(
       'audit events spooled by an earlier run will be written',
     );
   }
+  // One for the server and the audit sink: an outage is logged once, not once by each.
+  const outageLog = new OutageLog({ log });
   const auditSink = new StoreAuditSink(store, {
     spool,
     coalesce: settings.audit.coalesce,
     durability: settings.audit.durability,
-    onError: (error, batch) =>
-      log.error({ error: describeError(error), ...batch }, 'writing audit events failed'),
+    onError: (error, batch) => {
+      // Events lost are always worth a line; a batch kept for the next attempt is the outage's.
+      if (batch.givenUp || !isStoreError(error, 'Store.Database')) {
+        log.error({ error: describeError(error), ...batch }, 'writing audit events failed');
+      } else outageLog.failed('writing audit events failed', error);
+    },
   });
   const server = createServer({
     store,
@@ -125,6 +172,7 @@ async function serveUntilSignalled(
     config: settings,
     auditSink,
     logger: log,
+    outageLog,
   });
   let stopRequested!: (signal: NodeJS.Signals) => void;
   const stop = new Promise<NodeJS.Signals>((resolve) => {
@@ -187,11 +235,11 @@ async function serveUntilSignalled(
   }
 }
 
-/** True when `dir` does not exist or holds nothing: a first start. */
+/** True when `dir` does not exist or holds nothing but this node's lock: a first start. */
 async function isEmptyDirectory(dir: string): Promise<boolean> {
   try {
     if (!(await stat(dir)).isDirectory()) return false;
-    return (await readdir(dir)).length === 0;
+    return (await readdir(dir)).every((name) => name === LOCK_FILE_NAME || name === HOLDER_FILE_NAME);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw error;

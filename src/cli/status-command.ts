@@ -13,8 +13,12 @@ export interface StatusOptions {
   readonly json?: boolean | undefined;
 }
 
-/** 0: every node that reported recently enforces the version; 3: some lag; 1: could not tell. */
-export const STATUS_EXIT = { enforced: 0, lagging: 3, error: 1 } as const;
+/**
+ * 0: every node that reported recently enforces the version; 3: some lag; 4: no node reported
+ * recently, so nothing enforces it (a deploy gate must not pass on an empty cluster); 1: could
+ * not tell.
+ */
+export const STATUS_EXIT = { enforced: 0, lagging: 3, noRunningNode: 4, error: 1 } as const;
 
 const command = 'keyfence status';
 
@@ -61,7 +65,11 @@ export async function runStatus(options: StatusOptions): Promise<CommandResult> 
     }
     const report = read.value;
     return {
-      exitCode: report.enforced ? STATUS_EXIT.enforced : STATUS_EXIT.lagging,
+      exitCode: !report.enforced
+        ? STATUS_EXIT.lagging
+        : running(report)
+          ? STATUS_EXIT.enforced
+          : STATUS_EXIT.noRunningNode,
       stdout: options.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : toText(report),
       stderr: '',
     };
@@ -114,9 +122,11 @@ function toText(report: PropagationReport): string {
     ...(rows.length === 0 ? ['no node has reported yet'] : [line(header), ...rows.map(line)]),
     '',
     `${counts.enforcing} enforcing, ${counts.lagging} lagging, ${counts.stale} stale, ${counts.stopped} stopped`,
-    report.enforced
-      ? `every node that reported in the last ${MISSED_HEARTBEATS} heartbeats enforces version ${report.version}`
-      : `version ${report.version} is not enforced everywhere yet`,
+    !report.enforced
+      ? `version ${report.version} is not enforced everywhere yet`
+      : running(report)
+        ? `every node that reported in the last ${MISSED_HEARTBEATS} heartbeats enforces version ${report.version}`
+        : `no running node: none reported in the last ${MISSED_HEARTBEATS} heartbeats, so no node enforces version ${report.version}`,
   ];
   if (counts.stale > 0) {
     lines.push(
@@ -125,6 +135,11 @@ function toText(report: PropagationReport): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Nodes that reported in the last heartbeats (the others are stale or stopped). */
+function running(report: PropagationReport): boolean {
+  return report.counts.enforcing + report.counts.lagging > 0;
 }
 
 async function isFile(path: string): Promise<boolean> {

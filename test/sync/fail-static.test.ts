@@ -357,6 +357,30 @@ describe('a node whose database goes away mid-traffic', () => {
 
     node.child.kill('SIGTERM');
     assert.equal(await node.exited, 0, node.stderr());
+
+    // The outage is logged as it starts and as it ends, not once per failed poll, heartbeat,
+    // audit flush and refused write, and without stack traces: nothing in it was unexpected.
+    const lines = node
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const said = (msg: string) => lines.filter((l) => l.msg === msg);
+    assert.equal(
+      said(
+        'the store is unreachable: serving from memory; failures are summed up periodically until it answers',
+      ).length,
+      1,
+      node.stderr(),
+    );
+    const back = said('the store is reachable again');
+    assert.equal(back.length, 1, node.stderr());
+    assert.ok(Number(back[0]!.downForMs) > 5000, JSON.stringify(back[0]));
+    assert.deepEqual(
+      lines.filter((l) => Number(l.level) >= 50 && l.err !== undefined),
+      [],
+      'an error line with a stack trace',
+    );
     assert.ok(!node.stderr().includes(keyA.accessKeySecret), 'a secret reached the log');
   });
 });

@@ -56,3 +56,34 @@ test('keyfence status on an SQLite data directory: enforced, lagging, and refusa
     await store.close();
   }
 });
+
+test('keyfence status with no running node exits 4, not 0: a deploy gate must not pass on no node', async () => {
+  const data = join(root, 'no-node');
+  await mkdir(data);
+  const store = await openStore({ dialect: 'sqlite', file: join(data, SQLITE_FILE_NAME) });
+  try {
+    await store.write((tx) => tx.createAccount());
+    const none = await runStatus({ data });
+    assert.equal(none.exitCode, 4, none.stdout);
+    assert.match(none.stdout, /^no node has reported yet$/m);
+    assert.match(
+      none.stdout,
+      /^no running node: none reported in the last \d+ heartbeats, so no node enforces version 1$/m,
+    );
+    assert.equal((await runStatus({ data, json: true })).exitCode, 4);
+
+    await store.recordNode({
+      nodeId: 'gone-8080',
+      address: 'http://127.0.0.1:8080',
+      state: 'stopped',
+      heartbeatMs: 3_600_000,
+      startedAt: new Date(),
+      appliedVersion: 1,
+    });
+    const stopped = await runStatus({ data });
+    assert.equal(stopped.exitCode, 4, 'a stopped node enforces nothing');
+    assert.match(stopped.stdout, /^0 enforcing, 0 lagging, 0 stale, 1 stopped$/m);
+  } finally {
+    await store.close();
+  }
+});

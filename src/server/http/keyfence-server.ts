@@ -13,6 +13,7 @@ import { CredentialCache } from '../../sync/credential-cache.js';
 import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
 import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
 import { defaultNodeId, isNodeId } from '../../sync/node-id.js';
+import { describeFailure, OutageLog } from '../../sync/outage-log.js';
 import { type Staleness, StoreContact } from '../../sync/store-contact.js';
 import { StoreHousekeeping } from '../../sync/store-housekeeping.js';
 import { UserPolicyAttachments } from '../../sync/user-policy-attachments.js';
@@ -133,6 +134,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #metrics: KeyFenceMetrics;
   readonly #audit: AuditSink;
   readonly #log: Logger;
+  readonly #outage: OutageLog;
   readonly #hostId: string | undefined;
   readonly #maxBodyBytes: number;
   readonly #shutdownTimeoutMs: number;
@@ -153,9 +155,11 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#contact = new StoreContact({
       staleAfterMs: positive('staleAfterMs', options.staleAfterMs ?? SERVER_DEFAULTS.staleAfterMs),
     });
+    const outage = options.outageLog ?? new OutageLog({ log: this.#log });
+    this.#outage = outage;
     const onError = (what: string) => (error: unknown) => {
       if (isStoreError(error, 'Store.Database')) this.#contact.failed();
-      this.#log.error({ err: error }, what);
+      outage.failed(what, error);
     };
     this.#credentials = new CredentialCache(options.store, {
       onUndecryptable: onError('a stored AccessKey secret does not decrypt: the key cannot authenticate'),
@@ -171,10 +175,17 @@ class HttpKeyFenceServer implements KeyFenceServer {
         onApplied: () => this.#heartbeat.beat(),
         onFeed: (error) => {
           if (error === undefined) this.#log.info('the change feed is listening again; caught up');
-          else this.#log.warn({ err: error }, 'the change feed lost its connection; reconnecting');
+          else
+            this.#log.warn(
+              { error: describeFailure(error) },
+              'the change feed lost its connection; reconnecting',
+            );
         },
         consumers: [this.#credentials, attachments],
-        onSynced: () => this.#contact.succeeded(),
+        onSynced: () => {
+          this.#contact.succeeded();
+          outage.succeeded();
+        },
       },
     );
     const nodeId = options.nodeId ?? defaultNodeId();
@@ -536,10 +547,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   #answerCheck(res: ServerResponse, answer: ForwardAuthAnswer): void {
     const { record } = answer;
     if (answer.internalError !== undefined) {
-      this.#log.error(
-        { err: answer.internalError, requestId: record.requestId },
-        'forward-auth check failed',
-      );
+      this.#internalError(answer.internalError, record.requestId, 'forward-auth check failed');
     }
     const durably = this.#audit.recordDurably;
     if (durably === undefined) {
@@ -583,7 +591,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   #finish(res: ServerResponse, outcome: RpcOutcome, allow?: string): void | Promise<void> {
     const { record } = outcome;
     if (outcome.internalError !== undefined) {
-      this.#log.error({ err: outcome.internalError, requestId: record.requestId }, 'request failed');
+      this.#internalError(outcome.internalError, record.requestId, 'request failed');
     }
     const headers: Record<string, string> = allow === undefined ? {} : { allow };
     const durably = this.#audit.recordDurably;
@@ -600,6 +608,12 @@ class HttpKeyFenceServer implements KeyFenceServer {
         sendJson(res, error.httpStatus, body, record.requestId, headers);
       }
     });
+  }
+
+  /** A database outage's failures are summed up by the outage log; anything else is a defect. */
+  #internalError(error: unknown, requestId: string, what: string): void {
+    if (isStoreError(error, 'Store.Database')) this.#outage.failed(what, error);
+    else this.#log.error({ err: error, requestId }, what);
   }
 
   #record(record: RequestRecord): void {

@@ -7,6 +7,7 @@ import type {
 } from '../../config/keyfence-config.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
+import type { OutageLog } from '../../sync/outage-log.js';
 import type { ActionDefinition } from '../rpc/action.js';
 import type { AuditSink } from '../rpc/audit-sink.js';
 import type { PoliciesOf } from '../rpc/authorize.js';
@@ -53,6 +54,11 @@ export interface KeyFenceServerOptions {
   readonly config?: KeyFenceConfig;
   /** Default: silent. */
   readonly logger?: Logger;
+  /**
+   * How store failures are logged: an outage once as it starts and ends, with periodic summaries.
+   * Pass the one the audit sink reports to, so that an outage is logged once. Default: one of its own.
+   */
+  readonly outageLog?: OutageLog;
   /** `HostId` of error bodies. Default: the host name of the request's Host header. */
   readonly hostId?: string;
   /** Largest request body accepted. Default: room for the largest policy (208 KiB at the default limits). */

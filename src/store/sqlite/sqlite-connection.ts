@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFileSync } from '../../common/private-files.js';
 import type { SqliteStoreConfig } from './sqlite-store-config.js';
 
 /**
@@ -9,9 +10,11 @@ import type { SqliteStoreConfig } from './sqlite-store-config.js';
  * the busy timeout makes `BEGIN IMMEDIATE` queue behind another process's writer instead of
  * failing at once; SQLite leaves foreign keys off unless asked; a 64 MiB page cache (the
  * default is 2 MiB) keeps a million keys' index pages in memory, which makes loading and
- * snapshotting them a fifth faster.
+ * snapshotting them a fifth faster. A new file is created 0600 first; SQLite gives its `-wal`
+ * and `-shm` files the database file's mode.
  */
 export function openSqliteDatabase(config: SqliteStoreConfig): Database.Database {
+  createPrivateFileSync(config.file);
   const database = new Database(config.file, { timeout: config.busyTimeoutMs ?? 10_000 });
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
