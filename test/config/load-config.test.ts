@@ -78,6 +78,7 @@ exemptServices:
     pathPrefixes: [/public/, /health]
 policyLimits:
   maxStatements: 16
+replayProtection: memory
 forwardAuth:
   verifySignature: false
 gateway:
@@ -194,6 +195,7 @@ describe('every key', () => {
         { service: 'oss', pathPrefixes: ['/public/', '/health'] },
       ],
       policyLimits: { ...DEFAULT_POLICY_LIMITS, maxStatements: 16 },
+      replayProtection: 'memory',
       forwardAuth: { verifySignature: false },
       gateway: {
         routes: [
