@@ -14,6 +14,8 @@ import type { Credentials } from './signed-headers.js';
 
 export interface BenchKeyFenceSettings {
   readonly verifySignature: boolean;
+  /** `replayProtection` (docs/auth.md); default the configuration's default, `store`. */
+  readonly replayProtection?: 'store' | 'memory';
   /** When set, a gateway listener routing every `*.bench.example` host to this upstream. */
   readonly upstream?: string;
   /** The configuration file's `audit` section (e.g. `{ durability: 'strict' }`). */
@@ -44,6 +46,7 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
     trustedProxies: ['127.0.0.1/32'],
     forwardAuth: { verifySignature: settings.verifySignature },
     ...(settings.audit === undefined ? {} : { audit: settings.audit }),
+    ...(settings.replayProtection === undefined ? {} : { replayProtection: settings.replayProtection }),
     ...(settings.upstream === undefined
       ? {}
       : {

@@ -7,7 +7,11 @@
  *      queued, 200 with identity headers. Target: at least 85 % of (1);
  *   3. the bare server again, with requests signed as they are sent (the signing cost is the load
  *      generator's, so (4) is compared with this row);
- *   4. /forward-auth with verification on: an ACS3-signed request per check, fresh nonce each.
+ *   4. /forward-auth with verification on: an ACS3-signed request per check, fresh nonce each,
+ *      its nonce claimed in the store (`replayProtection: store`, the default: one transaction per
+ *      batch of checks, docs/auth.md);
+ *   5. the same with `replayProtection: memory` (the replay guard alone). Target: (4) at least
+ *      90 % of (5), the median of paired rounds.
  * Every request is what nginx's auth_request sends (docs/forward-auth.md): GET /forward-auth with
  * the client's headers, X-Original-Method/-URI, X-Forwarded-For; an Active account-level policy
  * allows the client address, so every check is a real policy match. Loopback only, autocannon,
@@ -43,10 +47,11 @@ const { settings, full: FULL } = loadSettingsFromEnv('FORWARD_AUTH_BENCH', {
   seconds: 2,
   warmupSeconds: 0.5,
 });
-// One round of 10 s with signatures: KeyFence remembers each key's nonces for the signature window
-// and refuses new ones beyond 1,000,000 per key (it fails closed, src/auth/replay-guard.ts), which one
-// key signing at full speed for several rounds would reach.
-const SIGNED_SETTINGS = { ...settings, rounds: 1, seconds: 10 };
+// Five rounds of 2 s with signatures (10 s per target, as many nonces as one round of 10 s):
+// KeyFence remembers each key's nonces for the signature window and refuses new ones beyond
+// 1,000,000 per key (it fails closed, src/auth/replay-guard.ts), which one key signing at full
+// speed for 30 rounds would reach. Paired rounds, for the ratio of durable replay protection.
+const SIGNED_SETTINGS = FULL ? { ...settings, rounds: 5, seconds: 2 } : settings;
 const START =
   '<!-- forward-auth-bench:start (written by bench/forward-auth.bench.ts; edits here are overwritten) -->';
 const END = '<!-- forward-auth-bench:end -->';
@@ -96,8 +101,8 @@ function signedCheck(root: Credentials): LoadRequest {
 }
 
 /** KeyFence with an Active account-level policy in force that allows the client. */
-async function startKeyFence(verifySignature: boolean) {
-  const kf = await startBenchKeyFence({ verifySignature });
+async function startKeyFence(verifySignature: boolean, replayProtection?: 'store' | 'memory') {
+  const kf = await startBenchKeyFence({ verifySignature, ...(replayProtection ? { replayProtection } : {}) });
   await allowBenchClients(kf);
   return kf;
 }
@@ -112,8 +117,9 @@ async function identityHeadersOf(api: string, request: LoadRequest): Promise<Rec
 const percent = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
 
 function markdown(runs: readonly Measured[], machine: Machine, pinning: Pinning, started: Date): string {
-  const [bare, off, bareSigned, on] = runs as [Measured, Measured, Measured, Measured];
+  const [bare, off, bareSigned, on, onMemory] = runs as [Measured, Measured, Measured, Measured, Measured];
   const offVsBare = pairedRatios(off, bare);
+  const durable = pairedRatios(on, onMemory);
   return [
     ...sectionHead({
       title: 'Forward-auth',
@@ -123,16 +129,20 @@ function markdown(runs: readonly Measured[], machine: Machine, pinning: Pinning,
       started,
     }),
     ...measureMethod(settings),
-    "run; the two rows with signed requests in one round of 10 s. Every request is what nginx's `auth_request` sends",
+    `run; the three rows with signed requests in ${SIGNED_SETTINGS.rounds} rounds of ${SIGNED_SETTINGS.seconds} s. Every request is what nginx's \`auth_request\` sends`,
     '(GET `/forward-auth`, X-Original-Method/-URI,',
     'X-Forwarded-For); KeyFence (`keyfence serve --config`, fresh SQLite store, audit events written) decides it',
     'under an Active account-level policy that allows the client, and answers 200 with identity headers.',
     describePinning(pinning),
     '',
-    ...resultRows([bare, off, bareSigned, on]),
+    'With verification on, each nonce is claimed in the store (`replayProtection: store`, the default:',
+    'one SQLite transaction per batch of checks) or only remembered in memory (`replayProtection: memory`).',
+    '',
+    ...resultRows([bare, off, bareSigned, on, onMemory]),
     '',
     `- Verification off: **${percent(offVsBare.median)}** of the bare server, the median of the rounds' ratios (${offVsBare.rounds.map(percent).join(', ')}; target ≥ 85 %).`,
     `- Verification on, against the bare server given the same signed requests: **${percent(on.requestsPerSecond / bareSigned.requestsPerSecond)}**.`,
+    `- Verification on, nonces claimed in the store against remembered in memory only: **${percent(durable.median)}**, the median of the rounds' ratios (${durable.rounds.map(percent).join(', ')}; target ≥ 90 %).`,
     '',
     'The load generator shares the machine with the servers (and signs every request of the last two',
     'rows), so compare rows within the run; single rounds swing widely on a shared machine, the median',
@@ -144,11 +154,12 @@ async function main(): Promise<void> {
   const started = new Date();
   const machine = describeMachine();
   const off = await startKeyFence(false);
-  const on = await startKeyFence(true);
+  const on = await startKeyFence(true, 'store');
+  const onMemory = await startKeyFence(true, 'memory');
   const unsigned = identifyingCheck(off.root);
   // The bare server answers with the same headers (same values, same bytes) as KeyFence.
   const bare = await startBareServer(200, '', await identityHeadersOf(off.api, unsigned));
-  const pinning = pinLoadGeneratorAndServers([bare.pid, off.pid, on.pid]);
+  const pinning = pinLoadGeneratorAndServers([bare.pid, off.pid, on.pid, onMemory.pid]);
   let runs: Measured[];
   try {
     const signed = signedCheck(on.root);
@@ -174,9 +185,15 @@ async function main(): Promise<void> {
             expectStatus: 200,
           },
           {
-            name: 'KeyFence /forward-auth, verification on',
+            name: 'KeyFence /forward-auth, verification on, replayProtection: store',
             url: on.api,
             request: signed,
+            expectStatus: 200,
+          },
+          {
+            name: 'KeyFence /forward-auth, verification on, replayProtection: memory',
+            url: onMemory.api,
+            request: signedCheck(onMemory.root),
             expectStatus: 200,
           },
         ],
@@ -187,6 +204,7 @@ async function main(): Promise<void> {
     bare.stop();
     await off.stop();
     await on.stop();
+    await onMemory.stop();
   }
   const summary = {
     bare_rps: Math.round(runs[0]!.requestsPerSecond),
@@ -195,6 +213,8 @@ async function main(): Promise<void> {
     bare_signed_rps: Math.round(runs[2]!.requestsPerSecond),
     on_rps: Math.round(runs[3]!.requestsPerSecond),
     on_vs_bare_signed: Number((runs[3]!.requestsPerSecond / runs[2]!.requestsPerSecond).toFixed(3)),
+    on_memory_rps: Math.round(runs[4]!.requestsPerSecond),
+    store_vs_memory: Number(pairedRatios(runs[3]!, runs[4]!).median.toFixed(3)),
     connections: settings.connections,
     seconds: settings.seconds,
     rounds: settings.rounds,

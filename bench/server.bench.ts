@@ -6,6 +6,9 @@
  *   3. KeyFence answering a denied call: the root identity's second key, whose key-level policy
  *      does not allow 127.0.0.1 (signature verified, then InvalidAccessKeyId.AccessPolicyDenied,
  *      HTTP 400). Same identity as (2), so the two differ only in the decision.
+ *   4. (2) against the same on a second KeyFence with `replayProtection: memory`: signed nonces
+ *      claimed in the store (one transaction per batch of calls, docs/auth.md) or only remembered
+ *      in memory, in paired rounds alternating between the two; the median of the rounds' ratios.
  * All in the same run, on loopback, with autocannon (50 connections, 10 s each after a 2 s
  * warm-up). KeyFence is the real CLI (`keyfence serve` on a fresh SQLite data directory, audit on)
  * and the bare server a separate Node process too; the load generator runs in this process.
@@ -16,7 +19,10 @@
  *
  *   npm run bench:server        (SERVER_BENCH_SECONDS=3 for a quick run; docs/benchmarks.md is then not written)
  */
-import { startKeyFence } from '../test/interop/support/keyfence-process.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type KeyFenceProcess, startKeyFence } from '../test/interop/support/keyfence-process.js';
 import {
   type Credentials,
   callApi,
@@ -33,6 +39,9 @@ import {
   expectOnly,
   type LoadRequest,
   loadSettingsFromEnv,
+  type Measured,
+  measureInterleaved,
+  pairedRatios,
   startBareApiServer,
   statusCounts,
 } from './load.js';
@@ -90,7 +99,16 @@ async function load(
   return run;
 }
 
-function markdown(runs: readonly Run[], machine: Machine, started: Date): string {
+/** The allowed call on both KeyFences, nonces claimed in the store against kept in memory only. */
+interface Durable {
+  readonly store: Measured;
+  readonly memory: Measured;
+  readonly ratio: { readonly rounds: number[]; readonly median: number };
+}
+
+const percent = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
+
+function markdown(runs: readonly Run[], durable: Durable, machine: Machine, started: Date): string {
   const bare = runs[0]!;
   const rows = runs.map(
     (r) =>
@@ -125,6 +143,12 @@ function markdown(runs: readonly Run[], machine: Machine, started: Date): string
     '|---|---|---|---|---|---|',
     ...rows,
     '',
+    `Durable replay protection: the allowed call on this KeyFence (\`replayProtection: store\`, the default: every`,
+    'nonce claimed in the store, one SQLite transaction per batch of calls) and on a second one with',
+    `\`replayProtection: memory\`, ${settings.rounds} paired rounds of ${settings.seconds} s alternating between them:`,
+    `${Math.round(durable.store.requestsPerSecond).toLocaleString('en-US')} against ${Math.round(durable.memory.requestsPerSecond).toLocaleString('en-US')} requests/s,`,
+    `**${percent(durable.ratio.median)}**, the median of the rounds' ratios (${durable.ratio.rounds.map(percent).join(', ')}; target ≥ 90 %).`,
+    '',
     `The machine has ${machine.cores} cores shared by the server process and the load generator (which`,
     'also spends about 12 µs signing each request), so the absolute numbers are low and the bare row is',
     'bounded by the load generator as much as by the server; compare the rows with each other.',
@@ -135,6 +159,9 @@ async function main(): Promise<void> {
   const started = new Date();
   const machine = describeMachine();
   const kf = await startKeyFence();
+  const memoryDir = mkdtempSync(join(tmpdir(), 'keyfence-bench-memory-'));
+  writeFileSync(join(memoryDir, 'keyfence.json'), JSON.stringify({ replayProtection: 'memory' }));
+  let kfMemory: KeyFenceProcess | undefined;
   let bare: BareServer | undefined;
   try {
     // The denied key: a second key of the root identity (so that both calls are the same identity's
@@ -146,6 +173,10 @@ async function main(): Promise<void> {
       AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1', '2001:db8::/32')),
     });
     const sample = await callApi(root, 'GetCallerIdentity', VERSIONS.sts);
+    kfMemory = await startKeyFence({ config: join(memoryDir, 'keyfence.json') });
+    await callApi(openApiClient(kfMemory, kfMemory.root), 'SetAccessKeyPolicyForAccount', VERSIONS.ims, {
+      AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1', '2001:db8::/32')),
+    });
 
     bare = await startBareApiServer(sample.body);
     const runs = [
@@ -153,6 +184,24 @@ async function main(): Promise<void> {
       await load('KeyFence, allowed signed call', kf.url, kf.root, 200),
       await load('KeyFence, denied signed call', kf.url, denied, 400),
     ];
+    const [store, memory] = (await measureInterleaved(
+      [
+        {
+          name: 'KeyFence, allowed signed call, replayProtection: store',
+          url: kf.url,
+          request: signedCall(new URL(kf.url).host, kf.root),
+          expectStatus: 200,
+        },
+        {
+          name: 'KeyFence, allowed signed call, replayProtection: memory',
+          url: kfMemory.url,
+          request: signedCall(new URL(kfMemory.url).host, kfMemory.root),
+          expectStatus: 200,
+        },
+      ],
+      settings,
+    )) as [Measured, Measured];
+    const durable: Durable = { store, memory, ratio: pairedRatios(store, memory) };
 
     const summary = {
       bare_rps: Math.round(runs[0]!.requestsPerSecond),
@@ -164,6 +213,9 @@ async function main(): Promise<void> {
       denied_rps: Math.round(runs[2]!.requestsPerSecond),
       denied_p50_ms: runs[2]!.p50Ms,
       denied_p99_ms: runs[2]!.p99Ms,
+      store_rps: Math.round(store.requestsPerSecond),
+      memory_rps: Math.round(memory.requestsPerSecond),
+      store_vs_memory: Number(durable.ratio.median.toFixed(3)),
       connections: settings.connections,
       seconds: settings.seconds,
     };
@@ -172,11 +224,13 @@ async function main(): Promise<void> {
       end: END,
       full: FULL,
       settings: 'duration/connections',
-      markdown: () => markdown(runs, machine, started),
+      markdown: () => markdown(runs, durable, machine, started),
       summary,
     });
   } finally {
     bare?.stop();
+    await kfMemory?.stop();
+    rmSync(memoryDir, { recursive: true, force: true });
     const exit = await kf.stop();
     if (exit.code !== 0) console.error(`keyfence serve exited with ${JSON.stringify(exit)}`);
   }

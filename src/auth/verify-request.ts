@@ -10,6 +10,7 @@ import {
   withoutSecrets,
 } from './credential.js';
 import { credentialRefusal } from './credential-state.js';
+import type { NonceLedger } from './nonce-ledger.js';
 import type { Admission, ReplayGuard } from './replay-guard.js';
 import { isFormUrlEncoded, mergeParams, type Param, parseParams } from './request-params.js';
 import { isWithinWindow } from './request-time.js';
@@ -22,6 +23,11 @@ export interface VerifyOptions<C extends Credential = Credential> {
   readonly lookupCredential: LookupCredential<C>;
   /** Shared by every request of the process; its window is also the time check's window. */
   readonly replayGuard: ReplayGuard;
+  /**
+   * Where a nonce the guard admitted is claimed beyond this process (restarts, other nodes);
+   * without it, the guard alone decides.
+   */
+  readonly nonceLedger?: NonceLedger;
   /** The server clock, injectable for tests. */
   readonly now?: () => Date;
 }
@@ -54,7 +60,8 @@ const admissionRefusals: Record<Exclude<Admission, 'admitted'>, AuthErrorCode> =
  * Verifies an Alibaba-signed request: ACS3-HMAC-SHA256 when it has an Authorization header,
  * HMAC-SHA1 RPC otherwise. The order of checks is docs/auth.md's: syntax, time, credential,
  * signature, credential state, nonce. The nonce is recorded last, so that neither forged nor
- * refused requests can fill the replay cache or burn a legitimate client's nonce.
+ * refused requests can fill the replay cache or burn a legitimate client's nonce: first in this
+ * process's guard, then, when there is one, in the ledger shared with other nodes and restarts.
  */
 export async function verifyRequest<C extends Credential>(
   request: SignedRequest,
@@ -88,6 +95,10 @@ export async function verifyRequest<C extends Credential>(
   if (refusal !== undefined) return err(refusal);
   const admission = options.replayGuard.admit(credential.accessKeyId, claim.nonce, claim.requestTime, now());
   if (admission !== 'admitted') return err(AuthError.of(admissionRefusals[admission]));
+  const ledger = options.nonceLedger;
+  if (ledger !== undefined && !(await ledger.claim(credential.accessKeyId, claim.nonce, claim.requestTime))) {
+    return err(AuthError.of('SignatureNonceUsed'));
+  }
 
   return ok({
     credential: withoutSecrets(credential),

@@ -20,7 +20,13 @@ import {
 } from './config-values.js';
 import { readExemptServices } from './exempt-services-config.js';
 import { readGateway } from './gateway-config.js';
-import type { AuditConfig, ForwardAuthConfig, KeyFenceConfig, SyncConfig } from './keyfence-config.js';
+import {
+  type AuditConfig,
+  type ForwardAuthConfig,
+  type KeyFenceConfig,
+  REPLAY_PROTECTIONS,
+  type SyncConfig,
+} from './keyfence-config.js';
 import { readListeners } from './listeners-config.js';
 import { readTrustedProxies, readVpcEndpoints } from './network-config.js';
 
@@ -59,6 +65,7 @@ const FILE_KEYS = [
   'vpcEndpoints',
   'exemptServices',
   'policyLimits',
+  'replayProtection',
   'forwardAuth',
   'gateway',
   'sync',
@@ -141,6 +148,11 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     problems,
   );
   const policyLimits = readPolicyLimits(file.policyLimits, problems);
+  const replayProtection =
+    file.replayProtection === undefined
+      ? CONFIG_DEFAULTS.replayProtection
+      : (readChoice(file.replayProtection, 'replayProtection', REPLAY_PROTECTIONS, problems) ??
+        CONFIG_DEFAULTS.replayProtection);
   const forwardAuth = readForwardAuth(file.forwardAuth, problems);
   const gateway = readGateway(file.gateway, problems);
   const sync = readSync(file.sync, problems);
@@ -181,6 +193,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     vpcEndpoints,
     exemptServices,
     policyLimits,
+    replayProtection,
     forwardAuth,
     gateway,
     sync,

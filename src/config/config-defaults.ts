@@ -3,6 +3,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   dataDir: './keyfence-data',
   listen: '127.0.0.1:8080',
   verifySignature: true,
+  replayProtection: 'store',
   upstreamTimeoutMs: 30_000,
   pollIntervalMs: 1000,
   heartbeatMs: 1000,

@@ -31,11 +31,22 @@ export interface KeyFenceConfig {
   readonly exemptServices: readonly ExemptService[];
   /** `policyLimits`: per-policy limits (parsePolicyLimits). */
   readonly policyLimits: PolicyLimits;
+  /** `replayProtection`: where signature nonces are remembered. Default `store`. */
+  readonly replayProtection: ReplayProtection;
   readonly forwardAuth: ForwardAuthConfig;
   readonly gateway: GatewayConfig;
   readonly sync: SyncConfig;
   readonly audit: AuditConfig;
 }
+
+/**
+ * `store`: in this process's memory and in the store, so that a signed request is accepted at
+ * most once across restarts and every node sharing the store; `memory`: in this process's memory
+ * only (each node, and each restart, accepts it once).
+ */
+export type ReplayProtection = 'store' | 'memory';
+
+export const REPLAY_PROTECTIONS: readonly ReplayProtection[] = ['store', 'memory'];
 
 /** What a listener serves. */
 export type ListenerRole =

@@ -51,6 +51,7 @@ export type { NodeList, NodeRecord, NodeReport, NodeState } from './queries/node
 export type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 export type { PolicyReference, PolicyType, UserPolicyAttachment } from './queries/policy-attachments.js';
 export type { NewRole, RoleChanges } from './queries/roles.js';
+export type { SignatureNonce } from './queries/signature-nonces.js';
 export type { AssumeRoleInput } from './queries/temporary-credentials.js';
 export type { NewUser, UserChanges } from './queries/users.js';
 export { MasterKey } from './secrets/master-key.js';

@@ -23,6 +23,7 @@ import type { NodeList, NodeReport } from './queries/nodes.js';
 import type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 import type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';
 import type { NewRole, RoleChanges } from './queries/roles.js';
+import type { SignatureNonce } from './queries/signature-nonces.js';
 import type { AssumeRoleInput } from './queries/temporary-credentials.js';
 import type { NewUser, UserChanges } from './queries/users.js';
 import type { SigningCredential } from './signing-credential.js';
@@ -175,6 +176,19 @@ export interface KeyFenceStore extends StoreReads {
   recordAccessKeyUse(uses: readonly AccessKeyUse[]): Promise<void>;
   /** Deletes expired temporary credentials; returns how many. */
   purgeExpiredTemporaryCredentials(): Promise<number>;
+
+  /**
+   * Replay protection across restarts and nodes (docs/auth.md, "Replay guard"): stores the
+   * nonces not stored yet, in one transaction, outside the change log and its lock, and says for
+   * each whether this call stored it (true: a first claim; false: some node claimed it before, or
+   * it came earlier in `nonces`). Rejects with `Store.Database` having stored none.
+   */
+  claimSignatureNonces(nonces: readonly SignatureNonce[]): Promise<boolean[]>;
+  /**
+   * Deletes nonces expired for longer than SIGNATURE_NONCE_PURGE_GRACE_MS, a chunk per
+   * transaction; returns how many.
+   */
+  purgeExpiredSignatureNonces(): Promise<number>;
 
   /**
    * The audit log (docs/audit.md). Appending is a plain batch insert, outside the change log

@@ -7,6 +7,12 @@ import { recordAccessKeyUse } from './queries/access-keys.js';
 import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
 import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
+import {
+  purgeSignatureNonceChunk,
+  SIGNATURE_NONCE_PURGE_CHUNK,
+  SIGNATURE_NONCE_PURGE_GRACE_MS,
+  type SignatureNonce,
+} from './queries/signature-nonces.js';
 import { revealCredentialForSigning } from './queries/signing-credentials.js';
 import { DEFAULT_SNAPSHOT_PAGE_SIZE, readSnapshot } from './queries/snapshot.js';
 import { purgeExpiredTemporaryCredentials } from './queries/temporary-credentials.js';
@@ -105,6 +111,27 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
 
   purgeExpiredTemporaryCredentials(): Promise<number> {
     return guard(() => purgeExpiredTemporaryCredentials(this.db, this.settings.clock().getTime()));
+  }
+
+  // Not under the change-log lock: claims are as frequent as signed requests.
+  claimSignatureNonces(nonces: readonly SignatureNonce[]): Promise<boolean[]> {
+    if (nonces.length === 0) return Promise.resolve([]);
+    return guard(() => this.#dialect.claimSignatureNonces(nonces));
+  }
+
+  // In chunks, each its own transaction: one delete of a busy half hour's rows would hold the
+  // write lock (and on SQLite the event loop) for seconds.
+  async purgeExpiredSignatureNonces(): Promise<number> {
+    const before = this.settings.clock().getTime() - SIGNATURE_NONCE_PURGE_GRACE_MS;
+    const dialect = this.#dialect;
+    let deleted = 0;
+    for (;;) {
+      const count = await dialect.write((connection) =>
+        guard(() => purgeSignatureNonceChunk(connection, before, SIGNATURE_NONCE_PURGE_CHUNK)),
+      );
+      deleted += count;
+      if (count < SIGNATURE_NONCE_PURGE_CHUNK) return deleted;
+    }
   }
 
   // Not under the change-log lock: audit traffic never queues behind configuration writes.

@@ -1,6 +1,7 @@
 import type { Expression, Kysely, RawBuilder } from 'kysely';
 import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from './change-feed.js';
 import type { NewAuditEvent } from './queries/audit-events.js';
+import type { SignatureNonce } from './queries/signature-nonces.js';
 import type { StoreDatabase } from './schema/database.js';
 
 /**
@@ -45,6 +46,11 @@ export interface StoreDialect {
    * caller should set aside), `Store.Database` for anything else (worth retrying).
    */
   appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void>;
+  /**
+   * Inserts the nonces not stored yet, all in one transaction, outside the change log and its
+   * lock; says which were inserted (KeyFenceStore.claimSignatureNonces).
+   */
+  claimSignatureNonces(nonces: readonly SignatureNonce[]): Promise<boolean[]>;
   /** The database's clock, in milliseconds since the epoch: one clock for every node that shares it. */
   readonly now: RawBuilder<number>;
   close(): Promise<void>;

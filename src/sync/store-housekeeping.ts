@@ -2,7 +2,7 @@ import { MAX_MILLISECONDS } from '../config/config-values.js';
 import type { KeyFenceStore } from '../store/index.js';
 
 /** What a housekeeping pass deletes. */
-export type Chore = 'expired-credentials' | 'silent-nodes';
+export type Chore = 'expired-credentials' | 'expired-nonces' | 'silent-nodes';
 
 export interface StoreHousekeepingOptions {
   /** How often a pass runs; at most a node timer's 2^31 - 1 ms. */
@@ -15,12 +15,16 @@ export interface StoreHousekeepingOptions {
   readonly onError: (chore: Chore, error: unknown) => void;
 }
 
-type HousekeptStore = Pick<KeyFenceStore, 'purgeExpiredTemporaryCredentials' | 'forgetSilentNodes'>;
+type HousekeptStore = Pick<
+  KeyFenceStore,
+  'purgeExpiredTemporaryCredentials' | 'purgeExpiredSignatureNonces' | 'forgetSilentNodes'
+>;
 
 /**
  * Deletes what the store would otherwise keep forever, once on start and then every
  * `intervalMs`: expired STS credentials (AssumeRole stores one per call, and an expired one is
- * refused whether its row exists or not) and the status rows of nodes long gone (a pod per
+ * refused whether its row exists or not), signature nonces past their window (and a grace for
+ * clocks that disagree; see docs/auth.md) and the status rows of nodes long gone (a pod per
  * deployment would otherwise be listed as stale by `keyfence status` forever). Every node runs
  * it: the deletes are idempotent, and one node's passes never overlap.
  */
@@ -69,6 +73,7 @@ export class StoreHousekeeping {
 
   async #pass(): Promise<void> {
     await this.#chore('expired-credentials', () => this.#store.purgeExpiredTemporaryCredentials());
+    await this.#chore('expired-nonces', () => this.#store.purgeExpiredSignatureNonces());
     await this.#chore('silent-nodes', () => this.#store.forgetSilentNodes(this.#options.forgetNodesAfterMs));
   }
 

@@ -80,6 +80,7 @@ exemptServices:
     pathPrefixes: [/public/, /health]
 policyLimits:
   maxStatements: 16
+replayProtection: memory
 forwardAuth:
   verifySignature: false
 gateway:
@@ -139,6 +140,7 @@ describe('defaults', () => {
       vpcEndpoints: [],
       exemptServices: [],
       policyLimits: DEFAULT_POLICY_LIMITS,
+      replayProtection: 'store',
       forwardAuth: { verifySignature: true },
       gateway: { routes: [], upstreamTimeoutMs: 30_000 },
       sync: { pollIntervalMs: 1000, heartbeatMs: 1000, staleAfterMs: 5000 },
@@ -158,6 +160,11 @@ describe('defaults', () => {
 });
 
 describe('every key', () => {
+  test('replayProtection chooses where signature nonces are remembered', async () => {
+    assert.equal((await valid({ yaml: 'replayProtection: memory' })).replayProtection, 'memory');
+    assert.equal((await valid({ json: '{"replayProtection": "store"}' })).replayProtection, 'store');
+  });
+
   test('forwardedHeader picks the one forwarding header trusted proxies are believed in', async () => {
     assert.equal(
       (await valid({ yaml: 'trustedProxies: [10.0.0.0/8]' })).trustedProxies.forwardedHeader,
@@ -203,6 +210,7 @@ describe('every key', () => {
         { service: 'oss', pathPrefixes: ['/public/', '/health'] },
       ],
       policyLimits: { ...DEFAULT_POLICY_LIMITS, maxStatements: 16 },
+      replayProtection: 'memory',
       forwardAuth: { verifySignature: false },
       gateway: {
         routes: [
@@ -412,6 +420,8 @@ describe('invalid values, each named by its key path', () => {
       'audit.durability',
       'Config.InvalidValue',
     ],
+    ['replayProtection: disk', 'replayProtection', 'Config.InvalidValue'],
+    ['replayProtection: true', 'replayProtection', 'Config.InvalidValue'],
     ['[1, 2]', '(top level)', 'Config.InvalidValue'],
   ];
   for (const [yaml, path, code] of cases) {

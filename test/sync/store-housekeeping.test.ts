@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AccountId, KeyFenceStore, RoleName } from '../../src/store/index.js';
+import { SIGNATURE_NONCE_PURGE_GRACE_MS } from '../../src/store/queries/signature-nonces.js';
 import { type Chore, StoreHousekeeping } from '../../src/sync/store-housekeeping.js';
 import { useDialects } from '../store/support/dialects.js';
 import { newAccount, storeHarness } from '../store/support/store-harness.js';
@@ -82,6 +83,31 @@ for (const fixture of useDialects()) {
       assert.deepEqual(told.errors, []);
     });
 
+    test('deletes signature nonces once past their expiry and the grace for clocks, and keeps the others', async () => {
+      let now = new Date('2026-05-01T00:00:00Z');
+      const { store } = await harness.fresh({ clock: () => now });
+      const at = now.getTime();
+      const nonce = (digest: string, expiresAt: number) => ({ digest, expiresAt });
+      await store.claimSignatureNonces([nonce('gone', at - 1), nonce('kept', at + 60_000)]);
+      const told = journal();
+      const housekeeping = new StoreHousekeeping(store, {
+        intervalMs: 60_000,
+        forgetNodesAfterMs: DAY,
+        ...told,
+      });
+      await housekeeping.run();
+      assert.deepEqual(told.deleted, [], 'within the grace, even an expired nonce is kept');
+      now = new Date(at + SIGNATURE_NONCE_PURGE_GRACE_MS);
+      await housekeeping.run();
+      assert.deepEqual(told.deleted, [['expired-nonces', 1]]);
+      // Deleted: it could be claimed again; the live one still cannot.
+      assert.deepEqual(
+        await store.claimSignatureNonces([nonce('gone', at - 1), nonce('kept', at + 60_000)]),
+        [true, false],
+      );
+      assert.deepEqual(told.errors, []);
+    });
+
     test('forgets the rows of nodes silent for longer than forgetNodesAfterMs, by the database clock', async () => {
       const { store } = await harness.fresh();
       await recordNode(store, 'node-gone');
@@ -122,6 +148,7 @@ for (const fixture of useDialects()) {
           passes++;
           return store.purgeExpiredTemporaryCredentials();
         },
+        purgeExpiredSignatureNonces: () => store.purgeExpiredSignatureNonces(),
         forgetSilentNodes: (silentForMs: number) => store.forgetSilentNodes(silentForMs),
       };
       const told = journal();
@@ -152,7 +179,7 @@ for (const fixture of useDialects()) {
       await housekeeping.stop();
       assert.deepEqual(
         told.errors.map(([chore]) => chore),
-        ['expired-credentials', 'silent-nodes'],
+        ['expired-credentials', 'expired-nonces', 'silent-nodes'],
       );
       assert.deepEqual(told.deleted, []);
     });

@@ -1,5 +1,6 @@
 import { AuthError } from '../../auth/auth-error.js';
 import type { AuthenticatedCredential, LookupCredential } from '../../auth/credential.js';
+import type { NonceLedger } from '../../auth/nonce-ledger.js';
 import type { ReplayGuard } from '../../auth/replay-guard.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import { verifyRequest } from '../../auth/verify-request.js';
@@ -29,6 +30,8 @@ export interface AccessGateDependencies {
   readonly trustedProxies: TrustedProxies;
   /** One per server: nonces are remembered across all its requests, whichever entry point they use. */
   readonly replayGuard: ReplayGuard;
+  /** Where admitted nonces are claimed across restarts and nodes (`replayProtection: store`); none for `memory`. */
+  readonly nonceLedger?: NonceLedger;
   readonly credentials: CredentialLookup;
   /**
    * The credential held for an AccessKeyId, from memory when this node has it (no promise), else
@@ -147,6 +150,7 @@ export class AccessGate {
     const verified = await verifyRequest(request, {
       lookupCredential: this.#deps.credentials(request),
       replayGuard: this.#deps.replayGuard,
+      ...(this.#deps.nonceLedger === undefined ? {} : { nonceLedger: this.#deps.nonceLedger }),
       now: this.#deps.now,
     });
     if (!verified.ok) {

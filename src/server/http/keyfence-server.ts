@@ -1,6 +1,7 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { type Logger, pino } from 'pino';
+import { NonceBatcher } from '../../auth/nonce-batcher.js';
 import { ReplayGuard } from '../../auth/replay-guard.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
@@ -97,6 +98,14 @@ export interface ServerStatus extends Staleness {
   readonly keyUsesPending: number;
   /** Key uses dropped because too many waited. */
   readonly keyUsesDropped: number;
+  /** Transactions of signature nonce claims (`replayProtection: store`). */
+  readonly nonceBatches: number;
+  /** Nonces accepted from memory while the store was unreachable, waiting to be stored. */
+  readonly noncesPending: number;
+  /** Nonces accepted from memory that were never stored: too many waited. */
+  readonly noncesDropped: number;
+  /** Nonces accepted from memory that were found, once stored, already claimed: replays detected late. */
+  readonly lateReplays: number;
 }
 
 const ALLOWED_RPC_METHODS = 'GET, POST';
@@ -129,6 +138,8 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #credentials: CredentialCache;
   readonly #contact: StoreContact;
   readonly #keyUses: KeyUseRecorder;
+  /** Undefined with `replayProtection: memory`. */
+  readonly #nonces: NonceBatcher | undefined;
   readonly #housekeeping: StoreHousekeeping;
   readonly #decisions = new DecisionCounters();
   readonly #metrics: KeyFenceMetrics;
@@ -216,10 +227,37 @@ class HttpKeyFenceServer implements KeyFenceServer {
     });
     const now = options.now ?? (() => new Date());
     this.#now = now;
+    const replayGuard = new ReplayGuard();
+    const replayProtection = options.replayProtection ?? options.config?.replayProtection ?? 'store';
+    this.#nonces =
+      replayProtection === 'memory'
+        ? undefined
+        : new NonceBatcher({
+            write: (nonces) => options.store.claimSignatureNonces(nonces),
+            windowMs: replayGuard.windowMs,
+            onUnreachable: (error) => {
+              if (isStoreError(error, 'Store.Database')) this.#contact.failed();
+              this.#log.warn(
+                { err: error },
+                'signature nonces cannot be stored: replays are refused from this node’s memory only until the store is back',
+              );
+            },
+            onReachable: (pending) =>
+              this.#log.info(
+                { pending },
+                'signature nonces are stored again; storing those accepted meanwhile',
+              ),
+            onLateReplays: (count) =>
+              this.#log.warn(
+                { count },
+                'replayed requests were accepted while the store was unreachable (found once their nonces were stored)',
+              ),
+          });
     const gate = new AccessGate({
       follower: this.#follower,
       trustedProxies: options.trustedProxies ?? TrustedProxies.none,
-      replayGuard: new ReplayGuard(),
+      replayGuard,
+      ...(this.#nonces === undefined ? {} : { nonceLedger: this.#nonces }),
       credentials: (request) =>
         credentialLookup((accessKeyId) => this.#credentials.find(accessKeyId), request),
       findCredential: (accessKeyId) =>
@@ -300,6 +338,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   get status(): ServerStatus {
     const credentials = this.#credentials.counters;
     const keyUses = this.#keyUses.counters;
+    const nonces = this.#nonces?.counters;
     return {
       appliedVersion: this.#follower.appliedVersion,
       ...this.#contact.staleness,
@@ -309,6 +348,10 @@ class HttpKeyFenceServer implements KeyFenceServer {
       credentialMisses: credentials.misses,
       keyUsesPending: keyUses.pending,
       keyUsesDropped: keyUses.dropped,
+      nonceBatches: nonces?.batches ?? 0,
+      noncesPending: nonces?.backlog ?? 0,
+      noncesDropped: nonces?.dropped ?? 0,
+      lateReplays: nonces?.lateReplays ?? 0,
     };
   }
 
@@ -386,6 +429,10 @@ class HttpKeyFenceServer implements KeyFenceServer {
     await drained;
     clearTimeout(deadline);
     this.#gateway?.close();
+    const unstored = (await this.#nonces?.close()) ?? 0;
+    if (unstored > 0) {
+      this.#log.warn({ count: unstored }, 'signature nonces accepted from memory were never stored');
+    }
     await this.#follower.stop();
     await this.#heartbeat.stop();
     await this.#housekeeping.stop();

@@ -4,6 +4,7 @@ import type {
   ForwardAuthConfig,
   GatewayConfig,
   KeyFenceConfig,
+  ReplayProtection,
 } from '../../config/keyfence-config.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from '../../policy/policy-limits.js';
 import type { KeyFenceStore } from '../../store/index.js';
@@ -89,6 +90,12 @@ export interface KeyFenceServerOptions {
   readonly requestTimeoutMs?: number;
   /** How long a connection on a PROXY-protocol listener may take to send its header. Default 5 s. */
   readonly proxyHeaderTimeoutMs?: number;
+  /**
+   * `store` (default): a signed request's nonce is claimed in the store too, so a replay is
+   * refused after a restart and on every node sharing the store; `memory`: this process's replay
+   * guard alone (docs/auth.md, "Replay guard"). Default: the configuration's, else `store`.
+   */
+  readonly replayProtection?: ReplayProtection;
   /** The clock for signature windows and records; tests pin it. */
   readonly now?: () => Date;
 }

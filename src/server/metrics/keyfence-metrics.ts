@@ -131,6 +131,30 @@ export class KeyFenceMetrics {
       'counter',
       (s) => s.keyUsesDropped,
     );
+    status(
+      'keyfence_nonce_batches_total',
+      'Transactions that stored signature nonces (replayProtection: store).',
+      'counter',
+      (s) => s.nonceBatches,
+    );
+    status(
+      'keyfence_nonces_pending',
+      'Signature nonces accepted from memory while the store was unreachable, waiting to be stored.',
+      'gauge',
+      (s) => s.noncesPending,
+    );
+    status(
+      'keyfence_nonces_dropped_total',
+      'Signature nonces accepted from memory and never stored, because too many waited.',
+      'counter',
+      (s) => s.noncesDropped,
+    );
+    status(
+      'keyfence_replays_detected_late_total',
+      'Replayed requests accepted from memory during a store outage, found when their nonces were stored.',
+      'counter',
+      (s) => s.lateReplays,
+    );
 
     const audit = (name: string, help: string, type: MetricType, read: (c: AuditCounters) => Sample[]) =>
       this.#add(name, help, type, () => {

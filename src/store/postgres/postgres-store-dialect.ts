@@ -1,12 +1,14 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from '../change-feed.js';
 import type { NewAuditEvent } from '../queries/audit-events.js';
+import type { SignatureNonce } from '../queries/signature-nonces.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { StoreDialect, TableScan } from '../store-dialect.js';
 import { inTransaction } from '../transaction.js';
 import { appendPostgresAuditEvents } from './postgres-audit-events.js';
 import { CHANGES_CHANNEL, listenForChanges } from './postgres-change-feed.js';
 import { createPostgresPool } from './postgres-connection.js';
+import { claimPostgresSignatureNonces } from './postgres-signature-nonces.js';
 import type { PostgresStoreConfig } from './postgres-store-config.js';
 
 // Any fixed number, unique to KeyFence's migrations among the database's advisory locks.
@@ -80,6 +82,10 @@ export class PostgresStoreDialect implements StoreDialect {
 
   appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
     return appendPostgresAuditEvents(this.db, events);
+  }
+
+  claimSignatureNonces(nonces: readonly SignatureNonce[]): Promise<boolean[]> {
+    return claimPostgresSignatureNonces(this.db, nonces);
   }
 
   subscribeToChanges(listener: ChangeListener, options?: ChangeFeedOptions): Promise<ChangeSubscription> {

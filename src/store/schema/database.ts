@@ -17,6 +17,7 @@ export interface StoreDatabase {
   user_policy_attachments: UserPolicyAttachmentTable;
   audit_events: AuditEventTable;
   nodes: NodeTable;
+  signature_nonces: SignatureNonceTable;
 }
 
 export interface MigrationTable {
@@ -162,4 +163,12 @@ export interface UserPolicyAttachmentTable {
   policy_type: string;
   policy_name: string;
   attached_at: number;
+}
+
+/** A signature nonce some node accepted (src/store/queries/signature-nonces.ts). */
+export interface SignatureNonceTable {
+  /** Until when a request carrying it could pass the time check: its signed time plus the window. */
+  expires_at: number;
+  /** Of the AccessKeyId, the nonce and the signed time; opaque to the store. */
+  digest: string;
 }

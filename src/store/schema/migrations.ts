@@ -4,6 +4,7 @@ import { initialSchema } from './migrations/0001-initial-schema.js';
 import { userPolicyAttachments } from './migrations/0002-user-policy-attachments.js';
 import { auditEvents } from './migrations/0003-audit-events.js';
 import { nodeStatus } from './migrations/0004-node-status.js';
+import { signatureNonces } from './migrations/0005-signature-nonces.js';
 
 /**
  * A schema change. It is told the dialect so that the few physical choices that differ (see
@@ -21,4 +22,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0002-user-policy-attachments', userPolicyAttachments],
   ['0003-audit-events', auditEvents],
   ['0004-node-status', nodeStatus],
+  ['0005-signature-nonces', signatureNonces],
 ];

@@ -1,11 +1,13 @@
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { type ChangeSubscription, NO_CHANGE_FEED } from '../change-feed.js';
 import type { NewAuditEvent } from '../queries/audit-events.js';
+import type { SignatureNonce } from '../queries/signature-nonces.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { StoreDialect, TableScan } from '../store-dialect.js';
 import { inTransaction } from '../transaction.js';
 import { SqliteAuditAppender } from './sqlite-audit-appender.js';
 import { openSqliteDatabase, type WriteQueue, writeQueueFor } from './sqlite-connection.js';
+import { SqliteNonceClaims } from './sqlite-nonce-claims.js';
 import type { SqliteStoreConfig } from './sqlite-store-config.js';
 
 /**
@@ -22,11 +24,13 @@ export class SqliteStoreDialect implements StoreDialect {
   readonly now = sql<number>`cast(unixepoch('subsec') * 1000 as integer)`;
   readonly #writers: WriteQueue;
   readonly #audit: SqliteAuditAppender;
+  readonly #nonces: SqliteNonceClaims;
 
   constructor(config: SqliteStoreConfig) {
     const database = openSqliteDatabase(config);
     this.#writers = writeQueueFor(config.file);
     this.#audit = new SqliteAuditAppender(config, this.#writers);
+    this.#nonces = new SqliteNonceClaims(config, this.#writers);
     this.db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
   }
 
@@ -75,12 +79,18 @@ export class SqliteStoreDialect implements StoreDialect {
     return this.#audit.append(events);
   }
 
+  // On a connection of its own: see SqliteNonceClaims.
+  claimSignatureNonces(nonces: readonly SignatureNonce[]): Promise<boolean[]> {
+    return this.#nonces.claim(nonces);
+  }
+
   async subscribeToChanges(): Promise<ChangeSubscription> {
     return NO_CHANGE_FEED;
   }
 
   async close(): Promise<void> {
     await this.#audit.close();
+    await this.#nonces.close();
     await this.db.destroy();
   }
 }

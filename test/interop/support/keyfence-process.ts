@@ -23,6 +23,8 @@ export interface KeyFenceProcessOptions {
   readonly exemptServices?: readonly string[];
   /** Runs `bin/keyfence.js` (the built `dist/`: `npm run build` first) instead of the sources through tsx. */
   readonly built?: boolean;
+  /** A configuration file (`--config`), for the keys without a flag. */
+  readonly config?: string;
   /** How long to wait for the listening line. Default 30 s (tsx compiles the sources first). */
   readonly startTimeoutMs?: number;
   /**
@@ -63,6 +65,7 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
   const args = [...entry, 'serve', '--data', dataDir, '--listen', '127.0.0.1:0'];
   for (const cidr of options.trustedProxies ?? []) args.push('--trusted-proxy', cidr);
   for (const service of options.exemptServices ?? []) args.push('--exempt-service', service);
+  if (options.config !== undefined) args.push('--config', options.config);
   const env = { ...process.env };
   delete env.KEYFENCE_MASTER_KEY;
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

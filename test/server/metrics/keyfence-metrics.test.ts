@@ -41,6 +41,10 @@ const idleStatus: ServerStatus = {
   credentialMisses: 1,
   keyUsesPending: 0,
   keyUsesDropped: 0,
+  nonceBatches: 12,
+  noncesPending: 0,
+  noncesDropped: 0,
+  lateReplays: 0,
 };
 
 function sources(decisions: DecisionCounters, sync = () => idleSync): MetricSources {
