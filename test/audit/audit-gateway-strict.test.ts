@@ -9,9 +9,15 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AuditSink, RequestRecord } from '../../src/server/rpc/audit-sink.js';
-import { type Original, signOriginal } from './forward-auth-support.js';
-import { echoIdentity, startUpstream } from './gateway-support.js';
-import { classicPolicy, loopbackProxies, setPolicy, startTestServer, testListener } from './support.js';
+import { type Original, signOriginal } from '../server/forward-auth-support.js';
+import { echoIdentity, startUpstream } from '../server/gateway-support.js';
+import {
+  classicPolicy,
+  loopbackProxies,
+  setPolicy,
+  startTestServer,
+  testListener,
+} from '../server/support.js';
 
 interface Held {
   readonly record: RequestRecord;
