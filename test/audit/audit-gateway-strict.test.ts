@@ -199,6 +199,7 @@ describe('the gateway under strict audit durability', async () => {
 
     const unsigned = ask(t.port, {
       method: 'GET',
+      host: 'orders.example.com',
       target: '/v1/orders',
       headers: { host: 'orders.example.com' },
       body: Buffer.alloc(0),

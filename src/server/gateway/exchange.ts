@@ -10,8 +10,8 @@ import { gatewayErrors } from './gateway-errors.js';
 
 /**
  * One request through the gateway, from arrival to its record: however it ends (refused,
- * answered by the upstream, cut off by either side) it is recorded exactly once, with the
- * status the client got.
+ * answered by the upstream, cut off by either side) it is recorded once, with the status the
+ * client got (under strict, below, an answer that breaks off after its head: twice).
  *
  * Under `audit.durability: strict` (`recordDurably` set) nothing is answered before its event is
  * durable: a refusal once its event is, the upstream's answer once the event of its head is
