@@ -168,14 +168,6 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
       problems.add('Config.Missing', 'gateway.routes', 'a gateway listener needs at least one route');
     }
   }
-  // The gateway relays the upstream's answer as it streams: it has no point yet where an answer
-  // waits for its event, so strict durability would not hold there.
-  if (audit.durability === 'strict' && gateway.routes.length > 0) {
-    problems.invalid(
-      'audit.durability',
-      'strict is not available with gateway routes yet; use forward-auth, or async durability',
-    );
-  }
   if (
     problems.list.length > 0 ||
     database === undefined ||

@@ -2,7 +2,8 @@
  * Audit durability of the real `keyfence serve` (the built CLI: `npm run build` first) under
  * kill -9 (docs/audit.md, "Durability"): every acknowledged call that changed state has its event
  * in the store, since it was stored in the change's own transaction, and a change that rolled back
- * has none; under `audit.durability: strict`, so does an acknowledged forward-auth check.
+ * has none; under `audit.durability: strict`, so does an acknowledged forward-auth check, and a
+ * request the gateway answered (upstream's answer or refusal).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -23,6 +24,8 @@ import {
   VERSIONS,
 } from '../interop/support/sdk.js';
 import { signOriginal, viaNginx } from '../server/forward-auth-support.js';
+import { startUpstream } from '../server/gateway-support.js';
+import { send } from '../server/support.js';
 
 const USERS = 12;
 const POLICIES = 12;
@@ -30,7 +33,9 @@ const root = await mkdtemp(join(tmpdir(), 'keyfence-audit-kill-'));
 after(() => rm(root, { recursive: true, force: true }));
 
 interface Serving {
+  /** The first listener's port, then every listener's. */
   readonly port: number;
+  readonly ports: readonly number[];
   readonly dataDir: string;
   readonly credentials: {
     readonly accountId: string;
@@ -41,11 +46,18 @@ interface Serving {
   readonly killNow: () => Promise<Exit>;
 }
 
-/** `keyfence serve --config` on a fresh data directory, with `audit` as given. */
-async function serve(name: string, audit: Record<string, unknown>): Promise<Serving> {
+/**
+ * `keyfence serve --config` on a fresh data directory, with `audit` as given, and the rest of the
+ * file (`listeners`, `gateway`) from `more`.
+ */
+async function serve(
+  name: string,
+  audit: Record<string, unknown>,
+  more: Record<string, unknown> = { listen: '127.0.0.1:0' },
+): Promise<Serving> {
   const dataDir = join(root, name);
   const config = join(root, `${name}.json`);
-  const file = { data: dataDir, listen: '127.0.0.1:0', trustedProxies: ['127.0.0.1'], audit };
+  const file = { data: dataDir, trustedProxies: ['127.0.0.1'], audit, ...more };
   await writeFile(config, JSON.stringify(file));
   const env = { ...process.env };
   delete env.KEYFENCE_MASTER_KEY;
@@ -61,8 +73,10 @@ async function serve(name: string, audit: Record<string, unknown>): Promise<Serv
     const listening = jsonLines(output.stderr()).find((line) => line.msg === 'listening');
     const printed = jsonLines(output.stdout()).find((line) => typeof line.accessKeySecret === 'string');
     if (listening !== undefined && printed !== undefined) {
+      const listeners = listening.listeners as readonly { readonly address: string }[];
       return {
         port: Number(new URL(String(listening.address)).port),
+        ports: listeners.map((listener) => Number(new URL(listener.address).port)),
         dataDir,
         credentials: {
           accountId: String(printed.accountId),
@@ -172,5 +186,48 @@ describe('audit events under kill -9 (keyfence serve)', () => {
       events.some((event) => event.request_id === requestId && event.error_code === null),
       `no event for the acknowledged check ${requestId} among ${events.length}`,
     );
+  });
+
+  test('under audit.durability: strict every request the gateway answered has its event', async () => {
+    const upstream = await startUpstream();
+    const server = await serve(
+      'strict-gateway',
+      { durability: 'strict', coalesce: false },
+      {
+        listeners: [{ listen: '127.0.0.1:0' }, { listen: '127.0.0.1:0', role: 'gateway' }],
+        gateway: { routes: [{ host: 'ecs.example.com', service: 'ecs', upstream: upstream.url.href }] },
+      },
+    );
+    const gatewayPort = server.ports[1]!;
+    const forwarded = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => {
+        const original = signOriginal({ credentials: server.credentials, path: `/instances/${i}` });
+        return send(gatewayPort, {
+          method: original.method,
+          path: original.target,
+          headers: original.headers,
+        });
+      }),
+    );
+    const unsigned = await send(gatewayPort, { path: '/instances', headers: { host: 'ecs.example.com' } });
+    assert.equal(unsigned.status, 400, unsigned.text);
+    const acknowledged = new Map<string, string | null>([
+      [String(unsigned.body.RequestId), 'MissingAccessKeyId'],
+    ]);
+    for (const reply of forwarded) {
+      assert.equal(reply.status, 200, reply.text);
+      // The upstream echoes X-KeyFence-Request-Id, the event's RequestId.
+      acknowledged.set(String(reply.body.RequestId), null);
+    }
+    await server.killNow();
+
+    const events = new Map(storedEvents(server.dataDir).map((event) => [event.request_id, event.error_code]));
+    const missing = [...acknowledged.keys()].filter((requestId) => !events.has(requestId));
+    assert.deepEqual(
+      missing,
+      [],
+      `${missing.length} of ${acknowledged.size} answered requests have no event`,
+    );
+    for (const [requestId, errorCode] of acknowledged) assert.equal(events.get(requestId), errorCode);
   });
 });

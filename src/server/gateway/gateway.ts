@@ -43,6 +43,11 @@ export interface GatewayDependencies {
   readonly now: () => Date;
   /** Where each request's record goes; must not throw. */
   readonly record: (record: RequestRecord) => void;
+  /**
+   * Set under `audit.durability: strict`: records like `record` and resolves once the event is
+   * durable (true) or lost (false); no answer is sent before (exchange.ts). Never rejects.
+   */
+  readonly recordDurably: ((record: RequestRecord) => Promise<boolean>) | undefined;
   /** Told of failures the client is not told about. */
   readonly onInternalError: (error: unknown, requestId: string) => void;
 }
@@ -131,6 +136,7 @@ export class Gateway {
       passage,
       hostIdOf(req.headers.host, this.#deps.hostId),
       this.#deps.record,
+      this.#deps.recordDurably,
     );
     // The client leaving before the answer is complete ends the exchange, wherever it stood.
     res.once('close', () => {
@@ -239,7 +245,10 @@ export class Gateway {
     req.pipe(check).pipe(outgoing);
   }
 
-  /** Passes the upstream's answer on, streaming; a break on either side cuts the other. */
+  /**
+   * Passes the upstream's answer on, streaming; a break on either side cuts the other. Under
+   * strict durability the head waits for its event; an answer that may not be sent is discarded.
+   */
   #relay(exchange: Exchange, outgoing: ClientRequest, answer: IncomingMessage): void {
     const { res } = exchange;
     if (exchange.settled) {
@@ -247,8 +256,14 @@ export class Gateway {
       return;
     }
     const status = answer.statusCode ?? 502;
-    res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
-    answer.pipe(res);
+    const begun = exchange.begin(status);
+    if (begun === undefined) passOn(answer, res, status);
+    else {
+      void begun.then((send) => {
+        if (send) passOn(answer, res, status);
+        else answer.destroy();
+      });
+    }
     // The upstream broke off its answer: the client's connection is cut so it cannot take the
     // partial body for a whole one.
     const broken = () => exchange.refuse(gatewayErrors.upstreamUnreachable());
@@ -262,4 +277,10 @@ export class Gateway {
       }
     });
   }
+}
+
+/** The upstream's answer on to the client: its head, then its body as it streams. */
+function passOn(answer: IncomingMessage, res: ServerResponse, status: number): void {
+  res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
+  answer.pipe(res);
 }

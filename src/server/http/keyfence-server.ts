@@ -296,6 +296,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
             hostId: this.#hostId,
             now,
             record: (record) => this.#record(record),
+            recordDurably: this.#audit.recordDurably,
             onInternalError: (error, requestId) =>
               this.#log.error({ err: error, requestId }, 'gateway request failed'),
           });
