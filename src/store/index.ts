@@ -74,4 +74,10 @@ export type {
   SnapshotSigningCredential,
 } from './snapshot.js';
 export { SQLITE_FILE_NAME, type SqliteStoreConfig } from './sqlite/sqlite-store-config.js';
-export { isStoreError, StoreError, type StoreErrorCode, storeErrorMessages } from './store-error.js';
+export {
+  isStoreError,
+  PolicyVersionConflictError,
+  StoreError,
+  type StoreErrorCode,
+  storeErrorMessages,
+} from './store-error.js';

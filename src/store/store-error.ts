@@ -61,5 +61,20 @@ export class StoreError extends KeyFenceError {
   }
 }
 
+/**
+ * A conditional policy write (`expectedVersion`) whose scope has moved on: nothing was written.
+ * Carries both versions, so that the caller can be told what to read again.
+ */
+export class PolicyVersionConflictError extends StoreError {
+  readonly expectedVersion: number;
+  readonly currentVersion: number;
+
+  constructor(subject: string, expectedVersion: number, currentVersion: number) {
+    super('Conflict.PolicyVersion', subject);
+    this.expectedVersion = expectedVersion;
+    this.currentVersion = currentVersion;
+  }
+}
+
 export const isStoreError = (error: unknown, code?: StoreErrorCode): error is StoreError =>
   error instanceof StoreError && (code === undefined || error.code === code);

@@ -19,6 +19,15 @@ export const serverErrors = {
       415,
       'A request body must be application/x-www-form-urlencoded; send parameters in the query or a form.',
     ),
+  /** KeyFence's `ExpectedPolicyVersion` named a version the scope's policy has moved on from. */
+  policyVersionConflict: (expected: number, current: number) =>
+    new ApiError(
+      'PolicyVersionConflict',
+      409,
+      `The policy was changed since PolicyVersion ${expected}: its current PolicyVersion is ${current}, ` +
+        `so it was not set. Get it again, reapply your change and retry with ExpectedPolicyVersion=${current}.`,
+      { CurrentPolicyVersion: current },
+    ),
   malformedRequest: () =>
     new ApiError('InvalidRequest.Malformed', 400, 'The HTTP request is not well formed.'),
   headersTooLarge: () =>

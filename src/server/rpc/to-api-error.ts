@@ -1,5 +1,5 @@
 import { AuthError } from '../../auth/auth-error.js';
-import { StoreError, type StoreErrorCode } from '../../store/index.js';
+import { PolicyVersionConflictError, StoreError, type StoreErrorCode } from '../../store/index.js';
 import { ApiError } from './api-error.js';
 import { serverErrors } from './server-errors.js';
 
@@ -39,6 +39,12 @@ export function toApiError(thrown: unknown): MappedError {
   if (thrown instanceof ApiError) return { error: thrown, internal: false };
   if (thrown instanceof AuthError) {
     return { error: new ApiError(thrown.code, thrown.httpStatus, thrown.message), internal: false };
+  }
+  if (thrown instanceof PolicyVersionConflictError) {
+    return {
+      error: serverErrors.policyVersionConflict(thrown.expectedVersion, thrown.currentVersion),
+      internal: false,
+    };
   }
   if (thrown instanceof StoreError) {
     const status = storeStatus(thrown.code);

@@ -4,7 +4,7 @@ import type { PolicyChange, PolicyScope, ScopePolicy } from '../entities.js';
 import type { AccessKeyId, AccountId } from '../identifiers/ids.js';
 import { DEFAULT_PAGE_LIMIT } from '../page.js';
 import type { PolicyHistoryTable, StoreDatabase } from '../schema/database.js';
-import { StoreError } from '../store-error.js';
+import { PolicyVersionConflictError, StoreError } from '../store-error.js';
 import type { WriteContext } from '../write-context.js';
 import { requireAccount } from './accounts.js';
 
@@ -56,9 +56,10 @@ export async function setPolicy(
 ): Promise<ScopePolicy> {
   const current = await getPolicy(tx.db, scope);
   if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
-    throw new StoreError(
-      'Conflict.PolicyVersion',
+    throw new PolicyVersionConflictError(
       scope.scope === 'account' ? scope.accountId : scope.accessKeyId,
+      options.expectedVersion,
+      current.version,
     );
   }
   const { accountId } = scope;

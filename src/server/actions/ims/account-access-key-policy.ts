@@ -1,7 +1,7 @@
 import { NEVER_SET_POLICY } from '../../../policy/policy-document.js';
 import type { ActionDefinition } from '../../rpc/action.js';
 import { actorOf } from '../principal.js';
-import { readExpectedPolicyVersion, requirePolicyVersion } from './expected-policy-version.js';
+import { readExpectedPolicyVersion } from './expected-policy-version.js';
 import { readAccessKeyPolicy, warningsBody } from './policy-parameter.js';
 
 /**
@@ -19,9 +19,8 @@ export const setAccessKeyPolicyForAccount: ActionDefinition = {
     const expectedVersion = readExpectedPolicyVersion(context.params);
     const set = await store.write(async (tx) => {
       const scope = { scope: 'account', accountId: caller.accountId } as const;
-      await requirePolicyVersion(tx, scope, expectedVersion);
       context.guardLockout({ kind: 'account' }, accepted.policy);
-      return tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller) });
+      return tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller), expectedVersion });
     });
     await context.changed();
     return { AccessKeyPolicy: set.policy, PolicyVersion: set.version, ...warningsBody(accepted.warnings) };

@@ -1,7 +1,7 @@
 import type { ActionDefinition } from '../../rpc/action.js';
 import { ownedAccessKey, readKeyTarget } from '../key-target.js';
 import { actorOf } from '../principal.js';
-import { readExpectedPolicyVersion, requirePolicyVersion } from './expected-policy-version.js';
+import { readExpectedPolicyVersion } from './expected-policy-version.js';
 import { readAccessKeyPolicy, warningsBody } from './policy-parameter.js';
 
 /**
@@ -25,11 +25,10 @@ export const setAccessKeyPolicy: ActionDefinition = {
         accountId: caller.accountId,
         accessKeyId: key.accessKeyId,
       } as const;
-      await requirePolicyVersion(tx, scope, expectedVersion);
       context.guardLockout({ kind: 'accessKey', accessKeyId: key.accessKeyId }, accepted.policy);
       return {
         accessKeyId: key.accessKeyId,
-        set: await tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller) }),
+        set: await tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller), expectedVersion }),
       };
     });
     await context.changed();
