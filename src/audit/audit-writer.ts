@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { MAX_MILLISECONDS } from '../config/config-values.js';
+import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import { isStoreError, type KeyFenceStore, type NewAuditEvent } from '../store/index.js';
 import { buildAuditEvent } from './audit-event.js';
 import type { AuditSpool } from './audit-spool.js';

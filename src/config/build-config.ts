@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { AUDIT_DURABILITIES } from '../audit/audit-sink.js';
+import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits, parsePolicyLimits } from '../policy/policy-limits.js';
 import { FORWARDED_HEADERS } from '../server/source/trusted-proxies.js';
 import { SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
@@ -8,7 +9,6 @@ import { CONFIG_DEFAULTS } from './config-defaults.js';
 import {
   firstGiven,
   keyPath,
-  MAX_MILLISECONDS,
   type Problems,
   readBoolean,
   readChoice,

@@ -99,9 +99,6 @@ export function readBoolean(value: unknown, path: string, problems: Problems): b
     : problems.invalid(path, `expected true or false, got ${shown(value)}`);
 }
 
-/** Longest a node timer can wait (setTimeout's limit). */
-export const MAX_MILLISECONDS = 2_147_483_647;
-
 export function readPositiveInteger(
   value: unknown,
   path: string,

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
+import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 import {
   indexPath,
   keyPath,
-  MAX_MILLISECONDS,
   type Problems,
   readArray,
   readObject,

@@ -1,4 +1,4 @@
-import { MAX_MILLISECONDS } from '../config/config-values.js';
+import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import type { KeyFenceStore } from '../store/index.js';
 
 /** What a housekeeping pass deletes. */
