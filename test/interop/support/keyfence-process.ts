@@ -1,6 +1,6 @@
 /**
  * Runs the real `keyfence serve` (the CLI entry point, as a user would) in a child process on
- * 127.0.0.1 with a port the OS picks, for the interop tests and the server benchmark.
+ * 127.0.0.1 with a port the OS picks, for the tests that need the real process and the benchmarks.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
