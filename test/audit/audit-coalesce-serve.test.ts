@@ -4,12 +4,11 @@
  * not with `coalesce: false`, as /metrics counts them.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { captureOutput, jsonLines, kill, REPO_ROOT } from '../interop/support/keyfence-process.js';
+import { type KeyFenceProcess, startKeyFence } from '../interop/support/keyfence-process.js';
 import { signOriginal, viaNginx } from '../server/forward-auth-support.js';
 import { send } from '../server/support.js';
 
@@ -17,42 +16,18 @@ const CHECKS = 5;
 const root = await mkdtemp(join(tmpdir(), 'keyfence-coalesce-serve-'));
 after(() => rm(root, { recursive: true, force: true }));
 
-/** Runs `keyfence serve --config` with `audit` as given; resolves with its port and root key. */
-async function serveWith(name: string, audit: Record<string, unknown>) {
+/** Runs `keyfence serve --config` with `audit` as given. */
+async function serveWith(name: string, audit: Record<string, unknown>): Promise<KeyFenceProcess> {
   const config = join(root, `${name}.json`);
-  const file = { data: join(root, name), listen: '127.0.0.1:0', trustedProxies: ['127.0.0.1'], audit };
-  await writeFile(config, JSON.stringify(file));
-  const env = { ...process.env };
-  delete env.KEYFENCE_MASTER_KEY;
-  const child = spawn(process.execPath, ['bin/keyfence.js', 'serve', '--config', config], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = captureOutput(child);
-  after(() => kill(child, output.exited, 5000));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const listening = jsonLines(output.stderr()).find((line) => line.msg === 'listening');
-    const credentials = jsonLines(output.stdout()).find((line) => typeof line.accessKeySecret === 'string');
-    if (listening !== undefined && credentials !== undefined) {
-      return {
-        port: Number(new URL(String(listening.address)).port),
-        credentials: {
-          accessKeyId: String(credentials.accessKeyId),
-          accessKeySecret: String(credentials.accessKeySecret),
-        },
-      };
-    }
-    assert.ok(child.exitCode === null, `serve exited: ${output.stderr()}`);
-    assert.ok(Date.now() < deadline, `serve did not start: ${output.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await writeFile(config, JSON.stringify({ trustedProxies: ['127.0.0.1'], audit }));
+  const server = await startKeyFence({ built: true, config });
+  after(() => server.stop());
+  return server;
 }
 
 /** `CHECKS` identical allowed checks, then the audit counters once all are accounted for. */
 async function checkAndCount(name: string, audit: Record<string, unknown>) {
-  const { port, credentials } = await serveWith(name, audit);
+  const { port, root: credentials } = await serveWith(name, audit);
   for (let i = 0; i < CHECKS; i++) {
     const reply = await viaNginx(port, signOriginal({ credentials, path: '/instances' }));
     assert.equal(reply.status, 200, reply.text);

@@ -6,14 +6,13 @@
  * request the gateway answered (upstream's answer or refusal).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../src/store/index.js';
-import { captureOutput, type Exit, jsonLines, kill, REPO_ROOT } from '../interop/support/keyfence-process.js';
+import { type KeyFenceProcess, startKeyFence } from '../interop/support/keyfence-process.js';
 import {
   callApi,
   classic,
@@ -32,20 +31,6 @@ const POLICIES = 12;
 const root = await mkdtemp(join(tmpdir(), 'keyfence-audit-kill-'));
 after(() => rm(root, { recursive: true, force: true }));
 
-interface Serving {
-  /** The first listener's port, then every listener's. */
-  readonly port: number;
-  readonly ports: readonly number[];
-  readonly dataDir: string;
-  readonly credentials: {
-    readonly accountId: string;
-    readonly accessKeyId: string;
-    readonly accessKeySecret: string;
-  };
-  /** SIGKILL; resolves once the process is gone. */
-  readonly killNow: () => Promise<Exit>;
-}
-
 /**
  * `keyfence serve --config` on a fresh data directory, with `audit` as given, and the rest of the
  * file (`listeners`, `gateway`) from `more`.
@@ -53,46 +38,13 @@ interface Serving {
 async function serve(
   name: string,
   audit: Record<string, unknown>,
-  more: Record<string, unknown> = { listen: '127.0.0.1:0' },
-): Promise<Serving> {
-  const dataDir = join(root, name);
+  more: Record<string, unknown> = {},
+): Promise<KeyFenceProcess> {
   const config = join(root, `${name}.json`);
-  const file = { data: dataDir, trustedProxies: ['127.0.0.1'], audit, ...more };
-  await writeFile(config, JSON.stringify(file));
-  const env = { ...process.env };
-  delete env.KEYFENCE_MASTER_KEY;
-  const child = spawn(process.execPath, ['bin/keyfence.js', 'serve', '--config', config], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = captureOutput(child);
-  after(() => kill(child, output.exited, 5000));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const listening = jsonLines(output.stderr()).find((line) => line.msg === 'listening');
-    const printed = jsonLines(output.stdout()).find((line) => typeof line.accessKeySecret === 'string');
-    if (listening !== undefined && printed !== undefined) {
-      const listeners = listening.listeners as readonly { readonly address: string }[];
-      return {
-        port: Number(new URL(String(listening.address)).port),
-        ports: listeners.map((listener) => Number(new URL(listener.address).port)),
-        dataDir,
-        credentials: {
-          accountId: String(printed.accountId),
-          accessKeyId: String(printed.accessKeyId),
-          accessKeySecret: String(printed.accessKeySecret),
-        },
-        killNow: () => {
-          child.kill('SIGKILL');
-          return output.exited;
-        },
-      };
-    }
-    assert.ok(child.exitCode === null, `serve exited: ${output.stderr()}`);
-    assert.ok(Date.now() < deadline, `serve did not start: ${output.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await writeFile(config, JSON.stringify({ trustedProxies: ['127.0.0.1'], audit, ...more }));
+  const server = await startKeyFence({ built: true, config });
+  after(() => server.stop());
+  return server;
 }
 
 interface StoredEvent {
@@ -116,8 +68,8 @@ function storedEvents(dataDir: string): StoredEvent[] {
 describe('audit events under kill -9 (keyfence serve)', () => {
   test('every acknowledged change has its event; a change that rolled back has none', async () => {
     const server = await serve('changes', {});
-    const { accountId } = server.credentials;
-    const client = openApiClient({ endpoint: `127.0.0.1:${server.port}` }, server.credentials);
+    const { accountId } = server.root;
+    const client = openApiClient({ endpoint: `127.0.0.1:${server.port}` }, server.root);
     const acknowledged = new Map<string, string>();
     const created = await Promise.all(
       Array.from({ length: USERS }, (_, i) =>
@@ -140,13 +92,13 @@ describe('audit events under kill -9 (keyfence serve)', () => {
     const set = await Promise.all(
       Array.from({ length: POLICIES }, (_, i) =>
         callApi(client, 'SetAccessKeyPolicy', VERSIONS.ims, {
-          UserAccessKeyId: server.credentials.accessKeyId,
+          UserAccessKeyId: server.root.accessKeyId,
           AccessKeyPolicy: policy('Active', classic('127.0.0.0/8', `192.0.2.${i}`)),
         }),
       ),
     );
     for (const reply of set) acknowledged.set(String(reply.body.RequestId), 'SetAccessKeyPolicy');
-    const exit = await server.killNow();
+    const exit = await server.crash();
     assert.equal(exit.signal, 'SIGKILL');
 
     const events = storedEvents(server.dataDir);
@@ -173,13 +125,10 @@ describe('audit events under kill -9 (keyfence serve)', () => {
 
   test('under audit.durability: strict an acknowledged forward-auth check has its event', async () => {
     const server = await serve('strict', { durability: 'strict' });
-    const reply = await viaNginx(
-      server.port,
-      signOriginal({ credentials: server.credentials, path: '/instances' }),
-    );
+    const reply = await viaNginx(server.port, signOriginal({ credentials: server.root, path: '/instances' }));
     assert.equal(reply.status, 200, reply.text);
     const requestId = String(reply.headers['x-keyfence-request-id']);
-    await server.killNow();
+    await server.crash();
 
     const events = storedEvents(server.dataDir);
     assert.ok(
@@ -201,7 +150,7 @@ describe('audit events under kill -9 (keyfence serve)', () => {
     const gatewayPort = server.ports[1]!;
     const forwarded = await Promise.all(
       Array.from({ length: 5 }, (_, i) => {
-        const original = signOriginal({ credentials: server.credentials, path: `/instances/${i}` });
+        const original = signOriginal({ credentials: server.root, path: `/instances/${i}` });
         return send(gatewayPort, {
           method: original.method,
           path: original.target,
@@ -219,7 +168,7 @@ describe('audit events under kill -9 (keyfence serve)', () => {
       // The upstream echoes X-KeyFence-Request-Id, the event's RequestId.
       acknowledged.set(String(reply.body.RequestId), null);
     }
-    await server.killNow();
+    await server.crash();
 
     const events = new Map(storedEvents(server.dataDir).map((event) => [event.request_id, event.error_code]));
     const missing = [...acknowledged.keys()].filter((requestId) => !events.has(requestId));

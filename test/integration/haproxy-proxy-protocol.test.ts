@@ -11,8 +11,8 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import {
+  cidrs,
   expectSuccess,
   type RawRequest,
   type Reply,
@@ -25,12 +25,6 @@ import { requireBinary, skipWithout } from './support/binaries.js';
 import { freePort, startListening } from './support/processes.js';
 
 const CLIENT = '127.0.0.3';
-
-const cidrs = (...entries: string[]) => {
-  const parsed = TrustedProxies.parse(entries);
-  assert.ok(parsed.ok);
-  return parsed.value;
-};
 
 describe('HAProxy sending the PROXY protocol', { skip: skipWithout('haproxy') }, async () => {
   const ca = createTestCa();

@@ -4,37 +4,29 @@
  * VPC endpoints; spoofing attempts; connections that never send a valid header.
  */
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import { awsVpceTlv, type Tlv, v1, v2 } from './proxy-protocol-support.js';
 import {
   type CallSpec,
+  cidrs,
   expectError,
   expectSuccess,
   type RawRequest,
   type Reply,
+  sendVia,
   setPolicy,
   signedRequest,
   startTestServer,
   testListener,
 } from './support.js';
 
-const trustedProxies = (() => {
-  const parsed = TrustedProxies.parse(['10.9.0.0/16']);
-  assert.ok(parsed.ok);
-  return parsed.value;
-})();
+const trustedProxies = cidrs('10.9.0.0/16');
 
 // The load balancer in front of the PROXY listeners: this test's own connections.
-const loadBalancer = (() => {
-  const parsed = TrustedProxies.parse(['127.0.0.1/32', '::1/128']);
-  assert.ok(parsed.ok);
-  return parsed.value;
-})();
+const loadBalancer = cidrs('127.0.0.1/32', '::1/128');
 
 const logLines: Record<string, unknown>[] = [];
 const logger = pino(
@@ -75,34 +67,6 @@ const [plainPort, v2Port, v1Port, anyPort, vpcListenerPort, untrustingPort] = t.
 
 const from = (address: string, tlvs: readonly Tlv[] = []) =>
   v2({ source: { address, port: 40_000 }, tlvs, crc: true });
-
-/** One request over a fresh connection that starts with `header` (node:http's client writes the request). */
-function sendVia(port: number, header: Buffer, raw: RawRequest): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        method: raw.method ?? 'GET',
-        path: raw.path ?? '/',
-        headers: raw.headers,
-        createConnection: () => {
-          const socket = connect(port, '127.0.0.1');
-          socket.write(header);
-          return socket;
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: JSON.parse(text) });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(raw.body);
-  });
-}
 
 const callVia = (port: number, header: Buffer, spec: Partial<CallSpec> = {}) =>
   sendVia(port, header, signedRequest(port, { action: 'GetTestValue', credentials: t.root, ...spec }));

@@ -4,54 +4,22 @@
  * judged against the client the PROXY header names, never against the balancer.
  */
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import { KeyFenceError } from '../../src/common/keyfence-error.js';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import { v1 } from './proxy-protocol-support.js';
 import {
+  cidrs,
   expectSuccess,
   type RawRequest,
-  type Reply,
+  sendVia,
   signedRequest,
   startTestServer,
   testListener,
 } from './support.js';
 
-const cidrs = (...entries: string[]) => {
-  const parsed = TrustedProxies.parse(entries);
-  assert.ok(parsed.ok);
-  return parsed.value;
-};
-
 /** One request over a connection that starts with a PROXY v1 line naming `client`. */
-function sendAs(port: number, client: string, raw: RawRequest): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        method: raw.method ?? 'GET',
-        path: raw.path ?? '/',
-        headers: raw.headers,
-        createConnection: () => {
-          const socket = connect(port, '127.0.0.1');
-          socket.write(v1(`PROXY TCP4 ${client} 127.0.0.1 40000 443\r\n`));
-          return socket;
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: JSON.parse(text) });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(raw.body);
-  });
-}
+const sendAs = (port: number, client: string, raw: RawRequest) =>
+  sendVia(port, v1(`PROXY TCP4 ${client} 127.0.0.1 40000 443\r\n`), raw);
 
 describe('a PROXY-protocol listener', () => {
   test('with nobody allowed to send the header it does not start, naming the listener', async () => {

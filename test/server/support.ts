@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'node:querystring';
@@ -172,12 +172,15 @@ export const testActions: readonly ActionDefinition[] = [
   },
 ];
 
-/** 127.0.0.1 as the only trusted proxy: the tests' own client stands in for a gateway. */
-export const loopbackProxies: TrustedProxies = (() => {
-  const parsed = TrustedProxies.parse(['127.0.0.1/32']);
+/** The trusted proxies (or PROXY-protocol senders) a test names: CIDRs or addresses. */
+export function cidrs(...entries: string[]): TrustedProxies {
+  const parsed = TrustedProxies.parse(entries);
   assert.ok(parsed.ok);
   return parsed.value;
-})();
+}
+
+/** 127.0.0.1 as the only trusted proxy: the tests' own client stands in for a gateway. */
+export const loopbackProxies = cidrs('127.0.0.1/32');
 
 /** A listener of the given role on a free port of 127.0.0.1 (or `host`). */
 export function testListener(settings: Partial<ListenerConfig> = {}): ListenerConfig {
@@ -365,6 +368,20 @@ export function send(port: number, raw: RawRequest, connection: Connection = {})
     );
     req.on('error', reject);
     req.end(raw.body);
+  });
+}
+
+/**
+ * One request over a fresh connection to 127.0.0.1 that starts with `header`, as a load balancer
+ * sending the PROXY protocol writes it.
+ */
+export function sendVia(port: number, header: Buffer, raw: RawRequest): Promise<Reply> {
+  return send(port, raw, {
+    createConnection: () => {
+      const socket = connect(port, '127.0.0.1');
+      socket.write(header);
+      return socket;
+    },
   });
 }
 

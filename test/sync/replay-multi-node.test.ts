@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type RawRequest, type Reply, send, signedRequest } from '../server/support.js';
+import { capturedPolicyChange } from '../server/replay-support.js';
+import { type RawRequest, type Reply, send } from '../server/support.js';
 import { usePostgres } from '../support/postgres.js';
 import { type Cluster, type ClusterNode, startCluster } from './support/cluster.js';
 
@@ -26,18 +27,7 @@ describe('two nodes sharing one PostgreSQL database', () => {
 
   /** A SetAccessKeyPolicyForAccount as an eavesdropper would capture it (signed for node A's address). */
   const captured = (signature: 'v3' | 'v2', ip: string): RawRequest =>
-    signedRequest(a.port, {
-      action: 'SetAccessKeyPolicyForAccount',
-      params: {
-        AccessKeyPolicy: JSON.stringify({
-          Version: 1,
-          Status: 'Active',
-          Statements: [{ Type: 'ClassicWhiteList', IPList: ['127.0.0.1', ip] }],
-        }),
-      },
-      credentials: cluster.root,
-      signature,
-    });
+    capturedPolicyChange(a.port, cluster.root, signature, ip);
 
   const code = (reply: Reply) => (reply.status === 200 ? 200 : reply.body?.Code);
 

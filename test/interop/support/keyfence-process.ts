@@ -1,6 +1,6 @@
 /**
  * Runs the real `keyfence serve` (the CLI entry point, as a user would) in a child process on
- * 127.0.0.1 with a port the OS picks, for the interop tests and the server benchmark.
+ * 127.0.0.1 with a port the OS picks, for the tests that need the real process and the benchmarks.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -39,7 +39,10 @@ export interface KeyFenceProcess {
   readonly url: string;
   /** `127.0.0.1:PORT`: what openapi-core / openapi-client take as `endpoint` (no scheme). */
   readonly endpoint: string;
+  /** The first listener's port. */
   readonly port: number;
+  /** Every listener's port, in the order of the listening line's `listeners`. */
+  readonly ports: readonly number[];
   readonly root: RootCredentials;
   readonly dataDir: string;
   /** The parsed `listening` log line. */
@@ -53,6 +56,11 @@ export interface KeyFenceProcess {
    * directory unless `keepData`. Resolves with how the process ended.
    */
   stop(options?: { readonly timeoutMs?: number; readonly keepData?: boolean }): Promise<Exit>;
+  /**
+   * kill -9: resolves with how the process ended once it is gone. The data directory stays, for a
+   * restart or a look at what was stored; a later `stop` removes it.
+   */
+  crash(): Promise<Exit>;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -110,11 +118,13 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
   const port = Number(url.port);
   assert.ok(port > 0, `the listening line names the port picked for --listen 127.0.0.1:0: ${address}`);
 
+  const listeners = listening.listeners as readonly { readonly address: string }[];
   let stopped: Promise<Exit> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     endpoint: `127.0.0.1:${port}`,
     port,
+    ports: listeners.map((listener) => Number(new URL(listener.address).port)),
     root,
     dataDir,
     listening,
@@ -125,6 +135,10 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
         if (!keepData) rmSync(dataDir, { recursive: true, force: true });
       });
       return stopped;
+    },
+    crash: () => {
+      child.kill('SIGKILL');
+      return exited;
     },
   };
 }
