@@ -6,8 +6,10 @@
  * keep-alive connection keeps working.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Agent, request as httpsRequest } from 'node:https';
 import { type AddressInfo, createServer as createTcpServer, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
@@ -35,6 +37,7 @@ const ca = createTestCa();
 const first = ca.issue('first');
 const second = ca.issue('second');
 const stranger = ca.issue('stranger');
+const third = ca.issue('third');
 
 // The listener's files, overwritten by the reload tests.
 const live = { cert: join(ca.dir, 'live.pem'), key: join(ca.dir, 'live.key') };
@@ -290,6 +293,35 @@ describe('certificate reload', () => {
       assert.equal((await sendTls(tlsPort, getTestValue(tlsPort))).fingerprint, second.fingerprint);
     } finally {
       agent.destroy();
+      copyFileSync(first.cert, live.cert);
+      copyFileSync(first.key, live.key);
+    }
+  });
+
+  test('reloads run one after another: the last requested wins over an earlier one read slowly', async () => {
+    // The earlier reload's files are FIFOs: it reads them only once the test writes to them.
+    for (const file of [live.cert, live.key]) {
+      rmSync(file);
+      execFileSync('mkfifo', [file]);
+    }
+    try {
+      const earlier = t.server.reloadTls();
+      // Each open resolves once the reload has opened the FIFO for reading.
+      const writers = await Promise.all([open(live.cert, 'w'), open(live.key, 'w')]);
+      // Meanwhile the files are renewed again and another reload is asked for.
+      for (const file of [live.cert, live.key]) rmSync(file);
+      copyFileSync(third.cert, live.cert);
+      copyFileSync(third.key, live.key);
+      const later = t.server.reloadTls();
+      // Time enough for the later reload to be done, had it not waited for the earlier.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await writers[0].writeFile(readFileSync(second.cert));
+      await writers[1].writeFile(readFileSync(second.key));
+      await Promise.all(writers.map((writer) => writer.close()));
+      assert.deepEqual(await Promise.all([earlier, later]), [0, 0]);
+      assert.equal((await sendTls(tlsPort, getTestValue(tlsPort))).fingerprint, third.fingerprint);
+    } finally {
+      for (const file of [live.cert, live.key]) rmSync(file, { force: true });
       copyFileSync(first.cert, live.cert);
       copyFileSync(first.key, live.key);
     }

@@ -73,6 +73,8 @@ export class Listener {
   readonly #handshakeTimeoutMs: number;
   /** The certificate and key new connections get; replaced by reloadTls. */
   #tls: SecureContext | undefined;
+  /** The last reload requested; the next waits for it. */
+  #reloading: Promise<void> = Promise.resolve();
   #closing = false;
 
   /**
@@ -145,11 +147,18 @@ export class Listener {
   /**
    * Reads `config.tls` again for the connections accepted from now on; those open keep the pair
    * they began with. Throws (TlsFileError) and keeps the current pair when the files are not a
-   * usable pair. Does nothing on a listener without TLS.
+   * usable pair. Does nothing on a listener without TLS. Reloads run one after another, each
+   * reading the files once the one before is done: the last requested leaves its pair in use
+   * (when usable), never an older one that took longer to read.
    */
-  async reloadTls(): Promise<void> {
-    if (this.config.tls === undefined) return;
-    this.#tls = await loadServerContext(this.config.tls);
+  reloadTls(): Promise<void> {
+    const files = this.config.tls;
+    if (files === undefined) return Promise.resolve();
+    const reload = this.#reloading.then(async () => {
+      this.#tls = await loadServerContext(files);
+    });
+    this.#reloading = reload.catch(() => {});
+    return reload;
   }
 
   /** Binds the configured address; resolves with the URL it serves. */
