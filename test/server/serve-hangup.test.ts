@@ -35,16 +35,18 @@ test('a SIGHUP before the server is up is held, then its reload is done', async 
   // installed by then, it would end this process.
   process.kill(process.pid, 'SIGHUP');
 
-  const deadline = Date.now() + 20_000;
-  const messages = () => jsonLines(log).map((line) => line.msg);
-  while (!messages().includes('TLS certificate reloaded')) {
-    assert.ok(Date.now() < deadline, `no reload logged: ${log}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  try {
+    const deadline = Date.now() + 20_000;
+    const messages = () => jsonLines(log).map((line) => line.msg);
+    while (!messages().includes('TLS certificate reloaded')) {
+      assert.ok(Date.now() < deadline, `no reload logged: ${log}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const order = messages();
+    assert.ok(order.indexOf('listening') < order.indexOf('TLS certificate reloaded'), log);
+    assert.equal(order.filter((msg) => msg === 'TLS certificate reloaded').length, 1);
+  } finally {
+    process.kill(process.pid, 'SIGTERM');
+    assert.equal(await exit, 0);
   }
-  const order = messages();
-  assert.ok(order.indexOf('listening') < order.indexOf('TLS certificate reloaded'), log);
-  assert.equal(order.filter((msg) => msg === 'TLS certificate reloaded').length, 1);
-
-  process.kill(process.pid, 'SIGTERM');
-  assert.equal(await exit, 0);
 });
