@@ -20,6 +20,7 @@ import {
 } from '../store/index.js';
 import { OutageLog } from '../sync/outage-log.js';
 import { DataDirInUseError, DataDirLock, HOLDER_FILE_NAME, LOCK_FILE_NAME } from './data-dir-lock.js';
+import { HangupReload } from './hangup-reload.js';
 import { describeError, initializeStore, locationOf } from './init-command.js';
 
 /** Where `serve` reads its environment and writes its output; tests may redirect them. */
@@ -39,6 +40,19 @@ const command = 'keyfence serve';
  * with the exit code.
  */
 export async function runServe(flags: ConfigFlags, environment: ServeEnvironment = {}): Promise<number> {
+  const hangup = new HangupReload();
+  try {
+    return await serve(flags, environment, hangup);
+  } finally {
+    hangup.dispose();
+  }
+}
+
+async function serve(
+  flags: ConfigFlags,
+  environment: ServeEnvironment,
+  hangup: HangupReload,
+): Promise<number> {
   const stdout = environment.stdout ?? process.stdout;
   const stderr = environment.stderr ?? process.stderr;
   const env = environment.env ?? process.env;
@@ -61,7 +75,7 @@ export async function runServe(flags: ConfigFlags, environment: ServeEnvironment
     return 1;
   }
   try {
-    return await openAndServe(settings, env, stdout, log);
+    return await openAndServe(settings, env, stdout, log, hangup);
   } finally {
     for (const lock of locks) await lock.release();
   }
@@ -87,6 +101,7 @@ async function openAndServe(
   env: NodeJS.ProcessEnv,
   stdout: NodeJS.WritableStream,
   log: Logger,
+  hangup: HangupReload,
 ): Promise<number> {
   let store: KeyFenceStore;
   try {
@@ -123,13 +138,14 @@ async function openAndServe(
     return 1;
   }
 
-  return serveUntilSignalled(settings, store, log);
+  return serveUntilSignalled(settings, store, log, hangup);
 }
 
 async function serveUntilSignalled(
   settings: KeyFenceConfig,
   store: KeyFenceStore,
   log: Logger,
+  hangup: HangupReload,
 ): Promise<number> {
   let spool: AuditSpool;
   try {
@@ -187,12 +203,8 @@ async function serveUntilSignalled(
     stopping = true;
     stopRequested(signal);
   };
-  // SIGHUP re-reads the TLS certificates and keys (renewed by certbot and the like) without a
-  // restart; without a handler it would end the process.
-  const onReload = () => void server.reloadTls();
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  process.on('SIGHUP', onReload);
   try {
     try {
       const addresses = await server.start(settings.listeners);
@@ -215,6 +227,7 @@ async function serveUntilSignalled(
         },
         'listening',
       );
+      hangup.serve(server);
     } catch (error) {
       log.fatal({ error: describeError(error) }, 'cannot start the server');
       await server.close();
@@ -230,7 +243,6 @@ async function serveUntilSignalled(
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    process.off('SIGHUP', onReload);
     await store.close();
   }
 }

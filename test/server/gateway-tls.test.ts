@@ -1,7 +1,8 @@
 /**
  * The gateway over TLS on both sides: a gateway listener serving HTTPS, and `https://`
  * upstreams whose certificate comes from a private CA (`gateway.upstreamCa`), checked against
- * the upstream's own name whatever Host the client sent.
+ * the upstream's own name whatever Host the client sent; the CAs of NODE_EXTRA_CA_CERTS still
+ * trusted alongside `upstreamCa`.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { KeyFenceError } from '../../src/common/keyfence-error.js';
 import type { GatewayConfig } from '../../src/config/keyfence-config.js';
 import { createServer } from '../../src/server/http/keyfence-server.js';
 import { MasterKey, openStore } from '../../src/store/index.js';
-import { createTestCa } from '../support/test-certificates.js';
+import { createTestCa, type Pair } from '../support/test-certificates.js';
 import { type Original, signOriginal } from './forward-auth-support.js';
 import { echoIdentity } from './gateway-support.js';
 import { expectError, type Reply, send, startTestServer, testActions, testListener } from './support.js';
@@ -23,36 +24,46 @@ const ca = createTestCa();
 const upstreamPair = ca.issue('upstream');
 const gatewayPair = ca.issue('gateway');
 
-const upstream: Server = createHttpsServer(
-  { cert: readFileSync(upstreamPair.cert), key: readFileSync(upstreamPair.key) },
-  echoIdentity,
-);
-await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-after(async () => {
-  upstream.closeAllConnections();
-  await new Promise((resolve) => upstream.close(resolve));
-});
-const upstreamPort = (upstream.address() as AddressInfo).port;
+/** An HTTPS upstream echoing the identity headers, serving `pair`; resolves with its port. */
+async function startUpstream(pair: Pair): Promise<number> {
+  const upstream: Server = createHttpsServer(
+    { cert: readFileSync(pair.cert), key: readFileSync(pair.key) },
+    echoIdentity,
+  );
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  after(async () => {
+    upstream.closeAllConnections();
+    await new Promise((resolve) => upstream.close(resolve));
+  });
+  return (upstream.address() as AddressInfo).port;
+}
 
-/** By IP address (checked against the certificate's IP entry) and by name (SNI `localhost`). */
-const routes = (upstreamCa: string | undefined): GatewayConfig => ({
+const upstreamPort = await startUpstream(upstreamPair);
+
+/**
+ * An upstream by IP address (checked against the certificate's IP entry) and by name (SNI
+ * `localhost`).
+ */
+const routes = (upstreamCa: string | undefined, port = upstreamPort): GatewayConfig => ({
   routes: [
     {
       host: 'by-ip.example.com',
       version: undefined,
       service: 'orders',
-      upstream: new URL(`https://127.0.0.1:${upstreamPort}`),
+      upstream: new URL(`https://127.0.0.1:${port}`),
     },
     {
       host: 'by-name.example.com',
       version: undefined,
       service: 'orders',
-      upstream: new URL(`https://localhost:${upstreamPort}`),
+      upstream: new URL(`https://localhost:${port}`),
     },
   ],
   upstreamTimeoutMs: 10_000,
   ...(upstreamCa === undefined ? {} : { upstreamCa }),
 });
+
+const HOSTS = ['by-ip.example.com', 'by-name.example.com'] as const;
 
 /** A signed gateway request over HTTPS, trusting the test CA. */
 function sendTls(port: number, original: Original): Promise<Reply> {
@@ -87,7 +98,7 @@ describe('https upstreams with a private CA, behind an HTTPS gateway listener', 
     testListener({ role: 'gateway', tls: { cert: gatewayPair.cert, key: gatewayPair.key } }),
   ]);
 
-  for (const host of ['by-ip.example.com', 'by-name.example.com']) {
+  for (const host of HOSTS) {
     test(`${host}: forwarded over TLS, the certificate checked against the upstream’s name`, async () => {
       const reply = await sendTls(t.port, signOriginal({ credentials: t.root, host, path: '/v1/orders' }));
       assert.equal(reply.status, 200, reply.text);
@@ -95,6 +106,53 @@ describe('https upstreams with a private CA, behind an HTTPS gateway listener', 
       assert.equal(t.audit.find(reply.body.RequestId).httpStatus, 200);
     });
   }
+});
+
+describe('an upstream certificate from the trusted CA for another name', async () => {
+  const port = await startUpstream(ca.issue('elsewhere', ['DNS:elsewhere.example.com']));
+  const t = await startTestServer({ gateway: routes(ca.caFile, port) }, [testListener({ role: 'gateway' })]);
+
+  for (const host of HOSTS) {
+    test(`${host}: refused, 502`, async () => {
+      const original = signOriginal({ credentials: t.root, host });
+      expectError(
+        await send(t.port, {
+          method: original.method,
+          path: original.target,
+          headers: original.headers,
+          body: original.body,
+        }),
+        502,
+        'ServiceUnavailable.UpstreamUnreachable',
+      );
+    });
+  }
+});
+
+describe('with upstreamCa, the CAs of NODE_EXTRA_CA_CERTS are still trusted', async () => {
+  const other = createTestCa();
+  const port = await startUpstream(other.issue('upstream'));
+  // Node read the variable at start, before it was set here: only KeyFence reading it again
+  // makes it count.
+  const before = process.env.NODE_EXTRA_CA_CERTS;
+  process.env.NODE_EXTRA_CA_CERTS = other.caFile;
+  const t = await startTestServer({ gateway: routes(ca.caFile, port) }, [
+    testListener({ role: 'gateway' }),
+  ]).finally(() => {
+    if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+    else process.env.NODE_EXTRA_CA_CERTS = before;
+  });
+
+  test('an upstream whose certificate comes from one of them: forwarded', async () => {
+    const original = signOriginal({ credentials: t.root, host: 'by-name.example.com' });
+    const reply = await send(t.port, {
+      method: original.method,
+      path: original.target,
+      headers: original.headers,
+      body: original.body,
+    });
+    assert.equal(reply.status, 200, reply.text);
+  });
 });
 
 describe('without upstreamCa', async () => {

@@ -1,16 +1,20 @@
 /**
  * Listeners serving HTTPS: signed calls over TLS trusting a CA made for the test, the PROXY
- * header read in the clear before the handshake, TLS 1.2 as the floor, start refused for a pair
- * that cannot be used (nothing bound), and certificates reloaded for new connections while an
- * open keep-alive connection keeps working.
+ * header read in the clear before the handshake, TLS 1.2 as the floor (even where Node's defaults
+ * allow less), connections that never finish their handshake cut, start refused for a pair that
+ * cannot be used (nothing bound), and certificates reloaded for new connections while an open
+ * keep-alive connection keeps working.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Agent, request as httpsRequest } from 'node:https';
 import { type AddressInfo, createServer as createTcpServer, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import tls, { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { pino } from 'pino';
 import { KeyFenceError } from '../../src/common/keyfence-error.js';
 import type { ListenerConfig } from '../../src/config/keyfence-config.js';
@@ -33,6 +37,7 @@ const ca = createTestCa();
 const first = ca.issue('first');
 const second = ca.issue('second');
 const stranger = ca.issue('stranger');
+const third = ca.issue('third');
 
 // The listener's files, overwritten by the reload tests.
 const live = { cert: join(ca.dir, 'live.pem'), key: join(ca.dir, 'live.key') };
@@ -54,6 +59,42 @@ const t = await startTestServer({}, [
   }),
 ]);
 const [tlsPort, proxiedPort] = t.ports as [number, number];
+
+/** Node's defaults as `--tls-min-v1.0 --tls-cipher-list=DEFAULT@SECLEVEL=0` set them, while `run` runs. */
+async function withLaxDefaults<T>(run: () => Promise<T>): Promise<T> {
+  const { DEFAULT_MIN_VERSION, DEFAULT_CIPHERS } = tls;
+  tls.DEFAULT_MIN_VERSION = 'TLSv1';
+  tls.DEFAULT_CIPHERS = LAX_CIPHERS;
+  try {
+    return await run();
+  } finally {
+    tls.DEFAULT_MIN_VERSION = DEFAULT_MIN_VERSION;
+    tls.DEFAULT_CIPHERS = DEFAULT_CIPHERS;
+  }
+}
+const LAX_CIPHERS = 'DEFAULT@SECLEVEL=0';
+
+// A listener whose TLS context is made where Node's defaults would take TLS 1.1.
+const lax = await withLaxDefaults(() => startTestServer({}, [testListener({ tls: live })]));
+
+/** A TLS 1.0/1.1 handshake, as far as OpenSSL goes; resolves with the protocol agreed. */
+function oldTlsHandshake(port: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({
+      port,
+      host: '127.0.0.1',
+      ca: ca.caPem,
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.1',
+      ciphers: LAX_CIPHERS,
+    });
+    socket.once('secureConnect', () => {
+      resolve(socket.getProtocol());
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+}
 
 interface TlsReply extends Reply {
   readonly fingerprint: string;
@@ -110,7 +151,8 @@ function sendTls(
   });
 }
 
-const getTestValue = (port: number) => signedRequest(port, { action: 'GetTestValue', credentials: t.root });
+const getTestValue = (port: number, server = t) =>
+  signedRequest(port, { action: 'GetTestValue', credentials: server.root });
 
 describe('an HTTPS listener', () => {
   test('answers a signed call; its URL says https', async () => {
@@ -127,20 +169,7 @@ describe('an HTTPS listener', () => {
     assert.equal(expectSuccess(reply).SourceIp, '198.51.100.7');
   });
 
-  test('refuses TLS 1.1 and plain HTTP', async () => {
-    await assert.rejects(
-      new Promise((resolve, reject) => {
-        const socket = tlsConnect({
-          port: tlsPort,
-          host: '127.0.0.1',
-          ca: ca.caPem,
-          maxVersion: 'TLSv1.1',
-          minVersion: 'TLSv1',
-        });
-        socket.once('secureConnect', () => resolve(socket.getProtocol()));
-        socket.once('error', reject);
-      }),
-    );
+  test('refuses plain HTTP', async () => {
     const answer = await new Promise<string>((resolve) => {
       const socket = tcpConnect(tlsPort, '127.0.0.1', () =>
         socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n'),
@@ -153,6 +182,90 @@ describe('an HTTPS listener', () => {
       socket.on('close', () => resolve(text));
     });
     assert.doesNotMatch(answer, /HTTP\/1\.1 200/);
+  });
+});
+
+describe('TLS 1.2 as the floor where Node’s defaults allow TLS 1.0', () => {
+  test('a server taking the defaults agrees TLS 1.1 with the probe', async () => {
+    const permissive = await withLaxDefaults(async () =>
+      tls.createServer({ cert: readFileSync(first.cert), key: readFileSync(first.key) }, (s) => s.end()),
+    );
+    await new Promise<void>((resolve) => permissive.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = permissive.address() as AddressInfo;
+      assert.equal(await oldTlsHandshake(port), 'TLSv1.1');
+    } finally {
+      await new Promise((resolve) => permissive.close(resolve));
+    }
+  });
+
+  test('KeyFence refuses it, at start and after a reload', async () => {
+    await assert.rejects(oldTlsHandshake(lax.port), /protocol version|no protocols available/);
+    assert.equal(await withLaxDefaults(() => lax.server.reloadTls()), 0);
+    await assert.rejects(oldTlsHandshake(lax.port), /protocol version|no protocols available/);
+    expectSuccess(await sendTls(lax.port, getTestValue(lax.port, lax)));
+  });
+});
+
+describe('a connection that never finishes its handshake', async () => {
+  // A shutdown timeout longer than the test: closing must not wait for it.
+  const slow = await startTestServer({ requestTimeoutMs: 500, shutdownTimeoutMs: 60_000 }, [
+    testListener({ tls: { cert: first.cert, key: first.key } }),
+    testListener(),
+  ]);
+  const [securePort, plainPort] = slow.ports as [number, number];
+
+  test('is cut within the request timeout, silent or after part of a ClientHello', async () => {
+    // A handshake record announcing 200 bytes, of which a few come.
+    const partialHello = Buffer.from([0x16, 0x03, 0x01, 0x00, 0xc8, 0x01, 0x00, 0x00, 0xc4, 0x03, 0x03]);
+    const [silent, partial] = await Promise.all([
+      closedAfter(securePort, Buffer.alloc(0)),
+      closedAfter(securePort, partialHello),
+    ]);
+    assert.ok(silent < 3000, `a silent connection was open for ${silent} ms`);
+    assert.ok(partial < 3000, `a partial ClientHello was open for ${partial} ms`);
+  });
+
+  test('a finished handshake is not cut: a kept-alive connection outlives the timeout', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expectSuccess(await sendTls(securePort, getTestValue(securePort, slow), { agent }));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const again = await sendTls(securePort, getTestValue(securePort, slow), { agent });
+      assert.ok(again.reused, 'the kept-alive connection was used again');
+      expectSuccess(again);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  test('a client answered 408 that never closes its side is cut', async () => {
+    const socket = tcpConnect({ port: plainPort, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => {});
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+    });
+    socket.write('GET /healthz HTTP/1.1\r\n');
+    await once(socket, 'end');
+    assert.match(answer, /^HTTP\/1\.1 408 /);
+    // A byte written to a connection the server has let go draws a reset.
+    const deadline = Date.now() + 3000;
+    while (!socket.destroyed && Date.now() < deadline) {
+      socket.write('a');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(socket.destroyed, 'the server still holds the connection');
+  });
+
+  test('closing the server does not wait for it', async () => {
+    const socket = tcpConnect(securePort, '127.0.0.1');
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    const started = Date.now();
+    await slow.server.close();
+    assert.ok(Date.now() - started < 3000, `close took ${Date.now() - started} ms`);
+    if (!socket.destroyed) await once(socket, 'close');
   });
 });
 
@@ -180,6 +293,35 @@ describe('certificate reload', () => {
       assert.equal((await sendTls(tlsPort, getTestValue(tlsPort))).fingerprint, second.fingerprint);
     } finally {
       agent.destroy();
+      copyFileSync(first.cert, live.cert);
+      copyFileSync(first.key, live.key);
+    }
+  });
+
+  test('reloads run one after another: the last requested wins over an earlier one read slowly', async () => {
+    // The earlier reload's files are FIFOs: it reads them only once the test writes to them.
+    for (const file of [live.cert, live.key]) {
+      rmSync(file);
+      execFileSync('mkfifo', [file]);
+    }
+    try {
+      const earlier = t.server.reloadTls();
+      // Each open resolves once the reload has opened the FIFO for reading.
+      const writers = await Promise.all([open(live.cert, 'w'), open(live.key, 'w')]);
+      // Meanwhile the files are renewed again and another reload is asked for.
+      for (const file of [live.cert, live.key]) rmSync(file);
+      copyFileSync(third.cert, live.cert);
+      copyFileSync(third.key, live.key);
+      const later = t.server.reloadTls();
+      // Time enough for the later reload to be done, had it not waited for the earlier.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await writers[0].writeFile(readFileSync(second.cert));
+      await writers[1].writeFile(readFileSync(second.key));
+      await Promise.all(writers.map((writer) => writer.close()));
+      assert.deepEqual(await Promise.all([earlier, later]), [0, 0]);
+      assert.equal((await sendTls(tlsPort, getTestValue(tlsPort))).fingerprint, third.fingerprint);
+    } finally {
+      for (const file of [live.cert, live.key]) rmSync(file, { force: true });
       copyFileSync(first.cert, live.cert);
       copyFileSync(first.key, live.key);
     }
@@ -248,11 +390,15 @@ describe('a pair that cannot be used: start refused, naming the file, nothing bo
           () => 'started',
           (error: unknown) => error,
         );
-      await probe.close();
-      assert.ok(outcome instanceof KeyFenceError, String(outcome));
-      assert.equal(outcome.code, code);
-      assert.match(outcome.message, message);
-      assert.equal(await accepts(port), false, 'the plain listener was never bound');
+      try {
+        assert.ok(outcome instanceof KeyFenceError, String(outcome));
+        assert.equal(outcome.code, code);
+        assert.match(outcome.message, message);
+        // Before close(), which would unbind it.
+        assert.equal(await accepts(port), false, 'the plain listener was never bound');
+      } finally {
+        await probe.close();
+      }
     });
   }
   test('closes its store', async () => store.close());
@@ -263,6 +409,27 @@ function freePort(): Promise<number> {
     const server = createTcpServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Connects, sends `bytes` and nothing more, reading what comes; resolves with how long the server
+ * took to close the connection (Infinity when it was still open after 5 s).
+ */
+function closedAfter(port: number, bytes: Buffer): Promise<number> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = tcpConnect(port, '127.0.0.1', () => socket.write(bytes));
+    const giveUp = setTimeout(() => {
+      resolve(Number.POSITIVE_INFINITY);
+      socket.destroy();
+    }, 5000);
+    socket.on('error', () => {});
+    socket.resume();
+    socket.on('close', () => {
+      clearTimeout(giveUp);
+      resolve(Date.now() - started);
     });
   });
 }

@@ -1,7 +1,7 @@
 /**
  * `keyfence serve --tls-cert FILE --tls-key FILE` as installed (the built `bin/keyfence.js`: run
- * `npm run build` first): an official SDK (openapi-core) calling it over HTTPS and trusting the
- * test CA; SIGHUP with a new certificate, seen by new connections while a kept-alive one goes on;
+ * `npm run build` first): the official SDKs (openapi-core, pop-core's HMAC-SHA1 RPC client, the typed
+ * IMS client) calling it over HTTPS and trusting the test CA; SIGHUP with a new certificate, seen by new connections while a kept-alive one goes on;
  * a broken pair on SIGHUP logged and not taken; a pair that cannot be used refused at start.
  */
 import assert from 'node:assert/strict';
@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
+import RPCClient from '@alicloud/pop-core';
 import * as $dara from '@darabonba/typescript';
 import { captureOutput, jsonLines } from '../interop/support/keyfence-process.js';
-import { rpcParams, VERSIONS } from '../interop/support/sdk.js';
+import { Ims, rpcParams, VERSIONS } from '../interop/support/sdk.js';
 import { createTestCa } from '../support/test-certificates.js';
 
 const BIN = join(process.cwd(), 'bin', 'keyfence.js');
@@ -123,6 +124,59 @@ describe('keyfence serve --tls-cert --tls-key', () => {
     assert.equal(failed.code, 'Tls.KeyMismatch');
     assert.match(String(failed.error), /live\.key does not belong to the certificate in .*live\.pem/);
     assert.equal((await health(port, false)).fingerprint, second.fingerprint);
+
+    running.child.kill('SIGTERM');
+    assert.equal(await running.exitCode, 0);
+  });
+
+  test('pop-core (HMAC-SHA1 RPC, POST and GET) and the typed IMS client, given the CA', async () => {
+    const running = serve(['--tls-cert', first.cert, '--tls-key', first.key]);
+    const port = Number(new URL(String((await logLine(running, 'listening')).address)).port);
+    const root = JSON.parse(running.stdout().trim());
+    const user = `tls@${root.accountId}.onaliyun.com`;
+    const credentials = { accessKeyId: root.accessKeyId, accessKeySecret: root.accessKeySecret };
+
+    // The typed client as a user configures it for a private certificate: the CA in its Config.
+    const ims = (caPem: string | undefined) =>
+      new Ims.default(
+        new $OpenApiUtil.Config({
+          ...credentials,
+          endpoint: `localhost:${port}`,
+          protocol: 'https',
+          ...(caPem === undefined ? {} : { ca: caPem }),
+          readTimeout: 10_000,
+          connectTimeout: 5_000,
+        }),
+      );
+    const created = await ims(ca.caPem).createUser(
+      new Ims.CreateUserRequest({ userPrincipalName: user, displayName: 'Over TLS' }),
+    );
+    assert.equal(created.statusCode, 200);
+    assert.equal(created.body?.user?.userPrincipalName, user);
+
+    // pop-core takes the CA per request (it hands its options to httpx).
+    const pop = new RPCClient({
+      endpoint: `https://localhost:${port}`,
+      apiVersion: VERSIONS.ims,
+      ...credentials,
+    });
+    const getUser = (method: 'POST' | 'GET', caPem?: string) =>
+      pop.request<{ User: { DisplayName: string } }>(
+        'GetUser',
+        { UserPrincipalName: user },
+        { method, timeout: 10_000, ...(caPem === undefined ? {} : { ca: caPem }) },
+      );
+    for (const method of ['POST', 'GET'] as const) {
+      assert.equal((await getUser(method, ca.caPem)).User.DisplayName, 'Over TLS');
+    }
+
+    // Neither trusts the private CA untold: the certificate is checked, not waved through.
+    const untrusted = /self[- ]signed|unable to (get|verify)/i;
+    await assert.rejects(getUser('POST'), untrusted);
+    await assert.rejects(
+      ims(undefined).getUser(new Ims.GetUserRequest({ userPrincipalName: user })),
+      untrusted,
+    );
 
     running.child.kill('SIGTERM');
     assert.equal(await running.exitCode, 0);

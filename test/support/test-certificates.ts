@@ -1,6 +1,7 @@
 /**
  * A throwaway certificate authority for the TLS tests, made at run time with the openssl CLI
- * (nothing committed): a CA, and server certificates it signs for 127.0.0.1 and localhost.
+ * (nothing committed): a CA, and server certificates it signs for 127.0.0.1 and localhost (or
+ * other names).
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -23,8 +24,11 @@ export interface TestCa {
   readonly caFile: string;
   /** Its PEM text. */
   readonly caPem: string;
-  /** A fresh server certificate for 127.0.0.1 and localhost, signed by the CA, and its key. */
-  issue(name: string): Pair;
+  /**
+   * A fresh server certificate signed by the CA, and its key: for 127.0.0.1 and localhost, or
+   * for the subjectAltName entries given (`DNS:name`, `IP:address`).
+   */
+  issue(name: string, altNames?: readonly string[]): Pair;
 }
 
 const openssl = (args: readonly string[]) =>
@@ -55,16 +59,16 @@ export function createTestCa(): TestCa {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  const extensions = join(dir, 'server.ext');
-  writeFileSync(
-    extensions,
-    'basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
-  );
   return {
     dir,
     caFile,
     caPem: readFileSync(caFile, 'utf8'),
-    issue(name) {
+    issue(name, altNames = ['IP:127.0.0.1', 'DNS:localhost']) {
+      const extensions = join(dir, `${name}.ext`);
+      writeFileSync(
+        extensions,
+        `basicConstraints=CA:FALSE\nsubjectAltName=${altNames.join(',')}\nextendedKeyUsage=serverAuth\n`,
+      );
       const cert = join(dir, `${name}.pem`);
       const key = join(dir, `${name}.key`);
       const request = join(dir, `${name}.csr`);

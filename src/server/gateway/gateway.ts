@@ -21,7 +21,7 @@ import { hostIdOf } from '../http/host-id.js';
 import { declaresBody, readBody } from '../http/read-body.js';
 import { requestHeaders } from '../http/request-headers.js';
 import { newRequestId } from '../http/request-id.js';
-import { loadCaCertificates } from '../http/tls-credentials.js';
+import { extraCaCertificates, loadCaCertificates } from '../http/tls-credentials.js';
 import type { RequestRecord } from '../rpc/audit-sink.js';
 import { displayAddress } from '../rpc/network-acl.js';
 import { serverErrors } from '../rpc/server-errors.js';
@@ -73,7 +73,10 @@ export class Gateway {
   readonly #deps: GatewayDependencies;
   readonly #routes: ServiceRoutes;
   readonly #agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
-  /** For `https://` upstreams: Node's roots, and `upstreamCa`'s once loadUpstreamCa has read it. */
+  /**
+   * For `https://` upstreams: Node's trust store, and `upstreamCa`'s certificates once
+   * loadUpstreamCa has read them.
+   */
   #secureAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
 
   /**
@@ -101,7 +104,13 @@ export class Gateway {
   async loadUpstreamCa(): Promise<void> {
     const file = this.#deps.config.upstreamCa;
     if (file === undefined) return;
-    const ca = [...rootCertificates, ...(await loadCaCertificates(file))];
+    // A `ca` list replaces Node's whole trust store: its roots and NODE_EXTRA_CA_CERTS's
+    // certificates are given again with it.
+    const ca = [
+      ...rootCertificates,
+      ...(await extraCaCertificates(process.env)),
+      ...(await loadCaCertificates(file)),
+    ];
     this.#secureAgent.destroy();
     this.#secureAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo', ca });
   }

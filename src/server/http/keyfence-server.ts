@@ -109,6 +109,8 @@ export interface ServerStatus extends Staleness {
 }
 
 const ALLOWED_RPC_METHODS = 'GET, POST';
+/** How long a connection refused with an error answer is left to the client before it is cut. */
+const CLIENT_ERROR_LINGER_MS = 1000;
 
 /**
  * The HTTP side of KeyFence on bare node:http, on one or more listeners sharing one request
@@ -714,6 +716,10 @@ class HttpKeyFenceServer implements KeyFenceServer {
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n` +
         `content-length: ${Buffer.byteLength(text)}\r\nx-acs-request-id: ${requestId}\r\nconnection: close\r\n\r\n${text}`,
     );
+    // end() closes only once the client has read the answer and closed its side: one that never
+    // does must not hold the connection.
+    const linger = setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS);
+    socket.once('close', () => clearTimeout(linger));
   }
 }
 

@@ -46,6 +46,13 @@ function timeoutCheckInterval(requestTimeoutMs: number | undefined): number {
 }
 
 /**
+ * The longest a TLS handshake may take, however long `requestTimeout`: a handshake that never
+ * finishes would otherwise hold its connection open for good (node:http's own timeouts can only
+ * answer it, and no answer goes out before the handshake ends).
+ */
+const MAX_HANDSHAKE_MS = 10_000;
+
+/**
  * One bound address of the server: its own node:http server (so node's request and header
  * timeouts and idle-connection tracking work per socket as usual), learning each connection's
  * origin before the first request on it is parsed. With `tls`, each accepted TCP connection
@@ -61,8 +68,13 @@ export class Listener {
   readonly #origins = new WeakMap<Socket, ConnectionOrigin>();
   /** Connections still sending their PROXY header: node:http does not know them yet. */
   readonly #awaitingHeader = new Set<Socket>();
+  /** TLS connections still in their handshake: node:http cannot answer them, close() cuts them. */
+  readonly #handshaking = new Set<TLSSocket>();
+  readonly #handshakeTimeoutMs: number;
   /** The certificate and key new connections get; replaced by reloadTls. */
   #tls: SecureContext | undefined;
+  /** The last reload requested; the next waits for it. */
+  #reloading: Promise<void> = Promise.resolve();
   #closing = false;
 
   /**
@@ -97,6 +109,7 @@ export class Listener {
     this.#tls = tls;
     this.#settings = settings;
     this.#handlers = handlers;
+    this.#handshakeTimeoutMs = Math.min(settings.http.requestTimeout || MAX_HANDSHAKE_MS, MAX_HANDSHAKE_MS);
     const http = {
       connectionsCheckingInterval: timeoutCheckInterval(settings.http.requestTimeout),
       ...settings.http,
@@ -111,7 +124,11 @@ export class Listener {
     // node keeps only the first 1000 headers in req.headers and headersDistinct by default: a
     // header repeated after them would go unseen (request-headers.ts). maxHeaderSize bounds them.
     this.#http.maxHeadersCount = 0;
-    this.#http.on('clientError', handlers.clientError);
+    this.#http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      // An answer written before the handshake ends would wait for it, maybe for ever.
+      if (this.#handshaking.has(socket as TLSSocket)) socket.destroy();
+      else handlers.clientError(error, socket);
+    });
     // node:http starts parsing in its own 'connection' listener; it is held back until the origin
     // is known (after the PROXY header, if any), then handed the socket, or its TLS wrapping.
     const accept = this.#http.listeners('connection') as Accept[];
@@ -130,11 +147,18 @@ export class Listener {
   /**
    * Reads `config.tls` again for the connections accepted from now on; those open keep the pair
    * they began with. Throws (TlsFileError) and keeps the current pair when the files are not a
-   * usable pair. Does nothing on a listener without TLS.
+   * usable pair. Does nothing on a listener without TLS. Reloads run one after another, each
+   * reading the files once the one before is done: the last requested leaves its pair in use
+   * (when usable), never an older one that took longer to read.
    */
-  async reloadTls(): Promise<void> {
-    if (this.config.tls === undefined) return;
-    this.#tls = await loadServerContext(this.config.tls);
+  reloadTls(): Promise<void> {
+    const files = this.config.tls;
+    if (files === undefined) return Promise.resolve();
+    const reload = this.#reloading.then(async () => {
+      this.#tls = await loadServerContext(files);
+    });
+    this.#reloading = reload.catch(() => {});
+    return reload;
   }
 
   /** Binds the configured address; resolves with the URL it serves. */
@@ -152,13 +176,15 @@ export class Listener {
 
   /**
    * Stops accepting, closes idle keep-alive connections and those still without their PROXY
-   * header; resolves once every connection has ended (immediately when it never listened).
+   * header or in their TLS handshake; resolves once every connection has ended (immediately when
+   * it never listened).
    */
   close(): Promise<void> {
     this.#closing = true;
     const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#http.closeIdleConnections();
     for (const socket of this.#awaitingHeader) socket.destroy();
+    for (const socket of this.#handshaking) socket.destroy();
     return closed;
   }
 
@@ -242,10 +268,23 @@ export class Listener {
 
   /** Hands a connection whose origin is known to node:http; returns the socket it was given. */
   #accept(socket: Socket, origin: ConnectionOrigin, accept: readonly Accept[]): Socket {
-    const connection =
-      this.#tls === undefined ? socket : new TLSSocket(socket, { isServer: true, secureContext: this.#tls });
+    const connection = this.#tls === undefined ? socket : this.#handshake(socket, this.#tls);
     this.#origins.set(connection, origin);
     for (const listener of accept) listener.call(this.#http, connection);
+    return connection;
+  }
+
+  /** Wraps a connection in TLS, cut when its handshake has not finished in time. */
+  #handshake(socket: Socket, secureContext: SecureContext): TLSSocket {
+    const connection = new TLSSocket(socket, { isServer: true, secureContext });
+    this.#handshaking.add(connection);
+    const settle = () => {
+      clearTimeout(timer);
+      this.#handshaking.delete(connection);
+    };
+    const timer = setTimeout(() => connection.destroy(), this.#handshakeTimeoutMs);
+    connection.once('secure', settle);
+    connection.once('close', settle);
     return connection;
   }
 }

@@ -69,12 +69,40 @@ export async function loadServerContext(files: ListenerTls): Promise<SecureConte
 /** The certificates of a PEM file of CA certificates (at least one), checked one by one. */
 export async function loadCaCertificates(file: string): Promise<string[]> {
   const text = (await readPem(file, 'CA certificate')).toString('utf8');
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  const blocks = pemBlocks(text);
   if (blocks.length === 0) {
     throw new TlsFileError('Tls.InvalidCertificate', `the CA file ${file} holds no PEM certificate`);
   }
   for (const block of blocks) parseCertificate(Buffer.from(block), file, 'CA certificate');
   return blocks;
+}
+
+/**
+ * The certificates of `NODE_EXTRA_CA_CERTS`, which Node adds to its trust store at start but which
+ * Node 20 cannot list, read again from the same file: none when it is unset or unreadable, and
+ * only those that parse (Node warned at start about the rest).
+ */
+export async function extraCaCertificates(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const file = env.NODE_EXTRA_CA_CERTS;
+  if (file === undefined || file === '') return [];
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return pemBlocks(text).filter((block) => {
+    try {
+      new X509Certificate(block);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function pemBlocks(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
 }
 
 async function readPem(file: string, what: string): Promise<Buffer> {
