@@ -8,8 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captureOutput, jsonLines, REPO_ROOT } from '../test/interop/support/keyfence-process.js';
 import { callApi, classic, openApiClient, policy, VERSIONS } from '../test/interop/support/sdk.js';
+import { captureOutput, jsonLines, REPO_ROOT } from '../test/support/keyfence-process.js';
 import type { Credentials } from './signed-headers.js';
 
 export interface BenchKeyFenceSettings {

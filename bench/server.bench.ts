@@ -22,7 +22,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type KeyFenceProcess, startKeyFence } from '../test/interop/support/keyfence-process.js';
 import {
   type Credentials,
   callApi,
@@ -32,6 +31,7 @@ import {
   policy,
   VERSIONS,
 } from '../test/interop/support/sdk.js';
+import { type KeyFenceProcess, startKeyFence } from '../test/support/keyfence-process.js';
 import { publishResult, sectionHead } from './docs-section.js';
 import {
   atFullSpeed,

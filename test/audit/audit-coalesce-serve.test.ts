@@ -8,9 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { type KeyFenceProcess, startKeyFence } from '../interop/support/keyfence-process.js';
 import { signOriginal, viaNginx } from '../server/forward-auth-support.js';
 import { send } from '../server/support.js';
+import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 
 const CHECKS = 5;
 const root = await mkdtemp(join(tmpdir(), 'keyfence-coalesce-serve-'));

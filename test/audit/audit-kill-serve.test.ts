@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../src/store/index.js';
-import { type KeyFenceProcess, startKeyFence } from '../interop/support/keyfence-process.js';
 import {
   callApi,
   classic,
@@ -25,6 +24,7 @@ import {
 import { signOriginal, viaNginx } from '../server/forward-auth-support.js';
 import { startUpstream } from '../server/gateway-support.js';
 import { send } from '../server/support.js';
+import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 
 const USERS = 12;
 const POLICIES = 12;

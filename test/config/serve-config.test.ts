@@ -11,9 +11,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { captureOutput, jsonLines } from '../interop/support/keyfence-process.js';
 import { v2 } from '../server/proxy-protocol-support.js';
 import { call, expectError, expectSuccess, send, signedRequest } from '../server/support.js';
+import { captureOutput, jsonLines } from '../support/keyfence-process.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'keyfence-serve-config-'));
 after(() => rm(dir, { recursive: true, force: true }));

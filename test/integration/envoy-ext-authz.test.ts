@@ -13,9 +13,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { type CaptureServer, startCaptureServer } from '../interop/support/capture-server.js';
-import { type KeyFenceProcess, startKeyFence } from '../interop/support/keyfence-process.js';
 import { type Credentials, callApi, createRestrictedKey, openApiClient } from '../interop/support/sdk.js';
 import { type Reply, send } from '../server/support.js';
+import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 import { documentedConfig } from './support/documented-config.js';
 
 interface Pattern {

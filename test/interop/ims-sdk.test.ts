@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type KeyFenceProcess, startKeyFence } from './support/keyfence-process.js';
+import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 import {
   ALIBABA_DATE,
   type Credentials,

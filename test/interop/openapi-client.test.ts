@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenApiClient, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
+import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 import { startCaptureServer } from './support/capture-server.js';
-import { type KeyFenceProcess, startKeyFence } from './support/keyfence-process.js';
 import {
   type Credentials,
   classic,

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 import { startCaptureServer } from './support/capture-server.js';
-import { type KeyFenceProcess, startKeyFence } from './support/keyfence-process.js';
 import {
   type CallResult,
   type ClientOptions,

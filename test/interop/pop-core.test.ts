@@ -12,8 +12,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import RPCClient from '@alicloud/pop-core';
+import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 import { startCaptureServer } from './support/capture-server.js';
-import { type KeyFenceProcess, startKeyFence } from './support/keyfence-process.js';
 import {
   type Credentials,
   classic,

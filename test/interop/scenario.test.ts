@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import RPCClient from '@alicloud/pop-core';
-import { type KeyFenceProcess, startKeyFence } from './support/keyfence-process.js';
+import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 import {
   type ClientOptions,
   type Credentials,

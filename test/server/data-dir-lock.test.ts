@@ -13,12 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { HOLDER_FILE_NAME, LOCK_FILE_NAME } from '../../src/cli/data-dir-lock.js';
-import {
-  type CapturedOutput,
-  captureOutput,
-  jsonLines,
-  REPO_ROOT,
-} from '../interop/support/keyfence-process.js';
+import { type CapturedOutput, captureOutput, jsonLines, REPO_ROOT } from '../support/keyfence-process.js';
 import { assertBuilt, runCli } from '../sync/support/cluster.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'keyfence.js');

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { type KeyFenceProcess, startKeyFence } from '../interop/support/keyfence-process.js';
+import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 import { assertBuilt } from '../sync/support/cluster.js';
 import { capturedPolicyChange } from './replay-support.js';
 import { type RawRequest, send } from './support.js';

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { captureOutput } from '../interop/support/keyfence-process.js';
+import { captureOutput } from '../support/keyfence-process.js';
 import { call, expectSuccess, send } from './support.js';
 
 const root = await mkdtemp(join(tmpdir(), 'keyfence-serve-'));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { runServe } from '../../src/cli/serve-command.js';
-import { jsonLines } from '../interop/support/keyfence-process.js';
+import { jsonLines } from '../support/keyfence-process.js';
 import { createTestCa } from '../support/test-certificates.js';
 
 const ca = createTestCa();

@@ -15,8 +15,8 @@ import type { TLSSocket } from 'node:tls';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import RPCClient from '@alicloud/pop-core';
 import * as $dara from '@darabonba/typescript';
-import { captureOutput, jsonLines } from '../interop/support/keyfence-process.js';
 import { Ims, rpcParams, VERSIONS } from '../interop/support/sdk.js';
+import { captureOutput, jsonLines } from '../support/keyfence-process.js';
 import { createTestCa } from '../support/test-certificates.js';
 
 const BIN = join(process.cwd(), 'bin', 'keyfence.js');

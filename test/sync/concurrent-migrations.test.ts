@@ -21,7 +21,7 @@ import {
   jsonLines,
   kill,
   REPO_ROOT,
-} from '../interop/support/keyfence-process.js';
+} from '../support/keyfence-process.js';
 import { usePostgres } from '../support/postgres.js';
 import { withClient } from '../support/postgres-server.js';
 import { assertBuilt } from './support/cluster.js';

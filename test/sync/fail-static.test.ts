@@ -22,8 +22,8 @@ import {
   type RoleName,
   readMasterKeyFile,
 } from '../../src/store/index.js';
-import { REPO_ROOT } from '../interop/support/keyfence-process.js';
 import { type Credentials, call, classicPolicy, type Reply, send } from '../server/support.js';
+import { REPO_ROOT } from '../support/keyfence-process.js';
 import {
   type RestartablePostgres,
   startRestartablePostgres,

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type KeyFenceProcess, startKeyFence } from '../../interop/support/keyfence-process.js';
 import {
   type Credentials,
   callApi,
@@ -13,6 +12,7 @@ import {
   openApiClient,
   sdkError,
 } from '../../interop/support/sdk.js';
+import { type KeyFenceProcess, startKeyFence } from '../../support/keyfence-process.js';
 import { type AlibabaService, startAlibabaService } from './alibaba-service.js';
 import { skipWithout } from './binaries.js';
 import type { Ports } from './documented-config.js';

@@ -9,7 +9,7 @@ import Ims from '@alicloud/ims20190815';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import Sts from '@alicloud/sts20150401';
 import * as $dara from '@darabonba/typescript';
-import type { KeyFenceProcess } from './keyfence-process.js';
+import type { KeyFenceProcess } from '../../support/keyfence-process.js';
 
 /** API versions KeyFence routes by (DESIGN.md §6). */
 export const VERSIONS = {

@@ -9,7 +9,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonLines, kill, REPO_ROOT, type RootCredentials } from '../../interop/support/keyfence-process.js';
+import { jsonLines, kill, REPO_ROOT, type RootCredentials } from '../../support/keyfence-process.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'keyfence.js');
 

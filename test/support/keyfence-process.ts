@@ -63,7 +63,7 @@ export interface KeyFenceProcess {
   crash(): Promise<Exit>;
 }
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Starts `keyfence serve --data <fresh dir> --listen 127.0.0.1:0 …` and waits until it listens. */
 export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promise<KeyFenceProcess> {
