@@ -8,8 +8,8 @@
  *   3. the bare server again, with requests signed as they are sent (the signing cost is the load
  *      generator's, so (4) is compared with this row);
  *   4. /forward-auth with verification on: an ACS3-signed request per check, fresh nonce each,
- *      its nonce claimed in the store (`replayProtection: store`, the default: one transaction per
- *      batch of checks, docs/auth.md);
+ *      its nonce kept durably (`replayProtection: store`, the default; on this SQLite store a
+ *      journal in the data folder, one append per turn of the event loop, docs/auth.md);
  *   5. the same with `replayProtection: memory` (the replay guard alone). Target: (4) at least
  *      90 % of (5), the median of paired rounds.
  * Every request is what nginx's auth_request sends (docs/forward-auth.md): GET /forward-auth with
@@ -135,8 +135,9 @@ function markdown(runs: readonly Measured[], machine: Machine, pinning: Pinning,
     'under an Active account-level policy that allows the client, and answers 200 with identity headers.',
     describePinning(pinning),
     '',
-    'With verification on, each nonce is claimed in the store (`replayProtection: store`, the default:',
-    'one SQLite transaction per batch of checks) or only remembered in memory (`replayProtection: memory`).',
+    'With verification on, each nonce is kept durably (`replayProtection: store`, the default: on this',
+    'SQLite store, journaled in the data folder before the answer) or only remembered in memory',
+    '(`replayProtection: memory`).',
     '',
     ...resultRows([bare, off, bareSigned, on, onMemory]),
     '',

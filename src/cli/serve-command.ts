@@ -9,7 +9,7 @@ import type { KeyFenceConfig } from '../config/keyfence-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { ACTIONTRAIL_ACTIONS } from '../server/actions/actiontrail/index.js';
 import { ALL_ACTIONS } from '../server/actions/index.js';
-import { createServer } from '../server/http/keyfence-server.js';
+import { createServer, type KeyFenceServer } from '../server/http/keyfence-server.js';
 import {
   isStoreError,
   type KeyFenceStore,
@@ -174,22 +174,36 @@ async function serveUntilSignalled(
       } else outageLog.failed('writing audit events failed', error);
     },
   });
-  const server = createServer({
-    store,
-    actions: [...ALL_ACTIONS, ...ACTIONTRAIL_ACTIONS],
-    trustedProxies: settings.trustedProxies,
-    vpcEndpoints: settings.vpcEndpoints,
-    exemptServices: settings.exemptServices,
-    policyLimits: settings.policyLimits,
-    pollIntervalMs: settings.sync.pollIntervalMs,
-    heartbeatMs: settings.sync.heartbeatMs,
-    staleAfterMs: settings.sync.staleAfterMs,
-    nodeId: settings.nodeId,
-    config: settings,
-    auditSink,
-    logger: log,
-    outageLog,
-  });
+  let server: KeyFenceServer;
+  try {
+    server = createServer({
+      store,
+      actions: [...ALL_ACTIONS, ...ACTIONTRAIL_ACTIONS],
+      trustedProxies: settings.trustedProxies,
+      vpcEndpoints: settings.vpcEndpoints,
+      exemptServices: settings.exemptServices,
+      policyLimits: settings.policyLimits,
+      pollIntervalMs: settings.sync.pollIntervalMs,
+      heartbeatMs: settings.sync.heartbeatMs,
+      staleAfterMs: settings.sync.staleAfterMs,
+      nodeId: settings.nodeId,
+      config: settings,
+      auditSink,
+      logger: log,
+      outageLog,
+      // A SQLite store is this node's alone (its data folder is locked), so its nonces need not be
+      // claimed in the store for other nodes: a journal in the folder carries them across restarts.
+      ...(settings.database.dialect === 'sqlite'
+        ? { replayJournalDir: join(settings.dataDir, REPLAY_JOURNAL_DIR_NAME) }
+        : {}),
+    });
+  } catch (error) {
+    // The replay journal could not be read back, or an option was refused: nothing is served.
+    log.fatal({ error: describeError(error) }, 'cannot start the server');
+    await auditSink.close();
+    await store.close();
+    return 1;
+  }
   let stopRequested!: (signal: NodeJS.Signals) => void;
   const stop = new Promise<NodeJS.Signals>((resolve) => {
     stopRequested = resolve;
@@ -246,6 +260,9 @@ async function serveUntilSignalled(
     await store.close();
   }
 }
+
+/** The folder in the data folder where a SQLite node journals signature nonces. */
+const REPLAY_JOURNAL_DIR_NAME = 'replay-nonces';
 
 /** True when `dir` does not exist or holds nothing but this node's lock: a first start. */
 async function isEmptyDirectory(dir: string): Promise<boolean> {

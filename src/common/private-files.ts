@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { chmod, mkdir, open, rename } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 
@@ -13,15 +13,39 @@ const PRIVATE_FILE = 0o600;
  */
 export async function makePrivateDir(dir: string): Promise<void> {
   const first = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
-  if (first === undefined) return;
-  let path = first;
-  await chmod(path, PRIVATE_DIR);
+  for (const path of createdFolders(first, dir)) await chmod(path, PRIVATE_DIR);
+}
+
+/** `makePrivateDir`, for a caller that must not yield (a node reading its state back at start). */
+export function makePrivateDirSync(dir: string): void {
+  const first = mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+  for (const path of createdFolders(first, dir)) chmodSync(path, PRIVATE_DIR);
+}
+
+/** The folders a recursive mkdir created: from the first it made (undefined: none) down to `dir`. */
+function createdFolders(first: string | undefined, dir: string): string[] {
+  if (first === undefined) return [];
+  const folders = [first];
   const below = relative(first, dir);
-  if (below === '') return;
+  if (below === '') return folders;
+  let path = first;
   for (const part of below.split(sep)) {
     path = `${path}${sep}${part}`;
-    await chmod(path, PRIVATE_DIR);
+    folders.push(path);
   }
+  return folders;
+}
+
+/** Opens `file` for appending, created 0600 whatever the umask. */
+export function openPrivateAppendSync(file: string): number {
+  const fd = openSync(file, 'a', PRIVATE_FILE);
+  try {
+    fchmodSync(fd, PRIVATE_FILE);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return fd;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { type Logger, pino } from 'pino';
-import { NonceBatcher } from '../../auth/nonce-batcher.js';
+import { NonceBatcher, type NonceBatcherCounters } from '../../auth/nonce-batcher.js';
+import { NonceJournal } from '../../auth/nonce-journal.js';
+import type { NonceLedger } from '../../auth/nonce-ledger.js';
 import { ReplayGuard } from '../../auth/replay-guard.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
@@ -109,6 +111,12 @@ export interface ServerStatus extends Staleness {
 }
 
 const ALLOWED_RPC_METHODS = 'GET, POST';
+
+/** Where admitted nonces go beyond this process: claims in the store, or this node's journal. */
+type DurableNonces = NonceLedger & {
+  readonly counters: NonceBatcherCounters;
+  close(): Promise<number>;
+};
 /** How long a connection refused with an error answer is left to the client before it is cut. */
 const CLIENT_ERROR_LINGER_MS = 1000;
 
@@ -141,7 +149,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #contact: StoreContact;
   readonly #keyUses: KeyUseRecorder;
   /** Undefined with `replayProtection: memory`. */
-  readonly #nonces: NonceBatcher | undefined;
+  readonly #nonces: DurableNonces | undefined;
   readonly #housekeeping: StoreHousekeeping;
   readonly #decisions = new DecisionCounters();
   readonly #metrics: KeyFenceMetrics;
@@ -234,27 +242,29 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#nonces =
       replayProtection === 'memory'
         ? undefined
-        : new NonceBatcher({
-            write: (nonces) => options.store.claimSignatureNonces(nonces),
-            windowMs: replayGuard.windowMs,
-            onUnreachable: (error) => {
-              if (isStoreError(error, 'Store.Database')) this.#contact.failed();
-              this.#log.warn(
-                { err: error },
-                'signature nonces cannot be stored: replays are refused from this node’s memory only until the store is back',
-              );
-            },
-            onReachable: (pending) =>
-              this.#log.info(
-                { pending },
-                'signature nonces are stored again; storing those accepted meanwhile',
-              ),
-            onLateReplays: (count) =>
-              this.#log.warn(
-                { count },
-                'replayed requests were accepted while the store was unreachable (found once their nonces were stored)',
-              ),
-          });
+        : options.replayJournalDir !== undefined
+          ? this.#openJournal(options.replayJournalDir, replayGuard)
+          : new NonceBatcher({
+              write: (nonces) => options.store.claimSignatureNonces(nonces),
+              windowMs: replayGuard.windowMs,
+              onUnreachable: (error) => {
+                if (isStoreError(error, 'Store.Database')) this.#contact.failed();
+                this.#log.warn(
+                  { err: error },
+                  'signature nonces cannot be stored: replays are refused from this node’s memory only until the store is back',
+                );
+              },
+              onReachable: (pending) =>
+                this.#log.info(
+                  { pending },
+                  'signature nonces are stored again; storing those accepted meanwhile',
+                ),
+              onLateReplays: (count) =>
+                this.#log.warn(
+                  { count },
+                  'replayed requests were accepted while the store was unreachable (found once their nonces were stored)',
+                ),
+            });
     const gate = new AccessGate({
       follower: this.#follower,
       trustedProxies: options.trustedProxies ?? TrustedProxies.none,
@@ -316,6 +326,22 @@ class HttpKeyFenceServer implements KeyFenceServer {
       ),
       vpcEndpoints: options.vpcEndpoints ?? new Map(),
     };
+  }
+
+  /** Journals admitted nonces in `dir` and gives the guard back what an earlier run admitted. */
+  #openJournal(dir: string, guard: ReplayGuard): NonceJournal {
+    const { journal, restored } = NonceJournal.open({
+      dir,
+      guard,
+      onError: (error) =>
+        this.#log.error(
+          { err: error, dir },
+          'signature nonces cannot be journaled: replays are refused from this process’s memory only, which a restart forgets',
+        ),
+      onRecovered: () => this.#log.info({ dir }, 'signature nonces are journaled again'),
+    });
+    if (restored > 0) this.#log.info({ restored }, 'signature nonces of an earlier run restored');
+    return journal;
   }
 
   get proxyHeaderFaults(): ReadonlyMap<ProxyFaultCode, number> {

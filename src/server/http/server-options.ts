@@ -96,6 +96,13 @@ export interface KeyFenceServerOptions {
    * guard alone (docs/auth.md, "Replay guard"). Default: the configuration's, else `store`.
    */
   readonly replayProtection?: ReplayProtection;
+  /**
+   * With `replayProtection: store`, a folder this node alone owns (its locked data folder) where
+   * admitted nonces are journaled and read back at start, instead of claims in the store: for a
+   * SQLite store, which no other node shares (src/auth/nonce-journal.ts). Without it, nonces are
+   * claimed in the store.
+   */
+  readonly replayJournalDir?: string;
   /** The clock for signature windows and records; tests pin it. */
   readonly now?: () => Date;
 }

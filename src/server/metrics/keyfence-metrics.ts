@@ -133,7 +133,7 @@ export class KeyFenceMetrics {
     );
     status(
       'keyfence_nonce_batches_total',
-      'Transactions that stored signature nonces (replayProtection: store).',
+      "Writes that stored signature nonces (replayProtection: store): transactions in the store, or appends to the node's journal.",
       'counter',
       (s) => s.nonceBatches,
     );
@@ -145,7 +145,7 @@ export class KeyFenceMetrics {
     );
     status(
       'keyfence_nonces_dropped_total',
-      'Signature nonces accepted from memory and never stored, because too many waited.',
+      'Signature nonces accepted from memory and never stored: too many waited, or the journal could not be written.',
       'counter',
       (s) => s.noncesDropped,
     );
