@@ -1,7 +1,8 @@
-import { closeSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, readdirSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivateDirSync, openPrivateAppendSync } from '../common/private-files.js';
 import type { NonceBatcherCounters } from './nonce-batcher.js';
+import { nonceKey } from './nonce-key.js';
 import type { NonceLedger } from './nonce-ledger.js';
 import type { ReplayGuard } from './replay-guard.js';
 
@@ -11,33 +12,44 @@ export interface NonceJournalOptions {
   /** Filled at open with the nonces still within their window; the journal only records. */
   readonly guard: ReplayGuard;
   readonly now?: () => number;
-  /** An append failed: the claims are answered from the guard alone until one succeeds. Must not throw. */
+  /** An append failed: the claims are answered from the guard alone until one succeeds. */
   readonly onError?: (error: unknown) => void;
-  /** Appends succeed again after a failure. Must not throw. */
+  /** Appends succeed again after a failure. */
   readonly onRecovered?: () => void;
+}
+
+/** What opening the journal gave back to the guard. */
+export interface Restored {
+  /** Nonces the guard took back: their replays are refused. */
+  readonly restored: number;
+  /** Nonces the guard had no room for (its caps are lower than when they were admitted). */
+  readonly refused: number;
 }
 
 const FILE = /^nonces-([0-9]{1,15})\.jsonl$/;
 const NEWLINE = 0x0a;
+const ANSWERED = Promise.resolve(true);
 
 /**
  * Replay protection across restarts for a node that owns its store alone (SQLite: the data folder
  * is locked to one node, so there is no other node to tell). Every nonce the ReplayGuard admitted
- * is appended to a file in the data folder before its request is answered, and at start the files
- * are read back into the guard, which then refuses the replays as if the process had never
- * stopped. Why not a table in the store: a claim there costs a transaction, which on SQLite blocks
- * the event loop; measured, it took a fifth of a node's throughput of signed checks, where an
- * append per turn of the event loop (one `write`, the claims of every request that arrived in it)
- * costs about a microsecond a request (docs/benchmarks.md, forward-auth).
+ * is appended to a file in the data folder before its request goes on, and at start the files are
+ * read back into the guard, which then refuses the replays as if the process had never stopped.
+ * Why not a table in the store: a claim there costs a transaction, which on SQLite blocks the
+ * event loop; measured, it took a fifth of a node's throughput of signed checks, where an append
+ * costs a write of about 80 bytes (docs/benchmarks.md, forward-auth). Appends are synchronous, one
+ * per claim: batching them per turn of the event loop cost as much CPU, and every request a turn.
  *
  * An append is not fsync'd: it survives a crash or a kill -9 of the process (the kernel holds the
  * page), not a power loss of the machine in the seconds before the kernel writes it out, the same
- * bargain as the store's own claims on SQLite. A line torn by a power loss is skipped at start.
+ * bargain as the store's own claims on SQLite. A line torn so, or by a failed write, is skipped at
+ * start, and the next append starts on a line of its own so that it is not lost with it.
  *
  * Files rotate by window: `nonces-<n>.jsonl` takes the nonces admitted while `floor(now / window)`
  * is `n`. A request's signed time is within a window of its arrival, so its nonce expires within
- * two windows of that: at start, and whenever a new file begins, files older than the two before
- * the current one are deleted. Each line is `[accessKeyId, nonce, signedTimeMs]`.
+ * two windows of that: when a new file begins, files older than the two before it are deleted.
+ * Each line is `[accessKeyId, nonceKey(nonce), signedTimeMs]`: long nonces are kept as a digest,
+ * so no client decides how large a line is.
  */
 export class NonceJournal implements NonceLedger {
   readonly #dir: string;
@@ -46,9 +58,8 @@ export class NonceJournal implements NonceLedger {
   readonly #options: NonceJournalOptions;
   #fd: number | undefined;
   #generation = -1;
-  #lines: string[] = [];
-  #answers: ((first: boolean) => void)[] = [];
-  #scheduled = false;
+  /** The file may end in a torn line: the next append begins with a newline. */
+  #tornTail = false;
   #failing = false;
   #appends = 0;
   #unrecorded = 0;
@@ -64,12 +75,11 @@ export class NonceJournal implements NonceLedger {
   /**
    * Opens the journal in `dir` and replays what it holds into the guard: synchronous, since the
    * node must not answer a signed request before its guard knows every nonce still in its window.
-   * Returns the journal and how many nonces the guard took back.
    */
-  static open(options: NonceJournalOptions): { journal: NonceJournal; restored: number } {
+  static open(options: NonceJournalOptions): { journal: NonceJournal } & Restored {
     const journal = new NonceJournal(options);
     makePrivateDirSync(journal.#dir);
-    return { journal, restored: journal.#restore() };
+    return { journal, ...journal.#restore() };
   }
 
   get counters(): NonceBatcherCounters {
@@ -84,87 +94,105 @@ export class NonceJournal implements NonceLedger {
   }
 
   claim(accessKeyId: string, nonce: string, requestTime: Date): Promise<boolean> {
-    if (this.#closed) {
-      this.#unrecorded++;
-      return Promise.resolve(true);
-    }
-    this.#lines.push(`${JSON.stringify([accessKeyId, nonce, requestTime.getTime()])}\n`);
-    return new Promise((answer) => {
-      this.#answers.push(answer);
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(this.#append);
-      }
-    });
+    this.#append(`${JSON.stringify([accessKeyId, nonceKey(nonce), requestTime.getTime()])}\n`);
+    if (this.#closed) this.#closeFile();
+    // Recorded or not, the guard admitted the nonce: this process refuses its replay either way.
+    return ANSWERED;
   }
 
-  /** Appends what waits and closes the file; later claims are answered from the guard alone. */
+  /**
+   * Closes the file. A request still being verified after this (one cut off at shutdown) is
+   * still recorded, each in a file opened and closed for it. Resolves with how many nonces could
+   * not be recorded since the journal opened.
+   */
   async close(): Promise<number> {
-    this.#append();
     this.#closed = true;
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
-    return 0;
+    this.#closeFile();
+    return this.#unrecorded;
   }
 
-  /** One write for every claim of this turn of the event loop, then every one is answered. */
-  readonly #append = (): void => {
-    this.#scheduled = false;
-    const lines = this.#lines;
-    const answers = this.#answers;
-    if (lines.length === 0) return;
-    this.#lines = [];
-    this.#answers = [];
+  #append(line: string): void {
     try {
-      writeFully(this.#file(), Buffer.from(lines.join('')));
+      const fd = this.#file();
+      writeFully(fd, this.#tornTail ? `\n${line}` : line);
+      this.#tornTail = false;
       this.#appends++;
       if (this.#failing) {
         this.#failing = false;
-        this.#options.onRecovered?.();
+        tell(this.#options.onRecovered);
       }
     } catch (error) {
-      // Fail-static: the guard admitted these nonces, so this process still refuses their replays;
-      // only a restart before the journal works again would forget them.
-      this.#unrecorded += lines.length;
+      // Fail-static: the guard admitted the nonce, so this process still refuses its replay; only
+      // a restart before the journal works again would forget it. A failed write may have left
+      // part of the line.
+      this.#unrecorded++;
+      this.#tornTail = true;
       if (!this.#failing) {
         this.#failing = true;
-        this.#options.onError?.(error);
+        tell(this.#options.onError, error);
       }
     }
-    for (const answer of answers) answer(true);
-  };
-
-  /** The file of the current window, opened (and older files deleted) when a window begins. */
-  #file(): number {
-    const generation = Math.floor(this.#now() / this.#windowMs);
-    if (this.#fd === undefined || generation !== this.#generation) {
-      const fd = openPrivateAppendSync(join(this.#dir, `nonces-${generation}.jsonl`));
-      if (this.#fd !== undefined) closeSync(this.#fd);
-      this.#fd = fd;
-      this.#generation = generation;
-      this.#deleteBefore(generation - 2);
-    }
-    return this.#fd;
   }
 
-  #restore(): number {
-    const current = Math.floor(this.#now() / this.#windowMs);
-    this.#deleteBefore(current - 2);
-    const now = new Date(this.#now());
+  /** The file of the current window, opened (and files too old to matter deleted) as one begins. */
+  #file(): number {
+    const generation = Math.floor(this.#now() / this.#windowMs);
+    if (this.#fd !== undefined && generation === this.#generation) return this.#fd;
+    const fd = openPrivateAppendSync(join(this.#dir, `nonces-${generation}.jsonl`));
+    this.#closeFile();
+    this.#fd = fd;
+    this.#generation = generation;
+    this.#tornTail ||= endsTorn(fd);
+    try {
+      this.#deleteBefore(generation - 2);
+    } catch {
+      // Tried again when the next window begins; an old file only takes room meanwhile.
+    }
+    return fd;
+  }
+
+  #closeFile(): void {
+    const fd = this.#fd;
+    this.#fd = undefined;
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // The descriptor is gone either way, and everything written to it is with the kernel.
+    }
+  }
+
+  #restore(): Restored {
+    const files = this.#files();
+    // A clock stepped back since the newest file began would see its nonces as signed in the
+    // future, outside the window; the guard then keeps time from that file's start instead (it
+    // never lets its own clock run backwards either).
+    const newest = files.at(-1)?.generation ?? 0;
+    const at = Math.max(this.#now(), newest * this.#windowMs);
+    const now = new Date(at);
+    const current = Math.floor(at / this.#windowMs);
     let restored = 0;
-    for (const { name } of this.#files()) {
-      const text = readFileSync(join(this.#dir, name));
+    let refused = 0;
+    for (const { name, generation } of files) {
+      const path = join(this.#dir, name);
+      if (generation < current - 2) {
+        unlinkSync(path);
+        continue;
+      }
+      const text = readFileSync(path);
       for (let start = 0; start < text.length; ) {
         let end = text.indexOf(NEWLINE, start);
         if (end < 0) end = text.length;
         const record = parseRecord(text.toString('utf8', start, end));
         start = end + 1;
         if (record === undefined) continue;
-        const [accessKeyId, nonce, signedAt] = record;
-        if (this.#options.guard.admit(accessKeyId, nonce, new Date(signedAt), now) === 'admitted') restored++;
+        const [accessKeyId, key, signedAt] = record;
+        const admission = this.#options.guard.admit(accessKeyId, key, new Date(signedAt), now);
+        if (admission === 'admitted') restored++;
+        else if (admission === 'full' || admission === 'key-quota-exceeded') refused++;
       }
     }
-    return restored;
+    return { restored, refused };
   }
 
   #deleteBefore(generation: number): void {
@@ -184,9 +212,28 @@ export class NonceJournal implements NonceLedger {
   }
 }
 
-function writeFully(fd: number, bytes: Buffer): void {
-  for (let written = 0; written < bytes.length; ) {
-    written += writeSync(fd, bytes, written, bytes.length - written);
+function writeFully(fd: number, text: string): void {
+  const written = writeSync(fd, text);
+  if (written === Buffer.byteLength(text)) return;
+  const bytes = Buffer.from(text);
+  for (let at = written; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+}
+
+/** Whether the file is not empty and its last byte is no newline: a line was cut short. */
+function endsTorn(fd: number): boolean {
+  const { size } = fstatSync(fd);
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] !== NEWLINE;
+}
+
+/** Calls a hook that must not break the journal. */
+function tell(hook: ((error?: unknown) => void) | undefined, error?: unknown): void {
+  try {
+    hook?.(error);
+  } catch {
+    // A failing log line must not cost the request its answer.
   }
 }
 
@@ -199,8 +246,8 @@ function parseRecord(line: string): [string, string, number] | undefined {
     return undefined;
   }
   if (!Array.isArray(value) || value.length !== 3) return undefined;
-  const [accessKeyId, nonce, signedAt] = value as unknown[];
-  return typeof accessKeyId === 'string' && typeof nonce === 'string' && Number.isSafeInteger(signedAt)
-    ? [accessKeyId, nonce, signedAt as number]
+  const [accessKeyId, key, signedAt] = value as unknown[];
+  return typeof accessKeyId === 'string' && typeof key === 'string' && Number.isSafeInteger(signedAt)
+    ? [accessKeyId, key, signedAt as number]
     : undefined;
 }

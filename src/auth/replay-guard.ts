@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { FingerprintSet } from './fingerprint-set.js';
+import { nonceKey } from './nonce-key.js';
 import { isWithinWindow, REQUEST_TIME_WINDOW_MS } from './request-time.js';
 
 /** What the guard made of a nonce. Everything but `admitted` refuses the request. */
@@ -95,7 +96,7 @@ export class ReplayGuard {
     // The same rule as the caller's check; an invalid date is outside every window, so it can
     // never leave an entry that is never evicted.
     if (!isWithinWindow(requestTime, new Date(at), this.windowMs)) return 'expired';
-    const digest = fingerprint(this.#salt, accessKeyId, nonce);
+    const digest = fingerprint(this.#salt, accessKeyId, nonceKey(nonce));
     // 0/0 marks an empty slot of the set; the one digest that reads so becomes 0/1.
     const hi = digest.readUInt32LE(0);
     let lo = digest.readUInt32LE(4);

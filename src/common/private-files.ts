@@ -36,9 +36,9 @@ function createdFolders(first: string | undefined, dir: string): string[] {
   return folders;
 }
 
-/** Opens `file` for appending, created 0600 whatever the umask. */
+/** Opens `file` for appending (and reading), created 0600 whatever the umask. */
 export function openPrivateAppendSync(file: string): number {
-  const fd = openSync(file, 'a', PRIVATE_FILE);
+  const fd = openSync(file, 'a+', PRIVATE_FILE);
   try {
     fchmodSync(fd, PRIVATE_FILE);
   } catch (error) {

@@ -1,24 +1,18 @@
 /**
  * The replay journal of a node that owns its store alone: nonces appended before their requests
- * are answered, read back into a new guard at start (what a restart or a kill -9 would do),
- * expired ones and old files let go, torn lines skipped, a failing disk answered from memory;
+ * go on, read back into a new guard at start (what a restart or a kill -9 would do), expired ones
+ * and old files let go, torn lines skipped without losing the next, long nonces kept as digests,
+ * a clock stepped back, a failing disk answered from memory, claims after close still recorded;
  * and a property: after a reopen, the guard refuses exactly the nonces admitted before.
  */
 import assert from 'node:assert/strict';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { NonceJournal } from '../../src/auth/nonce-journal.js';
+import { nonceKey } from '../../src/auth/nonce-key.js';
 import { ReplayGuard } from '../../src/auth/replay-guard.js';
 
 const WINDOW = 15 * 60_000;
@@ -56,23 +50,98 @@ function openAt(
 }
 
 describe('NonceJournal', () => {
-  it('answers a claim only once its line is in the file, one write for the claims of a turn', async () => {
+  it('has a claim in the file by the time it answers', async () => {
     const dir = freshDir();
     const clock = { now: T0 + 1000 };
     const { journal } = openAt(dir, clock);
-    const claims = [
-      journal.claim(KEY, 'a', new Date(clock.now)),
-      journal.claim(KEY, 'b', new Date(clock.now)),
-    ];
     const file = join(dir, `nonces-${T0 / WINDOW}.jsonl`);
-    assert.equal(existsSync(file), false, 'nothing is written before the turn ends');
-    assert.deepEqual(await Promise.all(claims), [true, true]);
+    const first = journal.claim(KEY, 'a', new Date(clock.now));
+    assert.equal(readFileSync(file, 'utf8'), `${JSON.stringify([KEY, 'a', clock.now])}\n`);
+    assert.equal(await first, true);
+    await journal.claim(KEY, 'b', new Date(clock.now));
     assert.equal(
       readFileSync(file, 'utf8'),
       `${JSON.stringify([KEY, 'a', clock.now])}\n${JSON.stringify([KEY, 'b', clock.now])}\n`,
     );
-    assert.equal(journal.counters.batches, 1);
-    await journal.close();
+    assert.equal(journal.counters.batches, 2);
+    assert.equal(await journal.close(), 0);
+  });
+
+  it('keeps a long nonce as a digest, and still refuses its replay after a restart', async () => {
+    const dir = freshDir();
+    const clock = { now: T0 + 1000 };
+    const long = 'n'.repeat(200_000);
+    const first = openAt(dir, clock);
+    assert.equal(await first.admit(long), 'admitted');
+    const text = readFileSync(join(dir, `nonces-${T0 / WINDOW}.jsonl`), 'utf8');
+    assert.ok(text.length < 100, `a line of ${text.length} characters`);
+    assert.ok(text.includes(nonceKey(long)));
+    const second = openAt(dir, clock);
+    assert.equal(await second.admit(long), 'replayed');
+    assert.equal(await second.admit(`${long}x`), 'admitted');
+    await first.journal.close();
+    await second.journal.close();
+  });
+
+  it('starts after a torn line on a line of its own, so the nonce after it is not lost', async () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    const clock = { now: T0 + 1000 };
+    // A power loss cut the last line short.
+    writeFileSync(
+      join(dir, `nonces-${T0 / WINDOW}.jsonl`),
+      `${JSON.stringify([KEY, 'before', clock.now])}\n["LTAI`,
+    );
+    const first = openAt(dir, clock);
+    assert.equal(first.restored, 1);
+    assert.equal(await first.admit('after'), 'admitted');
+    const second = openAt(dir, clock);
+    assert.equal(second.restored, 2);
+    assert.equal(await second.admit('after'), 'replayed');
+    await first.journal.close();
+    await second.journal.close();
+  });
+
+  it('records a claim made after close (a request cut off at shutdown)', async () => {
+    const dir = freshDir();
+    const clock = { now: T0 + 1000 };
+    const first = openAt(dir, clock);
+    assert.equal(await first.journal.close(), 0);
+    assert.equal(await first.admit('late'), 'admitted');
+    const second = openAt(dir, clock);
+    assert.equal(await second.admit('late'), 'replayed');
+    await second.journal.close();
+  });
+
+  it("reads a journal back by its newest file's time when the clock stepped back", async () => {
+    const dir = freshDir();
+    const clock = { now: T0 + 3 * WINDOW + 1000 };
+    const first = openAt(dir, clock);
+    assert.equal(await first.admit('ahead'), 'admitted');
+    await first.journal.close();
+    // The clock now reads two windows earlier: the nonce seems signed in the future.
+    clock.now -= 2 * WINDOW;
+    const second = openAt(dir, clock);
+    assert.equal(second.restored, 1);
+    const later = new Date(T0 + 3 * WINDOW + 2000);
+    assert.equal(second.guard.admit(KEY, 'ahead', new Date(T0 + 3 * WINDOW + 1000), later), 'replayed');
+    await second.journal.close();
+  });
+
+  it('says how many nonces the guard had no room for', () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    const clock = { now: T0 + 1000 };
+    writeFileSync(
+      join(dir, `nonces-${T0 / WINDOW}.jsonl`),
+      ['a', 'b', 'c'].map((nonce) => `${JSON.stringify([KEY, nonce, clock.now])}\n`).join(''),
+    );
+    const { restored, refused } = NonceJournal.open({
+      dir,
+      guard: new ReplayGuard({ windowMs: WINDOW, maxEntries: 2 }),
+      now: () => clock.now,
+    });
+    assert.deepEqual({ restored, refused }, { restored: 2, refused: 1 });
   });
 
   it('gives a new guard every nonce still in its window: their replays are refused after a restart', async () => {
@@ -163,27 +232,31 @@ describe('NonceJournal', () => {
   });
 
   it('property: after a reopen the guard refuses exactly the nonces admitted before', async () => {
+    const anyNonce = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.string({ minLength: 81, maxLength: 120 }),
+    );
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.string({ maxLength: 12 }), fc.integer({ min: 0, max: 10 * 60_000 })), {
-          maxLength: 40,
-        }),
-        fc.array(fc.string({ maxLength: 12 }), { maxLength: 20 }),
+        fc.array(fc.tuple(anyNonce, fc.integer({ min: 0, max: 13 * 60_000 })), { maxLength: 40 }),
+        fc.array(anyNonce, { maxLength: 20 }),
         async (admitted, probes) => {
           const dir = freshDir();
-          const clock = { now: T0 + 1000 };
+          // Signed 2 minutes before a window ends, arriving up to 13 minutes later: across it.
+          const signedAt = T0 + WINDOW - 2 * 60_000;
+          const clock = { now: signedAt };
           const first = openAt(dir, clock);
           const model = new Set<string>();
           for (const [nonce, advance] of admitted) {
-            clock.now = T0 + 1000 + advance;
-            const admission = await first.admit(nonce, T0 + 1000);
+            clock.now = signedAt + advance;
+            const admission = await first.admit(nonce, signedAt);
             assert.equal(admission, model.has(nonce) ? 'replayed' : 'admitted');
             model.add(nonce);
           }
           const second = openAt(dir, clock);
           assert.equal(second.restored, model.size);
           for (const nonce of [...probes, ...model]) {
-            const admission = second.guard.admit(KEY, nonce, new Date(T0 + 1000), new Date(clock.now));
+            const admission = second.guard.admit(KEY, nonce, new Date(signedAt), new Date(clock.now));
             assert.equal(admission, model.has(nonce) ? 'replayed' : 'admitted', nonce);
             model.add(nonce);
           }

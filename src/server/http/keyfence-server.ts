@@ -330,7 +330,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
 
   /** Journals admitted nonces in `dir` and gives the guard back what an earlier run admitted. */
   #openJournal(dir: string, guard: ReplayGuard): NonceJournal {
-    const { journal, restored } = NonceJournal.open({
+    const { journal, restored, refused } = NonceJournal.open({
       dir,
       guard,
       onError: (error) =>
@@ -341,6 +341,12 @@ class HttpKeyFenceServer implements KeyFenceServer {
       onRecovered: () => this.#log.info({ dir }, 'signature nonces are journaled again'),
     });
     if (restored > 0) this.#log.info({ restored }, 'signature nonces of an earlier run restored');
+    if (refused > 0) {
+      this.#log.warn(
+        { refused },
+        'signature nonces of an earlier run did not fit the replay guard (its caps were lowered): their replays are not refused',
+      );
+    }
     return journal;
   }
 
