@@ -105,6 +105,16 @@ export interface Asking {
 
 const DEFAULT_CLIENT = '203.0.113.7';
 
+/** Sends `original` straight to `port` (a gateway listener), as the client would. */
+export function sendOriginal(port: number, original: Original): Promise<Reply> {
+  return send(port, {
+    method: original.method,
+    path: original.target,
+    headers: original.headers,
+    body: original.body,
+  });
+}
+
 /**
  * nginx `auth_request` as docs/forward-auth.md configures it: the subrequest has the client's
  * headers, `proxy_pass_request_body off` and an empty Content-Length, the Host as the client

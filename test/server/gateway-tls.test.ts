@@ -16,9 +16,9 @@ import type { GatewayConfig } from '../../src/config/keyfence-config.js';
 import { createServer } from '../../src/server/http/keyfence-server.js';
 import { MasterKey, openStore } from '../../src/store/index.js';
 import { createTestCa, type Pair } from '../support/test-certificates.js';
-import { type Original, signOriginal } from './forward-auth-support.js';
+import { type Original, sendOriginal, signOriginal } from './forward-auth-support.js';
 import { echoIdentity } from './gateway-support.js';
-import { expectError, type Reply, send, startTestServer, testActions, testListener } from './support.js';
+import { expectError, type Reply, startTestServer, testActions, testListener } from './support.js';
 
 const ca = createTestCa();
 const upstreamPair = ca.issue('upstream');
@@ -115,16 +115,7 @@ describe('an upstream certificate from the trusted CA for another name', async (
   for (const host of HOSTS) {
     test(`${host}: refused, 502`, async () => {
       const original = signOriginal({ credentials: t.root, host });
-      expectError(
-        await send(t.port, {
-          method: original.method,
-          path: original.target,
-          headers: original.headers,
-          body: original.body,
-        }),
-        502,
-        'ServiceUnavailable.UpstreamUnreachable',
-      );
+      expectError(await sendOriginal(t.port, original), 502, 'ServiceUnavailable.UpstreamUnreachable');
     });
   }
 });
@@ -145,12 +136,7 @@ describe('with upstreamCa, the CAs of NODE_EXTRA_CA_CERTS are still trusted', as
 
   test('an upstream whose certificate comes from one of them: forwarded', async () => {
     const original = signOriginal({ credentials: t.root, host: 'by-name.example.com' });
-    const reply = await send(t.port, {
-      method: original.method,
-      path: original.target,
-      headers: original.headers,
-      body: original.body,
-    });
+    const reply = await sendOriginal(t.port, original);
     assert.equal(reply.status, 200, reply.text);
   });
 });
@@ -160,16 +146,7 @@ describe('without upstreamCa', async () => {
 
   test('an upstream certificate from an unknown CA is not trusted: 502', async () => {
     const original = signOriginal({ credentials: t.root, host: 'by-name.example.com' });
-    expectError(
-      await send(t.port, {
-        method: original.method,
-        path: original.target,
-        headers: original.headers,
-        body: original.body,
-      }),
-      502,
-      'ServiceUnavailable.UpstreamUnreachable',
-    );
+    expectError(await sendOriginal(t.port, original), 502, 'ServiceUnavailable.UpstreamUnreachable');
   });
 });
 
