@@ -5,7 +5,7 @@
  * trusted alongside `upstreamCa`.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -118,6 +118,25 @@ describe('an upstream certificate from the trusted CA for another name', async (
       expectError(await sendOriginal(t.port, original), 502, 'ServiceUnavailable.UpstreamUnreachable');
     });
   }
+});
+
+describe('upstreamCa is read again on reload (SIGHUP)', async () => {
+  // At first the file names another CA: the upstream's certificate is not trusted.
+  const file = join(ca.dir, 'reloaded-upstream-ca.pem');
+  writeFileSync(file, createTestCa().caPem);
+  const t = await startTestServer({ gateway: routes(file) }, [testListener({ role: 'gateway' })]);
+  const forward = () =>
+    sendOriginal(t.port, signOriginal({ credentials: t.root, host: 'by-name.example.com' }));
+
+  test('new upstream connections take the file as it is now; a broken file leaves the last good one', async () => {
+    expectError(await forward(), 502, 'ServiceUnavailable.UpstreamUnreachable');
+    writeFileSync(file, ca.caPem);
+    assert.equal(await t.server.reloadTls(), 0);
+    assert.equal((await forward()).status, 200);
+    writeFileSync(file, 'no certificate here');
+    assert.equal(await t.server.reloadTls(), 1);
+    assert.equal((await forward()).status, 200);
+  });
 });
 
 describe('with upstreamCa, the CAs of NODE_EXTRA_CA_CERTS are still trusted', async () => {

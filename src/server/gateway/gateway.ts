@@ -97,13 +97,20 @@ export class Gateway {
     });
   }
 
+  /** The CA file for `https://` upstreams, when configured. */
+  get upstreamCa(): string | undefined {
+    return this.#deps.config.upstreamCa;
+  }
+
   /**
-   * Reads `upstreamCa`, when configured, before the first request: rejects with a TlsFileError
-   * naming the file when it holds no usable certificate.
+   * Reads `upstreamCa`, when configured: before the first request, and again on a reload (SIGHUP),
+   * when new upstream connections take the new certificates while those in use finish under the
+   * old ones. Rejects with a TlsFileError naming the file when it holds no usable certificate,
+   * and then keeps the certificates it had. Resolves true when there is a file to read.
    */
-  async loadUpstreamCa(): Promise<void> {
+  async loadUpstreamCa(): Promise<boolean> {
     const file = this.#deps.config.upstreamCa;
-    if (file === undefined) return;
+    if (file === undefined) return false;
     // A `ca` list replaces Node's whole trust store: its roots and NODE_EXTRA_CA_CERTS's
     // certificates are given again with it.
     const ca = [
@@ -111,8 +118,10 @@ export class Gateway {
       ...(await extraCaCertificates(process.env)),
       ...(await loadCaCertificates(file)),
     ];
-    this.#secureAgent.destroy();
+    const previous = this.#secureAgent;
     this.#secureAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo', ca });
+    retire(previous);
+    return true;
   }
 
   /** Closes the kept-alive upstream connections; requests in flight are cut. */
@@ -292,4 +301,15 @@ export class Gateway {
 function passOn(answer: IncomingMessage, res: ServerResponse, status: number): void {
   res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
   answer.pipe(res);
+}
+
+/**
+ * An agent no new request will use: its idle connections close now, and each one in use closes
+ * when its request is done instead of waiting for another (`keepAlive` is read as a socket is
+ * freed).
+ */
+function retire(agent: HttpsAgent): void {
+  (agent as HttpsAgent & { keepAlive: boolean }).keepAlive = false;
+  for (const sockets of Object.values(agent.freeSockets))
+    for (const socket of sockets ?? []) socket.destroy();
 }

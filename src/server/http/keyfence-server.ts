@@ -63,7 +63,9 @@ export interface KeyFenceServer {
   /**
    * Reads every TLS listener's certificate and key again (SIGHUP) for the connections accepted
    * from now on; open connections keep theirs. A listener whose files are no longer a usable pair
-   * keeps its current one. Each outcome is logged; resolves with the number of failures.
+   * keeps its current one. The gateway's `upstreamCa` is read again too, for new upstream
+   * connections (a file that no longer holds a certificate leaves the ones before in use). Each
+   * outcome is logged; resolves with the number of failures.
    */
   reloadTls(): Promise<number>;
   /** Connections closed for a missing, bad or late PROXY header, by fault code. */
@@ -432,7 +434,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   async reloadTls(): Promise<number> {
     const listeners = this.#listeners.filter((listener) => listener.config.tls !== undefined);
     const outcomes = await Promise.allSettled(listeners.map((listener) => listener.reloadTls()));
-    let failed = 0;
+    let failed = await this.#reloadUpstreamCa();
     outcomes.forEach((outcome, i) => {
       const { address, tls } = listeners[i]!.config;
       if (outcome.status === 'fulfilled') {
@@ -447,6 +449,22 @@ class HttpKeyFenceServer implements KeyFenceServer {
       );
     });
     return failed;
+  }
+
+  /** The gateway's `upstreamCa` read again; 1 when that failed (the certificates before stay). */
+  async #reloadUpstreamCa(): Promise<number> {
+    const file = this.#gateway?.upstreamCa;
+    try {
+      if (await this.#gateway?.loadUpstreamCa())
+        this.#log.info({ upstreamCa: file }, 'gateway upstream CA reloaded');
+      return 0;
+    } catch (error) {
+      this.#log.error(
+        { upstreamCa: file, code: (error as { code?: string }).code, error: (error as Error).message },
+        'gateway upstream CA reload failed; the certificates loaded before stay in use',
+      );
+      return 1;
+    }
   }
 
   close(): Promise<void> {
