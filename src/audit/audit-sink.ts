@@ -13,15 +13,6 @@ import {
 import type { QueuedRequest } from './coalesced-event.js';
 import { committedEvent } from './committed-event.js';
 
-/**
- * When an event is durable (docs/audit.md, "Durability"): `async`, within about a second after
- * the answer (a call that changes state: with its change, whatever this says); `strict`, before
- * the answer.
- */
-export type AuditDurability = (typeof AUDIT_DURABILITIES)[number];
-
-export const AUDIT_DURABILITIES = ['async', 'strict'] as const;
-
 export interface StoreAuditSinkOptions extends AuditWriterOptions {
   /**
    * Items (records, or events standing for several identical requests) held while the writer
@@ -33,8 +24,12 @@ export interface StoreAuditSinkOptions extends AuditWriterOptions {
    * (audit-coalescer.ts, docs/audit.md). Default true; false stores every request as its own.
    */
   readonly coalesce?: boolean;
-  /** Default `async`. */
-  readonly durability?: AuditDurability;
+  /**
+   * `audit.durability: strict` (docs/audit.md, "Durability"): every event durable before its
+   * answer, through `recordDurably`. Default false: within about a second after the answer (a
+   * call that changes state has its event stored with its change either way).
+   */
+  readonly strict?: boolean;
 }
 
 const DEFAULT_QUEUE_CAPACITY = 10_000;
@@ -57,13 +52,13 @@ export class StoreAuditSink implements AuditSink {
     const {
       queueCapacity = DEFAULT_QUEUE_CAPACITY,
       coalesce = true,
-      durability = 'async',
+      strict = false,
       ...writerOptions
     } = options;
     this.#queue = new AuditCoalescer(new AuditQueue<QueuedRequest>(queueCapacity), coalesce);
     this.#writer = new AuditWriter(store, this.#queue, writerOptions);
     this.#region = writerOptions.region ?? DEFAULT_REGION;
-    this.recordDurably = durability === 'strict' ? (record) => this.#recordDurably(record) : undefined;
+    this.recordDurably = strict ? (record) => this.#recordDurably(record) : undefined;
   }
 
   get counters(): AuditCounters {

@@ -166,7 +166,7 @@ async function serveUntilSignalled(
   const auditSink = new StoreAuditSink(store, {
     spool,
     coalesce: settings.audit.coalesce,
-    durability: settings.audit.durability,
+    strict: settings.audit.durability === 'strict',
     onError: (error, batch) => {
       // Events lost are always worth a line; a batch kept for the next attempt is the outage's.
       if (batch.givenUp || !isStoreError(error, 'Store.Database')) {

@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { AUDIT_DURABILITIES } from '../audit/audit-sink.js';
 import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits, parsePolicyLimits } from '../policy/policy-limits.js';
 import { FORWARDED_HEADERS } from '../server/source/trusted-proxies.js';
@@ -21,6 +20,7 @@ import {
 import { readExemptServices } from './exempt-services-config.js';
 import { readGateway } from './gateway-config.js';
 import {
+  AUDIT_DURABILITIES,
   type AuditConfig,
   type ForwardAuthConfig,
   type KeyFenceConfig,

@@ -1,4 +1,3 @@
-import type { AuditDurability } from '../audit/audit-sink.js';
 import type { PolicyLimits } from '../policy/policy-limits.js';
 import type { ListenAddress } from '../server/http/listen-address.js';
 import type { TrustedProxies } from '../server/source/trusted-proxies.js';
@@ -47,6 +46,11 @@ export interface KeyFenceConfig {
 export type ReplayProtection = 'store' | 'memory';
 
 export const REPLAY_PROTECTIONS: readonly ReplayProtection[] = ['store', 'memory'];
+
+/** `audit.durability` (AuditConfig.durability). */
+export type AuditDurability = 'async' | 'strict';
+
+export const AUDIT_DURABILITIES: readonly AuditDurability[] = ['async', 'strict'];
 
 /** What a listener serves. */
 export type ListenerRole =

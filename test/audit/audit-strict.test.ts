@@ -15,7 +15,7 @@ import { allowed, FakeAuditStore, requestRecord, userCaller } from './support.js
 
 function strictSink(store: FakeAuditStore, options: StoreAuditSinkOptions = {}) {
   return new StoreAuditSink(store, {
-    durability: 'strict',
+    strict: true,
     flushIntervalMs: 3_600_000,
     maxAttempts: 1,
     retryDelayMs: 1,

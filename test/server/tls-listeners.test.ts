@@ -21,7 +21,7 @@ import type { ListenerConfig } from '../../src/config/keyfence-config.js';
 import { createServer } from '../../src/server/http/keyfence-server.js';
 import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
 import { MasterKey, openStore } from '../../src/store/index.js';
-import { createTestCa } from '../support/test-certificates.js';
+import { createTestCa, livePair } from '../support/test-certificates.js';
 import { v1 } from './proxy-protocol-support.js';
 import {
   expectSuccess,
@@ -40,9 +40,7 @@ const stranger = ca.issue('stranger');
 const third = ca.issue('third');
 
 // The listener's files, overwritten by the reload tests.
-const live = { cert: join(ca.dir, 'live.pem'), key: join(ca.dir, 'live.key') };
-copyFileSync(first.cert, live.cert);
-copyFileSync(first.key, live.key);
+const live = livePair(ca, first);
 
 const balancer = (() => {
   const parsed = TrustedProxies.parse(['127.0.0.1/32']);
@@ -276,8 +274,7 @@ describe('certificate reload', () => {
       const before = await sendTls(tlsPort, getTestValue(tlsPort), { agent });
       assert.equal(before.fingerprint, first.fingerprint);
 
-      copyFileSync(second.cert, live.cert);
-      copyFileSync(second.key, live.key);
+      live.install(second);
       assert.equal(await t.server.reloadTls(), 0);
 
       const fresh = await sendTls(tlsPort, getTestValue(tlsPort));
@@ -293,8 +290,7 @@ describe('certificate reload', () => {
       assert.equal((await sendTls(tlsPort, getTestValue(tlsPort))).fingerprint, second.fingerprint);
     } finally {
       agent.destroy();
-      copyFileSync(first.cert, live.cert);
-      copyFileSync(first.key, live.key);
+      live.install(first);
     }
   });
 
@@ -310,8 +306,7 @@ describe('certificate reload', () => {
       const writers = await Promise.all([open(live.cert, 'w'), open(live.key, 'w')]);
       // Meanwhile the files are renewed again and another reload is asked for.
       for (const file of [live.cert, live.key]) rmSync(file);
-      copyFileSync(third.cert, live.cert);
-      copyFileSync(third.key, live.key);
+      live.install(third);
       const later = t.server.reloadTls();
       // Time enough for the later reload to be done, had it not waited for the earlier.
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -322,8 +317,7 @@ describe('certificate reload', () => {
       assert.equal((await sendTls(tlsPort, getTestValue(tlsPort))).fingerprint, third.fingerprint);
     } finally {
       for (const file of [live.cert, live.key]) rmSync(file, { force: true });
-      copyFileSync(first.cert, live.cert);
-      copyFileSync(first.key, live.key);
+      live.install(first);
     }
   });
 });

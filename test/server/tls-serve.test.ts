@@ -17,7 +17,7 @@ import RPCClient from '@alicloud/pop-core';
 import * as $dara from '@darabonba/typescript';
 import { Ims, rpcParams, VERSIONS } from '../interop/support/sdk.js';
 import { captureOutput, jsonLines } from '../support/keyfence-process.js';
-import { createTestCa } from '../support/test-certificates.js';
+import { createTestCa, livePair } from '../support/test-certificates.js';
 
 const BIN = join(process.cwd(), 'bin', 'keyfence.js');
 const BUILT = join(process.cwd(), 'dist', 'server', 'http', 'tls-credentials.js');
@@ -26,9 +26,7 @@ const ca = createTestCa();
 const first = ca.issue('first');
 const second = ca.issue('second');
 const stranger = ca.issue('stranger');
-const live = { cert: join(ca.dir, 'live.pem'), key: join(ca.dir, 'live.key') };
-copyFileSync(first.cert, live.cert);
-copyFileSync(first.key, live.key);
+const live = livePair(ca, first);
 
 function serve(args: readonly string[]) {
   const data = mkdtempSync(join(tmpdir(), 'keyfence-tls-serve-'));
@@ -106,8 +104,7 @@ describe('keyfence serve --tls-cert --tls-key', () => {
     after(() => agent.destroy());
     assert.equal((await health(port, agent)).fingerprint, first.fingerprint);
 
-    copyFileSync(second.cert, live.cert);
-    copyFileSync(second.key, live.key);
+    live.install(second);
     running.child.kill('SIGHUP');
     const reloaded = await logLine(running, 'TLS certificate reloaded');
     assert.equal(reloaded.cert, live.cert);

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -94,4 +94,25 @@ export function createTestCa(): TestCa {
       return { cert, key, fingerprint: new X509Certificate(readFileSync(cert)).fingerprint256 };
     },
   };
+}
+
+/** The files a listener is configured with, as certbot renews them: `install` puts a pair there. */
+export interface LivePair {
+  readonly cert: string;
+  readonly key: string;
+  install(pair: Pair): void;
+}
+
+/** `live.pem` and `live.key` in the CA's folder, holding `pair` to begin with. */
+export function livePair(ca: TestCa, pair: Pair): LivePair {
+  const live: LivePair = {
+    cert: join(ca.dir, 'live.pem'),
+    key: join(ca.dir, 'live.key'),
+    install(next) {
+      copyFileSync(next.cert, live.cert);
+      copyFileSync(next.key, live.key);
+    },
+  };
+  live.install(pair);
+  return live;
 }

@@ -41,7 +41,7 @@ import { attachedPoliciesOf } from '../rpc/store-policies.js';
 import type { ConnectionOrigin } from '../source/connection-origin.js';
 import type { ProxyFault, ProxyFaultCode } from '../source/proxy-protocol/proxy-header.js';
 import { TrustedProxies } from '../source/trusted-proxies.js';
-import { type Answer, AnswerBatch } from './answer-batch.js';
+import { AnswerBatch } from './answer-batch.js';
 import { hostIdOf } from './host-id.js';
 import { Listener, type ListenerSettings } from './listener.js';
 import { declaresBody, readBody } from './read-body.js';
@@ -102,11 +102,11 @@ export interface ServerStatus extends Staleness {
   readonly keyUsesPending: number;
   /** Key uses dropped because too many waited. */
   readonly keyUsesDropped: number;
-  /** Transactions of signature nonce claims (`replayProtection: store`). */
+  /** Writes of signature nonces (`replayProtection: store`): store transactions, or journal appends. */
   readonly nonceBatches: number;
   /** Nonces accepted from memory while the store was unreachable, waiting to be stored. */
   readonly noncesPending: number;
-  /** Nonces accepted from memory that were never stored: too many waited. */
+  /** Nonces accepted from memory that were never stored: too many waited, or the journal failed. */
   readonly noncesDropped: number;
   /** Nonces accepted from memory that were found, once stored, already claimed: replays detected late. */
   readonly lateReplays: number;
@@ -249,13 +249,9 @@ class HttpKeyFenceServer implements KeyFenceServer {
           : new NonceBatcher({
               write: (nonces) => options.store.claimSignatureNonces(nonces),
               windowMs: replayGuard.windowMs,
-              onUnreachable: (error) => {
-                if (isStoreError(error, 'Store.Database')) this.#contact.failed();
-                this.#log.warn(
-                  { err: error },
-                  'signature nonces cannot be stored: replays are refused from this node’s memory only until the store is back',
-                );
-              },
+              onUnreachable: onError(
+                'storing signature nonces failed: replays are refused from this node’s memory only until the store is back',
+              ),
               onReachable: (pending) =>
                 this.#log.info(
                   { pending },
@@ -655,19 +651,28 @@ class HttpKeyFenceServer implements KeyFenceServer {
       this.#record(record);
       return;
     }
-    void durably(record).then((durable) =>
-      this.#checkAnswers.add(res, durable ? answer : this.#auditRefusal(record.requestId)),
-    );
+    void durably(record).then((durable) => {
+      if (durable) this.#checkAnswers.add(res, answer);
+      else {
+        const { status, body } = this.#auditRefusal(record.requestId, undefined);
+        this.#checkAnswers.add(res, refusalAnswer(status, body, record.requestId, undefined));
+      }
+    });
   }
 
   /**
    * Under `audit.durability: strict`, the answer to a request whose event could not be kept
    * (queue or spool full, spool unwritable): nothing may be answered without its event.
    */
-  #auditRefusal(requestId: string): Answer {
+  #auditRefusal(
+    requestId: string,
+    host: string | undefined,
+  ): { status: number; body: Record<string, unknown> } {
     const error = serverErrors.auditUnavailable();
-    const body = errorBody(requestId, hostIdOf(undefined, this.#hostId), error, null);
-    return refusalAnswer(error.httpStatus, body, requestId, undefined);
+    return {
+      status: error.httpStatus,
+      body: errorBody(requestId, hostIdOf(host, this.#hostId), error, null),
+    };
   }
 
   /** A check that threw past the endpoint (a defect): 500, logged, not audited. */
@@ -703,9 +708,8 @@ class HttpKeyFenceServer implements KeyFenceServer {
     return durably(record).then((durable) => {
       if (durable) sendJson(res, outcome.status, outcome.body, record.requestId, headers);
       else {
-        const error = serverErrors.auditUnavailable();
-        const body = errorBody(record.requestId, hostIdOf(res.req.headers.host, this.#hostId), error, null);
-        sendJson(res, error.httpStatus, body, record.requestId, headers);
+        const refusal = this.#auditRefusal(record.requestId, res.req.headers.host);
+        sendJson(res, refusal.status, refusal.body, record.requestId, headers);
       }
     });
   }

@@ -79,11 +79,10 @@ export class RpcEndpoint {
    */
   async call(call: RpcCall): Promise<RpcOutcome> {
     const passage = this.#open(call);
-    const audit = this.#changeAudit(passage);
     try {
-      const body = await this.#run(call, passage, audit?.store ?? this.#deps.store);
+      const { body, audited } = await this.#run(call, passage);
       const record = recordOf(passage, 200, null);
-      return audit?.committed ? { status: 200, body, record, audited: true } : { status: 200, body, record };
+      return audited ? { status: 200, body, record, audited } : { status: 200, body, record };
     } catch (thrown) {
       const { error, internal } = toApiError(thrown);
       return {
@@ -98,7 +97,10 @@ export class RpcEndpoint {
     return this.#refusal(call, this.#open(call), error);
   }
 
-  /** The store the call's action gets, storing the call's event with its change. */
+  /**
+   * The store the call's action gets, storing the call's event with its change; made once the
+   * call has passed every check, so that calls refused before their action cost nothing more.
+   */
   #changeAudit(passage: Passage): ChangeAudit | undefined {
     const { audit } = this.#deps;
     if (audit?.committedEvent === undefined) return undefined;
@@ -128,7 +130,8 @@ export class RpcEndpoint {
     };
   }
 
-  async #run(call: RpcCall, passage: Passage, store: KeyFenceStore): Promise<Record<string, unknown>> {
+  /** The action's answer, and whether its event was stored with its change (`audited`). */
+  async #run(call: RpcCall, passage: Passage): Promise<{ body: Record<string, unknown>; audited?: true }> {
     const { follower, gate, now } = this.#deps;
     const who = await gate.authenticate(passage, call.request);
     const { caller, action, version, params } = who;
@@ -144,12 +147,13 @@ export class RpcEndpoint {
     if (definition === undefined) throw serverErrors.actionNotFound();
     await authorize(caller, definition, this.#deps.policiesOf);
 
+    const audit = this.#changeAudit(passage);
     const context: ActionContext = {
       requestId: call.requestId,
       caller,
       params,
       source: passage.source,
-      store,
+      store: audit?.store ?? this.#deps.store,
       changed: async () => {
         await follower.catchUp();
       },
@@ -171,6 +175,6 @@ export class RpcEndpoint {
     const response: Record<string, unknown> = { RequestId: call.requestId, ...body };
     // The request's own ID whatever the handler returned: it is what finds the audit event.
     response.RequestId = call.requestId;
-    return response;
+    return audit?.committed ? { body: response, audited: true } : { body: response };
   }
 }
