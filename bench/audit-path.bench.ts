@@ -26,13 +26,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAuditEvent } from '../src/audit/audit-event.js';
-import { StoreAuditSink } from '../src/audit/audit-sink.js';
 import type { AuditStore } from '../src/audit/audit-writer.js';
 import { newEventId } from '../src/audit/event-id.js';
+import { StoreAuditSink } from '../src/audit/store-audit-sink.js';
 import { toStoredEvent } from '../src/audit/stored-event.js';
-import { type Passage, recordOf } from '../src/server/gate/passage.js';
-import type { RequestRecord } from '../src/server/rpc/audit-sink.js';
-import type { Caller } from '../src/server/rpc/caller.js';
+import type { Caller } from '../src/request/caller.js';
+import type { RequestRecord } from '../src/request/request-record.js';
+import { type Passage, recordOf } from '../src/server/access/passage.js';
 import {
   type AccountId,
   type KeyFenceStore,

@@ -1,4 +1,4 @@
-import type { Caller } from '../server/rpc/caller.js';
+import type { Caller } from '../request/caller.js';
 import type { AuditedRequest } from './audit-event.js';
 import type { AuditQueue } from './audit-queue.js';
 import type { AuditBacklog } from './audit-writer.js';

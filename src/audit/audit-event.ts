@@ -1,8 +1,13 @@
 import { formatAlibabaTime } from '../common/alibaba-time.js';
 import type { DecisionReason, DecisionScope } from '../policy/decision.js';
-import type { Product } from '../server/rpc/action.js';
-import type { Authentication, EntryPoint, OriginalRequest, RequestRecord } from '../server/rpc/audit-sink.js';
-import type { Caller } from '../server/rpc/caller.js';
+import type { Caller } from '../request/caller.js';
+import type { Product } from '../request/product.js';
+import type {
+  Authentication,
+  EntryPoint,
+  OriginalRequest,
+  RequestRecord,
+} from '../request/request-record.js';
 import type { AccessKeyPrincipal, AccountId } from '../store/index.js';
 import { keyToResolve, ownerOf } from './event-owner.js';
 import { maskErrorMessage, maskText, safeRequestParameters, secretsOf } from './masking.js';

@@ -1,6 +1,6 @@
-import type { PrincipalLookup } from '../server/rpc/audit-sink.js';
 import type { NewAuditEvent } from '../store/index.js';
 import { type AuditedRequest, buildAuditEvent } from './audit-event.js';
+import type { PrincipalLookup } from './audit-sink.js';
 import { newEventId } from './event-id.js';
 import { keyToResolve } from './event-owner.js';
 import { toStoredEvent } from './stored-event.js';

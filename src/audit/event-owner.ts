@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../server/rpc/audit-sink.js';
+import type { RequestRecord } from '../request/request-record.js';
 import type { AccessKeyPrincipal, AccountId } from '../store/index.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Decision } from '../policy/decision.js';
-import type { OriginalRequest, RecordedSource } from '../server/rpc/audit-sink.js';
-import type { Caller } from '../server/rpc/caller.js';
+import type { Caller } from '../request/caller.js';
+import type { OriginalRequest, RecordedSource } from '../request/request-record.js';
 import type { AuditedRequest } from './audit-event.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { KeyFenceServer } from '../server/http/keyfence-server.js';
+import type { KeyFenceServer } from '../server/keyfence-server.js';
 
 /**
  * SIGHUP (certificates renewed by certbot and the like) for all of `keyfence serve`: without a

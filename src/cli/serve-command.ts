@@ -1,15 +1,15 @@
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { StoreAuditSink } from '../audit/audit-sink.js';
 import { AuditSpool } from '../audit/audit-spool.js';
+import { StoreAuditSink } from '../audit/store-audit-sink.js';
 import type { ConfigFlags } from '../config/build-config.js';
 import { formatConfigProblem } from '../config/config-problem.js';
 import type { KeyFenceConfig } from '../config/keyfence-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { ACTIONTRAIL_ACTIONS } from '../server/actions/actiontrail/index.js';
 import { ALL_ACTIONS } from '../server/actions/index.js';
-import { createServer, type KeyFenceServer } from '../server/http/keyfence-server.js';
+import { createServer, type KeyFenceServer } from '../server/keyfence-server.js';
 import {
   isStoreError,
   type KeyFenceStore,

@@ -1,9 +1,8 @@
 import { join, resolve } from 'node:path';
 import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits, parsePolicyLimits } from '../policy/policy-limits.js';
-import { FORWARDED_HEADERS } from '../server/source/trusted-proxies.js';
+import { FORWARDED_HEADERS } from '../request/source/trusted-proxies.js';
 import { SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
-import { defaultNodeId } from '../sync/node-id.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 import {
   firstGiven,
@@ -29,6 +28,7 @@ import {
 } from './keyfence-config.js';
 import { readListeners } from './listeners-config.js';
 import { readTrustedProxies, readVpcEndpoints } from './network-config.js';
+import { defaultNodeId } from './node-id.js';
 
 /** The flags of `keyfence serve` that configure it, as given (absent when not given). */
 export interface ConfigFlags {

@@ -1,7 +1,7 @@
 import type { PolicyLimits } from '../policy/policy-limits.js';
-import type { ListenAddress } from '../server/http/listen-address.js';
-import type { TrustedProxies } from '../server/source/trusted-proxies.js';
+import type { TrustedProxies } from '../request/source/trusted-proxies.js';
 import type { StoreConfig } from '../store/index.js';
+import type { ListenAddress } from './listen-address.js';
 
 /**
  * What `keyfence serve` runs with, validated: the merge of the configuration file

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { isVpcId } from '../policy/vpc-id.js';
-import { type ListenAddress, parseListenAddress } from '../server/http/listen-address.js';
-import type { TrustedProxies } from '../server/source/trusted-proxies.js';
+import type { TrustedProxies } from '../request/source/trusted-proxies.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 import {
   indexPath,
@@ -15,6 +14,7 @@ import {
   shown,
 } from './config-values.js';
 import type { ListenerConfig, ListenerTls } from './keyfence-config.js';
+import { type ListenAddress, parseListenAddress } from './listen-address.js';
 import { readTrustedProxies } from './network-config.js';
 
 const LISTENER_KEYS = [

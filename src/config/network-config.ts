@@ -1,7 +1,7 @@
 import { parseCidr } from '../net/cidr.js';
 import { isVpcId } from '../policy/vpc-id.js';
-import { isVpcEndpointId } from '../server/source/proxy-protocol/proxy-header.js';
-import { type ForwardedHeader, TrustedProxies } from '../server/source/trusted-proxies.js';
+import { isVpcEndpointId } from '../request/source/proxy-protocol/proxy-header.js';
+import { type ForwardedHeader, TrustedProxies } from '../request/source/trusted-proxies.js';
 import {
   itemPath,
   keyPath,

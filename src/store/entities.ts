@@ -1,4 +1,3 @@
-import type { CanonicalPolicyJson } from '../policy/policy-document.js';
 import type {
   AccessKeyId,
   AccountId,
@@ -7,7 +6,8 @@ import type {
   TemporaryAccessKeyId,
   UserId,
   UserName,
-} from './identifiers/ids.js';
+} from '../common/identifiers.js';
+import type { CanonicalPolicyJson } from '../policy/policy-document.js';
 
 /** What the store holds, as its callers see it. No entity read back ever carries a secret. */
 
@@ -29,6 +29,9 @@ export interface RamUser {
 }
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
+
+/** RAM's policy types. KeyFence has only system policies; the type is kept so that names stay unambiguous. */
+export type PolicyType = 'System';
 
 export interface AccessKeyLastUsed {
   readonly at: Date;

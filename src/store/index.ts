@@ -1,3 +1,17 @@
+export {
+  type AccessKeyId,
+  type AccountId,
+  isAccessKeyId,
+  isAccountId,
+  isRoleName,
+  isTemporaryAccessKeyId,
+  isUserName,
+  type RoleId,
+  type RoleName,
+  type TemporaryAccessKeyId,
+  type UserId,
+  type UserName,
+} from '../common/identifiers.js';
 export type {
   ChangeFeedOptions,
   ChangeListener,
@@ -13,25 +27,12 @@ export type {
   IssuedTemporaryCredential,
   PolicyChange,
   PolicyScope,
+  PolicyType,
   RamUser,
   Role,
   ScopePolicy,
   TemporaryCredential,
 } from './entities.js';
-export {
-  type AccessKeyId,
-  type AccountId,
-  isAccessKeyId,
-  isAccountId,
-  isRoleName,
-  isTemporaryAccessKeyId,
-  isUserName,
-  type RoleId,
-  type RoleName,
-  type TemporaryAccessKeyId,
-  type UserId,
-  type UserName,
-} from './identifiers/ids.js';
 export type { KeyFenceStore, StoreReads, StoreTransaction, StoreWrites } from './keyfence-store.js';
 export { openStore, type StoreConfig, type StoreOptions } from './open-store.js';
 export type { Page } from './page.js';
@@ -49,7 +50,7 @@ export type {
 } from './queries/audit-events.js';
 export type { NodeList, NodeRecord, NodeReport, NodeState } from './queries/nodes.js';
 export type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
-export type { PolicyReference, PolicyType, UserPolicyAttachment } from './queries/policy-attachments.js';
+export type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';
 export type { NewRole, RoleChanges } from './queries/roles.js';
 export type { SignatureNonce } from './queries/signature-nonces.js';
 export type { AssumeRoleInput } from './queries/temporary-credentials.js';

@@ -1,3 +1,10 @@
+import type {
+  AccessKeyId,
+  AccountId,
+  RoleName,
+  TemporaryAccessKeyId,
+  UserName,
+} from '../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../policy/policy-document.js';
 import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from './change-feed.js';
 import type { ChangeRecord } from './change-log/change-record.js';
@@ -14,7 +21,6 @@ import type {
   ScopePolicy,
   TemporaryCredential,
 } from './entities.js';
-import type { AccessKeyId, AccountId, RoleName, TemporaryAccessKeyId, UserName } from './identifiers/ids.js';
 import type { Page } from './page.js';
 import type { AccessKeyPrincipal } from './queries/access-key-principals.js';
 import type { AccessKeyUse, NewAccessKey } from './queries/access-keys.js';

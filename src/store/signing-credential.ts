@@ -1,4 +1,3 @@
-import type { AccessKeyStatus } from './entities.js';
 import type {
   AccessKeyId,
   AccountId,
@@ -7,7 +6,8 @@ import type {
   TemporaryAccessKeyId,
   UserId,
   UserName,
-} from './identifiers/ids.js';
+} from '../common/identifiers.js';
+import type { AccessKeyStatus } from './entities.js';
 import type { SigningSecret } from './secrets/signing-secret.js';
 
 /**

@@ -1,8 +1,7 @@
+import type { AccessKeyId, AccountId, UserName } from '../common/identifiers.js';
 import type { Result } from '../common/result.js';
 import type { CanonicalPolicyJson } from '../policy/policy-document.js';
-import type { AccessKeyStatus } from './entities.js';
-import type { AccessKeyId, AccountId, UserName } from './identifiers/ids.js';
-import type { PolicyType } from './queries/policy-attachments.js';
+import type { AccessKeyStatus, PolicyType } from './entities.js';
 import type { SigningCredential } from './signing-credential.js';
 import type { StoreError } from './store-error.js';
 

@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
+import type {
+  AccessKeyId,
+  AccountId,
+  RoleName,
+  TemporaryAccessKeyId,
+  UserName,
+} from '../common/identifiers.js';
 import type { PolicyScope } from './entities.js';
-import type { AccessKeyId, AccountId, RoleName, TemporaryAccessKeyId, UserName } from './identifiers/ids.js';
 import type { StoreReads } from './keyfence-store.js';
 import type { Page } from './page.js';
 import * as accessKeys from './queries/access-keys.js';

@@ -1,6 +1,6 @@
+import type { AccessKeyId, AccountId, RoleName, UserName } from '../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../policy/policy-document.js';
 import type { AccessKeyStatus, PolicyScope } from './entities.js';
-import type { AccessKeyId, AccountId, RoleName, UserName } from './identifiers/ids.js';
 import type { StoreTransaction } from './keyfence-store.js';
 import { accessKeyPrincipals } from './queries/access-key-principals.js';
 import * as accessKeys from './queries/access-keys.js';

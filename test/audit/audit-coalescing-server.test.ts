@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { StoreAuditSink } from '../../src/audit/audit-sink.js';
+import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
-import { createServer } from '../../src/server/http/keyfence-server.js';
+import { createServer } from '../../src/server/keyfence-server.js';
 import { signOriginal, viaNginx } from '../server/forward-auth-support.js';
 import {
   type Credentials,

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { type AuditedRequest, buildAuditEvent } from '../../src/audit/audit-event.js';
-import { StoreAuditSink, type StoreAuditSinkOptions } from '../../src/audit/audit-sink.js';
 import { sameEvent } from '../../src/audit/same-event.js';
-import type { Caller } from '../../src/server/rpc/caller.js';
+import { StoreAuditSink, type StoreAuditSinkOptions } from '../../src/audit/store-audit-sink.js';
+import type { Caller } from '../../src/request/caller.js';
 import {
   type AccessKeyId,
   type AccountId,

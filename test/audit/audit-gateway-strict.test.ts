@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AuditSink, RequestRecord } from '../../src/server/rpc/audit-sink.js';
+import type { AuditSink } from '../../src/audit/audit-sink.js';
+import type { RequestRecord } from '../../src/request/request-record.js';
 import { type Original, signOriginal } from '../server/forward-auth-support.js';
 import { echoIdentity, startUpstream } from '../server/gateway-support.js';
 import {

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { StoreAuditSink } from '../../src/audit/audit-sink.js';
+import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
+import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
-import { createServer, type KeyFenceServer } from '../../src/server/http/keyfence-server.js';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
+import { createServer, type KeyFenceServer } from '../../src/server/keyfence-server.js';
 import { type AccountId, type KeyFenceStore, MasterKey, openStore } from '../../src/store/index.js';
 import { type Credentials, call, expectError, expectSuccess, testListener } from '../server/support.js';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { StoreAuditSink } from '../../src/audit/audit-sink.js';
 import { AuditSpool } from '../../src/audit/audit-spool.js';
 import type { AuditStore } from '../../src/audit/audit-writer.js';
+import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { type KeyFenceStore, openStore } from '../../src/store/index.js';
 import { ACCOUNT, requestRecord } from './support.js';
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { StoreAuditSink, type StoreAuditSinkOptions } from '../../src/audit/audit-sink.js';
 import { AuditSpool } from '../../src/audit/audit-spool.js';
+import { StoreAuditSink, type StoreAuditSinkOptions } from '../../src/audit/store-audit-sink.js';
 import { allowed, FakeAuditStore, requestRecord, userCaller } from './support.js';
 
 function strictSink(store: FakeAuditStore, options: StoreAuditSinkOptions = {}) {

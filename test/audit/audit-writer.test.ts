@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { StoreAuditSink, type StoreAuditSinkOptions } from '../../src/audit/audit-sink.js';
 import type { FailedBatch } from '../../src/audit/audit-writer.js';
-import type { Caller } from '../../src/server/rpc/caller.js';
+import { StoreAuditSink, type StoreAuditSinkOptions } from '../../src/audit/store-audit-sink.js';
+import type { Caller } from '../../src/request/caller.js';
 import type { UserId, UserName } from '../../src/store/index.js';
 import { ACCOUNT, FakeAuditStore, requestRecord, USER_KEY, userCaller } from './support.js';
 

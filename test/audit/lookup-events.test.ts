@@ -3,14 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { StoreAuditSink } from '../../src/audit/audit-sink.js';
+import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { DEFAULT_POLICY_LIMITS } from '../../src/policy/policy-limits.js';
+import type { Caller } from '../../src/request/caller.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
 import { lookupEvents } from '../../src/server/actions/actiontrail/lookup-events.js';
-import { decodeNextToken, encodeNextToken } from '../../src/server/actions/actiontrail/next-token.js';
+import { decodeNextToken, encodeNextToken } from '../../src/server/actions/actiontrail/support/next-token.js';
+import { ApiError } from '../../src/server/errors/api-error.js';
 import type { ActionContext } from '../../src/server/rpc/action.js';
-import { ApiError } from '../../src/server/rpc/api-error.js';
-import type { Caller } from '../../src/server/rpc/caller.js';
 import {
   type AccountId,
   type AuditEventPage,

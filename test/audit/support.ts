@@ -1,7 +1,7 @@
 import type { AuditedRequest } from '../../src/audit/audit-event.js';
 import type { AuditStore } from '../../src/audit/audit-writer.js';
 import type { Decision } from '../../src/policy/decision.js';
-import type { Caller } from '../../src/server/rpc/caller.js';
+import type { Caller } from '../../src/request/caller.js';
 import {
   type AccessKeyId,
   type AccessKeyPrincipal,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AuthError } from '../../src/auth/auth-error.js';
+import { ApiError } from '../../src/server/errors/api-error.js';
+import { errorBody } from '../../src/server/errors/error-body.js';
+import { toApiError } from '../../src/server/errors/to-api-error.js';
 import { hostIdOf } from '../../src/server/http/host-id.js';
-import { ApiError } from '../../src/server/rpc/api-error.js';
-import { errorBody } from '../../src/server/rpc/error-body.js';
-import { toApiError } from '../../src/server/rpc/to-api-error.js';
 import { StoreError, type StoreErrorCode, storeErrorMessages } from '../../src/store/index.js';
 
 describe('toApiError', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ALL_ACTIONS } from '../../src/server/actions/index.js';
-import { createServer } from '../../src/server/http/keyfence-server.js';
+import { createServer } from '../../src/server/keyfence-server.js';
 import { MasterKey, openStore, type RoleName } from '../../src/store/index.js';
 import {
   type Credentials,

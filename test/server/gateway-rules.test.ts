@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { Exemptions } from '../../src/server/access/exemptions.js';
+import { hostNameOf, ServiceRoutes } from '../../src/server/access/service-routes.js';
 import { readAskedRequest } from '../../src/server/forward-auth/original-request.js';
 import { denyStatusOf } from '../../src/server/forward-auth/refusal-answer.js';
-import { Exemptions } from '../../src/server/gate/exemptions.js';
-import { hostNameOf, ServiceRoutes } from '../../src/server/gate/service-routes.js';
 import { upstreamRequestHeaders } from '../../src/server/gateway/forwarded-headers.js';
 
 const upstream = new URL('http://127.0.0.1:1');

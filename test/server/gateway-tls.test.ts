@@ -13,7 +13,7 @@ import { after, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { KeyFenceError } from '../../src/common/keyfence-error.js';
 import type { GatewayConfig } from '../../src/config/keyfence-config.js';
-import { createServer } from '../../src/server/http/keyfence-server.js';
+import { createServer } from '../../src/server/keyfence-server.js';
 import { MasterKey, openStore } from '../../src/store/index.js';
 import { createTestCa, type Pair } from '../support/test-certificates.js';
 import { type Original, sendOriginal, signOriginal } from './forward-auth-support.js';

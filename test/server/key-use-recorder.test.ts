@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { KeyUseRecorder } from '../../src/server/rpc/key-use-recorder.js';
+import { KeyUseRecorder } from '../../src/server/access/key-use-recorder.js';
 import {
   type AccessKeyId,
   type AccessKeyUse,

@@ -3,8 +3,8 @@ import { describe, test } from 'node:test';
 import { DecisionIndex } from '../../src/policy/decision-index.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { AccessKeyPolicy } from '../../src/policy/policy-document.js';
+import { ApiError } from '../../src/server/errors/api-error.js';
 import type { PolicyTarget } from '../../src/server/rpc/action.js';
-import { ApiError } from '../../src/server/rpc/api-error.js';
 import { guardLockout, type LockoutSubject } from '../../src/server/rpc/lockout-guard.js';
 import type { AccessKeyId } from '../../src/store/index.js';
 import {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
+import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
 import {
   type Credentials,
   call,

@@ -3,7 +3,7 @@
  * under test: v1 lines and v2 binary headers with any TLVs, optionally checksummed.
  */
 import { parseAddress } from '../../src/net/address.js';
-import { crc32c } from '../../src/server/source/proxy-protocol/crc32c.js';
+import { crc32c } from '../../src/request/source/proxy-protocol/crc32c.js';
 
 export const V2_SIGNATURE = Buffer.from('\r\n\r\n\0\r\nQUIT\n', 'latin1');
 

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { formatAddress, parseAddress } from '../../src/net/address.js';
-import { crc32c } from '../../src/server/source/proxy-protocol/crc32c.js';
-import type { ParseStep, ProxyProtocolMode } from '../../src/server/source/proxy-protocol/proxy-header.js';
+import { crc32c } from '../../src/request/source/proxy-protocol/crc32c.js';
+import type { ParseStep, ProxyProtocolMode } from '../../src/request/source/proxy-protocol/proxy-header.js';
 import {
   type DecodeStep,
   ProxyHeaderDecoder,
   parseProxyHeader,
-} from '../../src/server/source/proxy-protocol/proxy-header-decoder.js';
+} from '../../src/request/source/proxy-protocol/proxy-header-decoder.js';
 import { awsVpceTlv, type Tlv, tlv, V2_SIGNATURE, v1, v2 } from './proxy-protocol-support.js';
 
 const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { formatAddress, parseAddress } from '../../src/net/address.js';
-import { hopAddress, resolveSource, type SourceOrigin } from '../../src/server/source/resolve-source.js';
-import { type ForwardedHeader, TrustedProxies } from '../../src/server/source/trusted-proxies.js';
+import { hopAddress, resolveSource, type SourceOrigin } from '../../src/request/source/resolve-source.js';
+import { type ForwardedHeader, TrustedProxies } from '../../src/request/source/trusted-proxies.js';
 
 const trustedWith = (header: ForwardedHeader) => {
   const parsed = TrustedProxies.parse(['10.0.0.0/8', 'fd00::/8'], header);

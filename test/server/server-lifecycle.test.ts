@@ -4,7 +4,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { createServer } from '../../src/server/http/keyfence-server.js';
+import { createServer } from '../../src/server/keyfence-server.js';
 import { type KeyFenceStore, MasterKey, openStore, type RoleName } from '../../src/store/index.js';
 import { until } from '../sync/support/until.js';
 import {

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer as createNetServer, type Server } from 'node:net';
 import { describe, test } from 'node:test';
-import { createServer } from '../../src/server/http/keyfence-server.js';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
+import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
+import { createServer } from '../../src/server/keyfence-server.js';
 import {
   type Credentials,
   call,

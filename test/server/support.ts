@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'node:querystring';
 import { after } from 'node:test';
+import type { AuditSink } from '../../src/audit/audit-sink.js';
 import { signAcs3Request } from '../../src/auth/acs3-signature.js';
 import type { Param } from '../../src/auth/request-params.js';
 import { signRpcRequest } from '../../src/auth/rpc-signature.js';
@@ -20,12 +21,12 @@ import { formatAlibabaTime } from '../../src/common/alibaba-time.js';
 import { sha256Hex } from '../../src/common/sha256-hex.js';
 import type { ListenerConfig } from '../../src/config/keyfence-config.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
-import { createServer, type KeyFenceServer } from '../../src/server/http/keyfence-server.js';
-import type { KeyFenceServerOptions } from '../../src/server/http/server-options.js';
+import type { RequestRecord } from '../../src/request/request-record.js';
+import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
+import { ApiError } from '../../src/server/errors/api-error.js';
+import { createServer, type KeyFenceServer } from '../../src/server/keyfence-server.js';
 import type { ActionDefinition, PolicyTarget } from '../../src/server/rpc/action.js';
-import { ApiError } from '../../src/server/rpc/api-error.js';
-import type { AuditSink, RequestRecord } from '../../src/server/rpc/audit-sink.js';
-import { TrustedProxies } from '../../src/server/source/trusted-proxies.js';
+import type { KeyFenceServerOptions } from '../../src/server/server-options.js';
 import {
   type AccessKeyId,
   type AccountId,

@@ -6,8 +6,8 @@ import { after, describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { constantTimeEqual } from '../../src/common/constant-time-equal.js';
+import { isAccessKeyId, isTemporaryAccessKeyId } from '../../src/common/identifiers.js';
 import { KeyFenceError } from '../../src/common/keyfence-error.js';
-import { isAccessKeyId, isTemporaryAccessKeyId } from '../../src/store/identifiers/ids.js';
 import {
   newAccessKeyId,
   newAccessKeySecret,

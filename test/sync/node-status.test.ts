@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { defaultNodeId, isNodeId } from '../../src/config/node-id.js';
 import type { NodeList, NodeRecord } from '../../src/store/index.js';
 import { NodeHeartbeat } from '../../src/sync/node-heartbeat.js';
-import { defaultNodeId, isNodeId } from '../../src/sync/node-id.js';
 import { MISSED_HEARTBEATS, propagationOf, readPropagation } from '../../src/sync/propagation.js';
 import { useDialects } from '../store/support/dialects.js';
 import { newAccount, storeHarness } from '../store/support/store-harness.js';

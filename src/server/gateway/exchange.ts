@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Passage, recordOf } from '../gate/passage.js';
+import type { RequestRecord } from '../../request/request-record.js';
+import { type Passage, recordOf } from '../access/passage.js';
+import type { ApiError } from '../errors/api-error.js';
+import { errorBody } from '../errors/error-body.js';
+import { gatewayErrors } from '../errors/gateway-errors.js';
+import { serverErrors } from '../errors/server-errors.js';
 import { declaresBody } from '../http/read-body.js';
 import { sendJson } from '../http/send-json.js';
-import type { ApiError } from '../rpc/api-error.js';
-import type { RequestRecord } from '../rpc/audit-sink.js';
-import { errorBody } from '../rpc/error-body.js';
-import { serverErrors } from '../rpc/server-errors.js';
-import { gatewayErrors } from './gateway-errors.js';
 
 /**
  * One request through the gateway, from arrival to its record: however it ends (refused,

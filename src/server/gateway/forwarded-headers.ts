@@ -1,4 +1,4 @@
-import { isIdentityHeader } from '../gate/identity-headers.js';
+import { isIdentityHeader } from '../access/identity-headers.js';
 import { hopByHopNames } from './hop-by-hop.js';
 
 /** What the upstream is told about the request beyond its own headers. */

@@ -9,16 +9,20 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
 import { KeyFenceError } from '../../common/keyfence-error.js';
 import type { ListenerConfig } from '../../config/keyfence-config.js';
-import { type ConnectionOrigin, proxiedOrigin, tcpOrigin } from '../source/connection-origin.js';
-import type { ProxyFault, ProxyProtocolMode } from '../source/proxy-protocol/proxy-header.js';
-import { ProxyHeaderDecoder } from '../source/proxy-protocol/proxy-header-decoder.js';
-import type { TrustedProxies } from '../source/trusted-proxies.js';
-import { listenUrl } from './listen-address.js';
+import { listenUrl } from '../../config/listen-address.js';
+import { type ConnectionOrigin, proxiedOrigin, tcpOrigin } from '../../request/source/connection-origin.js';
+import type { ProxyFault, ProxyProtocolMode } from '../../request/source/proxy-protocol/proxy-header.js';
+import { ProxyHeaderDecoder } from '../../request/source/proxy-protocol/proxy-header-decoder.js';
+import type { TrustedProxies } from '../../request/source/trusted-proxies.js';
 import { loadServerContext } from './tls-credentials.js';
 
 /** What a listener hands every request and every refused connection to; shared by all listeners. */
 export interface ListenerHandlers {
-  readonly request: (req: IncomingMessage, res: ServerResponse, origin: ConnectionOrigin) => void;
+  readonly request: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    origin: ConnectionOrigin<ListenerConfig>,
+  ) => void;
   readonly clientError: (error: NodeJS.ErrnoException, socket: Socket) => void;
   /** A connection closed because its PROXY header was missing, bad or late. */
   readonly proxyFault: (fault: ProxyFault, socket: Socket, listener: ListenerConfig) => void;
@@ -65,7 +69,7 @@ export class Listener {
   readonly #http: Server;
   readonly #settings: ListenerSettings;
   readonly #handlers: ListenerHandlers;
-  readonly #origins = new WeakMap<Socket, ConnectionOrigin>();
+  readonly #origins = new WeakMap<Socket, ConnectionOrigin<ListenerConfig>>();
   /** Connections still sending their PROXY header: node:http does not know them yet. */
   readonly #awaitingHeader = new Set<Socket>();
   /** TLS connections still in their handshake: node:http cannot answer them, close() cuts them. */
@@ -267,7 +271,7 @@ export class Listener {
   }
 
   /** Hands a connection whose origin is known to node:http; returns the socket it was given. */
-  #accept(socket: Socket, origin: ConnectionOrigin, accept: readonly Accept[]): Socket {
+  #accept(socket: Socket, origin: ConnectionOrigin<ListenerConfig>, accept: readonly Accept[]): Socket {
     const connection = this.#tls === undefined ? socket : this.#handshake(socket, this.#tls);
     this.#origins.set(connection, origin);
     for (const listener of accept) listener.call(this.#http, connection);

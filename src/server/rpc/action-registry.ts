@@ -1,14 +1,6 @@
 import { KeyFenceError } from '../../common/keyfence-error.js';
-import { type ActionDefinition, PRODUCTS, type Product } from './action.js';
-
-const productByVersion: ReadonlyMap<string, Product> = new Map(
-  (Object.entries(PRODUCTS) as [Product, string][]).map(([product, version]) => [version, product]),
-);
-
-/** The product an API version belongs to (DESIGN §6), or undefined for a version KeyFence does not serve. */
-export function productOfVersion(version: string | undefined): Product | undefined {
-  return version === undefined ? undefined : productByVersion.get(version);
-}
+import { PRODUCTS, type Product } from '../../request/product.js';
+import type { ActionDefinition } from './action.js';
 
 /** The actions the endpoint routes to, by product and action name. */
 export class ActionRegistry {

@@ -1,18 +1,9 @@
 import type { AccessKeyPolicy } from '../../policy/policy-document.js';
 import type { PolicyLimits } from '../../policy/policy-limits.js';
+import type { Caller } from '../../request/caller.js';
+import type { Product } from '../../request/product.js';
+import type { RequestSource } from '../../request/source/resolve-source.js';
 import type { KeyFenceStore } from '../../store/index.js';
-import type { RequestSource } from '../source/resolve-source.js';
-import type { Caller } from './caller.js';
-
-/** Alibaba products KeyFence answers for, with the API version each is routed by. */
-export const PRODUCTS = {
-  Ims: '2019-08-15',
-  Ram: '2015-05-01',
-  Sts: '2015-04-01',
-  Actiontrail: '2020-07-06',
-} as const;
-
-export type Product = keyof typeof PRODUCTS;
 
 /** Everything an action handler may use. Handlers never see HTTP. */
 export interface ActionContext {

@@ -1,6 +1,6 @@
+import type { Caller } from '../../request/caller.js';
+import { noPermission } from '../errors/api-error.js';
 import type { ActionDefinition } from './action.js';
-import { noPermission } from './api-error.js';
-import type { Caller } from './caller.js';
 import { policyAllows } from './system-policies.js';
 
 /** The names of the system policies attached to a RAM user (the store's user policy attachments). */

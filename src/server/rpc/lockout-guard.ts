@@ -1,9 +1,9 @@
+import { displayAddress } from '../../net/display-address.js';
 import type { Credential, DecisionReason, Source } from '../../policy/decision.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
 import type { AccessKeyPolicy } from '../../policy/policy-document.js';
+import { ApiError, invalidParameter } from '../errors/api-error.js';
 import type { PolicyTarget } from './action.js';
-import { ApiError, invalidParameter } from './api-error.js';
-import { displayAddress } from './network-acl.js';
 
 /** The request parameter that sets a policy even though it would deny the request setting it. */
 export const LOCKOUT_OVERRIDE_PARAMETER = 'IgnoreLockoutCheck';

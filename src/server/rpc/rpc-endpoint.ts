@@ -1,22 +1,23 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AuditSink } from '../../audit/audit-sink.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import type { PolicyLimits } from '../../policy/policy-limits.js';
+import { productOfVersion, SERVICE_OF } from '../../request/product.js';
+import type { RequestRecord } from '../../request/request-record.js';
+import type { SourceOrigin } from '../../request/source/resolve-source.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { IndexFollower } from '../../sync/index-follower.js';
-import type { AccessGate } from '../gate/access-gate.js';
-import { type Passage, recordOf } from '../gate/passage.js';
-import type { SourceOrigin } from '../source/resolve-source.js';
+import type { AccessGate } from '../access/access-gate.js';
+import { type Passage, recordOf } from '../access/passage.js';
+import { type ApiError, missingParameter } from '../errors/api-error.js';
+import { errorBody } from '../errors/error-body.js';
+import { serverErrors } from '../errors/server-errors.js';
+import { toApiError } from '../errors/to-api-error.js';
 import type { ActionContext } from './action.js';
-import { type ActionRegistry, productOfVersion } from './action-registry.js';
-import { type ApiError, missingParameter } from './api-error.js';
-import type { AuditSink, RequestRecord } from './audit-sink.js';
+import type { ActionRegistry } from './action-registry.js';
 import { authorize, type PoliciesOf } from './authorize.js';
 import { ChangeAudit } from './change-audit.js';
-import { errorBody } from './error-body.js';
 import { guardLockout } from './lockout-guard.js';
-import { SERVICE_OF } from './network-acl.js';
-import { serverErrors } from './server-errors.js';
-import { toApiError } from './to-api-error.js';
 
 export interface RpcEndpointDependencies {
   readonly store: KeyFenceStore;

@@ -1,5 +1,6 @@
 /**
- * The RAM system policies KeyFence knows, as the action patterns each allows. A pattern is an
+ * The RAM system policies KeyFence knows: the action patterns each allows (what authorization
+ * checks) and the description RAM lists with it (what ListPoliciesForUser shows). A pattern is an
  * action (`sts:AssumeRole`) or a prefix ending in `*` (`ram:Get*`); RAM compares actions
  * case-insensitively, so the patterns are kept in lower case.
  */
@@ -9,6 +10,22 @@ export const SYSTEM_POLICIES: Readonly<Record<string, readonly string[]>> = Obje
   AliyunRAMReadOnlyAccess: ['ram:get*', 'ram:list*'],
   AliyunSTSAssumeRoleAccess: ['sts:assumerole'],
 });
+
+const descriptions: Readonly<Record<string, string>> = {
+  AdministratorAccess: 'Provides full access to Alibaba Cloud services and resources.',
+  AliyunRAMFullAccess: 'Provides full access to Resource Access Management (RAM).',
+  AliyunRAMReadOnlyAccess: 'Provides read-only access to Resource Access Management (RAM).',
+  AliyunSTSAssumeRoleAccess:
+    'Provides access to call the AssumeRole operation of Security Token Service (STS).',
+};
+
+/** System policies are never edited, so each has one version. */
+export const SYSTEM_POLICY_VERSION = 'v1';
+
+export const isSystemPolicy = (name: string): boolean => Object.hasOwn(SYSTEM_POLICIES, name);
+
+export const systemPolicyDescription = (name: string): string =>
+  Object.hasOwn(descriptions, name) ? descriptions[name]! : '';
 
 /** True when system policy `name` allows `ramAction`; an unknown policy name allows nothing. */
 export function policyAllows(name: string, ramAction: string): boolean {

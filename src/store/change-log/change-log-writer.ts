@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AccountId } from '../identifiers/ids.js';
+import type { AccountId } from '../../common/identifiers.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { ChangeBody } from './change-record.js';
 import { toChangeRow } from './change-row.js';

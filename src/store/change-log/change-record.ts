@@ -1,7 +1,12 @@
+import type {
+  AccessKeyId,
+  AccountId,
+  RoleName,
+  TemporaryAccessKeyId,
+  UserName,
+} from '../../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
-import type { AccessKeyStatus } from '../entities.js';
-import type { AccessKeyId, AccountId, RoleName, TemporaryAccessKeyId, UserName } from '../identifiers/ids.js';
-import type { PolicyType } from '../queries/policy-attachments.js';
+import type { AccessKeyStatus, PolicyType } from '../entities.js';
 
 /**
  * One committed mutation. Versions start at 1 and increase by exactly 1 per record, in commit

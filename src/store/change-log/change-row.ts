@@ -1,8 +1,13 @@
 import type { Insertable, Selectable } from 'kysely';
+import type {
+  AccessKeyId,
+  AccountId,
+  RoleName,
+  TemporaryAccessKeyId,
+  UserName,
+} from '../../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
-import type { AccessKeyStatus } from '../entities.js';
-import type { AccessKeyId, AccountId, RoleName, TemporaryAccessKeyId, UserName } from '../identifiers/ids.js';
-import type { PolicyType } from '../queries/policy-attachments.js';
+import type { AccessKeyStatus, PolicyType } from '../entities.js';
 import type { ChangeLogTable } from '../schema/database.js';
 import type { ChangeBody, ChangeRecord } from './change-record.js';
 

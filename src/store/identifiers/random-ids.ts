@@ -1,6 +1,12 @@
 import { randomInt } from 'node:crypto';
+import type {
+  AccessKeyId,
+  AccountId,
+  RoleId,
+  TemporaryAccessKeyId,
+  UserId,
+} from '../../common/identifiers.js';
 import { takeRandomBytes } from '../../common/random-pool.js';
-import type { AccessKeyId, AccountId, RoleId, TemporaryAccessKeyId, UserId } from './ids.js';
 
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 // The largest multiple of 62 that fits in a byte: bytes at or above it are discarded so that

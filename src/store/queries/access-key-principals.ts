@@ -7,7 +7,7 @@ import {
   type RoleName,
   type UserId,
   type UserName,
-} from '../identifiers/ids.js';
+} from '../../common/identifiers.js';
 import type { StoreDatabase } from '../schema/database.js';
 import { permanentKeysWithUsers, temporaryCredentialsWithRoles } from './key-holders.js';
 

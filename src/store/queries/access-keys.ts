@@ -1,8 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { AccessKeyId, AccountId, UserName } from '../../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
 import type { ChangeBody } from '../change-log/change-record.js';
 import type { AccessKey, AccessKeyStatus, CreatedAccessKey } from '../entities.js';
-import type { AccessKeyId, AccountId, UserName } from '../identifiers/ids.js';
 import { newAccessKeyId, newAccessKeySecret } from '../identifiers/random-ids.js';
 import type { AccessKeyTable, PolicyHistoryTable, StoreDatabase } from '../schema/database.js';
 import { StoreError } from '../store-error.js';

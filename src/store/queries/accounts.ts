@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AccountId } from '../../common/identifiers.js';
 import type { Account } from '../entities.js';
-import type { AccountId } from '../identifiers/ids.js';
 import { newAccountId } from '../identifiers/random-ids.js';
 import { DEFAULT_PAGE_LIMIT, type Page } from '../page.js';
 import type { AccountTable, StoreDatabase } from '../schema/database.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AccountId } from '../identifiers/ids.js';
+import type { AccountId } from '../../common/identifiers.js';
 import type { AuditEventTable, StoreDatabase } from '../schema/database.js';
 
 /**

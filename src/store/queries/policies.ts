@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AccessKeyId, AccountId } from '../../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
 import type { PolicyChange, PolicyScope, ScopePolicy } from '../entities.js';
-import type { AccessKeyId, AccountId } from '../identifiers/ids.js';
 import { DEFAULT_PAGE_LIMIT } from '../page.js';
 import type { PolicyHistoryTable, StoreDatabase } from '../schema/database.js';
 import { PolicyVersionConflictError, StoreError } from '../store-error.js';

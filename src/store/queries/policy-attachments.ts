@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { AccountId, UserName } from '../identifiers/ids.js';
+import type { AccountId, UserName } from '../../common/identifiers.js';
+import type { PolicyType } from '../entities.js';
 import type { StoreDatabase } from '../schema/database.js';
 import { StoreError } from '../store-error.js';
 import type { WriteContext } from '../write-context.js';
 import { requireUser } from './users.js';
-
-/** RAM's policy types. KeyFence has only system policies; the type is kept so that names stay unambiguous. */
-export type PolicyType = 'System';
 
 /** Names a policy, as RAM's PolicyType and PolicyName parameters do. */
 export interface PolicyReference {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
+import { type AccountId, isRoleName, type RoleId, type RoleName } from '../../common/identifiers.js';
 import type { Role } from '../entities.js';
-import { type AccountId, isRoleName, type RoleId, type RoleName } from '../identifiers/ids.js';
 import { newRoleId } from '../identifiers/random-ids.js';
 import { DEFAULT_PAGE_LIMIT, type Page } from '../page.js';
 import type { RoleTable, StoreDatabase } from '../schema/database.js';

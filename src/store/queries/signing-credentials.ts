@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
 import { constantTimeEqual } from '../../common/constant-time-equal.js';
-import { sha256Hex } from '../../common/sha256-hex.js';
-import type { AccessKeyStatus } from '../entities.js';
 import {
   type AccessKeyId,
   type AccountId,
@@ -12,7 +10,9 @@ import {
   type TemporaryAccessKeyId,
   type UserId,
   type UserName,
-} from '../identifiers/ids.js';
+} from '../../common/identifiers.js';
+import { sha256Hex } from '../../common/sha256-hex.js';
+import type { AccessKeyStatus } from '../entities.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { SecretKeeper } from '../secrets/secret-keeper.js';

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AccountId, RoleName, TemporaryAccessKeyId } from '../../common/identifiers.js';
 import { sha256Hex } from '../../common/sha256-hex.js';
 import type { IssuedTemporaryCredential, TemporaryCredential } from '../entities.js';
-import type { AccountId, RoleName, TemporaryAccessKeyId } from '../identifiers/ids.js';
 import { newTemporaryAccessKeyId, newTemporarySecret } from '../identifiers/random-ids.js';
 import type { StoreDatabase, TemporaryCredentialTable } from '../schema/database.js';
 import { StoreError } from '../store-error.js';

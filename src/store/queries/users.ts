@@ -1,6 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
+import {
+  type AccountId,
+  isAccountId,
+  isUserName,
+  type UserId,
+  type UserName,
+} from '../../common/identifiers.js';
 import type { RamUser } from '../entities.js';
-import { type AccountId, isAccountId, isUserName, type UserId, type UserName } from '../identifiers/ids.js';
 import { newUserId } from '../identifiers/random-ids.js';
 import { DEFAULT_PAGE_LIMIT, type Page } from '../page.js';
 import type { StoreDatabase, UserTable } from '../schema/database.js';

@@ -6,8 +6,8 @@ import {
 } from '../../../src/server/actions/ims/account-access-key-policy.js';
 import { getAccessKeyPolicy } from '../../../src/server/actions/ims/get-access-key-policy.js';
 import { setAccessKeyPolicy } from '../../../src/server/actions/ims/set-access-key-policy.js';
-import { ApiError } from '../../../src/server/rpc/api-error.js';
-import { toApiError } from '../../../src/server/rpc/to-api-error.js';
+import { ApiError } from '../../../src/server/errors/api-error.js';
+import { toApiError } from '../../../src/server/errors/to-api-error.js';
 import type { AccountId, KeyFenceStore } from '../../../src/store/index.js';
 import {
   call,

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as ims from '@alicloud/ims20190815';
 import type { CanonicalPolicyJson } from '../../../src/policy/policy-document.js';
+import type { Caller } from '../../../src/request/caller.js';
 import { createAccessKey } from '../../../src/server/actions/ims/create-access-key.js';
 import { deleteAccessKey } from '../../../src/server/actions/ims/delete-access-key.js';
 import { getAccessKeyLastUsed } from '../../../src/server/actions/ims/get-access-key-last-used.js';
 import { listAccessKeys } from '../../../src/server/actions/ims/list-access-keys.js';
 import { updateAccessKey } from '../../../src/server/actions/ims/update-access-key.js';
-import type { Caller } from '../../../src/server/rpc/caller.js';
 import type {
   AccessKeyId,
   AccountId,

@@ -7,8 +7,8 @@ import {
   optionalText,
   requiredEnum,
   requiredText,
-} from '../../../src/server/actions/params.js';
-import { ApiError } from '../../../src/server/rpc/api-error.js';
+} from '../../../src/server/actions/support/params.js';
+import { ApiError } from '../../../src/server/errors/api-error.js';
 
 const refused = (read: () => unknown, code: string) =>
   assert.throws(read, (error: unknown) => {

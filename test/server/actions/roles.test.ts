@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { parseTrustPolicy, trustAllows } from '../../../src/policy/trust-policy.js';
 import { createRole } from '../../../src/server/actions/ram/create-role.js';
 import { deleteRole } from '../../../src/server/actions/ram/delete-role.js';
 import { getRole } from '../../../src/server/actions/ram/get-role.js';
-import { parseTrustPolicy, trustAllows } from '../../../src/server/actions/ram/trust-policy.js';
 import type { AccountId, KeyFenceStore, RoleName } from '../../../src/store/index.js';
 import {
   call,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as sts from '@alicloud/sts20150401';
+import type { Caller } from '../../../src/request/caller.js';
 import { createRole } from '../../../src/server/actions/ram/create-role.js';
 import { assumeRole } from '../../../src/server/actions/sts/assume-role.js';
 import { getCallerIdentity } from '../../../src/server/actions/sts/get-caller-identity.js';
-import type { Caller } from '../../../src/server/rpc/caller.js';
 import type {
   AccountId,
   KeyFenceStore,

@@ -3,8 +3,7 @@ import { before, describe, test } from 'node:test';
 import { attachPolicyToUser } from '../../../src/server/actions/ram/attach-policy-to-user.js';
 import { detachPolicyFromUser } from '../../../src/server/actions/ram/detach-policy-from-user.js';
 import { listPoliciesForUser } from '../../../src/server/actions/ram/list-policies-for-user.js';
-import { systemPolicyDescription } from '../../../src/server/actions/ram/system-policy-catalog.js';
-import { SYSTEM_POLICIES } from '../../../src/server/rpc/system-policies.js';
+import { SYSTEM_POLICIES, systemPolicyDescription } from '../../../src/server/rpc/system-policies.js';
 import type { AccountId, KeyFenceStore, UserName } from '../../../src/store/index.js';
 import {
   call,

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as ims from '@alicloud/ims20190815';
+import type { Caller } from '../../../src/request/caller.js';
 import { createUser } from '../../../src/server/actions/ims/create-user.js';
 import { deleteUser } from '../../../src/server/actions/ims/delete-user.js';
 import { getUser } from '../../../src/server/actions/ims/get-user.js';
 import { listUsers } from '../../../src/server/actions/ims/list-users.js';
 import { updateUser } from '../../../src/server/actions/ims/update-user.js';
-import type { Caller } from '../../../src/server/rpc/caller.js';
 import type { AccountId, KeyFenceStore, UserName } from '../../../src/store/index.js';
 import {
   call,

@@ -1,7 +1,7 @@
 import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { parseLookupEventsRequest } from './lookup-events-request.js';
-import { encodeNextToken } from './next-token.js';
+import { parseLookupEventsRequest } from './support/lookup-events-request.js';
+import { encodeNextToken } from './support/next-token.js';
 
 /**
  * ActionTrail 2020-07-06 LookupEvents over KeyFence's audit log (docs/audit.md): the caller's own

@@ -1,8 +1,8 @@
 import { NEVER_SET_POLICY } from '../../../policy/policy-document.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { actorOf } from '../principal.js';
-import { readExpectedPolicyVersion } from './expected-policy-version.js';
-import { readAccessKeyPolicy, warningsBody } from './policy-parameter.js';
+import { actorOf } from '../support/principal.js';
+import { readExpectedPolicyVersion } from './support/expected-policy-version.js';
+import { readAccessKeyPolicy, warningsBody } from './support/policy-parameter.js';
 
 /**
  * The account-level network ACL, which applies to every key of the account without an Active

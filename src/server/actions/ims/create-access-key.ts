@@ -1,6 +1,6 @@
 import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { keyOwner, readPrincipalName } from '../key-target.js';
+import { keyOwner, readPrincipalName } from '../support/key-target.js';
 
 /** The secret is in this response only. A RAM user may have 2 keys (`LimitExceeded.User.AccessKey`). */
 export const createAccessKey: ActionDefinition = {

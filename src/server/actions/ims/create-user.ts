@@ -1,8 +1,8 @@
+import { missingParameter } from '../../errors/api-error.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { missingParameter } from '../../rpc/api-error.js';
-import { optionalText, requiredText } from '../params.js';
-import { userBody } from './user-body.js';
-import { checkDomain, commentsRule, displayNameRule, readNewPrincipalName } from './user-params.js';
+import { optionalText, requiredText } from '../support/params.js';
+import { userBody } from './support/user-body.js';
+import { checkDomain, commentsRule, displayNameRule, readNewPrincipalName } from './support/user-params.js';
 
 /** IMS CreateUser: the user name is the local part of `UserPrincipalName`. */
 export const createUser: ActionDefinition = {

@@ -1,6 +1,6 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { ownedAccessKey, readKeyTarget } from '../key-target.js';
-import { actorOf } from '../principal.js';
+import { ownedAccessKey, readKeyTarget } from '../support/key-target.js';
+import { actorOf } from '../support/principal.js';
 
 /** The key's network ACL policy goes with it; the policy history records the removal. */
 export const deleteAccessKey: ActionDefinition = {

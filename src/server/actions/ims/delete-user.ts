@@ -1,5 +1,5 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { readUserSelector, selectedUser } from './user-selector.js';
+import { readUserSelector, selectedUser } from './support/user-selector.js';
 
 /** Refused while the user has AccessKeys or attached policies, as in RAM (`DeleteConflict.User.*`). */
 export const deleteUser: ActionDefinition = {

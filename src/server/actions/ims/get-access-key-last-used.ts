@@ -1,6 +1,6 @@
 import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { ownedAccessKey, readKeyTarget } from '../key-target.js';
+import { ownedAccessKey, readKeyTarget } from '../support/key-target.js';
 
 /** A key never used yet has an empty `AccessKeyLastUsed`. */
 export const getAccessKeyLastUsed: ActionDefinition = {

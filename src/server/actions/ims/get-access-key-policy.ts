@@ -1,6 +1,6 @@
 import { NEVER_SET_POLICY } from '../../../policy/policy-document.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { ownedAccessKey, readKeyTarget } from '../key-target.js';
+import { ownedAccessKey, readKeyTarget } from '../support/key-target.js';
 
 /** `{}` when the key's policy was never set; `PolicyVersion` 0 then. */
 export const getAccessKeyPolicy: ActionDefinition = {

@@ -1,8 +1,8 @@
 import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import { type NodeStanding, readPropagation } from '../../../sync/propagation.js';
+import { invalidParameter } from '../../errors/api-error.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { invalidParameter } from '../../rpc/api-error.js';
-import { optionalInteger } from '../params.js';
+import { optionalInteger } from '../support/params.js';
 
 const STATUS: Readonly<Record<NodeStanding, string>> = {
   enforcing: 'Enforcing',

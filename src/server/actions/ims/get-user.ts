@@ -1,6 +1,6 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { userBody } from './user-body.js';
-import { readUserSelector, selectedUser } from './user-selector.js';
+import { userBody } from './support/user-body.js';
+import { readUserSelector, selectedUser } from './support/user-selector.js';
 
 export const getUser: ActionDefinition = {
   product: 'Ims',

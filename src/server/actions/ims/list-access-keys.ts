@@ -1,6 +1,6 @@
 import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { keyOwner, readPrincipalName } from '../key-target.js';
+import { keyOwner, readPrincipalName } from '../support/key-target.js';
 
 /** The owner's keys, never their secrets, under IMS's double wrapping `AccessKeys.AccessKey[]`. */
 export const listAccessKeys: ActionDefinition = {

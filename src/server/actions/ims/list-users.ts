@@ -1,8 +1,8 @@
 import { isUserName } from '../../../store/index.js';
+import { invalidParameter } from '../../errors/api-error.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { invalidParameter } from '../../rpc/api-error.js';
-import { optionalEnum, optionalInteger, optionalText } from '../params.js';
-import { userBody } from './user-body.js';
+import { optionalEnum, optionalInteger, optionalText } from '../support/params.js';
+import { userBody } from './support/user-body.js';
 
 const defaultMaxItems = 100;
 

@@ -1,8 +1,8 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { ownedAccessKey, readKeyTarget } from '../key-target.js';
-import { actorOf } from '../principal.js';
-import { readExpectedPolicyVersion } from './expected-policy-version.js';
-import { readAccessKeyPolicy, warningsBody } from './policy-parameter.js';
+import { ownedAccessKey, readKeyTarget } from '../support/key-target.js';
+import { actorOf } from '../support/principal.js';
+import { readExpectedPolicyVersion } from './support/expected-policy-version.js';
+import { readAccessKeyPolicy, warningsBody } from './support/policy-parameter.js';
 
 /**
  * Sets one AccessKey's network ACL. Answers with the stored canonical document and, as

@@ -1,6 +1,6 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { ownedAccessKey, readKeyTarget } from '../key-target.js';
-import { requiredEnum } from '../params.js';
+import { ownedAccessKey, readKeyTarget } from '../support/key-target.js';
+import { requiredEnum } from '../support/params.js';
 
 export const updateAccessKey: ActionDefinition = {
   product: 'Ims',

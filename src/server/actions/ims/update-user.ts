@@ -1,8 +1,8 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { optionalText } from '../params.js';
-import { userBody } from './user-body.js';
-import { checkDomain, commentsRule, displayNameRule, readNewPrincipalName } from './user-params.js';
-import { readUserSelector, selectedUser } from './user-selector.js';
+import { optionalText } from '../support/params.js';
+import { userBody } from './support/user-body.js';
+import { checkDomain, commentsRule, displayNameRule, readNewPrincipalName } from './support/user-params.js';
+import { readUserSelector, selectedUser } from './support/user-selector.js';
 
 /** IMS UpdateUser; a new principal name renames the user, whose keys and policies follow. */
 export const updateUser: ActionDefinition = {

@@ -1,5 +1,5 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { readPolicyReference, readUserName } from './policy-params.js';
+import { readPolicyReference, readUserName } from './support/policy-params.js';
 
 /** Grants a RAM user what a system policy allows; `EntityAlreadyExists.User.Policy` when attached already. */
 export const attachPolicyToUser: ActionDefinition = {

@@ -1,9 +1,9 @@
+import { parseTrustPolicy } from '../../../policy/trust-policy.js';
 import type { RoleName } from '../../../store/index.js';
+import { invalidParameter } from '../../errors/api-error.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { invalidParameter } from '../../rpc/api-error.js';
-import { optionalInteger, optionalText, requiredText } from '../params.js';
-import { roleBody } from './role-body.js';
-import { parseTrustPolicy } from './trust-policy.js';
+import { optionalInteger, optionalText, requiredText } from '../support/params.js';
+import { roleBody } from './support/role-body.js';
 
 /**
  * RAM CreateRole. The trust policy is checked in full here (not only its outline, as the store

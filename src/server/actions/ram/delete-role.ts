@@ -1,5 +1,5 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { readRoleName } from './role-name.js';
+import { readRoleName } from './support/role-name.js';
 
 /** The temporary credentials issued for the role stop working at once (the store revokes them). */
 export const deleteRole: ActionDefinition = {

@@ -1,5 +1,5 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { readPolicyReference, readUserName } from './policy-params.js';
+import { readPolicyReference, readUserName } from './support/policy-params.js';
 
 /** `EntityNotExist.User.Policy` when the policy is not attached to the user. */
 export const detachPolicyFromUser: ActionDefinition = {

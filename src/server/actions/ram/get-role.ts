@@ -1,7 +1,7 @@
 import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { roleBody } from './role-body.js';
-import { readRoleName } from './role-name.js';
+import { roleBody } from './support/role-body.js';
+import { readRoleName } from './support/role-name.js';
 
 export const getRole: ActionDefinition = {
   product: 'Ram',

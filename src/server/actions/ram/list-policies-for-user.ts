@@ -1,7 +1,7 @@
 import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { readUserName } from './policy-params.js';
-import { SYSTEM_POLICY_VERSION, systemPolicyDescription } from './system-policy-catalog.js';
+import { SYSTEM_POLICY_VERSION, systemPolicyDescription } from '../../rpc/system-policies.js';
+import { readUserName } from './support/policy-params.js';
 
 export const listPoliciesForUser: ActionDefinition = {
   product: 'Ram',

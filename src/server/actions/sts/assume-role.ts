@@ -1,11 +1,11 @@
 import { formatAlibabaTime } from '../../../common/alibaba-time.js';
+import { parseTrustPolicy, trustAllows } from '../../../policy/trust-policy.js';
+import type { Caller } from '../../../request/caller.js';
 import { isRoleName, StoreError } from '../../../store/index.js';
+import { invalidParameter, noPermission } from '../../errors/api-error.js';
 import type { ActionDefinition } from '../../rpc/action.js';
-import { invalidParameter, noPermission } from '../../rpc/api-error.js';
-import type { Caller } from '../../rpc/caller.js';
-import { optionalInteger, optionalText, requiredText } from '../params.js';
-import { actorOf, rootArn, userArn } from '../principal.js';
-import { parseTrustPolicy, trustAllows } from '../ram/trust-policy.js';
+import { optionalInteger, optionalText, requiredText } from '../support/params.js';
+import { actorOf, rootArn, userArn } from '../support/principal.js';
 
 const roleArnShape = /^acs:ram::([0-9]{16}):role\/(.+)$/;
 const defaultDurationSeconds = 3600;

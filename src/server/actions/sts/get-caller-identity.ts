@@ -1,5 +1,5 @@
 import type { ActionDefinition } from '../../rpc/action.js';
-import { assumedRoleArn, rootArn, userArn } from '../principal.js';
+import { assumedRoleArn, rootArn, userArn } from '../support/principal.js';
 
 /**
  * STS GetCallerIdentity: who signed the request. Any authenticated caller may ask (no RAM

@@ -1,5 +1,5 @@
 import { type CreateTableBuilder, sql } from 'kysely';
-import type { StoreMigration } from '../migrations.js';
+import type { StoreMigration } from '../store-migration.js';
 
 /**
  * Column types are limited to `text`, `integer` and `bigint`, which mean the same on SQLite and

@@ -1,4 +1,4 @@
-import type { StoreMigration } from '../migrations.js';
+import type { StoreMigration } from '../store-migration.js';
 
 /**
  * RAM's user policy attachments (AttachPolicyToUser). The primary key leads with the user, so

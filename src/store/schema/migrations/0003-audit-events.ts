@@ -1,4 +1,4 @@
-import type { StoreMigration } from '../migrations.js';
+import type { StoreMigration } from '../store-migration.js';
 
 /**
  * The audit log: one row per API call. The columns are what LookupEvents filters and pages by;

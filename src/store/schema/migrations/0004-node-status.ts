@@ -1,4 +1,4 @@
-import type { StoreMigration } from '../migrations.js';
+import type { StoreMigration } from '../store-migration.js';
 
 /**
  * Propagation receipts (docs/sync.md). `nodes` has one row per KeyFence node, written by the

@@ -1,5 +1,5 @@
 import { type CreateTableBuilder, sql } from 'kysely';
-import type { StoreMigration } from '../migrations.js';
+import type { StoreMigration } from '../store-migration.js';
 
 /**
  * Signature nonces claimed by any node (docs/auth.md, "Replay guard"): a signed request is

@@ -6,9 +6,9 @@ import { after } from 'node:test';
 import * as $dara from '@darabonba/typescript';
 import type { AccessKeyPolicy } from '../../../../src/policy/policy-document.js';
 import { DEFAULT_POLICY_LIMITS } from '../../../../src/policy/policy-limits.js';
+import type { Caller } from '../../../../src/request/caller.js';
+import { toApiError } from '../../../../src/server/errors/to-api-error.js';
 import type { ActionContext, ActionDefinition, PolicyTarget } from '../../../../src/server/rpc/action.js';
-import type { Caller } from '../../../../src/server/rpc/caller.js';
-import { toApiError } from '../../../../src/server/rpc/to-api-error.js';
 import {
   type AccountId,
   type KeyFenceStore,

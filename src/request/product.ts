@@ -1,0 +1,29 @@
+/**
+ * The Alibaba products KeyFence answers for: the API version each is routed by, and the service
+ * code its calls are decided under. A request names a version; the version names the product.
+ */
+export const PRODUCTS = {
+  Ims: '2019-08-15',
+  Ram: '2015-05-01',
+  Sts: '2015-04-01',
+  Actiontrail: '2020-07-06',
+} as const;
+
+export type Product = keyof typeof PRODUCTS;
+
+/** The service code a product's calls are decided under (`--exempt-service` takes these). */
+export const SERVICE_OF: Readonly<Record<Product, string>> = Object.freeze({
+  Ims: 'ims',
+  Ram: 'ram',
+  Sts: 'sts',
+  Actiontrail: 'actiontrail',
+});
+
+const productByVersion: ReadonlyMap<string, Product> = new Map(
+  (Object.entries(PRODUCTS) as [Product, string][]).map(([product, version]) => [version, product]),
+);
+
+/** The product an API version belongs to, or undefined for a version KeyFence does not serve. */
+export function productOfVersion(version: string | undefined): Product | undefined {
+  return version === undefined ? undefined : productByVersion.get(version);
+}

@@ -1,0 +1,30 @@
+import { displayAddress } from '../../net/display-address.js';
+import type { Decision } from '../../policy/decision.js';
+import { ApiError } from '../errors/api-error.js';
+
+/**
+ * The denial of DESIGN §6: HTTP 400, Alibaba's code and message, and an `AccessDeniedDetail` naming
+ * the source, the scope whose policy denied and that policy's version. `sourceIp` is the address
+ * the decision saw (for an unreadable forwarded address: the TCP peer's).
+ */
+export function accessPolicyDenied(
+  decision: Decision,
+  sourceIp: string,
+  vpcId: string | undefined,
+): ApiError {
+  return new ApiError(
+    'InvalidAccessKeyId.AccessPolicyDenied',
+    400,
+    'Specified access key denied due to access policy.',
+    {
+      AccessDeniedDetail: {
+        SourceIp: displayAddress(sourceIp),
+        VpcId: vpcId ?? null,
+        DeniedBy:
+          decision.scope === 'accessKey' ? 'AccessKey' : decision.scope === 'account' ? 'Account' : null,
+        PolicyVersion: decision.policyVersion,
+        Reason: decision.reason,
+      },
+    },
+  );
+}
