@@ -22,7 +22,7 @@ import { CredentialCache } from '../sync/credential-cache.js';
 import { IndexFollower, type SyncStatistics } from '../sync/index-follower.js';
 import { NodeHeartbeat } from '../sync/node-heartbeat.js';
 import { describeFailure, OutageLog } from '../sync/outage-log.js';
-import { type Staleness, StoreContact } from '../sync/store-contact.js';
+import { StoreContact } from '../sync/store-contact.js';
 import { StoreHousekeeping } from '../sync/store-housekeeping.js';
 import { UserPolicyAttachments } from '../sync/user-policy-attachments.js';
 import { AccessGate } from './access/access-gate.js';
@@ -46,6 +46,7 @@ import { newRequestId } from './http/request-id.js';
 import { JSON_CONTENT_TYPE, sendJson } from './http/send-json.js';
 import { DecisionCounters } from './metrics/decision-counters.js';
 import { KeyFenceMetrics } from './metrics/keyfence-metrics.js';
+import type { ServerStatus } from './metrics/server-status.js';
 import { ActionRegistry } from './rpc/action-registry.js';
 import { type RpcCallEnvelope, RpcEndpoint, type RpcOutcome } from './rpc/rpc-endpoint.js';
 import { attachedPoliciesOf } from './rpc/store-policies.js';
@@ -86,31 +87,6 @@ export interface KeyFenceServer {
    * pending key uses and flushes the audit sink. Does not close the store, which belongs to the caller.
    */
   close(): Promise<void>;
-}
-
-/** Plain numbers about a running node (docs/fail-static.md). */
-export interface ServerStatus extends Staleness {
-  readonly appliedVersion: number;
-  /** Milliseconds since the store last answered a read. */
-  readonly sinceStoreContactMs: number;
-  /** Store calls that failed because the database did, since start. */
-  readonly storeErrors: number;
-  /** Credentials held in memory. */
-  readonly credentialsHeld: number;
-  /** Credential lookups answered by a store read (a key this node had not heard of yet). */
-  readonly credentialMisses: number;
-  /** Keys whose last use waits to be written. */
-  readonly keyUsesPending: number;
-  /** Key uses dropped because too many waited. */
-  readonly keyUsesDropped: number;
-  /** Writes of signature nonces (`replayProtection: store`): store transactions, or journal appends. */
-  readonly nonceBatches: number;
-  /** Nonces accepted from memory while the store was unreachable, waiting to be stored. */
-  readonly noncesPending: number;
-  /** Nonces accepted from memory that were never stored: too many waited, or the journal failed. */
-  readonly noncesDropped: number;
-  /** Nonces accepted from memory that were found, once stored, already claimed: replays detected late. */
-  readonly lateReplays: number;
 }
 
 const ALLOWED_RPC_METHODS = 'GET, POST';

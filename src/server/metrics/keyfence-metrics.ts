@@ -1,8 +1,8 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { AuditCounters } from '../../audit/audit-writer.js';
 import type { SyncStatistics } from '../../sync/index-follower.js';
-import type { ServerStatus } from '../keyfence-server.js';
 import { DECISION_LATENCY_BUCKETS, DECISION_REASONS, type DecisionCounters } from './decision-counters.js';
+import type { ServerStatus } from './server-status.js';
 
 /** What a scrape reads from the running node: read only when scraped, never on the request path. */
 export interface MetricSources {

@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import type { AuditCounters } from '../../../src/audit/audit-writer.js';
 import { DecisionIndex } from '../../../src/policy/decision-index.js';
 import { parsePolicy } from '../../../src/policy/parse-policy.js';
-import type { ServerStatus } from '../../../src/server/keyfence-server.js';
 import { DECISION_TIMING_SAMPLE, DecisionCounters } from '../../../src/server/metrics/decision-counters.js';
 import { KeyFenceMetrics, type MetricSources } from '../../../src/server/metrics/keyfence-metrics.js';
+import type { ServerStatus } from '../../../src/server/metrics/server-status.js';
 import type { SyncStatistics } from '../../../src/sync/index-follower.js';
 
 /** `name{labels} value` lines of an exposition, by series. */
