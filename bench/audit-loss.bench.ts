@@ -229,7 +229,7 @@ publishResult({
       '',
       `- \`async\` (the default) loses at most about one flush interval of reads, denials and checks:`,
       `  **${losses.get('async')!.maxLost}** events, **${(losses.get('async')!.maxLost / RATE).toFixed(2)} s** of traffic at ${RATE}/s. Calls that change state lose nothing`,
-      '  in either mode (their event commits with the change; `test/audit/audit-kill-serve.test.ts`).',
+      '  in either mode (their event commits with the change; `test/e2e/audit-kill-serve.test.ts`).',
       `- \`strict\`: **${losses.get('strict')!.maxLost}** lost; throughput **${(ratio * 100).toFixed(0)} %** of \`async\`.`,
     ].join('\n'),
   summary: {

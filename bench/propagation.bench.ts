@@ -18,8 +18,9 @@
  *
  *   npm run bench:propagation     (PROPAGATION_CHANGES=100 for a quick run; docs/benchmarks.md is then not written)
  */
+
+import { type Cluster, type ClusterNode, startCluster } from '../test/support/cluster.js';
 import { startPostgres } from '../test/support/postgres-server.js';
-import { type Cluster, type ClusterNode, startCluster } from '../test/sync/support/cluster.js';
 import { publishResult, sectionHead } from './docs-section.js';
 import { describeMachine, type Machine } from './machine.js';
 import { percentile } from './measure.js';

@@ -11,7 +11,9 @@ import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
 import { createServer } from '../../src/server/keyfence-server.js';
-import { signOriginal, viaNginx } from '../server/forward-auth-support.js';
+import { signOriginal, viaNginx } from '../server/forward-auth/support.js';
+import { useDialects } from '../store/support/dialects.js';
+import { newAccount, storeHarness } from '../store/support/store-harness.js';
 import {
   type Credentials,
   call,
@@ -20,9 +22,7 @@ import {
   type Reply,
   send,
   testListener,
-} from '../server/support.js';
-import { useDialects } from '../store/support/dialects.js';
-import { newAccount, storeHarness } from '../store/support/store-harness.js';
+} from '../support/server-harness.js';
 
 const BURST = 30;
 const ALLOWED_CLIENT = '203.0.113.7';

@@ -10,15 +10,15 @@ import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AuditSink } from '../../src/audit/audit-sink.js';
 import type { RequestRecord } from '../../src/request/request-record.js';
-import { type Original, signOriginal } from '../server/forward-auth-support.js';
-import { echoIdentity, startUpstream } from '../server/gateway-support.js';
+import { type Original, signOriginal } from '../server/forward-auth/support.js';
+import { echoIdentity, startUpstream } from '../support/gateway-upstream.js';
 import {
   classicPolicy,
   loopbackProxies,
   setPolicy,
   startTestServer,
   testListener,
-} from '../server/support.js';
+} from '../support/server-harness.js';
 
 interface Held {
   readonly record: RequestRecord;

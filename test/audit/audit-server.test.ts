@@ -14,7 +14,13 @@ import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
 import { createServer, type KeyFenceServer } from '../../src/server/keyfence-server.js';
 import { type AccountId, type KeyFenceStore, MasterKey, openStore } from '../../src/store/index.js';
-import { type Credentials, call, expectError, expectSuccess, testListener } from '../server/support.js';
+import {
+  type Credentials,
+  call,
+  expectError,
+  expectSuccess,
+  testListener,
+} from '../support/server-harness.js';
 
 const ACTIONTRAIL = '2020-07-06';
 

@@ -15,9 +15,16 @@ import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
 import { createServer, type KeyFenceServer } from '../../src/server/keyfence-server.js';
 import type { AccountId, KeyFenceStore } from '../../src/store/index.js';
-import { type Credentials, call, expectError, expectSuccess, send, testListener } from '../server/support.js';
 import { useDialects } from '../store/support/dialects.js';
 import { newAccount, rawRows, storeHarness } from '../store/support/store-harness.js';
+import {
+  type Credentials,
+  call,
+  expectError,
+  expectSuccess,
+  send,
+  testListener,
+} from '../support/server-harness.js';
 
 const ACTIONTRAIL = '2020-07-06';
 const root = await mkdtemp(join(tmpdir(), 'keyfence-unstorable-'));

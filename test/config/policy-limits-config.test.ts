@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_POLICY_LIMITS } from '../../src/policy/policy-limits.js';
 import { ALL_ACTIONS } from '../../src/server/actions/index.js';
-import { call, expectError, expectSuccess, startTestServer } from '../server/support.js';
+import { call, expectError, expectSuccess, startTestServer } from '../support/server-harness.js';
 
 const policy = (entries: number) =>
   JSON.stringify({

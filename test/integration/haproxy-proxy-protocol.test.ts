@@ -19,7 +19,7 @@ import {
   signedRequest,
   startTestServer,
   testListener,
-} from '../server/support.js';
+} from '../support/server-harness.js';
 import { createTestCa } from '../support/test-certificates.js';
 import { requireBinary, skipWithout } from './support/binaries.js';
 import { freePort, startListening } from './support/processes.js';

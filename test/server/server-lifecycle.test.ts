@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createServer } from '../../src/server/keyfence-server.js';
 import { type KeyFenceStore, MasterKey, openStore, type RoleName } from '../../src/store/index.js';
-import { until } from '../sync/support/until.js';
 import {
   call,
   classicPolicy,
@@ -21,7 +20,8 @@ import {
   startTestServer,
   testActions,
   testListener,
-} from './support.js';
+} from '../support/server-harness.js';
+import { until } from '../support/until.js';
 
 async function freePort(): Promise<number> {
   const probe = createNetServer();

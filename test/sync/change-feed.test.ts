@@ -5,7 +5,7 @@ import { isStoreError, type KeyFenceStore, MasterKey, openStore } from '../../sr
 import { CHANGE_FEED_APPLICATION_NAME } from '../../src/store/postgres/postgres-change-feed.js';
 import { useDialects } from '../store/support/dialects.js';
 import { usePostgres } from '../support/postgres.js';
-import { until } from './support/until.js';
+import { until } from '../support/until.js';
 
 const postgres = usePostgres();
 const masterKey = MasterKey.generate();

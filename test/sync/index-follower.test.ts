@@ -15,7 +15,7 @@ import { IndexFollower } from '../../src/sync/index-follower.js';
 import { useDialects } from '../store/support/dialects.js';
 import { classicPolicy } from '../store/support/policies.js';
 import { usePostgres } from '../support/postgres.js';
-import { until } from './support/until.js';
+import { until } from '../support/until.js';
 
 const postgres = usePostgres();
 const sqlite = useDialects().find((dialect) => dialect.name === 'sqlite')!;

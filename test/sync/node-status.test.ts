@@ -6,7 +6,7 @@ import { NodeHeartbeat } from '../../src/sync/node-heartbeat.js';
 import { MISSED_HEARTBEATS, propagationOf, readPropagation } from '../../src/sync/propagation.js';
 import { useDialects } from '../store/support/dialects.js';
 import { newAccount, storeHarness } from '../store/support/store-harness.js';
-import { until } from './support/until.js';
+import { until } from '../support/until.js';
 
 for (const fixture of useDialects()) {
   describe(`the node status table on ${fixture.name}`, () => {

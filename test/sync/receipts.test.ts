@@ -11,8 +11,8 @@ import {
   setPolicy,
   startTestServer,
   testActions,
-} from '../server/support.js';
-import { until } from './support/until.js';
+} from '../support/server-harness.js';
+import { until } from '../support/until.js';
 
 const actions = [...testActions, getPolicyVersionStatus];
 const identity = { action: 'GetTestIdentity', version: '2015-04-01' } as const;

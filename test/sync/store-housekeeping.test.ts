@@ -5,7 +5,7 @@ import { SIGNATURE_NONCE_PURGE_GRACE_MS } from '../../src/store/queries/signatur
 import { type Chore, StoreHousekeeping } from '../../src/sync/store-housekeeping.js';
 import { useDialects } from '../store/support/dialects.js';
 import { newAccount, storeHarness } from '../store/support/store-harness.js';
-import { until } from './support/until.js';
+import { until } from '../support/until.js';
 
 const ROLE = 'ops' as RoleName;
 const DAY = 24 * 60 * 60_000;

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { call, classicPolicy, createUserKey, send, setPolicy, startTestServer } from '../support.js';
+import {
+  call,
+  classicPolicy,
+  createUserKey,
+  send,
+  setPolicy,
+  startTestServer,
+} from '../../support/server-harness.js';
 
 const identity = { action: 'GetTestIdentity', version: '2015-04-01' } as const;
 
