@@ -1,4 +1,3 @@
-import { NEVER_SET_POLICY } from '../../../policy/policy-document.js';
 import type { ActionDefinition } from '../../rpc/action.js';
 import { actorOf } from '../support/principal.js';
 import { readExpectedPolicyVersion } from './support/expected-policy-version.js';
@@ -6,8 +5,8 @@ import { readAccessKeyPolicy, warningsBody } from './support/policy-parameter.js
 
 /**
  * The account-level network ACL, which applies to every key of the account without an Active
- * key-level policy. No SDK models these two actions; the parameters follow the key-level pair
- * (`ExpectedPolicyVersion` included).
+ * key-level policy. No SDK models this action or its Get; the parameters follow the key-level
+ * pair (`ExpectedPolicyVersion` included).
  */
 export const setAccessKeyPolicyForAccount: ActionDefinition = {
   product: 'Ims',
@@ -24,15 +23,5 @@ export const setAccessKeyPolicyForAccount: ActionDefinition = {
     });
     await context.changed();
     return { AccessKeyPolicy: set.policy, PolicyVersion: set.version, ...warningsBody(accepted.warnings) };
-  },
-};
-
-export const getAccessKeyPolicyForAccount: ActionDefinition = {
-  product: 'Ims',
-  name: 'GetAccessKeyPolicyForAccount',
-  ramAction: 'ram:GetAccessKeyPolicyForAccount',
-  async handle(context) {
-    const current = await context.store.getPolicy({ scope: 'account', accountId: context.caller.accountId });
-    return { AccessKeyPolicy: current.policy ?? NEVER_SET_POLICY, PolicyVersion: current.version };
   },
 };
