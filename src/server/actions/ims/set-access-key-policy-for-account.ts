@@ -13,15 +13,14 @@ export const setAccessKeyPolicyForAccount: ActionDefinition = {
   name: 'SetAccessKeyPolicyForAccount',
   ramAction: 'ram:SetAccessKeyPolicyForAccount',
   async handle(context) {
-    const { caller, store } = context;
+    const { caller } = context;
     const accepted = readAccessKeyPolicy(context.params, context.policyLimits);
     const expectedVersion = readExpectedPolicyVersion(context.params);
-    const set = await store.write(async (tx) => {
+    const set = await context.write(async (tx) => {
       const scope = { scope: 'account', accountId: caller.accountId } as const;
       context.guardLockout({ kind: 'account' }, accepted.policy);
       return tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller), expectedVersion });
     });
-    await context.changed();
     return { AccessKeyPolicy: set.policy, PolicyVersion: set.version, ...warningsBody(accepted.warnings) };
   },
 };
