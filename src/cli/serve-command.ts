@@ -7,7 +7,6 @@ import type { ConfigFlags } from '../config/build-config.js';
 import { formatConfigProblem } from '../config/config-problem.js';
 import type { KeyFenceConfig } from '../config/keyfence-config.js';
 import { loadConfig } from '../config/load-config.js';
-import { ACTIONTRAIL_ACTIONS } from '../server/actions/actiontrail/index.js';
 import { ALL_ACTIONS } from '../server/actions/index.js';
 import { createServer, type KeyFenceServer } from '../server/keyfence-server.js';
 import {
@@ -178,7 +177,7 @@ async function serveUntilSignalled(
   try {
     server = createServer({
       store,
-      actions: [...ALL_ACTIONS, ...ACTIONTRAIL_ACTIONS],
+      actions: ALL_ACTIONS,
       trustedProxies: settings.trustedProxies,
       vpcEndpoints: settings.vpcEndpoints,
       exemptServices: settings.exemptServices,

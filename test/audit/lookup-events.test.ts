@@ -35,7 +35,7 @@ function contextFor(
     params,
     source: { ip: '192.0.2.10', via: 'peer' },
     store,
-    changed: async () => {},
+    write: (work) => store.write(work),
     guardLockout: () => {},
     policyLimits: DEFAULT_POLICY_LIMITS,
     now: () => now,

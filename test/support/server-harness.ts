@@ -116,7 +116,7 @@ export const testActions: readonly ActionDefinition[] = [
     product: 'Ims',
     name: 'SetTestPolicy',
     ramAction: 'ram:SetTestPolicy',
-    handle: async ({ params, caller, store, guardLockout, changed }) => {
+    handle: async ({ params, caller, write, guardLockout }) => {
       const parsed = parsePolicy(params.AccessKeyPolicy ?? '');
       if (!parsed.ok) throw new ApiError('InvalidParameter.AccessKeyPolicy', 400, 'bad policy');
       const target: PolicyTarget =
@@ -132,10 +132,7 @@ export const testActions: readonly ActionDefinition[] = [
               accountId: caller.accountId,
               accessKeyId: target.accessKeyId as AccessKeyId,
             } as const);
-      const set = await store.write((tx) =>
-        tx.setPolicy(scope, parsed.canonical, { actor: caller.accessKeyId }),
-      );
-      await changed();
+      const set = await write((tx) => tx.setPolicy(scope, parsed.canonical, { actor: caller.accessKeyId }));
       return { PolicyVersion: set.version };
     },
   },

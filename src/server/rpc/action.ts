@@ -3,7 +3,11 @@ import type { PolicyLimits } from '../../policy/policy-limits.js';
 import type { Caller } from '../../request/caller.js';
 import type { Product } from '../../request/product.js';
 import type { RequestSource } from '../../request/source/resolve-source.js';
-import type { KeyFenceStore } from '../../store/index.js';
+import type { KeyFenceStore, StoreReads, StoreTransaction } from '../../store/index.js';
+
+/** What a handler reads the store through; its changes go through `ActionContext.write`. */
+export type StoreView = StoreReads &
+  Pick<KeyFenceStore, 'currentVersion' | 'listNodes' | 'lookupAuditEvents'>;
 
 /** Everything an action handler may use. Handlers never see HTTP. */
 export interface ActionContext {
@@ -12,12 +16,14 @@ export interface ActionContext {
   /** The signed request parameters (query and form body merged), names as sent. */
   readonly params: Readonly<Record<string, string>>;
   readonly source: RequestSource;
-  readonly store: KeyFenceStore;
+  readonly store: StoreView;
   /**
-   * Called by a handler after it has written to the store, so that this node's decision index
-   * applies the change before the response is sent (read-your-writes on this node).
+   * Every change a handler makes: runs `work` in one store transaction, which the call's audit
+   * event commits with (change-audit.ts), then waits until this node's decision index has applied
+   * the change, so that it is enforced before the response is sent (read-your-writes on this
+   * node). A transaction that rolls back takes the event with it and catches nothing up.
    */
-  readonly changed: () => Promise<void>;
+  readonly write: <T>(work: (tx: StoreTransaction) => Promise<T>) => Promise<T>;
   /**
    * The lockout guard (DESIGN §2): throws `ApiError` `LockoutPrevented` when setting `policy`
    * on `scope` would deny this very request (same key, same source), unless the request asked

@@ -99,8 +99,8 @@ export class RpcEndpoint {
   }
 
   /**
-   * The store the call's action gets, storing the call's event with its change; made once the
-   * call has passed every check, so that calls refused before their action cost nothing more.
+   * What the call's action writes through, storing the call's event with its change; made once
+   * the call has passed every check, so that calls refused before their action cost nothing more.
    */
   #changeAudit(passage: Passage): ChangeAudit | undefined {
     const { audit } = this.#deps;
@@ -133,7 +133,7 @@ export class RpcEndpoint {
 
   /** The action's answer, and whether its event was stored with its change (`audited`). */
   async #run(call: RpcCall, passage: Passage): Promise<{ body: Record<string, unknown>; audited?: true }> {
-    const { follower, gate, now } = this.#deps;
+    const { follower, gate, now, store } = this.#deps;
     const who = await gate.authenticate(passage, call.request);
     const { caller, action, version, params } = who;
     if (version === undefined) throw missingParameter('Version');
@@ -154,9 +154,11 @@ export class RpcEndpoint {
       caller,
       params,
       source: passage.source,
-      store: audit?.store ?? this.#deps.store,
-      changed: async () => {
+      store,
+      write: async (work) => {
+        const result = await (audit === undefined ? store.write(work) : audit.write(work));
         await follower.catchUp();
+        return result;
       },
       guardLockout: (target, policy) =>
         guardLockout(

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import {
-  getAccessKeyPolicyForAccount,
-  setAccessKeyPolicyForAccount,
-} from '../../../src/server/actions/ims/account-access-key-policy.js';
 import { getAccessKeyPolicy } from '../../../src/server/actions/ims/get-access-key-policy.js';
+import { getAccessKeyPolicyForAccount } from '../../../src/server/actions/ims/get-access-key-policy-for-account.js';
 import { setAccessKeyPolicy } from '../../../src/server/actions/ims/set-access-key-policy.js';
+import { setAccessKeyPolicyForAccount } from '../../../src/server/actions/ims/set-access-key-policy-for-account.js';
 import { ApiError } from '../../../src/server/errors/api-error.js';
 import { toApiError } from '../../../src/server/errors/to-api-error.js';
 import type { AccountId, KeyFenceStore } from '../../../src/store/index.js';

@@ -8,13 +8,12 @@ export const createAccessKey: ActionDefinition = {
   name: 'CreateAccessKey',
   ramAction: 'ram:CreateAccessKey',
   async handle(context) {
-    const { caller, store } = context;
+    const { caller } = context;
     const principalName = readPrincipalName(context.params);
-    const key = await store.write(async (tx) => {
+    const key = await context.write(async (tx) => {
       const userName = await keyOwner(tx, caller, principalName);
       return tx.createAccessKey(caller.accountId, { userName });
     });
-    await context.changed();
     return {
       AccessKey: {
         AccessKeyId: key.accessKeyId,

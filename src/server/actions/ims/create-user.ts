@@ -10,19 +10,18 @@ export const createUser: ActionDefinition = {
   name: 'CreateUser',
   ramAction: 'ram:CreateUser',
   async handle(context) {
-    const { params, caller, store } = context;
+    const { params, caller } = context;
     const principal = readNewPrincipalName(params, 'UserPrincipalName', caller);
     if (principal === undefined) throw missingParameter('UserPrincipalName');
     const { userName, domain } = principal;
     const displayName = requiredText(params, 'DisplayName', displayNameRule);
     const comments = optionalText(params, 'Comments', commentsRule);
-    const user = await store.write(async (tx) => {
+    const user = await context.write(async (tx) => {
       const created = await tx.createUser(caller.accountId, { userName, displayName, comments });
       // Thrown inside the transaction, so a wrong suffix creates nothing.
       checkDomain('UserPrincipalName', domain, created.userPrincipalName);
       return created;
     });
-    await context.changed();
     return { User: userBody(user) };
   },
 };

@@ -8,13 +8,12 @@ export const deleteAccessKey: ActionDefinition = {
   name: 'DeleteAccessKey',
   ramAction: 'ram:DeleteAccessKey',
   async handle(context) {
-    const { caller, store } = context;
+    const { caller } = context;
     const target = readKeyTarget(context.params);
-    await store.write(async (tx) => {
+    await context.write(async (tx) => {
       const key = await ownedAccessKey(tx, caller, target);
       await tx.deleteAccessKey(caller.accountId, key.accessKeyId, { actor: actorOf(caller) });
     });
-    await context.changed();
     return {};
   },
 };

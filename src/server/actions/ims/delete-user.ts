@@ -7,13 +7,12 @@ export const deleteUser: ActionDefinition = {
   name: 'DeleteUser',
   ramAction: 'ram:DeleteUser',
   async handle(context) {
-    const { caller, store } = context;
+    const { caller } = context;
     const selector = readUserSelector(context.params, { byAccessKey: false, defaultsToCaller: false });
-    await store.write(async (tx) => {
+    await context.write(async (tx) => {
       const user = await selectedUser(tx, caller, selector);
       await tx.deleteUser(caller.accountId, user.userName);
     });
-    await context.changed();
     return {};
   },
 };

@@ -14,11 +14,11 @@ export const setAccessKeyPolicy: ActionDefinition = {
   name: 'SetAccessKeyPolicy',
   ramAction: 'ram:SetAccessKeyPolicy',
   async handle(context) {
-    const { caller, store } = context;
+    const { caller } = context;
     const target = readKeyTarget(context.params);
     const accepted = readAccessKeyPolicy(context.params, context.policyLimits);
     const expectedVersion = readExpectedPolicyVersion(context.params);
-    const { accessKeyId, set } = await store.write(async (tx) => {
+    const { accessKeyId, set } = await context.write(async (tx) => {
       const key = await ownedAccessKey(tx, caller, target);
       const scope = {
         scope: 'accessKey',
@@ -31,7 +31,6 @@ export const setAccessKeyPolicy: ActionDefinition = {
         set: await tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller), expectedVersion }),
       };
     });
-    await context.changed();
     return {
       AccessKeyId: accessKeyId,
       AccessKeyPolicy: set.policy,

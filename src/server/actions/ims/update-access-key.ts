@@ -7,14 +7,13 @@ export const updateAccessKey: ActionDefinition = {
   name: 'UpdateAccessKey',
   ramAction: 'ram:UpdateAccessKey',
   async handle(context) {
-    const { caller, store } = context;
+    const { caller } = context;
     const target = readKeyTarget(context.params);
     const status = requiredEnum(context.params, 'Status', ['Active', 'Inactive'] as const);
-    await store.write(async (tx) => {
+    await context.write(async (tx) => {
       const key = await ownedAccessKey(tx, caller, target);
       await tx.updateAccessKey(caller.accountId, key.accessKeyId, { status });
     });
-    await context.changed();
     return {};
   },
 };

@@ -10,12 +10,12 @@ export const updateUser: ActionDefinition = {
   name: 'UpdateUser',
   ramAction: 'ram:UpdateUser',
   async handle(context) {
-    const { params, caller, store } = context;
+    const { params, caller } = context;
     const selector = readUserSelector(params, { byAccessKey: false, defaultsToCaller: false });
     const renamed = readNewPrincipalName(params, 'NewUserPrincipalName', caller);
     const newDisplayName = optionalText(params, 'NewDisplayName', displayNameRule);
     const newComments = optionalText(params, 'NewComments', commentsRule);
-    const user = await store.write(async (tx) => {
+    const user = await context.write(async (tx) => {
       const current = await selectedUser(tx, caller, selector);
       if (renamed !== undefined)
         checkDomain('NewUserPrincipalName', renamed.domain, current.userPrincipalName);
@@ -25,7 +25,6 @@ export const updateUser: ActionDefinition = {
         newComments,
       });
     });
-    await context.changed();
     return { User: userBody(user) };
   },
 };

@@ -14,7 +14,7 @@ export const createRole: ActionDefinition = {
   name: 'CreateRole',
   ramAction: 'ram:CreateRole',
   async handle(context) {
-    const { params, caller, store } = context;
+    const { params, caller } = context;
     const roleName = requiredText(params, 'RoleName', {
       maxLength: 64,
       pattern: /^[0-9A-Za-z.-]+$/,
@@ -26,7 +26,7 @@ export const createRole: ActionDefinition = {
     const maxSessionDuration = optionalInteger(params, 'MaxSessionDuration', { min: 3600, max: 43_200 });
     const trust = parseTrustPolicy(document, caller.accountId);
     if (!trust.ok) throw invalidParameter('AssumeRolePolicyDocument', `${trust.problems.join('; ')}.`);
-    const role = await store.write((tx) =>
+    const role = await context.write((tx) =>
       tx.createRole(caller.accountId, {
         roleName,
         assumeRolePolicyDocument: document,
@@ -34,7 +34,6 @@ export const createRole: ActionDefinition = {
         maxSessionDuration,
       }),
     );
-    await context.changed();
     return { Role: roleBody(role) };
   },
 };

@@ -8,8 +8,7 @@ export const deleteRole: ActionDefinition = {
   ramAction: 'ram:DeleteRole',
   async handle(context) {
     const roleName = readRoleName(context.params);
-    await context.store.write((tx) => tx.deleteRole(context.caller.accountId, roleName));
-    await context.changed();
+    await context.write((tx) => tx.deleteRole(context.caller.accountId, roleName));
     return {};
   },
 };

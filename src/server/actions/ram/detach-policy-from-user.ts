@@ -9,8 +9,7 @@ export const detachPolicyFromUser: ActionDefinition = {
   async handle(context) {
     const userName = readUserName(context.params);
     const policy = readPolicyReference(context.params);
-    await context.store.write((tx) => tx.detachPolicyFromUser(context.caller.accountId, userName, policy));
-    await context.changed();
+    await context.write((tx) => tx.detachPolicyFromUser(context.caller.accountId, userName, policy));
     return {};
   },
 };

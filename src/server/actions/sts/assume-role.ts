@@ -32,7 +32,7 @@ export const assumeRole: ActionDefinition = {
   name: 'AssumeRole',
   ramAction: 'sts:AssumeRole',
   async handle(context) {
-    const { params, caller, store } = context;
+    const { params, caller } = context;
     const roleArn = requiredText(params, 'RoleArn', { maxLength: 256 });
     const roleSessionName = requiredText(params, 'RoleSessionName', {
       minLength: 2,
@@ -56,7 +56,7 @@ export const assumeRole: ActionDefinition = {
       throw invalidParameter('RoleArn', 'it must be acs:ram::<account ID>:role/<role name>.');
     }
     if (roleAccountId !== caller.accountId) throw new StoreError('EntityNotExist.Role', roleArn);
-    const { role, credential } = await store.write(async (tx) => {
+    const { role, credential } = await context.write(async (tx) => {
       const role = await tx.getRole(caller.accountId, roleName);
       if (durationSeconds !== undefined && durationSeconds > role.maxSessionDuration) {
         throw invalidParameter(
@@ -74,7 +74,6 @@ export const assumeRole: ActionDefinition = {
       });
       return { role, credential };
     });
-    await context.changed();
     return {
       Credentials: {
         AccessKeyId: credential.accessKeyId,

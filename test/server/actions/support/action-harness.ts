@@ -75,7 +75,7 @@ export async function newRamUser(
 
 export interface FakeContext {
   readonly context: ActionContext;
-  /** How often the handler reported a write. */
+  /** How often a write of the handler committed and caught the node up. */
   changedCalls: number;
   /** Each lockout check the handler asked for, in order. */
   readonly lockoutChecks: { target: PolicyTarget; policy: AccessKeyPolicy }[];
@@ -101,8 +101,10 @@ export function fakeContext(
       params,
       source: { ip: '192.0.2.10', via: 'peer' },
       store,
-      changed: async () => {
+      write: async (work) => {
+        const result = await store.write(work);
         fake.changedCalls++;
+        return result;
       },
       guardLockout: (target, policy) => {
         fake.lockoutChecks.push({ target, policy });

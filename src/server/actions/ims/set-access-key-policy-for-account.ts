@@ -1,4 +1,3 @@
-import { NEVER_SET_POLICY } from '../../../policy/policy-document.js';
 import type { ActionDefinition } from '../../rpc/action.js';
 import { actorOf } from '../support/principal.js';
 import { readExpectedPolicyVersion } from './support/expected-policy-version.js';
@@ -6,33 +5,22 @@ import { readAccessKeyPolicy, warningsBody } from './support/policy-parameter.js
 
 /**
  * The account-level network ACL, which applies to every key of the account without an Active
- * key-level policy. No SDK models these two actions; the parameters follow the key-level pair
- * (`ExpectedPolicyVersion` included).
+ * key-level policy. No SDK models this action or its Get; the parameters follow the key-level
+ * pair (`ExpectedPolicyVersion` included).
  */
 export const setAccessKeyPolicyForAccount: ActionDefinition = {
   product: 'Ims',
   name: 'SetAccessKeyPolicyForAccount',
   ramAction: 'ram:SetAccessKeyPolicyForAccount',
   async handle(context) {
-    const { caller, store } = context;
+    const { caller } = context;
     const accepted = readAccessKeyPolicy(context.params, context.policyLimits);
     const expectedVersion = readExpectedPolicyVersion(context.params);
-    const set = await store.write(async (tx) => {
+    const set = await context.write(async (tx) => {
       const scope = { scope: 'account', accountId: caller.accountId } as const;
       context.guardLockout({ kind: 'account' }, accepted.policy);
       return tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller), expectedVersion });
     });
-    await context.changed();
     return { AccessKeyPolicy: set.policy, PolicyVersion: set.version, ...warningsBody(accepted.warnings) };
-  },
-};
-
-export const getAccessKeyPolicyForAccount: ActionDefinition = {
-  product: 'Ims',
-  name: 'GetAccessKeyPolicyForAccount',
-  ramAction: 'ram:GetAccessKeyPolicyForAccount',
-  async handle(context) {
-    const current = await context.store.getPolicy({ scope: 'account', accountId: context.caller.accountId });
-    return { AccessKeyPolicy: current.policy ?? NEVER_SET_POLICY, PolicyVersion: current.version };
   },
 };
