@@ -1,33 +1,31 @@
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits, parsePolicyLimits } from '../policy/policy-limits.js';
 import { FORWARDED_HEADERS } from '../request/source/trusted-proxies.js';
 import { SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 import {
+  check,
+  choice,
   firstGiven,
+  flag,
+  isRecord,
   keyPath,
+  matching,
   type Problems,
-  readBoolean,
-  readChoice,
-  readObject,
-  readPositiveInteger,
-  readString,
   type Setting,
+  section,
   shown,
+  text,
+  unlessProblemsIn,
+  wholeNumber,
 } from './config-values.js';
 import { readExemptServices } from './exempt-services-config.js';
-import { readGateway } from './gateway-config.js';
-import {
-  AUDIT_DURABILITIES,
-  type AuditConfig,
-  type ForwardAuthConfig,
-  type KeyFenceConfig,
-  REPLAY_PROTECTIONS,
-  type SyncConfig,
-} from './keyfence-config.js';
+import { gateway } from './gateway-config.js';
+import { AUDIT_DURABILITIES, type KeyFenceConfig, REPLAY_PROTECTIONS } from './keyfence-config.js';
 import { readListeners } from './listeners-config.js';
-import { readTrustedProxies, readVpcEndpoints } from './network-config.js';
+import { readTrustedProxies, vpcEndpoints } from './network-config.js';
 import { defaultNodeId } from './node-id.js';
 
 /** The flags of `keyfence serve` that configure it, as given (absent when not given). */
@@ -72,15 +70,59 @@ const FILE_KEYS = [
   'audit',
 ] as const;
 
+/** The file's top level: each key is checked on its own below, where its other sources are. */
+const fileKeys = section(Object.fromEntries(FILE_KEYS.map((key) => [key, z.unknown().optional()])));
+
 const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const nodeId = matching(
+  (id) => NODE_ID.test(id),
+  (id) => `${shown(id)} is not a node ID: letters, digits, . _ - (at most 128)`,
+);
+
+const postgresUrl = text()
+  // Not echoed: a database URL carries its password.
+  .refine(isPostgresUrl, { error: 'expected a postgres:// or postgresql:// URL' })
+  .transform((url): StoreConfig => ({ dialect: 'postgres', connectionString: url }));
+
+const forwardAuth = section({
+  verifySignature: flag().default(CONFIG_DEFAULTS.verifySignature),
+}).prefault({});
+
+const milliseconds = wholeNumber(MAX_MILLISECONDS);
+
+const sync = section({
+  pollIntervalMs: milliseconds.default(CONFIG_DEFAULTS.pollIntervalMs),
+  heartbeatMs: milliseconds.default(CONFIG_DEFAULTS.heartbeatMs),
+  staleAfterMs: milliseconds.default(CONFIG_DEFAULTS.staleAfterMs),
+})
+  .refine((sync) => sync.staleAfterMs > sync.pollIntervalMs, {
+    ...unlessProblemsIn('pollIntervalMs', 'staleAfterMs'),
+    path: ['staleAfterMs'],
+    error: (issue) =>
+      `must be longer than sync.pollIntervalMs (${(issue.input as { pollIntervalMs: number }).pollIntervalMs}), or every node is always stale`,
+  })
+  .prefault({});
+
+/** `audit`; its spool directory defaults to one under the data directory. */
+const audit = section({
+  spoolDir: text()
+    .transform((dir) => resolve(dir))
+    .optional(),
+  spoolMaxBytes: wholeNumber().default(CONFIG_DEFAULTS.spoolMaxBytes),
+  coalesce: flag().default(CONFIG_DEFAULTS.auditCoalesce),
+  durability: choice(AUDIT_DURABILITIES).default(CONFIG_DEFAULTS.auditDurability),
+}).prefault({});
 
 /**
  * Validates every setting into a KeyFenceConfig, recording every problem found (not just the
- * first) in `problems`; undefined when there is any.
+ * first) in `problems`; undefined when there is any. Each setting is checked from its winning
+ * source only, in the order below, so that the problems come out in the order of the settings.
  */
 export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceConfig | undefined {
   const { env, flags } = layers;
-  const file = (layers.file === undefined ? {} : readObject(layers.file, '', FILE_KEYS, problems)) ?? {};
+  if (layers.file !== undefined) check(fileKeys, { value: layers.file, path: '' }, problems);
+  const file = isRecord(layers.file) ? layers.file : {};
   const fromFile = (key: (typeof FILE_KEYS)[number]): Setting | undefined =>
     file[key] === undefined ? undefined : { value: file[key], path: key, indexed: true };
   const fromEnv = (name: string): Setting | undefined => {
@@ -91,12 +133,12 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     value === undefined ? undefined : { value, path: name };
   const fromListFlag = (value: readonly string[] | undefined, name: string): Setting | undefined =>
     value === undefined || value.length === 0 ? undefined : { value, path: name };
+  /** A key only the file gives: its default when absent. */
+  const fileSection = <T>(key: (typeof FILE_KEYS)[number], schema: z.ZodType<T>): T | undefined =>
+    check(schema, { value: file[key], path: key, indexed: true }, problems);
 
   const dataSetting = firstGiven(fromFlag(flags.data, '--data'), fromEnv('KEYFENCE_DATA'), fromFile('data'));
-  const dataText =
-    dataSetting === undefined
-      ? CONFIG_DEFAULTS.dataDir
-      : readString(dataSetting.value, dataSetting.path, problems);
+  const dataText = dataSetting === undefined ? CONFIG_DEFAULTS.dataDir : check(text(), dataSetting, problems);
   const dataDir = resolve(dataText ?? CONFIG_DEFAULTS.dataDir);
 
   const urlSetting = firstGiven(
@@ -104,7 +146,10 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     fromEnv('KEYFENCE_DATABASE_URL'),
     fromFile('databaseUrl'),
   );
-  const database = readDatabase(urlSetting, dataDir, problems);
+  const database: StoreConfig | undefined =
+    urlSetting === undefined
+      ? { dialect: 'sqlite', file: join(dataDir, SQLITE_FILE_NAME) }
+      : check(postgresUrl, urlSetting, problems);
 
   const listeners = readListeners(
     {
@@ -122,7 +167,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     fromEnv('KEYFENCE_NODE_ID'),
     fromFile('nodeId'),
   );
-  const nodeId = nodeSetting === undefined ? undefined : readNodeId(nodeSetting, problems);
+  const givenNodeId = nodeSetting === undefined ? undefined : check(nodeId, nodeSetting, problems);
 
   const envProxies = fromEnv('KEYFENCE_TRUSTED_PROXIES');
   const trustedProxies = readTrustedProxies(
@@ -136,74 +181,58 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
       },
       fromFile('trustedProxies'),
     ),
-    file.forwardedHeader === undefined
-      ? 'x-forwarded-for'
-      : (readChoice(file.forwardedHeader, 'forwardedHeader', FORWARDED_HEADERS, problems) ??
-          'x-forwarded-for'),
+    fileSection('forwardedHeader', choice(FORWARDED_HEADERS).default('x-forwarded-for')) ?? 'x-forwarded-for',
     problems,
   );
-  const vpcEndpoints = readVpcEndpoints(file.vpcEndpoints, problems);
+  const endpoints = fileSection('vpcEndpoints', vpcEndpoints.default(new Map()));
   const exemptServices = readExemptServices(
     firstGiven(fromListFlag(flags.exemptService, '--exempt-service'), fromFile('exemptServices')),
     problems,
   );
   const policyLimits = readPolicyLimits(file.policyLimits, problems);
-  const replayProtection =
-    file.replayProtection === undefined
-      ? CONFIG_DEFAULTS.replayProtection
-      : (readChoice(file.replayProtection, 'replayProtection', REPLAY_PROTECTIONS, problems) ??
-        CONFIG_DEFAULTS.replayProtection);
-  const forwardAuth = readForwardAuth(file.forwardAuth, problems);
-  const gateway = readGateway(file.gateway, problems);
-  const sync = readSync(file.sync, problems);
-  const audit = readAudit(file.audit, dataDir, problems);
+  const replayProtection = fileSection(
+    'replayProtection',
+    choice(REPLAY_PROTECTIONS).default(CONFIG_DEFAULTS.replayProtection),
+  );
+  const forwardAuthConfig = fileSection('forwardAuth', forwardAuth);
+  const gatewayConfig = fileSection('gateway', gateway);
+  const syncConfig = fileSection('sync', sync);
+  const auditConfig = fileSection('audit', audit);
 
-  if (listeners !== undefined) {
-    const gatewayListener = listeners.findIndex((listener) => listener.role === 'gateway');
-    if (
-      gatewayListener >= 0 &&
-      gateway.routes.length === 0 &&
-      !problems.list.some((p) => p.path.startsWith('gateway.routes'))
-    ) {
-      problems.add('Config.Missing', 'gateway.routes', 'a gateway listener needs at least one route');
-    }
+  // As given: reported even when the gateway has other problems.
+  const routes = isRecord(file.gateway) ? (file.gateway.routes ?? []) : [];
+  if (Array.isArray(routes) && routes.length === 0 && listeners?.some((l) => l.role === 'gateway')) {
+    problems.add('Config.Missing', 'gateway.routes', 'a gateway listener needs at least one route');
   }
   if (
     problems.list.length > 0 ||
     database === undefined ||
     listeners === undefined ||
-    trustedProxies === undefined
+    trustedProxies === undefined ||
+    endpoints === undefined ||
+    replayProtection === undefined ||
+    forwardAuthConfig === undefined ||
+    gatewayConfig === undefined ||
+    syncConfig === undefined ||
+    auditConfig === undefined
   ) {
     return undefined;
   }
   return {
     dataDir,
     database,
-    nodeId: nodeId ?? defaultNodeId(listeners[0]!.address.port, layers.hostname),
+    nodeId: givenNodeId ?? defaultNodeId(listeners[0]!.address.port, layers.hostname),
     listeners,
     trustedProxies,
-    vpcEndpoints,
+    vpcEndpoints: endpoints,
     exemptServices,
     policyLimits,
     replayProtection,
-    forwardAuth,
-    gateway,
-    sync,
-    audit,
+    forwardAuth: forwardAuthConfig,
+    gateway: gatewayConfig,
+    sync: syncConfig,
+    audit: { spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName), ...auditConfig },
   };
-}
-
-function readDatabase(
-  setting: Setting | undefined,
-  dataDir: string,
-  problems: Problems,
-): StoreConfig | undefined {
-  if (setting === undefined) return { dialect: 'sqlite', file: join(dataDir, SQLITE_FILE_NAME) };
-  const text = readString(setting.value, setting.path, problems);
-  if (text === undefined) return undefined;
-  if (isPostgresUrl(text)) return { dialect: 'postgres', connectionString: text };
-  // Not echoed: a database URL carries its password.
-  return problems.invalid(setting.path, 'expected a postgres:// or postgresql:// URL');
 }
 
 export function isPostgresUrl(text: string): boolean {
@@ -215,15 +244,7 @@ export function isPostgresUrl(text: string): boolean {
   }
 }
 
-function readNodeId(setting: Setting, problems: Problems): string | undefined {
-  const text = readString(setting.value, setting.path, problems);
-  if (text === undefined || NODE_ID.test(text)) return text;
-  return problems.invalid(
-    setting.path,
-    `${shown(text)} is not a node ID: letters, digits, . _ - (at most 128)`,
-  );
-}
-
+// Checked by the policy module, which owns the limits and their messages.
 function readPolicyLimits(value: unknown, problems: Problems): PolicyLimits {
   if (value === undefined) return DEFAULT_POLICY_LIMITS;
   const parsed = parsePolicyLimits(value);
@@ -237,64 +258,4 @@ function readPolicyLimits(value: unknown, problems: Problems): PolicyLimits {
     );
   }
   return DEFAULT_POLICY_LIMITS;
-}
-
-function readForwardAuth(value: unknown, problems: Problems): ForwardAuthConfig {
-  const defaults = { verifySignature: CONFIG_DEFAULTS.verifySignature };
-  if (value === undefined) return defaults;
-  const object = readObject(value, 'forwardAuth', ['verifySignature'], problems);
-  if (object?.verifySignature === undefined) return defaults;
-  return {
-    verifySignature: readBoolean(object.verifySignature, 'forwardAuth.verifySignature', problems) ?? true,
-  };
-}
-
-function readSync(value: unknown, problems: Problems): SyncConfig {
-  const sync: Record<keyof SyncConfig, number> = {
-    pollIntervalMs: CONFIG_DEFAULTS.pollIntervalMs,
-    heartbeatMs: CONFIG_DEFAULTS.heartbeatMs,
-    staleAfterMs: CONFIG_DEFAULTS.staleAfterMs,
-  };
-  if (value === undefined) return sync;
-  const object = readObject(value, 'sync', Object.keys(sync), problems) ?? {};
-  for (const key of Object.keys(sync) as (keyof SyncConfig)[]) {
-    if (object[key] === undefined) continue;
-    sync[key] =
-      readPositiveInteger(object[key], keyPath('sync', key), problems, MAX_MILLISECONDS) ?? sync[key];
-  }
-  if (sync.staleAfterMs <= sync.pollIntervalMs) {
-    problems.invalid(
-      'sync.staleAfterMs',
-      `must be longer than sync.pollIntervalMs (${sync.pollIntervalMs}), or every node is always stale`,
-    );
-  }
-  return sync;
-}
-
-function readAudit(value: unknown, dataDir: string, problems: Problems): AuditConfig {
-  const audit: { -readonly [K in keyof AuditConfig]: AuditConfig[K] } = {
-    spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName),
-    spoolMaxBytes: CONFIG_DEFAULTS.spoolMaxBytes,
-    coalesce: CONFIG_DEFAULTS.auditCoalesce,
-    durability: CONFIG_DEFAULTS.auditDurability,
-  };
-  if (value === undefined) return audit;
-  const object =
-    readObject(value, 'audit', ['spoolDir', 'spoolMaxBytes', 'coalesce', 'durability'], problems) ?? {};
-  if (object.spoolDir !== undefined) {
-    const dir = readString(object.spoolDir, 'audit.spoolDir', problems);
-    if (dir !== undefined) audit.spoolDir = resolve(dir);
-  }
-  if (object.spoolMaxBytes !== undefined) {
-    audit.spoolMaxBytes =
-      readPositiveInteger(object.spoolMaxBytes, 'audit.spoolMaxBytes', problems) ?? audit.spoolMaxBytes;
-  }
-  if (object.coalesce !== undefined) {
-    audit.coalesce = readBoolean(object.coalesce, 'audit.coalesce', problems) ?? audit.coalesce;
-  }
-  if (object.durability !== undefined) {
-    audit.durability =
-      readChoice(object.durability, 'audit.durability', AUDIT_DURABILITIES, problems) ?? audit.durability;
-  }
-  return audit;
 }

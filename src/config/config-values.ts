@@ -1,3 +1,13 @@
+/**
+ * The checks the configuration is validated with. zod checks each setting's shape (types,
+ * unknown keys, choices, ranges, defaults) and `check` turns its issues into problems with
+ * stable codes, all at once. By hand, because zod does not do them: merging the sources by
+ * precedence and naming each problem by its key, variable or flag (build-config.ts, listeners
+ * merged with --listen and --tls-*); addresses and CIDRs, parsed by src/net as everywhere else;
+ * reading the file (read-config-file.ts: YAML, JSON, duplicate keys).
+ */
+import { z } from 'zod';
+import type { Result } from '../common/result.js';
 import type { ConfigProblem, ConfigProblemCode } from './config-problem.js';
 
 /** Collects every problem of one configuration, so that all are reported at once. */
@@ -31,14 +41,15 @@ export function firstGiven(...settings: readonly (Setting | undefined)[]): Setti
   return settings.find((setting) => setting !== undefined && setting.value !== undefined);
 }
 
-/** Where item `index` of a list setting is. */
-export const itemPath = (setting: Setting, index: number): string =>
-  setting.indexed ? indexPath(setting.path, index) : setting.path;
+/** Item `index` of a list setting: by index in the file, by the source alone from a flag or a variable. */
+export const itemOf = (setting: Setting, index: number): Setting => ({
+  ...setting,
+  value: (setting.value as readonly unknown[])[index],
+  path: setting.indexed ? `${setting.path}[${index}]` : setting.path,
+});
 
 /** `parent.key`, or `key` at the top. */
 export const keyPath = (parent: string, key: string): string => (parent === '' ? key : `${parent}.${key}`);
-
-export const indexPath = (parent: string, index: number): string => `${parent}[${index}]`;
 
 /** A value as a message shows it: JSON, cut short. */
 export function shown(value: unknown): string {
@@ -46,78 +57,101 @@ export function shown(value: unknown): string {
   return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
- * An object whose keys are all in `known`; each unknown key is a problem (a misspelt key would
- * otherwise leave its default silently in force). Undefined when `value` is not an object.
+ * Validates one setting with its schema; every issue becomes a problem named by the setting's
+ * path and the issue's place in it. A required key left out is `Config.Missing`, an unknown key
+ * `Config.UnknownKey` (each named), anything else `Config.InvalidValue` unless the check that
+ * raised it says otherwise (`params.code`).
  */
-export function readObject(
-  value: unknown,
-  path: string,
-  known: readonly string[],
-  problems: Problems,
-): Record<string, unknown> | undefined {
-  if (!isPlainObject(value))
-    return problems.invalid(path || '(top level)', `expected an object, got ${shown(value)}`);
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      problems.add(
-        'Config.UnknownKey',
-        keyPath(path, key),
-        `unknown key; known keys here: ${known.join(', ')}`,
-      );
+export function check<T>(schema: z.ZodType<T>, setting: Setting, problems: Problems): T | undefined {
+  const parsed = schema.safeParse(setting.value, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    let path = setting.path;
+    for (const key of issue.path) {
+      if (typeof key !== 'number') path = keyPath(path, String(key));
+      else if (setting.indexed) path = `${path}[${key}]`;
+    }
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.add('Config.UnknownKey', keyPath(path, key), issue.message);
+    } else {
+      problems.add(problemCode(issue), path || '(top level)', issue.message);
     }
   }
-  return value;
+  return undefined;
 }
 
-/** A map with keys of the caller's choosing (checked by the caller). */
-export function readMap(
-  value: unknown,
-  path: string,
-  problems: Problems,
-): Record<string, unknown> | undefined {
-  return isPlainObject(value) ? value : problems.invalid(path, `expected an object, got ${shown(value)}`);
+function problemCode(issue: z.core.$ZodIssue): ConfigProblemCode {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'Config.Missing';
+  return (issue.code === 'custom' && issue.params?.code) || 'Config.InvalidValue';
 }
 
-export function readArray(value: unknown, path: string, problems: Problems): readonly unknown[] | undefined {
-  return Array.isArray(value) ? value : problems.invalid(path, `expected a list, got ${shown(value)}`);
+/** A custom issue's params, to report it as a missing key. */
+export const MISSING = { params: { code: 'Config.Missing' } } as const;
+
+/** A non-empty string; `missing` is the message when its key is required and left out. */
+export const text = (missing = 'required') =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? missing : `expected a string, got ${shown(issue.input)}`,
+    })
+    .min(1, { error: 'must not be empty', abort: true });
+
+export const flag = () =>
+  z.boolean({ error: (issue) => `expected true or false, got ${shown(issue.input)}` });
+
+export function wholeNumber(max = Number.MAX_SAFE_INTEGER) {
+  const error = (issue: { input?: unknown }) =>
+    `expected a whole number from 1 to ${max}, got ${shown(issue.input)}`;
+  return z.number({ error }).refine((n) => Number.isSafeInteger(n) && n >= 1 && n <= max, { error });
 }
 
-export function readString(value: unknown, path: string, problems: Problems): string | undefined {
-  if (typeof value !== 'string') return problems.invalid(path, `expected a string, got ${shown(value)}`);
-  if (value === '') return problems.invalid(path, 'must not be empty');
-  return value;
-}
+export const choice = <const T extends readonly string[]>(choices: T) =>
+  z.enum(choices, {
+    error: (issue) => `expected one of ${choices.join(', ')}, got ${shown(issue.input)}`,
+  });
 
-export function readBoolean(value: unknown, path: string, problems: Problems): boolean | undefined {
-  return typeof value === 'boolean'
-    ? value
-    : problems.invalid(path, `expected true or false, got ${shown(value)}`);
-}
+export const list = <T extends z.ZodType>(item: T) =>
+  z.array(item, { error: (issue) => `expected a list, got ${shown(issue.input)}` });
 
-export function readPositiveInteger(
-  value: unknown,
-  path: string,
-  problems: Problems,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    return problems.invalid(path, `expected a whole number from 1 to ${max}, got ${shown(value)}`);
-  }
-  return value;
-}
+/**
+ * An object whose keys are all in `shape`; each unknown key is a problem (a misspelt key would
+ * otherwise leave its default silently in force).
+ */
+export const section = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key; known keys here: ${Object.keys(shape).join(', ')}`
+        : `expected an object, got ${shown(issue.input)}`,
+  });
 
-export function readChoice<T extends string>(
-  value: unknown,
-  path: string,
-  choices: readonly T[],
-  problems: Problems,
-): T | undefined {
-  return choices.includes(value as T)
-    ? (value as T)
-    : problems.invalid(path, `expected one of ${choices.join(', ')}, got ${shown(value)}`);
-}
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * For a check across the keys of an object: run it even when the object's other keys have
+ * problems (zod would skip it), as long as `keys` have none, so that every problem is reported
+ * at once.
+ */
+export const unlessProblemsIn = (...keys: string[]) => ({
+  when: ({ value, issues }: z.core.ParsePayload) =>
+    isRecord(value) && !issues.some((issue) => keys.includes(String(issue.path?.[0]))),
+});
+
+/** A string checked by `test`, with `message` naming what it should have been. */
+export const matching = (
+  test: (text: string) => boolean,
+  message: (text: string) => string,
+  missing?: string,
+) => text(missing).refine(test, { error: (issue) => message(issue.input as string) });
+
+/** A string `parse` turns into a value; its error is the message. */
+export const parsedBy = <T>(parse: (text: string) => Result<T, string>, missing?: string) =>
+  text(missing).transform((text, context) => {
+    const parsed = parse(text);
+    if (parsed.ok) return parsed.value;
+    context.issues.push({ code: 'custom', message: parsed.error, input: text });
+    return z.NEVER;
+  });
