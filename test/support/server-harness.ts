@@ -23,7 +23,7 @@ import type { ListenerConfig } from '../../src/config/keyfence-config.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { RequestRecord } from '../../src/request/request-record.js';
 import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
-import { ApiError } from '../../src/server/errors/api-error.js';
+import { invalidParameter } from '../../src/server/errors/api-error.js';
 import { createServer, type KeyFenceServer } from '../../src/server/keyfence-server.js';
 import type { ActionDefinition, PolicyTarget } from '../../src/server/rpc/action.js';
 import type { KeyFenceServerOptions } from '../../src/server/server-options.js';
@@ -118,7 +118,7 @@ export const testActions: readonly ActionDefinition[] = [
     ramAction: 'ram:SetTestPolicy',
     handle: async ({ params, caller, write, guardLockout }) => {
       const parsed = parsePolicy(params.AccessKeyPolicy ?? '');
-      if (!parsed.ok) throw new ApiError('InvalidParameter.AccessKeyPolicy', 400, 'bad policy');
+      if (!parsed.ok) throw invalidParameter('AccessKeyPolicy', 'bad policy');
       const target: PolicyTarget =
         params.UserAccessKeyId === undefined
           ? { kind: 'account' }

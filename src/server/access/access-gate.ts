@@ -13,7 +13,7 @@ import { type RequestSource, resolveSource } from '../../request/source/resolve-
 import type { TrustedProxies } from '../../request/source/trusted-proxies.js';
 import type { SigningCredential } from '../../store/index.js';
 import type { IndexFollower } from '../../sync/index-follower.js';
-import { serverErrors } from '../errors/server-errors.js';
+import { serverErrors } from '../errors/api-error.js';
 import type { DecisionCounters } from '../metrics/decision-counters.js';
 import { type ClaimedRequest, claimedRequest } from './claimed-request.js';
 import { callerOf, presentedSecurityToken, type StoreCredential } from './credential-adapter.js';

@@ -1,6 +1,6 @@
 import { displayAddress } from '../../net/display-address.js';
 import type { Decision } from '../../policy/decision.js';
-import { ApiError } from '../errors/api-error.js';
+import { type ApiError, accessKeyDenied } from '../errors/api-error.js';
 
 /**
  * The denial of DESIGN §6: HTTP 400, Alibaba's code and message, and an `AccessDeniedDetail` naming
@@ -12,19 +12,14 @@ export function accessPolicyDenied(
   sourceIp: string,
   vpcId: string | undefined,
 ): ApiError {
-  return new ApiError(
-    'InvalidAccessKeyId.AccessPolicyDenied',
-    400,
-    'Specified access key denied due to access policy.',
-    {
-      AccessDeniedDetail: {
-        SourceIp: displayAddress(sourceIp),
-        VpcId: vpcId ?? null,
-        DeniedBy:
-          decision.scope === 'accessKey' ? 'AccessKey' : decision.scope === 'account' ? 'Account' : null,
-        PolicyVersion: decision.policyVersion,
-        Reason: decision.reason,
-      },
+  return accessKeyDenied({
+    AccessDeniedDetail: {
+      SourceIp: displayAddress(sourceIp),
+      VpcId: vpcId ?? null,
+      DeniedBy:
+        decision.scope === 'accessKey' ? 'AccessKey' : decision.scope === 'account' ? 'Account' : null,
+      PolicyVersion: decision.policyVersion,
+      Reason: decision.reason,
     },
-  );
+  });
 }

@@ -10,7 +10,7 @@ import type { ApiError } from './api-error.js';
 export function errorBody(
   requestId: string,
   hostId: string,
-  error: ApiError,
+  error: Pick<ApiError, 'code' | 'message' | 'detail'>,
   product: Product | null,
 ): Record<string, unknown> {
   const productQuery = product === null ? '' : `&product=${product}`;

@@ -1,33 +1,12 @@
 import { AuthError } from '../../auth/auth-error.js';
-import { PolicyVersionConflictError, StoreError, type StoreErrorCode } from '../../store/index.js';
-import { ApiError } from './api-error.js';
-import { serverErrors } from './server-errors.js';
+import { PolicyVersionConflictError, StoreError } from '../../store/index.js';
+import { ApiError, authRefusal, serverErrors, storeRefusal } from './api-error.js';
+import { storeErrorAnswer } from './error-catalogue.js';
 
 export interface MappedError {
   readonly error: ApiError;
   /** True when the client is not told what went wrong: the server must log the original. */
   readonly internal: boolean;
-}
-
-/**
- * The status of a store refusal, by the family its code belongs to (docs/store.md): Alibaba's
- * RAM answers these families with these statuses.
- */
-function storeStatus(code: StoreErrorCode): number | undefined {
-  const family = code.slice(0, code.indexOf('.'));
-  switch (family) {
-    case 'EntityNotExist':
-      return 404;
-    case 'EntityAlreadyExists':
-    case 'LimitExceeded':
-    case 'DeleteConflict':
-    case 'Conflict':
-      return 409;
-    case 'InvalidParameter':
-      return 400;
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -37,9 +16,7 @@ function storeStatus(code: StoreErrorCode): number | undefined {
  */
 export function toApiError(thrown: unknown): MappedError {
   if (thrown instanceof ApiError) return { error: thrown, internal: false };
-  if (thrown instanceof AuthError) {
-    return { error: new ApiError(thrown.code, thrown.httpStatus, thrown.message), internal: false };
-  }
+  if (thrown instanceof AuthError) return { error: authRefusal(thrown), internal: false };
   if (thrown instanceof PolicyVersionConflictError) {
     return {
       error: serverErrors.policyVersionConflict(thrown.expectedVersion, thrown.currentVersion),
@@ -47,11 +24,11 @@ export function toApiError(thrown: unknown): MappedError {
     };
   }
   if (thrown instanceof StoreError) {
-    const status = storeStatus(thrown.code);
-    if (status !== undefined) {
-      return { error: new ApiError(thrown.code, status, thrown.message), internal: false };
+    const refusal = storeRefusal(thrown);
+    if (refusal !== undefined) return { error: refusal, internal: false };
+    if (storeErrorAnswer[thrown.code] === 'unavailable') {
+      return { error: serverErrors.storeUnavailable(), internal: true };
     }
-    if (thrown.code === 'Store.Database') return { error: serverErrors.storeUnavailable(), internal: true };
   }
   return { error: serverErrors.internalError(), internal: true };
 }

@@ -1,7 +1,6 @@
 import type { RequestHeaders } from '../../auth/signed-request.js';
 import { err, ok, type Result } from '../../common/result.js';
-import type { ApiError } from '../errors/api-error.js';
-import { forwardAuthErrors } from '../errors/forward-auth-errors.js';
+import { type ApiError, forwardAuthErrors } from '../errors/api-error.js';
 
 /** `/forward-auth` itself; anything under `/forward-auth/` is Envoy's path_prefix form. */
 export const FORWARD_AUTH_PATH = '/forward-auth';

@@ -1,10 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestRecord } from '../../request/request-record.js';
 import { type Passage, recordOf } from '../access/passage.js';
-import type { ApiError } from '../errors/api-error.js';
+import { type ApiError, gatewayErrors, serverErrors } from '../errors/api-error.js';
 import { errorBody } from '../errors/error-body.js';
-import { gatewayErrors } from '../errors/gateway-errors.js';
-import { serverErrors } from '../errors/server-errors.js';
 import { declaresBody } from '../http/read-body.js';
 import { sendJson } from '../http/send-json.js';
 

@@ -2,7 +2,7 @@ import { displayAddress } from '../../net/display-address.js';
 import type { Credential, DecisionReason, Source } from '../../policy/decision.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
 import type { AccessKeyPolicy } from '../../policy/policy-document.js';
-import { ApiError, invalidParameter } from '../errors/api-error.js';
+import { type ApiError, invalidParameter, lockoutPrevented } from '../errors/api-error.js';
 import type { PolicyTarget } from './action.js';
 
 /** The request parameter that sets a policy even though it would deny the request setting it. */
@@ -51,7 +51,7 @@ export function guardLockout(
     if (keyScope?.status === 'Active') return;
     if (candidate.Status === 'Active') refusal = denialBy(candidate, source, service);
   }
-  if (refusal !== undefined) throw lockoutPrevented(credential, source, target, refusal);
+  if (refusal !== undefined) throw lockoutRefusal(credential, source, target, refusal);
 }
 
 function overridden(params: Readonly<Record<string, string>>): boolean {
@@ -71,7 +71,7 @@ function denialBy(policy: AccessKeyPolicy, source: Source, service: string): Dec
   return decision.allowed ? undefined : decision.reason;
 }
 
-function lockoutPrevented(
+function lockoutRefusal(
   credential: Credential,
   source: Source,
   target: PolicyTarget,
@@ -79,11 +79,9 @@ function lockoutPrevented(
 ): ApiError {
   const from = source.ip === '' ? 'an unreadable forwarded address' : displayAddress(source.ip);
   const where = source.vpcId === undefined ? '' : ` in ${source.vpcId}`;
-  return new ApiError(
-    'LockoutPrevented',
-    400,
-    `This policy would deny the very request setting it (AccessKey ${credential.accessKeyId} from ${from}${where}), ` +
-      `so it was not set. To set it anyway, repeat the request with ${LOCKOUT_OVERRIDE_PARAMETER}=true.`,
+  return lockoutPrevented(
+    `AccessKey ${credential.accessKeyId} from ${from}${where}`,
+    LOCKOUT_OVERRIDE_PARAMETER,
     {
       LockoutDetail: {
         SourceIp: source.ip === '' ? null : displayAddress(source.ip),

@@ -4,7 +4,7 @@ import { getAccessKeyPolicy } from '../../../src/server/actions/ims/get-access-k
 import { getAccessKeyPolicyForAccount } from '../../../src/server/actions/ims/get-access-key-policy-for-account.js';
 import { setAccessKeyPolicy } from '../../../src/server/actions/ims/set-access-key-policy.js';
 import { setAccessKeyPolicyForAccount } from '../../../src/server/actions/ims/set-access-key-policy-for-account.js';
-import { ApiError } from '../../../src/server/errors/api-error.js';
+import { ApiError, lockoutPrevented } from '../../../src/server/errors/api-error.js';
 import { toApiError } from '../../../src/server/errors/to-api-error.js';
 import type { AccountId, KeyFenceStore } from '../../../src/store/index.js';
 import {
@@ -170,7 +170,7 @@ describe('AccessKeyPolicy actions', () => {
 
     test('a policy the lockout guard refuses is not stored', async () => {
       const before = await call(store, getAccessKeyPolicy, root, aliceTarget);
-      const refusal = new ApiError('LockoutPrevented', 400, 'would lock you out');
+      const refusal = lockoutPrevented('AccessKey of alice from 203.0.113.9', 'IgnoreLockoutCheck', {});
       const fake = fakeContext(
         store,
         alice,

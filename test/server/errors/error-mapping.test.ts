@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AuthError } from '../../../src/auth/auth-error.js';
-import { ApiError } from '../../../src/server/errors/api-error.js';
+import { noPermission } from '../../../src/server/errors/api-error.js';
 import { errorBody } from '../../../src/server/errors/error-body.js';
 import { toApiError } from '../../../src/server/errors/to-api-error.js';
 import { hostIdOf } from '../../../src/server/http/host-id.js';
@@ -44,7 +44,7 @@ describe('toApiError', () => {
   });
 
   test('an ApiError passes through; anything else is an internal error', () => {
-    const api = new ApiError('X.Y', 418, 'short and stout');
+    const api = noPermission();
     assert.equal(toApiError(api).error, api);
     for (const thrown of [new Error('boom'), 'a string', null, { code: 'EntityNotExist.User' }]) {
       const { error, internal } = toApiError(thrown);
@@ -60,7 +60,7 @@ describe('errorBody', () => {
     const body = errorBody(
       'ID',
       'ims.example.com',
-      new ApiError('A.B', 400, 'msg', { Detail: { x: 1 } }),
+      { code: 'A.B', message: 'msg', detail: { Detail: { x: 1 } } },
       'Ims',
     );
     assert.deepEqual(Object.keys(body), ['RequestId', 'HostId', 'Code', 'Message', 'Recommend', 'Detail']);

@@ -2,7 +2,7 @@ import { parsePolicy } from '../../../../policy/parse-policy.js';
 import type { AccessKeyPolicy, CanonicalPolicyJson } from '../../../../policy/policy-document.js';
 import type { PolicyLimits } from '../../../../policy/policy-limits.js';
 import type { PolicyProblem } from '../../../../policy/policy-problem.js';
-import { ApiError, missingParameter } from '../../../errors/api-error.js';
+import { type ApiError, invalidParameter, missingParameter } from '../../../errors/api-error.js';
 import type { Params } from '../../support/params.js';
 
 export interface AcceptedPolicy {
@@ -29,12 +29,9 @@ export function readAccessKeyPolicy(params: Params, limits: PolicyLimits): Accep
 function invalidAccessKeyPolicy(errors: readonly PolicyProblem[]): ApiError {
   const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
   const listed = errors.map((problem) => `[${problem.code}] ${problem.message}`).join('; ');
-  return new ApiError(
-    'InvalidParameter.AccessKeyPolicy',
-    400,
-    `The parameter "AccessKeyPolicy" is not valid: ${count}: ${listed}`,
-    { PolicyProblems: errors.map(problemBody) },
-  );
+  return invalidParameter('AccessKeyPolicy', `${count}: ${listed}`, {
+    PolicyProblems: errors.map(problemBody),
+  });
 }
 
 /**

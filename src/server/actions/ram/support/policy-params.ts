@@ -1,5 +1,5 @@
 import type { PolicyReference, UserName } from '../../../../store/index.js';
-import { ApiError, invalidParameter } from '../../../errors/api-error.js';
+import { invalidParameter, policyNotFound } from '../../../errors/api-error.js';
 import { isSystemPolicy } from '../../../rpc/system-policies.js';
 import { type Params, requiredText } from '../../support/params.js';
 
@@ -23,7 +23,6 @@ export function readPolicyReference(params: Params): PolicyReference {
   if (policyType !== 'System') {
     throw invalidParameter('PolicyType', 'it must be System: KeyFence has system policies only.');
   }
-  if (!isSystemPolicy(policyName))
-    throw new ApiError('EntityNotExist.Policy', 404, 'The policy does not exist.');
+  if (!isSystemPolicy(policyName)) throw policyNotFound();
   return { policyType, policyName };
 }

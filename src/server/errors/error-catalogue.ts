@@ -1,0 +1,283 @@
+import { type AuthErrorCode, authErrorCatalogue } from '../../auth/auth-error.js';
+import { type StoreErrorCode, storeErrorMessages } from '../../store/index.js';
+
+/**
+ * Every code the Alibaba-compatible API answers, with its HTTP status, in one place: the codes
+ * KeyFence's server defines, with their messages; the authentication failures, whose status and
+ * message are auth's own (`authErrorCatalogue`: auth sits below the server); the answer to each
+ * store failure, whose message is the store's. Codes are Alibaba's where Alibaba has one for the
+ * case, otherwise KeyFence's in the same style. Only `api-error.ts` builds errors from it;
+ * docs/server.md lists it ("Error codes", kept equal by a test).
+ */
+
+/** A code the server defines: its status, its message and what it means to a user. */
+interface ServerErrorEntry {
+  readonly httpStatus: number;
+  /**
+   * Fixed text; or a template filled with values the server chose (never unchecked request
+   * input); or, for a code with several causes, one fixed text per cause.
+   */
+  readonly message: string | ((...values: never[]) => string) | Readonly<Record<string, string>>;
+  /** The "meaning" column of docs/server.md. */
+  readonly meaning: string;
+}
+
+const NOT_FOUND = 'Specified api is not found, please check your url and method.';
+
+export const serverErrorCatalogue = {
+  // The HTTP front and the RPC endpoint.
+  'InvalidApi.NotFound': {
+    httpStatus: 404,
+    message: NOT_FOUND,
+    meaning:
+      'No API at this path (the RPC API answers at `/`), or no gateway route for the request’s host and version.',
+  },
+  UnsupportedHTTPMethod: {
+    httpStatus: 405,
+    message: (allowed: string) => `The HTTP method is not supported here; use ${allowed}.`,
+    meaning:
+      'The path does not take this method (`/` takes GET and POST, the health paths GET); `Allow` names the ones it takes.',
+  },
+  RequestEntityTooLarge: {
+    httpStatus: 413,
+    message: (limit: number) => `The request body is larger than ${limit} bytes.`,
+    meaning: 'The request body is larger than `maxBodyBytes`.',
+  },
+  UnsupportedMediaType: {
+    httpStatus: 415,
+    message:
+      'A request body must be application/x-www-form-urlencoded; send parameters in the query or a form.',
+    meaning: 'A request body that is not `application/x-www-form-urlencoded`.',
+  },
+  'InvalidRequest.Malformed': {
+    httpStatus: 400,
+    message: 'The HTTP request is not well formed.',
+    meaning: 'The HTTP request could not be parsed.',
+  },
+  RequestHeaderFieldsTooLarge: {
+    httpStatus: 431,
+    message: 'The request headers are larger than the server accepts.',
+    meaning: 'The request line and headers are larger than `maxHeaderBytes`.',
+  },
+  RequestTimeout: {
+    httpStatus: 408,
+    message: 'The request was not received in full within the time allowed.',
+    meaning: 'The request did not arrive in full within `requestTimeoutMs`.',
+  },
+  InvalidVersion: {
+    httpStatus: 404,
+    message: 'Specified parameter Version is not valid.',
+    meaning:
+      'The signed Version is not one KeyFence serves (IMS 2019-08-15, RAM 2015-05-01, STS 2015-04-01, ActionTrail 2020-07-06).',
+  },
+  'InvalidAction.NotFound': {
+    httpStatus: 404,
+    message: NOT_FOUND,
+    meaning: 'The product has no action of this name.',
+  },
+  'Gateway.NotConfigured': {
+    httpStatus: 501,
+    message: 'This listener is a gateway, and no gateway is configured.',
+    meaning: 'A request on a `gateway` listener while no gateway is configured.',
+  },
+  InternalError: {
+    httpStatus: 500,
+    message: 'The request processing has failed due to some unknown error, exception or failure.',
+    meaning:
+      'Something unexpected failed: the server logs it with the RequestId and tells the client nothing more.',
+  },
+  // Also the replay guard's answer when its cache is full: one code, so auth's status and text.
+  ServiceUnavailable: {
+    httpStatus: authErrorCatalogue.ServiceUnavailable.httpStatus,
+    message: {
+      starting: authErrorCatalogue.ServiceUnavailable.message,
+      // Under `audit.durability: strict`, nothing is answered without its audit event.
+      audit:
+        'KeyFence could not keep the audit event of this request, which strict audit durability requires; retry later.',
+      // The database failed or cannot be reached (docs/fail-static.md): clients retry as after any 503.
+      store:
+        'The KeyFence store is unreachable, so this request could not be completed and nothing was changed; retry later.',
+    },
+    meaning:
+      'A passing failure; retry later. The server has not loaded its policies yet, its replay cache is full, the store cannot be reached (nothing was changed), or, with strict audit durability, the request’s audit event could not be kept.',
+  },
+
+  // The access gate, the RPC API and its actions.
+  'InvalidAccessKeyId.AccessPolicyDenied': {
+    httpStatus: 400,
+    message: 'Specified access key denied due to access policy.',
+    meaning: 'A network ACL denies this AccessKey from this source; `AccessDeniedDetail` says which policy.',
+  },
+  NoPermission: {
+    httpStatus: 403,
+    message: 'You are not authorized to do this action.',
+    meaning: 'The caller’s policies do not allow the action; `AccessDeniedDetail` names it.',
+  },
+  LockoutPrevented: {
+    httpStatus: 400,
+    /** `request` names the key and source; `override` the parameter that sets the policy anyway. */
+    message: (request: string, override: string) =>
+      `This policy would deny the very request setting it (${request}), ` +
+      `so it was not set. To set it anyway, repeat the request with ${override}=true.`,
+    meaning:
+      'The policy would deny the very request setting it, so it was not set; `LockoutDetail` says why, and `IgnoreLockoutCheck=true` sets it anyway.',
+  },
+  PolicyVersionConflict: {
+    httpStatus: 409,
+    message: (expected: number, current: number) =>
+      `The policy was changed since PolicyVersion ${expected}: its current PolicyVersion is ${current}, ` +
+      `so it was not set. Get it again, reapply your change and retry with ExpectedPolicyVersion=${current}.`,
+    meaning:
+      '`ExpectedPolicyVersion` is not the policy’s current version, so nothing was changed; `CurrentPolicyVersion` gives the current one.',
+  },
+  'MissingParameter.<Name>': {
+    httpStatus: 400,
+    message: (name: string) =>
+      `The input parameter "${name}" that is mandatory for processing this request is not supplied.`,
+    meaning: 'A mandatory parameter is missing: one the action needs, or `Action` or `Version`.',
+  },
+  'InvalidParameter.<Name>': {
+    httpStatus: 400,
+    /** `why` is a sentence the server wrote, ending with its full stop. */
+    message: (name: string, why: string) => `The parameter "${name}" is not valid: ${why}`,
+    meaning:
+      'A parameter’s value is not valid; the message says why (for `AccessKeyPolicy`, every problem, also in `PolicyProblems`).',
+  },
+  'EntityNotExist.Policy': {
+    httpStatus: 404,
+    message: 'The policy does not exist.',
+    meaning: 'No system policy has this name.',
+  },
+
+  // Forward-auth (docs/forward-auth.md).
+  'ForwardAuth.UntrustedCaller': {
+    httpStatus: 403,
+    message: 'Only a trusted proxy may ask /forward-auth: add the gateway’s address to --trusted-proxy.',
+    meaning: 'The caller of `/forward-auth` is not a `--trusted-proxy`.',
+  },
+  'ForwardAuth.MissingOriginalRequest': {
+    httpStatus: 400,
+    message:
+      'Name the request to check: X-Original-Method and X-Original-URI (nginx auth_request), ' +
+      'X-Forwarded-Method and X-Forwarded-Uri (Caddy forward_auth), or the original path after ' +
+      '/forward-auth (Envoy ext_authz path_prefix).',
+    meaning: '`/forward-auth` was not told which request to check.',
+  },
+  'ForwardAuth.AmbiguousOriginalRequest': {
+    httpStatus: 400,
+    message:
+      'Both X-Original-URI and X-Forwarded-Uri were sent: a gateway sends one of them, so the other ' +
+      'came from its client. Have the gateway remove the one it does not set.',
+    meaning: 'Both `X-Original-URI` and `X-Forwarded-Uri` were sent.',
+  },
+  'ForwardAuth.InvalidOriginalRequest': {
+    httpStatus: 400,
+    /** `what` names the part, e.g. `The X-Original-URI header`; `why` ends the sentence. */
+    message: (what: string, why: string) => `${what} ${why}.`,
+    meaning:
+      'The request to check is unreadable: a missing method header, a header given twice, or a URI that is not `/…` in visible ASCII.',
+  },
+  'ForwardAuth.InvalidDenyStatus': {
+    httpStatus: 400,
+    message: 'X-KeyFence-Deny-Status must be 401 or 403 (the statuses nginx auth_request passes on).',
+    meaning: '`X-KeyFence-Deny-Status` is neither 401 nor 403.',
+  },
+
+  // The gateway (docs/gateway.md).
+  'ServiceUnavailable.UpstreamUnreachable': {
+    httpStatus: 502,
+    message: 'The service behind the gateway could not be reached; try again later.',
+    meaning: 'The service behind the gateway refused or reset the connection, or broke off its answer.',
+  },
+  'ServiceUnavailable.UpstreamTimeout': {
+    httpStatus: 504,
+    message: 'The service behind the gateway did not answer in time; try again later.',
+    meaning: 'The service behind the gateway was silent for `upstreamTimeoutMs`.',
+  },
+  ClientClosedRequest: {
+    httpStatus: 499,
+    message: 'The client closed the connection before the answer.',
+    meaning: 'The client left before its answer: recorded in the audit log, never sent.',
+  },
+} as const satisfies Record<string, ServerErrorEntry>;
+
+export type ServerErrorCode = keyof typeof serverErrorCatalogue;
+
+/**
+ * What a store failure is answered with. A refusal (the request asked for something the data
+ * does not allow) passes through with its code and message, and the status Alibaba's RAM gives
+ * it. A failure of the store itself tells the client nothing: `unavailable` for the database (a
+ * 503 `ServiceUnavailable` a client retries), `internal` for the rest (500 `InternalError`).
+ */
+export const storeErrorAnswer: Readonly<Record<StoreErrorCode, number | 'unavailable' | 'internal'>> = {
+  'EntityNotExist.Account': 404,
+  'EntityNotExist.User': 404,
+  'EntityNotExist.User.AccessKey': 404,
+  'EntityNotExist.Role': 404,
+  'EntityNotExist.TemporaryCredential': 404,
+  'EntityNotExist.PolicyVersion': 404,
+  'EntityNotExist.User.Policy': 404,
+  'EntityAlreadyExists.User': 409,
+  'EntityAlreadyExists.Role': 409,
+  'EntityAlreadyExists.User.Policy': 409,
+  'LimitExceeded.User.AccessKey': 409,
+  'DeleteConflict.User.AccessKey': 409,
+  'DeleteConflict.User.Policy': 409,
+  'Conflict.PolicyVersion': 409,
+  'InvalidParameter.UserName': 400,
+  'InvalidParameter.DisplayName': 400,
+  'InvalidParameter.Comments': 400,
+  'InvalidParameter.UserPrincipalName': 400,
+  'InvalidParameter.Status': 400,
+  'InvalidParameter.RoleName': 400,
+  'InvalidParameter.Description': 400,
+  'InvalidParameter.MaxSessionDuration': 400,
+  'InvalidParameter.DurationSeconds': 400,
+  'InvalidParameter.RoleSessionName': 400,
+  'InvalidParameter.AssumeRolePolicyDocument': 400,
+  'InvalidParameter.PolicyType': 400,
+  'InvalidParameter.PolicyName': 400,
+  'Store.AlreadyInitialized': 'internal',
+  'Store.InvalidConfig': 'internal',
+  'Store.Database': 'unavailable',
+  'Store.InvalidData': 'internal',
+  'Store.SnapshotClosed': 'internal',
+  'Store.SecretUndecryptable': 'internal',
+  'MasterKey.Missing': 'internal',
+  'MasterKey.Invalid': 'internal',
+  'MasterKey.InsecurePermissions': 'internal',
+  'MasterKey.Mismatch': 'internal',
+};
+
+/** One code as a user sees it: docs/server.md's table has a row for each. */
+export interface CatalogueEntry {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly meaning: string;
+}
+
+/**
+ * Every code the API can answer, each once: the server's own, then authentication's, then the
+ * store refusals that pass through. Auth and store codes mean what their fixed messages say.
+ */
+export function catalogueEntries(): CatalogueEntry[] {
+  const server = Object.entries(serverErrorCatalogue).map(([code, { httpStatus, meaning }]) => ({
+    code,
+    httpStatus,
+    meaning,
+  }));
+  const auth = (Object.keys(authErrorCatalogue) as AuthErrorCode[])
+    .filter((code) => !Object.hasOwn(serverErrorCatalogue, code))
+    .map((code) => ({
+      code,
+      httpStatus: authErrorCatalogue[code].httpStatus,
+      meaning: authErrorCatalogue[code].message,
+    }));
+  const store = (Object.keys(storeErrorAnswer) as StoreErrorCode[]).flatMap((code) => {
+    const answer = storeErrorAnswer[code];
+    return typeof answer === 'number'
+      ? [{ code, httpStatus: answer, meaning: storeErrorMessages[code] }]
+      : [];
+  });
+  return [...server, ...auth, ...store];
+}
