@@ -10,26 +10,19 @@ import type { ProxyFault, ProxyFaultCode } from '../request/source/proxy-protoco
 import type { SyncStatistics } from '../sync/index-follower.js';
 import { OutageLog } from '../sync/outage-log.js';
 import { answerClientError, sendApiError } from './access/error-answers.js';
-import { RequestAudit } from './access/request-audit.js';
-import { ServiceRoutes } from './access/service-routes.js';
+import { type EntryPoints, entryPoints } from './entry-points.js';
 import { serverErrors } from './errors/server-errors.js';
-import { ForwardAuthEndpoint } from './forward-auth/forward-auth-endpoint.js';
-import { ForwardAuthRoute } from './forward-auth/forward-auth-route.js';
 import { isForwardAuthTarget } from './forward-auth/original-request.js';
-import { Gateway } from './gateway/gateway.js';
 import { reloadUpstreamCa } from './gateway/reload-upstream-ca.js';
 import { drainListeners } from './http/drain-listeners.js';
-import { hostIdOf } from './http/host-id.js';
 import { Listener, type ListenerSettings } from './http/listener.js';
+import { ProxyFaults } from './http/proxy-faults.js';
 import { reloadListenerTls } from './http/reload-listener-tls.js';
-import { KeyFenceMetrics } from './metrics/keyfence-metrics.js';
 import type { ServerStatus } from './metrics/server-status.js';
-import { HealthEndpoints, isHealthPath } from './node/health-endpoints.js';
+import { isHealthPath } from './node/health-endpoints.js';
 import { KeyFenceNode } from './node/keyfence-node.js';
-import { ActionRegistry } from './rpc/action-registry.js';
-import { type RpcCallEnvelope, RpcEndpoint } from './rpc/rpc-endpoint.js';
-import { envelopeOf, RpcRoute } from './rpc/rpc-route.js';
-import { attachedPoliciesOf } from './rpc/store-policies.js';
+import type { RpcCallEnvelope } from './rpc/rpc-endpoint.js';
+import { envelopeOf } from './rpc/rpc-route.js';
 import type { KeyFenceServerOptions } from './server-options.js';
 
 /** A running (or startable) KeyFence API server. */
@@ -82,22 +75,16 @@ export function createServer(options: KeyFenceServerOptions): KeyFenceServer {
 class HttpKeyFenceServer implements KeyFenceServer {
   readonly #config: ServerConfig;
   readonly #node: KeyFenceNode;
-  readonly #rpc: RpcRoute;
-  readonly #forwardAuth: ForwardAuthRoute;
-  /** Undefined without routes: gateway listeners then answer 501. */
-  readonly #gateway: Gateway | undefined;
-  readonly #health: HealthEndpoints;
-  readonly #listenerSettings: ListenerSettings;
+  readonly #entryPoints: EntryPoints;
+  readonly #proxyFaults: ProxyFaults;
   #listeners: readonly Listener[] = [];
-  readonly #proxyHeaderFaults = new Map<ProxyFaultCode, number>();
   readonly #audit: AuditSink;
   readonly #log: Logger;
   readonly #now: () => Date;
   #closing: Promise<void> | undefined;
 
   constructor(options: KeyFenceServerOptions) {
-    const { config, store } = options;
-    const { http } = config;
+    const { config } = options;
     const log = options.logger ?? pino({ enabled: false });
     const now = options.now ?? (() => new Date());
     const outage = options.outageLog ?? new OutageLog({ log });
@@ -105,58 +92,20 @@ class HttpKeyFenceServer implements KeyFenceServer {
     this.#log = log;
     this.#now = now;
     this.#audit = options.auditSink ?? noAuditSink;
-    const node = new KeyFenceNode({ config, store, log, outage, now });
-    this.#node = node;
-    const audit = new RequestAudit({ sink: this.#audit, log, outage, hostId: http.hostId });
-    const endpoint = new RpcEndpoint({
-      store,
-      actions: new ActionRegistry(options.actions),
-      follower: node.follower,
-      gate: node.gate,
-      policiesOf: options.policiesOf ?? attachedPoliciesOf(node.attachments),
-      policyLimits: config.policyLimits,
-      now,
+    this.#proxyFaults = new ProxyFaults(log);
+    this.#node = new KeyFenceNode({ config, store: options.store, log, outage, now });
+    this.#entryPoints = entryPoints(options, {
+      node: this.#node,
       audit: this.#audit,
+      log,
+      outage,
+      now,
+      proxyHeaderFaults: () => this.#proxyFaults.counts,
     });
-    this.#rpc = new RpcRoute({ endpoint, audit, maxBodyBytes: http.maxBodyBytes });
-    const forwardAuth = new ForwardAuthEndpoint({
-      gate: node.gate,
-      routes: new ServiceRoutes(config.gateway.routes),
-      verifySignature: config.forwardAuth.verifySignature,
-      hostId: (host) => hostIdOf(host, http.hostId),
-    });
-    this.#forwardAuth = new ForwardAuthRoute({ endpoint: forwardAuth, audit, log, now, hostId: http.hostId });
-    this.#gateway =
-      config.gateway.routes.length === 0
-        ? undefined
-        : new Gateway({
-            gate: node.gate,
-            config: config.gateway,
-            maxBodyBytes: http.maxBodyBytes,
-            hostId: http.hostId,
-            now,
-            record: (record) => audit.record(record),
-            recordDurably: this.#audit.recordDurably,
-            onInternalError: (error, requestId) =>
-              log.error({ err: error, requestId }, 'gateway request failed'),
-          });
-    const metrics = new KeyFenceMetrics({
-      decisions: node.decisions,
-      sync: () => node.sync,
-      status: () => node.status,
-      audit: () => this.#audit.counters,
-      proxyHeaderFaults: () => this.#proxyHeaderFaults,
-    });
-    this.#health = new HealthEndpoints(node, metrics);
-    this.#listenerSettings = {
-      http: { requestTimeout: http.requestTimeoutMs, maxHeaderSize: http.maxHeaderBytes },
-      proxyHeaderTimeoutMs: http.proxyHeaderTimeoutMs,
-      vpcEndpoints: config.vpcEndpoints,
-    };
   }
 
   get proxyHeaderFaults(): ReadonlyMap<ProxyFaultCode, number> {
-    return this.#proxyHeaderFaults;
+    return this.#proxyFaults.counts;
   }
 
   get appliedVersion(): number {
@@ -190,12 +139,18 @@ class HttpKeyFenceServer implements KeyFenceServer {
       clientError: (error: NodeJS.ErrnoException, socket: Socket) =>
         answerClientError(error, socket, this.#config.http.hostId),
       proxyFault: (fault: ProxyFault, socket: Socket, listener: ListenerConfig) =>
-        this.#onProxyFault(fault, socket, listener),
+        this.#proxyFaults.refused(fault, socket, listener),
+    };
+    const { http, vpcEndpoints } = this.#config;
+    const settings: ListenerSettings = {
+      http: { requestTimeout: http.requestTimeoutMs, maxHeaderSize: http.maxHeaderBytes },
+      proxyHeaderTimeoutMs: http.proxyHeaderTimeoutMs,
+      vpcEndpoints,
     };
     this.#listeners = await Promise.all(
-      listeners.map((config) => Listener.create(config, this.#listenerSettings, handlers)),
+      listeners.map((config) => Listener.create(config, settings, handlers)),
     );
-    await this.#gateway?.loadUpstreamCa();
+    await this.#entryPoints.gateway?.loadUpstreamCa();
     // Every bind settles before any is undone, so that none is left bound behind a failure.
     const bound = await Promise.allSettled(this.#listeners.map((listener) => listener.listen()));
     const failed = bound.find((outcome) => outcome.status === 'rejected');
@@ -217,7 +172,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
   }
 
   async reloadTls(): Promise<number> {
-    const upstreamFailed = await reloadUpstreamCa(this.#gateway, this.#log);
+    const upstreamFailed = await reloadUpstreamCa(this.#entryPoints.gateway, this.#log);
     return upstreamFailed + (await reloadListenerTls(this.#listeners, this.#log));
   }
 
@@ -232,7 +187,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
       await drainListeners(this.#listeners, shutdownTimeoutMs, () =>
         this.#log.warn({ timeoutMs: shutdownTimeoutMs }, 'in-flight requests cut off at shutdown'),
       );
-      this.#gateway?.close();
+      this.#entryPoints.gateway?.close();
     });
     await this.#audit.flush();
   }
@@ -240,14 +195,15 @@ class HttpKeyFenceServer implements KeyFenceServer {
   #route(req: IncomingMessage, res: ServerResponse, origin: ConnectionOrigin<ListenerConfig>): void {
     // While closing, every response ends its connection, so keep-alive clients do not hold the drain open.
     if (this.#closing !== undefined) res.setHeader('connection', 'close');
+    const { gateway, forwardAuth } = this.#entryPoints;
     if (origin.listener.role === 'gateway') {
-      if (this.#gateway !== undefined) this.#gateway.handle(req, res, origin);
+      if (gateway !== undefined) gateway.handle(req, res, origin);
       else sendApiError(req, res, this.#envelope(req, origin), serverErrors.gatewayNotConfigured());
       return;
     }
     const target = req.url ?? '/';
     if (isForwardAuthTarget(target)) {
-      this.#forwardAuth.check(req, res, origin, target);
+      forwardAuth.check(req, res, origin, target);
       return;
     }
     const envelope = this.#envelope(req, origin);
@@ -270,17 +226,8 @@ class HttpKeyFenceServer implements KeyFenceServer {
   ): Promise<void> {
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
-    if (isHealthPath(path)) return this.#health.answer(req, res, path, envelope);
+    if (isHealthPath(path)) return this.#entryPoints.health.answer(req, res, path, envelope);
     if (path !== '/') return sendApiError(req, res, envelope, serverErrors.pathNotFound());
-    return this.#rpc.answer(req, res, envelope, q < 0 ? '' : target.slice(q + 1));
-  }
-
-  /** A connection refused before HTTP: a client, scanner or misconfigured proxy; never an error of ours. */
-  #onProxyFault(fault: ProxyFault, socket: Socket, listener: ListenerConfig): void {
-    this.#proxyHeaderFaults.set(fault.code, (this.#proxyHeaderFaults.get(fault.code) ?? 0) + 1);
-    this.#log.debug(
-      { code: fault.code, reason: fault.message, peer: socket.remoteAddress, listener: listener.address },
-      'connection refused: PROXY header',
-    );
+    return this.#entryPoints.rpc.answer(req, res, envelope, q < 0 ? '' : target.slice(q + 1));
   }
 }
