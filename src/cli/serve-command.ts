@@ -7,6 +7,7 @@ import type { ConfigFlags } from '../config/build-config.js';
 import { formatConfigProblem } from '../config/config-problem.js';
 import type { KeyFenceConfig } from '../config/keyfence-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { serverConfigOf } from '../config/server-config.js';
 import { ALL_ACTIONS } from '../server/actions/index.js';
 import { createServer, type KeyFenceServer } from '../server/keyfence-server.js';
 import {
@@ -176,25 +177,12 @@ async function serveUntilSignalled(
   let server: KeyFenceServer;
   try {
     server = createServer({
+      config: serverConfigOf(settings),
       store,
       actions: ALL_ACTIONS,
-      trustedProxies: settings.trustedProxies,
-      vpcEndpoints: settings.vpcEndpoints,
-      exemptServices: settings.exemptServices,
-      policyLimits: settings.policyLimits,
-      pollIntervalMs: settings.sync.pollIntervalMs,
-      heartbeatMs: settings.sync.heartbeatMs,
-      staleAfterMs: settings.sync.staleAfterMs,
-      nodeId: settings.nodeId,
-      config: settings,
       auditSink,
       logger: log,
       outageLog,
-      // A SQLite store is this node's alone (its data folder is locked), so its nonces need not be
-      // claimed in the store for other nodes: a journal in the folder carries them across restarts.
-      ...(settings.database.dialect === 'sqlite'
-        ? { replayJournalDir: join(settings.dataDir, REPLAY_JOURNAL_DIR_NAME) }
-        : {}),
     });
   } catch (error) {
     // The replay journal could not be read back, or an option was refused: nothing is served.
@@ -259,9 +247,6 @@ async function serveUntilSignalled(
     await store.close();
   }
 }
-
-/** The folder in the data folder where a SQLite node journals signature nonces. */
-const REPLAY_JOURNAL_DIR_NAME = 'replay-nonces';
 
 /** True when `dir` does not exist or holds nothing but this node's lock: a first start. */
 async function isEmptyDirectory(dir: string): Promise<boolean> {

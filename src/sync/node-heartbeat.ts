@@ -1,3 +1,4 @@
+import type { Chore } from '../common/chore.js';
 import type { KeyFenceStore, NodeState } from '../store/index.js';
 
 export interface NodeHeartbeatOptions {
@@ -14,17 +15,17 @@ export interface NodeHeartbeatOptions {
 const FINAL_WRITE_TIMEOUT_MS = 2000;
 
 /**
- * Keeps this node's row in the node status table current (docs/sync.md): written on start,
- * every `heartbeatMs`, right after the node applied changes (`beat`), and once more as
- * `stopped` on a graceful stop. Writes never overlap: a beat asked for during a write is made
- * right after it, once however many were asked for.
+ * Keeps this node's row in the node status table current (docs/sync.md): written on start and
+ * every `heartbeatMs` (its `chore`, run by the node's ChoreRunner), right after the node applied
+ * changes (`beat`), and once more as `stopped` on a graceful stop. Writes never overlap: a beat
+ * asked for during a write is made right after it, once however many were asked for.
  */
 export class NodeHeartbeat {
   readonly #store: Pick<KeyFenceStore, 'recordNode'>;
   readonly #options: NodeHeartbeatOptions;
   readonly #startedAt = new Date();
   #address: string | null = null;
-  #timer: NodeJS.Timeout | undefined;
+  #started = false;
   #writing: Promise<void> | undefined;
   #again = false;
   #stopped = false;
@@ -32,9 +33,13 @@ export class NodeHeartbeat {
   #writes = 0;
   #failures = 0;
 
+  /** A beat every `heartbeatMs`; the runner's first round writes the row on start. */
+  readonly chore: Chore;
+
   constructor(store: Pick<KeyFenceStore, 'recordNode'>, options: NodeHeartbeatOptions) {
     this.#store = store;
     this.#options = options;
+    this.chore = { intervalMs: options.heartbeatMs, run: () => this.beat(), onError: options.onError };
   }
 
   get nodeId(): string {
@@ -51,17 +56,15 @@ export class NodeHeartbeat {
     return this.#failures;
   }
 
-  /** Writes the row now and then every `heartbeatMs`; `address` is where the node serves. */
+  /** The node serves at `address`: beats write the row from now on. */
   start(address: string | null): void {
     this.#address = address;
-    this.#timer = setInterval(() => this.beat(), this.#options.heartbeatMs);
-    this.#timer.unref();
-    this.beat();
+    this.#started = true;
   }
 
-  /** Writes the row as soon as no other write is under way. */
+  /** Writes the row as soon as no other write is under way (once started, until stopped). */
   beat(): void {
-    if (this.#stopped || this.#timer === undefined) return;
+    if (this.#stopped || !this.#started) return;
     if (this.#writing !== undefined) {
       this.#again = true;
       return;
@@ -79,8 +82,7 @@ export class NodeHeartbeat {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    clearInterval(this.#timer);
-    if (this.#timer === undefined) return;
+    if (!this.#started) return;
     await this.#writing;
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([

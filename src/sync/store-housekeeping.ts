@@ -1,3 +1,4 @@
+import type { Chore as PeriodicChore } from '../common/chore.js';
 import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import type { KeyFenceStore } from '../store/index.js';
 
@@ -22,7 +23,7 @@ type HousekeptStore = Pick<
 
 /**
  * Deletes what the store would otherwise keep forever, once on start and then every
- * `intervalMs`: expired STS credentials (AssumeRole stores one per call, and an expired one is
+ * `intervalMs` (its `periodic` chore, run by the node's ChoreRunner): expired STS credentials (AssumeRole stores one per call, and an expired one is
  * refused whether its row exists or not), signature nonces past their window (and a grace for
  * clocks that disagree; see docs/auth.md) and the status rows of nodes long gone (a pod per
  * deployment would otherwise be listed as stale by `keyfence status` forever). Every node runs
@@ -31,8 +32,9 @@ type HousekeptStore = Pick<
 export class StoreHousekeeping {
   readonly #store: HousekeptStore;
   readonly #options: StoreHousekeepingOptions;
-  #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** A pass every `intervalMs`. */
+  readonly periodic: PeriodicChore;
 
   constructor(store: HousekeptStore, options: StoreHousekeepingOptions) {
     const { intervalMs, forgetNodesAfterMs } = options;
@@ -46,14 +48,12 @@ export class StoreHousekeeping {
     }
     this.#store = store;
     this.#options = options;
-  }
-
-  start(): void {
-    if (this.#timer !== undefined) return;
-    void this.run();
-    this.#timer = setInterval(() => void this.run(), this.#options.intervalMs);
-    // Housekeeping never keeps a process alive.
-    this.#timer.unref();
+    this.periodic = {
+      intervalMs,
+      run: () => this.run(),
+      // A pass never rejects: each chore's failure is told to options.onError, with its name.
+      onError: () => {},
+    };
   }
 
   /** Runs a pass now, or joins the one under way; resolves once it ended, never rejects. */
@@ -62,13 +62,6 @@ export class StoreHousekeeping {
       this.#running = undefined;
     });
     return this.#running;
-  }
-
-  /** No further passes; resolves once the one under way (if any) ended. */
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
   }
 
   async #pass(): Promise<void> {

@@ -5,9 +5,11 @@
  * own, findable by its RequestId; /metrics counts the folded requests. With `coalesce: false`
  * every check is its own event.
  */
+
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
+import { serverConfig } from '../../src/config/server-config.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
 import { createServer } from '../../src/server/keyfence-server.js';
@@ -51,9 +53,8 @@ async function serve(coalesce: boolean) {
   const server = createServer({
     store,
     actions: ACTIONTRAIL_ACTIONS,
-    trustedProxies: loopbackProxies,
+    config: serverConfig({ trustedProxies: loopbackProxies, sync: { pollIntervalMs: 25 } }),
     auditSink: sink,
-    pollIntervalMs: 25,
   });
   const [url] = await server.start([testListener()]);
   after(async () => {

@@ -2,6 +2,7 @@
  * The audit log end to end: a real server over a real store with the StoreAuditSink, signed
  * requests through a trusted proxy, and LookupEvents reading back what the calls left behind.
  */
+
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
+import { serverConfig } from '../../src/config/server-config.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
@@ -63,7 +65,7 @@ describe('audit log through the server', () => {
     server = createServer({
       store,
       actions: ACTIONTRAIL_ACTIONS,
-      trustedProxies: proxies.value,
+      config: serverConfig({ trustedProxies: proxies.value }),
       auditSink: sink,
     });
     const [url] = await server.start([testListener()]);

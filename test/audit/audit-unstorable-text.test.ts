@@ -3,6 +3,7 @@
  * real server, on SQLite and on PostgreSQL (which refuses a NUL in text): every event is stored,
  * the NUL replaced by U+FFFD, the rest of the batch with it, and nothing reaches the spool.
  */
+
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { AuditSpool } from '../../src/audit/audit-spool.js';
 import type { FailedBatch } from '../../src/audit/audit-writer.js';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
+import { serverConfig } from '../../src/config/server-config.js';
 import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
 import { createServer, type KeyFenceServer } from '../../src/server/keyfence-server.js';
@@ -60,7 +62,7 @@ for (const fixture of useDialects()) {
       server = createServer({
         store,
         actions: ACTIONTRAIL_ACTIONS,
-        trustedProxies: proxies.value,
+        config: serverConfig({ trustedProxies: proxies.value }),
         auditSink: sink,
       });
       const [url] = await server.start([testListener()]);

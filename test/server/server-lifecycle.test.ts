@@ -4,6 +4,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { serverConfig } from '../../src/config/server-config.js';
 import { createServer } from '../../src/server/keyfence-server.js';
 import { type KeyFenceStore, MasterKey, openStore, type RoleName } from '../../src/store/index.js';
 import {
@@ -51,7 +52,11 @@ describe('readiness', () => {
   test('/readyz is 503 and API calls are 503 until the index is loaded', async () => {
     const t = await startTestServer();
     const loaded = new Gate();
-    const server = createServer({ store: withSlowSnapshot(t.store, loaded.opened), actions: testActions });
+    const server = createServer({
+      config: serverConfig(),
+      store: withSlowSnapshot(t.store, loaded.opened),
+      actions: testActions,
+    });
     const port = await freePort();
     const started = server.start([testListener({ address: { host: '127.0.0.1', port } })]);
     try {
@@ -114,7 +119,11 @@ describe('housekeeping', () => {
     const first = await issue(900);
     const second = await issue(1800);
     now = new Date(now.getTime() + 1000 * 1000);
-    const server = createServer({ store, actions: testActions, housekeepingMs: 20 });
+    const server = createServer({
+      config: serverConfig({ sync: { housekeepingMs: 20 } }),
+      store,
+      actions: testActions,
+    });
     try {
       await server.start([testListener()]);
       await until(
@@ -136,7 +145,12 @@ describe('housekeeping', () => {
 
   test('a housekeepingMs a timer cannot hold is refused', () => {
     assert.throws(
-      () => createServer({ store: {} as KeyFenceStore, actions: testActions, housekeepingMs: 2 ** 31 }),
+      () =>
+        createServer({
+          config: serverConfig({ sync: { housekeepingMs: 2 ** 31 } }),
+          store: {} as KeyFenceStore,
+          actions: testActions,
+        }),
       /housekeepingMs/,
     );
   });
@@ -157,7 +171,7 @@ describe('following the change log', () => {
   });
 
   test('a key created elsewhere works at once, before the next poll', async () => {
-    const t = await startTestServer({ pollIntervalMs: 60_000 });
+    const t = await startTestServer({ sync: { pollIntervalMs: 60_000 } });
     const fresh = await t.store.write((tx) => tx.createAccessKey(t.accountId));
     const applied = t.server.appliedVersion;
     const reply = await call(t.port, {
@@ -201,7 +215,7 @@ describe('graceful shutdown', () => {
   });
 
   test('a request that does not finish in time is cut off, and close still resolves', async () => {
-    const t = await startTestServer({ shutdownTimeoutMs: 100 });
+    const t = await startTestServer({ http: { shutdownTimeoutMs: 100 } });
     slowGate.current = new Gate();
     const inFlight = call(t.port, { action: 'WaitForGate', credentials: t.root });
     while (slowGate.current.entered === 0) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -20,6 +20,7 @@ import { signRpcRequest } from '../../src/auth/rpc-signature.js';
 import { formatAlibabaTime } from '../../src/common/alibaba-time.js';
 import { sha256Hex } from '../../src/common/sha256-hex.js';
 import type { ListenerConfig } from '../../src/config/keyfence-config.js';
+import { type ServerSettings, serverConfig } from '../../src/config/server-config.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { RequestRecord } from '../../src/request/request-record.js';
 import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
@@ -216,7 +217,7 @@ let stores = 0;
  * file's tests. One api listener on 127.0.0.1 unless `listeners` says otherwise.
  */
 export async function startTestServer(
-  options: Partial<Omit<KeyFenceServerOptions, 'store'>> = {},
+  options: Partial<Omit<KeyFenceServerOptions, 'store' | 'config'>> & ServerSettings = {},
   listeners: readonly ListenerConfig[] = [testListener()],
 ): Promise<TestServer> {
   const store = await openStore({
@@ -229,12 +230,16 @@ export async function startTestServer(
     return { accountId: account.accountId, key: await tx.createAccessKey(account.accountId) };
   });
   const audit = new MemoryAuditSink();
+  const { actions, auditSink, policiesOf, logger, outageLog, now, ...settings } = options;
   const server = createServer({
+    config: serverConfig({ ...settings, sync: { pollIntervalMs: 25, ...settings.sync } }),
     store,
-    actions: testActions,
-    auditSink: audit,
-    pollIntervalMs: 25,
-    ...options,
+    actions: actions ?? testActions,
+    auditSink: auditSink ?? audit,
+    policiesOf,
+    logger,
+    outageLog,
+    now,
   });
   const urls = await server.start(listeners);
   after(async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ChoreRunner } from '../../src/common/chore-runner.js';
 import { defaultNodeId, isNodeId } from '../../src/config/node-id.js';
 import type { NodeList, NodeRecord } from '../../src/store/index.js';
 import { NodeHeartbeat } from '../../src/sync/node-heartbeat.js';
@@ -81,12 +82,15 @@ for (const fixture of useDialects()) {
         onError: (error) => errors.push(error),
       });
       heartbeat.start('http://127.0.0.1:1234');
+      const chores = new ChoreRunner([heartbeat.chore]);
+      chores.start();
       const row = async () => (await store.listNodes()).nodes.find((node) => node.nodeId === 'node-1');
       await until(async () => (await row())?.appliedVersion === 3, 'the first row was written');
       applied = 9;
       heartbeat.beat();
       heartbeat.beat(); // asked for during a write: one more write, not two
       await until(async () => (await row())?.appliedVersion === 9, 'the beat after a change was written');
+      await chores.stop();
       await heartbeat.stop();
       const last = await row();
       assert.equal(last?.state, 'stopped');
@@ -107,7 +111,10 @@ for (const fixture of useDialects()) {
       });
       await store.close();
       heartbeat.start(null);
+      const chores = new ChoreRunner([heartbeat.chore]);
+      chores.start();
       await until(() => heartbeat.failures >= 3, 'several beats failed');
+      await chores.stop();
       await heartbeat.stop();
       assert.equal(errors.length, 1);
       assert.equal(heartbeat.writes, 0);

@@ -49,7 +49,7 @@ test('every decision is recorded with the version the node enforced when it made
 });
 
 test('/readyz names the node and its version; the node row follows it and says when it stopped', async () => {
-  const t = await startTestServer({ actions, nodeId: 'node-under-test', heartbeatMs: 20 });
+  const t = await startTestServer({ actions, nodeId: 'node-under-test', sync: { heartbeatMs: 20 } });
   const ready = await send(t.port, { path: '/readyz' });
   assert.deepEqual(ready.body, {
     status: 'ready',
@@ -76,7 +76,7 @@ test('/readyz names the node and its version; the node row follows it and says w
 });
 
 test('GetPolicyVersionStatus answers which nodes enforce a version, for those allowed to read', async () => {
-  const t = await startTestServer({ actions, nodeId: 'node-1', heartbeatMs: 20 });
+  const t = await startTestServer({ actions, nodeId: 'node-1', sync: { heartbeatMs: 20 } });
   const root = t.root;
   const version = await setPolicy(t, { kind: 'account' }, classicPolicy('127.0.0.1'));
   await until(

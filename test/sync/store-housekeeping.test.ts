@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ChoreRunner } from '../../src/common/chore-runner.js';
 import type { AccountId, KeyFenceStore, RoleName } from '../../src/store/index.js';
 import { SIGNATURE_NONCE_PURGE_GRACE_MS } from '../../src/store/queries/signature-nonces.js';
 import { type Chore, StoreHousekeeping } from '../../src/sync/store-housekeeping.js';
@@ -68,7 +69,8 @@ for (const fixture of useDialects()) {
       now = new Date(now.getTime() + 1000 * 1000);
       const told = journal();
       const housekeeping = new StoreHousekeeping(store, { intervalMs: 20, forgetNodesAfterMs: DAY, ...told });
-      housekeeping.start();
+      const chores = new ChoreRunner([housekeeping.periodic]);
+      chores.start();
       await until(() => told.deleted.length === 1, 'the first pass deleted the expired credential');
       assert.deepEqual(told.deleted, [['expired-credentials', 1]]);
       assert.equal(await store.revealCredentialForSigning(short.accessKeyId), undefined);
@@ -79,7 +81,7 @@ for (const fixture of useDialects()) {
       await until(() => told.deleted.length === 2, 'a later pass deleted the second credential');
       assert.deepEqual(told.deleted[1], ['expired-credentials', 1]);
       assert.equal(await store.revealCredentialForSigning(long.accessKeyId), undefined);
-      await housekeeping.stop();
+      await chores.stop();
       assert.deepEqual(told.errors, []);
     });
 
@@ -175,8 +177,9 @@ for (const fixture of useDialects()) {
         forgetNodesAfterMs: DAY,
         ...told,
       });
-      housekeeping.start();
-      await housekeeping.stop();
+      const chores = new ChoreRunner([housekeeping.periodic]);
+      chores.start();
+      await chores.stop();
       assert.deepEqual(
         told.errors.map(([chore]) => chore),
         ['expired-credentials', 'expired-nonces', 'silent-nodes'],

@@ -1,7 +1,8 @@
+import type { Chore } from '../../common/chore.js';
 import type { AccessKeyId, AccessKeyUse, KeyFenceStore } from '../../store/index.js';
 
 export interface KeyUseRecorderOptions {
-  /** How often what was collected is written. */
+  /** How often what was collected is written (by the recorder's `chore`). */
   readonly intervalMs: number;
   /** Keys whose last use may wait unwritten; a use of another key beyond that is dropped and counted. Default 100,000. */
   readonly maxPendingKeys?: number;
@@ -35,8 +36,9 @@ export class KeyUseRecorder {
   readonly #maxPendingKeys: number;
   #pending = new Map<AccessKeyId, PendingUse>();
   #dropped = 0;
-  #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
+  /** A flush every `intervalMs`. */
+  readonly chore: Chore;
 
   constructor(store: Pick<KeyFenceStore, 'recordAccessKeyUse'>, options: KeyUseRecorderOptions) {
     this.#store = store;
@@ -45,8 +47,7 @@ export class KeyUseRecorder {
     if (!Number.isSafeInteger(this.#maxPendingKeys) || this.#maxPendingKeys < 1) {
       throw new RangeError(`maxPendingKeys must be a positive integer, got ${this.#maxPendingKeys}`);
     }
-    this.#timer = setInterval(() => void this.flush(), options.intervalMs);
-    this.#timer.unref();
+    this.chore = { intervalMs: options.intervalMs, run: () => this.flush(), onError: options.onError };
   }
 
   get counters(): KeyUseCounters {
@@ -87,10 +88,8 @@ export class KeyUseRecorder {
     return this.#writing;
   }
 
-  /** Stops the timer and tries once more to write what is left. */
+  /** Tries once more to write what is left (once its chore no longer runs). */
   async close(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
     await this.flush();
   }
 

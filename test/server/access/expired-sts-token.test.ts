@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { serverConfig } from '../../../src/config/server-config.js';
 import { ALL_ACTIONS } from '../../../src/server/actions/index.js';
 import { createServer } from '../../../src/server/keyfence-server.js';
 import { MasterKey, openStore, type RoleName } from '../../../src/store/index.js';
@@ -37,7 +38,13 @@ after(async () => {
 
 /** A started node over the shared store, closed after the file. */
 async function startNode(): Promise<number> {
-  const server = createServer({ store, actions: ALL_ACTIONS, auditSink: new MemoryAuditSink(), now });
+  const server = createServer({
+    config: serverConfig(),
+    store,
+    actions: ALL_ACTIONS,
+    auditSink: new MemoryAuditSink(),
+    now,
+  });
   after(() => server.close());
   const [url] = await server.start([testListener()]);
   return Number(new URL(url!).port);

@@ -13,6 +13,7 @@ import { after, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { KeyFenceError } from '../../../src/common/keyfence-error.js';
 import type { GatewayConfig } from '../../../src/config/keyfence-config.js';
+import { serverConfig } from '../../../src/config/server-config.js';
 import { createServer } from '../../../src/server/keyfence-server.js';
 import { MasterKey, openStore } from '../../../src/store/index.js';
 import { echoIdentity } from '../../support/gateway-upstream.js';
@@ -185,7 +186,7 @@ test('an upstreamCa that cannot be read: start refused, naming the file', async 
   const server = createServer({
     store,
     actions: testActions,
-    gateway: routes(missing),
+    config: serverConfig({ gateway: routes(missing) }),
     logger: pino({ enabled: false }),
   });
   const outcome = await server.start([testListener({ role: 'gateway' })]).then(

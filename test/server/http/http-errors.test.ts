@@ -11,7 +11,7 @@ import {
   startTestServer,
 } from '../../support/server-harness.js';
 
-const t = await startTestServer({ maxBodyBytes: 1024, maxHeaderBytes: 8192 });
+const t = await startTestServer({ http: { maxBodyBytes: 1024, maxHeaderBytes: 8192 } });
 
 describe('methods and paths', () => {
   for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
@@ -230,7 +230,7 @@ describe('malformed HTTP', () => {
 
 describe('slow requests', async () => {
   const timeoutMs = 400;
-  const slow = await startTestServer({ requestTimeoutMs: timeoutMs });
+  const slow = await startTestServer({ http: { requestTimeoutMs: timeoutMs } });
 
   test('a body still trickling in at requestTimeoutMs is cut then, not at node’s next 30 s check', async () => {
     const started = performance.now();

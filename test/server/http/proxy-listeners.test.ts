@@ -44,7 +44,7 @@ const t = await startTestServer(
     logger,
     trustedProxies,
     vpcEndpoints: new Map([['vpce-0a1b2c3d', 'vpc-mapped1']]),
-    proxyHeaderTimeoutMs: 300,
+    http: { proxyHeaderTimeoutMs: 300 },
   },
   [
     testListener(),

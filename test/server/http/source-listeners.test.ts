@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer as createNetServer, type Server } from 'node:net';
 import { describe, test } from 'node:test';
+import { serverConfig } from '../../../src/config/server-config.js';
 import { TrustedProxies } from '../../../src/request/source/trusted-proxies.js';
 import { createServer } from '../../../src/server/keyfence-server.js';
 import {
@@ -117,7 +118,7 @@ const unbind = (server: Server) => new Promise((resolve) => server.close(resolve
 describe('starting', () => {
   test('no listener is refused', async () => {
     const t = await startTestServer();
-    const server = createServer({ store: t.store, actions: testActions });
+    const server = createServer({ config: serverConfig(), store: t.store, actions: testActions });
     await assert.rejects(server.start([]), { code: 'Server.NoListener' });
     await server.close();
   });
@@ -129,7 +130,7 @@ describe('starting', () => {
     await unbind(probe);
     const taken = await bind(0);
     try {
-      const server = createServer({ store: t.store, actions: testActions });
+      const server = createServer({ config: serverConfig(), store: t.store, actions: testActions });
       const free = testListener({ address: { host: '127.0.0.1', port: freePort } });
       await assert.rejects(
         server.start([free, testListener({ address: { host: '127.0.0.1', port: port(taken) } })]),

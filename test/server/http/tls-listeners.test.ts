@@ -18,6 +18,7 @@ import tls, { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { pino } from 'pino';
 import { KeyFenceError } from '../../../src/common/keyfence-error.js';
 import type { ListenerConfig } from '../../../src/config/keyfence-config.js';
+import { serverConfig } from '../../../src/config/server-config.js';
 import { TrustedProxies } from '../../../src/request/source/trusted-proxies.js';
 import { createServer } from '../../../src/server/keyfence-server.js';
 import { MasterKey, openStore } from '../../../src/store/index.js';
@@ -207,7 +208,7 @@ describe('TLS 1.2 as the floor where Node’s defaults allow TLS 1.0', () => {
 
 describe('a connection that never finishes its handshake', async () => {
   // A shutdown timeout longer than the test: closing must not wait for it.
-  const slow = await startTestServer({ requestTimeoutMs: 500, shutdownTimeoutMs: 60_000 }, [
+  const slow = await startTestServer({ http: { requestTimeoutMs: 500, shutdownTimeoutMs: 60_000 } }, [
     testListener({ tls: { cert: first.cert, key: first.key } }),
     testListener(),
   ]);
@@ -376,7 +377,12 @@ describe('a pair that cannot be used: start refused, naming the file, nothing bo
     test(name, async () => {
       // A plain listener on a fixed port first: it must not have been bound either.
       const plain: ListenerConfig = testListener();
-      const probe = createServer({ store, actions: testActions, logger: pino({ enabled: false }) });
+      const probe = createServer({
+        config: serverConfig(),
+        store,
+        actions: testActions,
+        logger: pino({ enabled: false }),
+      });
       const port = await freePort();
       const outcome = await probe
         .start([{ ...plain, address: { host: '127.0.0.1', port } }, testListener({ tls })])

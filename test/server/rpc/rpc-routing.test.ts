@@ -137,7 +137,7 @@ describe('errors from handlers', () => {
 });
 
 describe('HostId when configured', async () => {
-  const configured = await startTestServer({ hostId: 'ims.example.com' });
+  const configured = await startTestServer({ http: { hostId: 'ims.example.com' } });
   test('the configured HostId wins', async () => {
     const reply = await call(configured.port, { action: 'NoSuchAction', credentials: configured.root });
     assert.equal(expectError(reply, 404, 'InvalidAction.NotFound').HostId, 'ims.example.com');

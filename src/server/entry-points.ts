@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import type { AuditSink } from '../audit/audit-sink.js';
+import type { ProxyFaultCode } from '../request/source/proxy-protocol/proxy-header.js';
+import type { OutageLog } from '../sync/outage-log.js';
+import { RequestAudit } from './access/request-audit.js';
+import { ServiceRoutes } from './access/service-routes.js';
+import { ForwardAuthEndpoint } from './forward-auth/forward-auth-endpoint.js';
+import { ForwardAuthRoute } from './forward-auth/forward-auth-route.js';
+import { Gateway } from './gateway/gateway.js';
+import { hostIdOf } from './http/host-id.js';
+import { KeyFenceMetrics } from './metrics/keyfence-metrics.js';
+import { HealthEndpoints } from './node/health-endpoints.js';
+import type { KeyFenceNode } from './node/keyfence-node.js';
+import { ActionRegistry } from './rpc/action-registry.js';
+import { RpcEndpoint } from './rpc/rpc-endpoint.js';
+import { RpcRoute } from './rpc/rpc-route.js';
+import { attachedPoliciesOf } from './rpc/store-policies.js';
+import type { KeyFenceServerOptions } from './server-options.js';
+
+/** What the router hands a request to. */
+export interface EntryPoints {
+  /** The RPC API at `/`. */
+  readonly rpc: RpcRoute;
+  readonly forwardAuth: ForwardAuthRoute;
+  /** Undefined without routes: gateway listeners then answer 501. */
+  readonly gateway: Gateway | undefined;
+  /** `/healthz`, `/readyz`, `/metrics`. */
+  readonly health: HealthEndpoints;
+}
+
+export interface EntryPointParts {
+  readonly node: KeyFenceNode;
+  readonly audit: AuditSink;
+  readonly log: Logger;
+  readonly outage: OutageLog;
+  readonly now: () => Date;
+  readonly proxyHeaderFaults: () => ReadonlyMap<ProxyFaultCode, number>;
+}
+
+/** Every entry point of a server, each deciding through `node`'s gate and recording to `audit`. */
+export function entryPoints(options: KeyFenceServerOptions, parts: EntryPointParts): EntryPoints {
+  const { config, store } = options;
+  const { http } = config;
+  const { node, log, now } = parts;
+  const audit = new RequestAudit({ sink: parts.audit, log, outage: parts.outage, hostId: http.hostId });
+  const rpcEndpoint = new RpcEndpoint({
+    store,
+    actions: new ActionRegistry(options.actions),
+    follower: node.follower,
+    gate: node.gate,
+    policiesOf: options.policiesOf ?? attachedPoliciesOf(node.attachments),
+    policyLimits: config.policyLimits,
+    now,
+    audit: parts.audit,
+  });
+  const forwardAuthEndpoint = new ForwardAuthEndpoint({
+    gate: node.gate,
+    routes: new ServiceRoutes(config.gateway.routes),
+    verifySignature: config.forwardAuth.verifySignature,
+    hostId: (host) => hostIdOf(host, http.hostId),
+  });
+  const gateway =
+    config.gateway.routes.length === 0
+      ? undefined
+      : new Gateway({
+          gate: node.gate,
+          config: config.gateway,
+          maxBodyBytes: http.maxBodyBytes,
+          hostId: http.hostId,
+          now,
+          record: (record) => audit.record(record),
+          recordDurably: parts.audit.recordDurably,
+          onInternalError: (error, requestId) =>
+            log.error({ err: error, requestId }, 'gateway request failed'),
+        });
+  const metrics = new KeyFenceMetrics({
+    decisions: node.decisions,
+    sync: () => node.sync,
+    status: () => node.status,
+    audit: () => parts.audit.counters,
+    proxyHeaderFaults: parts.proxyHeaderFaults,
+  });
+  return {
+    rpc: new RpcRoute({ endpoint: rpcEndpoint, audit, maxBodyBytes: http.maxBodyBytes }),
+    forwardAuth: new ForwardAuthRoute({
+      endpoint: forwardAuthEndpoint,
+      audit,
+      log,
+      now,
+      hostId: http.hostId,
+    }),
+    gateway,
+    health: new HealthEndpoints(node, metrics),
+  };
+}
