@@ -24,8 +24,8 @@ const LAYERS: Readonly<Record<string, number>> = {
 };
 
 const SERVER_LAYERS: Readonly<Record<string, number>> = {
-  errors: 0,
   http: 0,
+  errors: 1,
   metrics: 1,
   access: 2,
   rpc: 3,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendApiError } from '../access/error-answers.js';
 import { serverErrors } from '../errors/api-error.js';
+import { sendApiError } from '../errors/error-answers.js';
 import { sendJson } from '../http/send-json.js';
 import type { KeyFenceMetrics } from '../metrics/keyfence-metrics.js';
 import type { KeyFenceNode } from './keyfence-node.js';

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ApiError } from '../errors/api-error.js';
-import { serverErrors } from '../errors/api-error.js';
-import { errorBody } from '../errors/error-body.js';
 import { hostIdOf } from '../http/host-id.js';
 import { declaresBody } from '../http/read-body.js';
 import { newRequestId } from '../http/request-id.js';
 import { JSON_CONTENT_TYPE, sendJson } from '../http/send-json.js';
+import type { ApiError } from './api-error.js';
+import { serverErrors } from './api-error.js';
+import { errorBody } from './error-body.js';
 
 /** How long a connection refused with an error answer is left to the client before it is cut. */
 const CLIENT_ERROR_LINGER_MS = 1000;
