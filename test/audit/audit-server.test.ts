@@ -10,17 +10,10 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
-import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
-import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
-import { createServer, type KeyFenceServer } from '../../src/server/keyfence-server.js';
+import type { KeyFenceServer } from '../../src/server/keyfence-server.js';
 import { type AccountId, type KeyFenceStore, MasterKey, openStore } from '../../src/store/index.js';
-import {
-  type Credentials,
-  call,
-  expectError,
-  expectSuccess,
-  testListener,
-} from '../support/server-harness.js';
+import { type Credentials, call, expectError, expectSuccess } from '../support/server-harness.js';
+import { startAuditedServer } from './audited-server.js';
 
 const ACTIONTRAIL = '2020-07-06';
 
@@ -57,17 +50,8 @@ describe('audit log through the server', () => {
     await store.write((tx) =>
       tx.setPolicy({ scope: 'account', accountId }, policy.canonical, { actor: 'test' }),
     );
-    const proxies = TrustedProxies.parse(['127.0.0.1']);
-    assert.ok(proxies.ok);
     sink = new StoreAuditSink(store, { flushIntervalMs: 3_600_000 });
-    server = createServer({
-      store,
-      actions: ACTIONTRAIL_ACTIONS,
-      trustedProxies: proxies.value,
-      auditSink: sink,
-    });
-    const [url] = await server.start([testListener()]);
-    port = Number(new URL(url!).port);
+    ({ server, port } = await startAuditedServer(store, sink));
   });
 
   after(async () => {

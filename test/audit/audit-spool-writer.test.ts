@@ -8,7 +8,7 @@ import { AuditSpool } from '../../src/audit/audit-spool.js';
 import type { AuditStore } from '../../src/audit/audit-writer.js';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { type KeyFenceStore, openStore } from '../../src/store/index.js';
-import { ACCOUNT, requestRecord } from './support.js';
+import { requestRecord, storedRequestIds } from './support.js';
 
 const root = await mkdtemp(join(tmpdir(), 'keyfence-spool-writer-'));
 after(() => rm(root, { recursive: true, force: true }));
@@ -51,15 +51,8 @@ class ComingAndGoingStore implements AuditStore {
   }
 
   /** Every stored event's RequestId (the test records' account), in time order. */
-  async requestIds(): Promise<string[]> {
-    const page = await this.#store.lookupAuditEvents({
-      accountId: ACCOUNT,
-      from: new Date(0),
-      to: new Date(4_000_000_000_000),
-      order: 'oldest-first',
-      limit: 1000,
-    });
-    return page.events.map((event) => JSON.parse(event.document).requestId as string);
+  requestIds(): Promise<string[]> {
+    return storedRequestIds(this.#store);
   }
 
   close(): Promise<void> {
