@@ -3,22 +3,20 @@
  * requests through a trusted proxy, and LookupEvents reading back what the calls left behind.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { KeyFenceServer } from '../../src/server/keyfence-server.js';
-import { type AccountId, type KeyFenceStore, MasterKey, openStore } from '../../src/store/index.js';
+import type { AccountId, KeyFenceStore } from '../../src/store/index.js';
+import { type TempSqliteStore, tempSqliteStore } from '../store/support/temp-sqlite-store.js';
 import { type Credentials, call, expectError, expectSuccess } from '../support/server-harness.js';
 import { startAuditedServer } from './audited-server.js';
 
 const ACTIONTRAIL = '2020-07-06';
 
 describe('audit log through the server', () => {
-  let dir: string;
+  let temp: TempSqliteStore;
   let store: KeyFenceStore;
   let server: KeyFenceServer;
   let sink: StoreAuditSink;
@@ -27,12 +25,8 @@ describe('audit log through the server', () => {
   let root: Credentials;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'keyfence-audit-server-'));
-    store = await openStore({
-      dialect: 'sqlite',
-      file: join(dir, 'keyfence.db'),
-      masterKey: MasterKey.generate(),
-    });
+    temp = await tempSqliteStore('keyfence-audit-server-');
+    ({ store } = temp);
     const created = await store.write(async (tx) => {
       const account = await tx.createAccount();
       return { accountId: account.accountId, key: await tx.createAccessKey(account.accountId) };
@@ -57,8 +51,7 @@ describe('audit log through the server', () => {
   after(async () => {
     await server.close();
     await sink.close();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await temp.remove();
   });
 
   const lookup = (params: Record<string, string>, from = '198.51.100.7') =>
@@ -119,7 +112,7 @@ describe('audit log through the server', () => {
     );
 
     // The forged call is kept, under no account, and never shows the string to sign it provoked.
-    const database = new Database(join(dir, 'keyfence.db'), { readonly: true });
+    const database = new Database(temp.file, { readonly: true });
     try {
       const row = database
         .prepare('select account_id, access_key_id, event from audit_events where request_id = ?')
