@@ -3,8 +3,8 @@
  * ACS3 signing) against a real `keyfence serve` process: the user and AccessKey actions.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
+import { describe, test } from 'node:test';
+import type { KeyFenceProcess } from '../support/keyfence-process.js';
 import {
   ALIBABA_DATE,
   type Credentials,
@@ -16,8 +16,8 @@ import {
   sdkError,
   stsClient,
 } from './support/sdk.js';
+import { useKeyFence } from './support/use-keyfence.js';
 
-let kf: KeyFenceProcess | undefined;
 let server: KeyFenceProcess;
 let root: ImsClient;
 let bob: string;
@@ -25,18 +25,11 @@ let carol: string;
 let bobKey: Credentials;
 let bobKey2: Credentials;
 
-before(async () => {
-  kf = await startKeyFence();
-  server = kf;
+useKeyFence({}, (started) => {
+  server = started;
   root = imsClient(server, server.root);
   bob = principalName('bob', server.root.accountId);
   carol = principalName('carol', server.root.accountId);
-});
-
-after(async () => {
-  if (kf === undefined) return;
-  const exit = await kf.stop();
-  assert.deepEqual(exit, { code: 0, signal: null }, `keyfence serve exits 0 on SIGTERM\n${kf.stderr()}`);
 });
 
 describe('@alicloud/ims20190815 typed methods', () => {

@@ -5,8 +5,8 @@
  * client's own X-Forwarded-For / X-Forwarded-Vpc-Id must gain it nothing.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
+import { describe, test } from 'node:test';
+import type { KeyFenceProcess } from '../support/keyfence-process.js';
 import { startCaptureServer } from './support/capture-server.js';
 import {
   type CallResult,
@@ -22,8 +22,8 @@ import {
   VERSIONS,
   vpc,
 } from './support/sdk.js';
+import { useKeyFence } from './support/use-keyfence.js';
 
-let kf: KeyFenceProcess | undefined;
 let server: KeyFenceProcess;
 let dave: string;
 const daveKeys: Record<'v3' | 'v2', Credentials> = {
@@ -45,9 +45,8 @@ function policyOf(res: CallResult): unknown {
   return JSON.parse(text as string);
 }
 
-before(async () => {
-  kf = await startKeyFence();
-  server = kf;
+useKeyFence({}, async (started) => {
+  server = started;
   dave = principalName('dave', server.root.accountId);
   const root = openApiClient(server, server.root);
   await ims(root, 'CreateUser', { UserPrincipalName: dave, DisplayName: 'Dave' });
@@ -56,12 +55,6 @@ before(async () => {
     const key = res.body.AccessKey as { AccessKeyId: string; AccessKeySecret: string };
     daveKeys[name] = { accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret };
   }
-});
-
-after(async () => {
-  if (kf === undefined) return;
-  const exit = await kf.stop();
-  assert.deepEqual(exit, { code: 0, signal: null }, `keyfence serve exits 0 on SIGTERM\n${kf.stderr()}`);
 });
 
 describe('openapi-core sends per-request headers (checked on the wire, without KeyFence)', () => {

@@ -10,9 +10,9 @@
  * V2 requests carry Action and Version as signed parameters.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import RPCClient from '@alicloud/pop-core';
-import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
+import type { KeyFenceProcess } from '../support/keyfence-process.js';
 import { startCaptureServer } from './support/capture-server.js';
 import {
   type Credentials,
@@ -23,6 +23,7 @@ import {
   sdkError,
   VERSIONS,
 } from './support/sdk.js';
+import { useKeyFence } from './support/use-keyfence.js';
 
 type Method = 'POST' | 'GET';
 type Body = Record<string, unknown>;
@@ -51,21 +52,13 @@ function request(
   });
 }
 
-let kf: KeyFenceProcess | undefined;
 let server: KeyFenceProcess;
 let frank: string;
 let frankKey: Credentials;
 
-before(async () => {
-  kf = await startKeyFence({ trustedProxies: ['127.0.0.1/32'], exemptServices: ['sts'] });
-  server = kf;
+useKeyFence({ trustedProxies: ['127.0.0.1/32'], exemptServices: ['sts'] }, (started) => {
+  server = started;
   frank = principalName('frank', server.root.accountId);
-});
-
-after(async () => {
-  if (kf === undefined) return;
-  const exit = await kf.stop();
-  assert.deepEqual(exit, { code: 0, signal: null }, `keyfence serve exits 0 on SIGTERM\n${kf.stderr()}`);
 });
 
 describe('@alicloud/pop-core on the wire (without KeyFence)', () => {
