@@ -18,6 +18,7 @@ import {
   type Credentials,
   classic,
   eventually,
+  largestPolicy,
   policy,
   principalName,
   sdkError,
@@ -193,22 +194,7 @@ for (const method of ['POST', 'GET'] as const) {
 
     if (method === 'POST') {
       test('a policy at the documented limits (8 × 50 IPv6 entries) fits in a form body', async () => {
-        const entries = Array.from({ length: 50 }, (_, i) => {
-          const group = (0x1000 + i).toString(16);
-          return `2001:db8:${group}:5678:9abc:def0:1234:${group}/128`;
-        });
-        const largest = {
-          Version: 1,
-          Status: 'Active',
-          Statements: [
-            { Type: 'ClassicWhiteList', IPList: ['198.51.100.0/24', ...entries.slice(1)] },
-            ...Array.from({ length: 7 }, (_, j) => ({
-              Type: 'VPCWhiteList',
-              Value: `vpc-bp1234567890abcde${j}`,
-              IPList: entries,
-            })),
-          ],
-        };
+        const largest = largestPolicy('198.51.100.0/24');
         const root = pop(server.url, server.root, VERSIONS.ims);
         const target = { UserPrincipalName: frank, UserAccessKeyId: frankKey.accessKeyId };
         await request(

@@ -168,6 +168,30 @@ export const vpc = (vpcId: string, ...ips: string[]): PolicyStatement => ({
 });
 
 /**
+ * A policy at the documented limits: 8 statements (the limit) of 50 IPv6 /128 entries (the limit)
+ * each, about 18.5 KB of JSON. The classic statement's first entry is `reachableFrom`, so that the
+ * caller can still use a key under it.
+ */
+export function largestPolicy(reachableFrom: string) {
+  const entries = Array.from({ length: 50 }, (_, i) => {
+    const group = (0x1000 + i).toString(16);
+    return `2001:db8:${group}:5678:9abc:def0:1234:${group}/128`;
+  });
+  return {
+    Version: 1,
+    Status: 'Active',
+    Statements: [
+      { Type: 'ClassicWhiteList', IPList: [reachableFrom, ...entries.slice(1)] },
+      ...Array.from({ length: 7 }, (_, j) => ({
+        Type: 'VPCWhiteList',
+        Value: `vpc-bp1234567890abcde${j}`,
+        IPList: entries,
+      })),
+    ],
+  };
+}
+
+/**
  * A new AccessKey of the identity `root` signs as, usable only from `ips` (an Active key-level
  * policy): the same identity as `root`, so calls made with either differ only in the decision.
  */
