@@ -45,8 +45,7 @@ export async function getUser(
   accountId: AccountId,
   userName: UserName,
 ): Promise<RamUser> {
-  const row = await findUserRow(db, accountId, userName);
-  if (row === undefined) throw new StoreError('EntityNotExist.User', userName);
+  const row = await requireUserRow(db, accountId, userName);
   return toUser(row, settings.principalSuffix);
 }
 
@@ -121,8 +120,7 @@ export async function updateUser(
   userName: UserName,
   changes: UserChanges,
 ): Promise<RamUser> {
-  const current = await findUserRow(tx.db, accountId, userName);
-  if (current === undefined) throw new StoreError('EntityNotExist.User', userName);
+  const current = await requireUserRow(tx.db, accountId, userName);
   const next: Selectable<UserTable> = {
     ...current,
     user_name: changes.newUserName ?? current.user_name,
@@ -158,9 +156,7 @@ export async function updateUser(
 }
 
 export async function deleteUser(tx: WriteContext, accountId: AccountId, userName: UserName): Promise<void> {
-  if ((await findUserRow(tx.db, accountId, userName)) === undefined) {
-    throw new StoreError('EntityNotExist.User', userName);
-  }
+  await requireUserRow(tx.db, accountId, userName);
   const key = await tx.db
     .selectFrom('access_keys')
     .select('access_key_id')
@@ -189,8 +185,18 @@ export async function requireUser(
   accountId: AccountId,
   userName: UserName,
 ): Promise<void> {
-  if ((await findUserRow(db, accountId, userName)) === undefined)
-    throw new StoreError('EntityNotExist.User', userName);
+  await requireUserRow(db, accountId, userName);
+}
+
+/** The user's row; EntityNotExist.User when the account has no user of that name. */
+async function requireUserRow(
+  db: Kysely<StoreDatabase>,
+  accountId: AccountId,
+  userName: string,
+): Promise<Selectable<UserTable>> {
+  const row = await findUserRow(db, accountId, userName);
+  if (row === undefined) throw new StoreError('EntityNotExist.User', userName);
+  return row;
 }
 
 function findUserRow(
