@@ -45,7 +45,7 @@ export async function getUser(
   accountId: AccountId,
   userName: UserName,
 ): Promise<RamUser> {
-  const row = await requireUserRow(db, accountId, userName);
+  const row = await requireUser(db, accountId, userName);
   return toUser(row, settings.principalSuffix);
 }
 
@@ -120,7 +120,7 @@ export async function updateUser(
   userName: UserName,
   changes: UserChanges,
 ): Promise<RamUser> {
-  const current = await requireUserRow(tx.db, accountId, userName);
+  const current = await requireUser(tx.db, accountId, userName);
   const next: Selectable<UserTable> = {
     ...current,
     user_name: changes.newUserName ?? current.user_name,
@@ -156,7 +156,7 @@ export async function updateUser(
 }
 
 export async function deleteUser(tx: WriteContext, accountId: AccountId, userName: UserName): Promise<void> {
-  await requireUserRow(tx.db, accountId, userName);
+  await requireUser(tx.db, accountId, userName);
   const key = await tx.db
     .selectFrom('access_keys')
     .select('access_key_id')
@@ -180,16 +180,8 @@ export async function deleteUser(tx: WriteContext, accountId: AccountId, userNam
   await tx.log.append(accountId, { kind: 'user.deleted', userName });
 }
 
-export async function requireUser(
-  db: Kysely<StoreDatabase>,
-  accountId: AccountId,
-  userName: UserName,
-): Promise<void> {
-  await requireUserRow(db, accountId, userName);
-}
-
 /** The user's row; EntityNotExist.User when the account has no user of that name. */
-async function requireUserRow(
+export async function requireUser(
   db: Kysely<StoreDatabase>,
   accountId: AccountId,
   userName: string,
