@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
-import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { signOriginal, viaNginx } from '../server/forward-auth/support.js';
 import { useDialects } from '../store/support/dialects.js';
+import { classicPolicy } from '../store/support/policies.js';
 import { newAccount, storeHarness } from '../store/support/store-harness.js';
 import { type Credentials, call, expectSuccess, type Reply, send } from '../support/server-harness.js';
 import { startAuditedServer } from './audited-server.js';
@@ -26,17 +26,10 @@ async function serve(coalesce: boolean) {
   const accountId = await newAccount(store);
   const key = await store.write((tx) => tx.createAccessKey(accountId));
   const root: Credentials = { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret };
-  const policy = parsePolicy(
-    JSON.stringify({
-      Version: 1,
-      Status: 'Active',
-      // 127.0.0.1: LookupEvents, called from here.
-      Statements: [{ Type: 'ClassicWhiteList', IPList: ['203.0.113.0/24', '127.0.0.1'] }],
-    }),
-  );
-  assert.ok(policy.ok);
+  // 127.0.0.1: LookupEvents, called from here.
+  const policy = classicPolicy('203.0.113.0/24', '127.0.0.1');
   const { version } = await store.write((tx) =>
-    tx.setPolicy({ scope: 'account', accountId }, policy.canonical, { actor: 'test' }),
+    tx.setPolicy({ scope: 'account', accountId }, policy, { actor: 'test' }),
   );
   const sink = new StoreAuditSink(store, { flushIntervalMs: 3_600_000, coalesce });
   const { server, port } = await startAuditedServer(store, sink, { pollIntervalMs: 25 });

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
-import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { KeyFenceServer } from '../../src/server/keyfence-server.js';
 import type { AccountId, KeyFenceStore } from '../../src/store/index.js';
+import { classicPolicy } from '../store/support/policies.js';
 import { type TempSqliteStore, tempSqliteStore } from '../store/support/temp-sqlite-store.js';
 import { type Credentials, call, expectError, expectSuccess } from '../support/server-harness.js';
 import { startAuditedServer } from './audited-server.js';
@@ -33,16 +33,8 @@ describe('audit log through the server', () => {
     });
     accountId = created.accountId;
     root = { accessKeyId: created.key.accessKeyId, accessKeySecret: created.key.accessKeySecret };
-    const policy = parsePolicy(
-      JSON.stringify({
-        Version: 1,
-        Status: 'Active',
-        Statements: [{ Type: 'ClassicWhiteList', IPList: ['198.51.100.0/24'] }],
-      }),
-    );
-    assert.ok(policy.ok);
     await store.write((tx) =>
-      tx.setPolicy({ scope: 'account', accountId }, policy.canonical, { actor: 'test' }),
+      tx.setPolicy({ scope: 'account', accountId }, classicPolicy('198.51.100.0/24'), { actor: 'test' }),
     );
     sink = new StoreAuditSink(store, { flushIntervalMs: 3_600_000 });
     ({ server, port } = await startAuditedServer(store, sink));
