@@ -23,6 +23,25 @@ const context: EventContext = {
   region: 'cn-hangzhou',
 };
 
+/** The store's answer for alice's key (userCaller's). */
+const aliceContext: EventContext = {
+  ...context,
+  principal: {
+    type: 'ram-user',
+    accountId: ACCOUNT,
+    userName: 'alice' as UserName,
+    userId: '2001' as UserId,
+  },
+};
+/** alice as an event names her, with the ID the store gives. */
+const ALICE_IDENTITY = {
+  type: 'ram-user',
+  accountId: ACCOUNT,
+  principalId: '2001',
+  userName: 'alice',
+  accessKeyId: USER_KEY,
+};
+
 describe('audit events', () => {
   test('an allowed call has ActionTrail fields and the decision', () => {
     const built = buildAuditEvent(requestRecord(), context);
@@ -165,22 +184,8 @@ describe('audit events', () => {
   });
 
   test('a RAM user and an assumed role are named with the IDs the store gives', () => {
-    const user = buildAuditEvent(requestRecord({ caller: userCaller }), {
-      ...context,
-      principal: {
-        type: 'ram-user',
-        accountId: ACCOUNT,
-        userName: 'alice' as UserName,
-        userId: '2001' as UserId,
-      },
-    });
-    assert.deepEqual(user.event.userIdentity, {
-      type: 'ram-user',
-      accountId: ACCOUNT,
-      principalId: '2001',
-      userName: 'alice',
-      accessKeyId: USER_KEY,
-    });
+    const user = buildAuditEvent(requestRecord({ caller: userCaller }), aliceContext);
+    assert.deepEqual(user.event.userIdentity, ALICE_IDENTITY);
     const role = buildAuditEvent(
       requestRecord({ caller: roleCaller, product: 'Sts', action: 'GetCallerIdentity' }),
       {
@@ -241,15 +246,7 @@ describe('audit events', () => {
           errorMessage: 'refused',
           httpStatus: 400,
         }),
-        {
-          ...context,
-          principal: {
-            type: 'ram-user',
-            accountId: ACCOUNT,
-            userName: 'alice' as UserName,
-            userId: '2001' as UserId,
-          },
-        },
+        aliceContext,
       );
       assert.equal(built.accountId, null, errorCode);
       assert.deepEqual(built.event.userIdentity, {
@@ -278,24 +275,10 @@ describe('audit events', () => {
           errorCode,
           httpStatus: 400,
         }),
-        {
-          ...context,
-          principal: {
-            type: 'ram-user',
-            accountId: ACCOUNT,
-            userName: 'alice' as UserName,
-            userId: '2001' as UserId,
-          },
-        },
+        aliceContext,
       );
       assert.equal(built.accountId, ACCOUNT, errorCode);
-      assert.deepEqual(built.event.userIdentity, {
-        type: 'ram-user',
-        accountId: ACCOUNT,
-        principalId: '2001',
-        userName: 'alice',
-        accessKeyId: USER_KEY,
-      });
+      assert.deepEqual(built.event.userIdentity, ALICE_IDENTITY);
       assert.equal(built.event.keyfence.authenticated, false);
     }
     const unknownKey = buildAuditEvent(
