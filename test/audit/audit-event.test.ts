@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { buildAuditEvent, type EventContext } from '../../src/audit/audit-event.js';
+import { type AuditedRequest, buildAuditEvent, type EventContext } from '../../src/audit/audit-event.js';
 import { toStoredEvent } from '../../src/audit/stored-event.js';
 import { formatAlibabaTime, parseAlibabaTime } from '../../src/common/alibaba-time.js';
 import type { RoleId, RoleName, UserId, UserName } from '../../src/store/index.js';
@@ -41,6 +41,20 @@ const ALICE_IDENTITY = {
   userName: 'alice',
   accessKeyId: USER_KEY,
 };
+
+/** The event of a request naming alice's key that was refused (400) with `errorCode` before it had a caller. */
+const refusedNamingAlicesKey = (errorCode: string, changes: Partial<AuditedRequest> = {}) =>
+  buildAuditEvent(
+    requestRecord({
+      caller: null,
+      claimedAccessKeyId: USER_KEY,
+      decision: null,
+      errorCode,
+      httpStatus: 400,
+      ...changes,
+    }),
+    aliceContext,
+  );
 
 describe('audit events', () => {
   test('an allowed call has ActionTrail fields and the decision', () => {
@@ -237,17 +251,7 @@ describe('audit events', () => {
       'InvalidAccessKeyId.NotFound',
       'InvalidTimeStamp.Expired',
     ]) {
-      const built = buildAuditEvent(
-        requestRecord({
-          caller: null,
-          claimedAccessKeyId: USER_KEY,
-          decision: null,
-          errorCode,
-          errorMessage: 'refused',
-          httpStatus: 400,
-        }),
-        aliceContext,
-      );
+      const built = refusedNamingAlicesKey(errorCode, { errorMessage: 'refused' });
       assert.equal(built.accountId, null, errorCode);
       assert.deepEqual(built.event.userIdentity, {
         type: 'unknown',
@@ -267,16 +271,7 @@ describe('audit events', () => {
       'SignatureNonceUsed',
       'InvalidSecurityToken.Expired',
     ]) {
-      const built = buildAuditEvent(
-        requestRecord({
-          caller: null,
-          claimedAccessKeyId: USER_KEY,
-          decision: null,
-          errorCode,
-          httpStatus: 400,
-        }),
-        aliceContext,
-      );
+      const built = refusedNamingAlicesKey(errorCode);
       assert.equal(built.accountId, ACCOUNT, errorCode);
       assert.deepEqual(built.event.userIdentity, ALICE_IDENTITY);
       assert.equal(built.event.keyfence.authenticated, false);
