@@ -157,27 +157,35 @@ export async function updateUser(
 
 export async function deleteUser(tx: WriteContext, accountId: AccountId, userName: UserName): Promise<void> {
   await requireUser(tx.db, accountId, userName);
-  const key = await tx.db
-    .selectFrom('access_keys')
-    .select('access_key_id')
-    .where('account_id', '=', accountId)
-    .where('user_name', '=', userName)
-    .executeTakeFirst();
-  if (key !== undefined) throw new StoreError('DeleteConflict.User.AccessKey', userName);
+  if (await holdsAny(tx.db, 'access_keys', accountId, userName)) {
+    throw new StoreError('DeleteConflict.User.AccessKey', userName);
+  }
   // RAM refuses too, rather than silently revoking what the user was granted.
-  const attachment = await tx.db
-    .selectFrom('user_policy_attachments')
-    .select('policy_name')
-    .where('account_id', '=', accountId)
-    .where('user_name', '=', userName)
-    .executeTakeFirst();
-  if (attachment !== undefined) throw new StoreError('DeleteConflict.User.Policy', userName);
+  if (await holdsAny(tx.db, 'user_policy_attachments', accountId, userName)) {
+    throw new StoreError('DeleteConflict.User.Policy', userName);
+  }
   await tx.db
     .deleteFrom('users')
     .where('account_id', '=', accountId)
     .where('user_name', '=', userName)
     .execute();
   await tx.log.append(accountId, { kind: 'user.deleted', userName });
+}
+
+/** Whether the user has a row in `table` (a key, an attachment): what keeps it from being deleted. */
+async function holdsAny(
+  db: Kysely<StoreDatabase>,
+  table: 'access_keys' | 'user_policy_attachments',
+  accountId: AccountId,
+  userName: UserName,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom(table)
+    .select('account_id')
+    .where('account_id', '=', accountId)
+    .where('user_name', '=', userName)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The user's row; EntityNotExist.User when the account has no user of that name. */
