@@ -98,6 +98,11 @@ export class FakeAuditStore implements AuditStore {
     return this.batches.flat();
   }
 
+  /** The size of every batch it stored, in order. */
+  get batchSizes(): number[] {
+    return this.batches.map((batch) => batch.length);
+  }
+
   async appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
     await this.gate;
     this.attempts.push(events.length);
