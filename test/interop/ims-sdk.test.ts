@@ -9,6 +9,7 @@ import {
   ALIBABA_DATE,
   type Credentials,
   eventually,
+  expectSdkError,
   Ims,
   type ImsClient,
   imsClient,
@@ -114,12 +115,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
     assert.notEqual(key2.accessKeyId, key.accessKeyId);
     bobKey2 = { accessKeyId: key2.accessKeyId, accessKeySecret: key2.accessKeySecret };
 
-    const e = await sdkError(
+    await expectSdkError(
       root.createAccessKey(new Ims.CreateAccessKeyRequest({ userPrincipalName: bob })),
       'third key',
+      'LimitExceeded.User.AccessKey',
+      409,
     );
-    assert.equal(e.code, 'LimitExceeded.User.AccessKey');
-    assert.equal(e.statusCode, 409);
   });
 
   test('ListAccessKeys: body.accessKeys.accessKey[] with status and dates, never the secret', async () => {
@@ -185,9 +186,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
     assert.equal(entry?.status, 'Inactive');
     assert.match(entry?.updateDate ?? '', ALIBABA_DATE);
 
-    const e = await sdkError(stsClient(server, bobKey2).getCallerIdentity(), 'call with an Inactive key');
-    assert.equal(e.code, 'InvalidAccessKeyId.Inactive');
-    assert.equal(e.statusCode, 400);
+    await expectSdkError(
+      stsClient(server, bobKey2).getCallerIdentity(),
+      'call with an Inactive key',
+      'InvalidAccessKeyId.Inactive',
+      400,
+    );
 
     await root.updateAccessKey(
       new Ims.UpdateAccessKeyRequest({
@@ -225,9 +229,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
       (listed.body?.accessKeys?.accessKey ?? []).map((k) => k.accessKeyId),
       [bobKey.accessKeyId],
     );
-    const e = await sdkError(stsClient(server, bobKey2).getCallerIdentity(), 'call with a deleted key');
-    assert.equal(e.code, 'InvalidAccessKeyId.NotFound');
-    assert.equal(e.statusCode, 404);
+    await expectSdkError(
+      stsClient(server, bobKey2).getCallerIdentity(),
+      'call with a deleted key',
+      'InvalidAccessKeyId.NotFound',
+      404,
+    );
 
     const again = await sdkError(
       root.deleteAccessKey(
@@ -250,12 +257,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
   });
 
   test('DeleteUser while the user still has a key is DeleteConflict.User.AccessKey (409)', async () => {
-    const e = await sdkError(
+    await expectSdkError(
       root.deleteUser(new Ims.DeleteUserRequest({ userPrincipalName: bob })),
       'DeleteUser',
+      'DeleteConflict.User.AccessKey',
+      409,
     );
-    assert.equal(e.code, 'DeleteConflict.User.AccessKey');
-    assert.equal(e.statusCode, 409);
   });
 
   test('DeleteUser: GetUser then fails with EntityNotExist.User (404)', async () => {
@@ -264,12 +271,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
     );
     const res = await root.deleteUser(new Ims.DeleteUserRequest({ userPrincipalName: bob }));
     assert.equal(res.statusCode, 200);
-    const e = await sdkError(
+    await expectSdkError(
       root.getUser(new Ims.GetUserRequest({ userPrincipalName: bob })),
       'GetUser of a deleted user',
+      'EntityNotExist.User',
+      404,
     );
-    assert.equal(e.code, 'EntityNotExist.User');
-    assert.equal(e.statusCode, 404);
     const listed = await root.listUsers(new Ims.ListUsersRequest({}));
     assert.deepEqual(
       (listed.body?.users?.user ?? []).map((u) => u.userPrincipalName),

@@ -147,6 +147,19 @@ export async function sdkError(promise: Promise<unknown>, what: string): Promise
   assert.fail(`${what}: expected the SDK to throw, got ${JSON.stringify(result)}`);
 }
 
+/** Like `sdkError`, and the error must carry `code` and HTTP `statusCode`. */
+export async function expectSdkError(
+  promise: Promise<unknown>,
+  what: string,
+  code: string,
+  statusCode: number,
+): Promise<SdkError> {
+  const e = await sdkError(promise, what);
+  assert.equal(e.code, code);
+  assert.equal(e.statusCode, statusCode);
+  return e;
+}
+
 /** The RAM logon name of a user (DESIGN.md §1). */
 export const principalName = (user: string, accountId: string) => `${user}@${accountId}.onaliyun.com`;
 
