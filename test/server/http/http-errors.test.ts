@@ -9,9 +9,19 @@ import {
   type Reply,
   send,
   startTestServer,
+  type TestServer,
 } from '../../support/server-harness.js';
 
 const t = await startTestServer({ maxBodyBytes: 1024, maxHeaderBytes: 8192 });
+
+/** A GetTestValue of `value` signed by the server's root key, in the query or in a form body. */
+const getTestValue = (server: TestServer, value: string, where: 'query' | 'body' = 'query') =>
+  call(server.port, {
+    action: 'GetTestValue',
+    params: { Value: value },
+    credentials: server.root,
+    in: where,
+  });
 
 /**
  * A POST to `/` with `headers`, whose body `write` sends by hand (or never): resolves with the
@@ -108,12 +118,7 @@ describe('health', () => {
 
 describe('request bodies', () => {
   test('a form body within the limit is read', async () => {
-    const reply = await call(t.port, {
-      action: 'GetTestValue',
-      params: { Value: 'x'.repeat(700) },
-      credentials: t.root,
-      in: 'body',
-    });
+    const reply = await getTestValue(t, 'x'.repeat(700), 'body');
     assert.equal(expectSuccess(reply).Value, 'x'.repeat(700));
   });
 
@@ -169,11 +174,7 @@ describe('request bodies', () => {
 
 describe('request heads', () => {
   test('a query within the head limit is read', async () => {
-    const reply = await call(t.port, {
-      action: 'GetTestValue',
-      params: { Value: 'q'.repeat(6000) },
-      credentials: t.root,
-    });
+    const reply = await getTestValue(t, 'q'.repeat(6000));
     assert.equal(expectSuccess(reply).Value, 'q'.repeat(6000));
   });
 
@@ -186,18 +187,9 @@ describe('request heads', () => {
   test('by default the largest valid policy fits in the query, percent-encoded', async () => {
     const roomy = await startTestServer();
     // 64 KiB (the policy size limit) of characters that each take three bytes once encoded.
-    const reply = await call(roomy.port, {
-      action: 'GetTestValue',
-      params: { Value: ':'.repeat(64 * 1024) },
-      credentials: roomy.root,
-    });
+    const reply = await getTestValue(roomy, ':'.repeat(64 * 1024));
     assert.equal(expectSuccess(reply).Value.length, 64 * 1024);
-    const inBody = await call(roomy.port, {
-      action: 'GetTestValue',
-      params: { Value: ':'.repeat(64 * 1024) },
-      credentials: roomy.root,
-      in: 'body',
-    });
+    const inBody = await getTestValue(roomy, ':'.repeat(64 * 1024), 'body');
     assert.equal(expectSuccess(inBody).Value.length, 64 * 1024);
   });
 });
