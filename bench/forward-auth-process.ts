@@ -10,7 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callApi, classic, openApiClient, policy, VERSIONS } from '../test/interop/support/sdk.js';
 import { captureOutput, jsonLines, REPO_ROOT } from '../test/support/keyfence-process.js';
-import type { Credentials } from './signed-headers.js';
+import type { Credentials, SignedCall } from './signed-headers.js';
+
+/** The host both benchmarks call: the gateway listener routes it to the upstream as service `bench`. */
+export const BENCH_HOST = 'ecs.bench.example';
+
+/** The call both benchmarks send, signed by `root`: ECS DescribeRegions for cn-hangzhou. */
+export function describeRegions(root: Credentials): SignedCall {
+  return {
+    host: BENCH_HOST,
+    method: 'GET',
+    action: 'DescribeRegions',
+    version: '2014-05-26',
+    query: [['RegionId', 'cn-hangzhou']],
+    credentials: root,
+  };
+}
 
 export interface BenchKeyFenceSettings {
   readonly verifySignature: boolean;

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { findBinary } from '../test/integration/support/binaries.js';
 import { freePort, type Started, startListening } from '../test/integration/support/processes.js';
 import { publishResult, sectionHead } from './docs-section.js';
-import { allowBenchClients, startBenchKeyFence } from './forward-auth-process.js';
+import { allowBenchClients, describeRegions, startBenchKeyFence } from './forward-auth-process.js';
 import {
   type LoadRequest,
   loadSettingsFromEnv,
@@ -29,12 +29,11 @@ import {
   startBareServer,
 } from './load.js';
 import { describeMachine, type Machine } from './machine.js';
-import { type Credentials, signedHeaders } from './signed-headers.js';
+import { type Credentials, signedLoadRequest } from './signed-headers.js';
 
 const { settings, full: FULL } = loadSettingsFromEnv('GATEWAY_BENCH');
 const START = '<!-- gateway-bench:start (written by bench/gateway.bench.ts; edits here are overwritten) -->';
 const END = '<!-- gateway-bench:end -->';
-const HOST = 'ecs.bench.example';
 const UPSTREAM_BODY = JSON.stringify({
   RequestId: '5E0B1C0A-8B5C-4C5E-9D5A-3B8C1E2F4A6D',
   Regions: { Region: [{ RegionId: 'cn-hangzhou', LocalName: 'China (Hangzhou)' }] },
@@ -42,24 +41,9 @@ const UPSTREAM_BODY = JSON.stringify({
 
 /** An ACS3-signed DescribeRegions, signed as it is sent. */
 function signedCall(root: Credentials): LoadRequest {
-  return {
-    method: 'GET',
-    path: '/?RegionId=cn-hangzhou',
-    setupRequest: (request) => ({
-      ...request,
-      headers: signedHeaders(
-        {
-          host: HOST,
-          method: 'GET',
-          action: 'DescribeRegions',
-          version: '2014-05-26',
-          query: [['RegionId', 'cn-hangzhou']],
-          credentials: root,
-        },
-        { 'user-agent': 'keyfence-bench' },
-      ),
-    }),
-  };
+  return signedLoadRequest('/?RegionId=cn-hangzhou', describeRegions(root), {
+    'user-agent': 'keyfence-bench',
+  });
 }
 
 /** nginx proxying to the upstream, one worker, kept-alive upstream connections. */

@@ -46,7 +46,7 @@ import {
   statusCounts,
 } from './load.js';
 import { describeMachine, type Machine } from './machine.js';
-import { signedHeaders } from './signed-headers.js';
+import { signedLoadRequest } from './signed-headers.js';
 
 const { settings, full: FULL } = loadSettingsFromEnv('SERVER_BENCH');
 const START = '<!-- server-bench:start (written by bench/server.bench.ts; edits here are overwritten) -->';
@@ -54,17 +54,11 @@ const END = '<!-- server-bench:end -->';
 
 /** A GetCallerIdentity (POST `/`, no body), signed as it is sent. */
 function signedCall(host: string, credentials: Credentials): LoadRequest {
-  return {
-    method: 'POST',
-    path: '/',
-    setupRequest: (request) => ({
-      ...request,
-      headers: signedHeaders(
-        { host, method: 'POST', action: 'GetCallerIdentity', version: VERSIONS.sts, query: [], credentials },
-        { accept: 'application/json', 'user-agent': 'keyfence-bench' },
-      ),
-    }),
-  };
+  return signedLoadRequest(
+    '/',
+    { host, method: 'POST', action: 'GetCallerIdentity', version: VERSIONS.sts, query: [], credentials },
+    { accept: 'application/json', 'user-agent': 'keyfence-bench' },
+  );
 }
 
 interface Run {

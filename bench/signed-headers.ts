@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { signAcs3Request } from '../src/auth/acs3-signature.js';
 import { formatAlibabaTime } from '../src/common/alibaba-time.js';
 import { sha256Hex } from '../src/common/sha256-hex.js';
+import type { LoadRequest } from './load.js';
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -50,4 +51,17 @@ export function signedHeaders(
     secret: call.credentials.accessKeySecret,
   });
   return { ...headers, authorization };
+}
+
+/** A load request for `path` that autocannon signs as it sends it (fresh date and nonce each time). */
+export function signedLoadRequest(
+  path: string,
+  call: SignedCall,
+  extra: Readonly<Record<string, string>> = {},
+): LoadRequest {
+  return {
+    method: call.method,
+    path,
+    setupRequest: (request) => ({ ...request, headers: signedHeaders(call, extra) }),
+  };
 }

@@ -9,22 +9,12 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
-import { serverConfig } from '../../src/config/server-config.js';
-import { parsePolicy } from '../../src/policy/parse-policy.js';
-import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
-import { createServer } from '../../src/server/keyfence-server.js';
 import { signOriginal, viaNginx } from '../server/forward-auth/support.js';
 import { useDialects } from '../store/support/dialects.js';
+import { classicPolicy } from '../store/support/policies.js';
 import { newAccount, storeHarness } from '../store/support/store-harness.js';
-import {
-  type Credentials,
-  call,
-  expectSuccess,
-  loopbackProxies,
-  type Reply,
-  send,
-  testListener,
-} from '../support/server-harness.js';
+import { type Credentials, call, expectSuccess, type Reply, send } from '../support/server-harness.js';
+import { startAuditedServer } from './audited-server.js';
 
 const BURST = 30;
 const ALLOWED_CLIENT = '203.0.113.7';
@@ -37,26 +27,13 @@ async function serve(coalesce: boolean) {
   const accountId = await newAccount(store);
   const key = await store.write((tx) => tx.createAccessKey(accountId));
   const root: Credentials = { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret };
-  const policy = parsePolicy(
-    JSON.stringify({
-      Version: 1,
-      Status: 'Active',
-      // 127.0.0.1: LookupEvents, called from here.
-      Statements: [{ Type: 'ClassicWhiteList', IPList: ['203.0.113.0/24', '127.0.0.1'] }],
-    }),
-  );
-  assert.ok(policy.ok);
+  // 127.0.0.1: LookupEvents, called from here.
+  const policy = classicPolicy('203.0.113.0/24', '127.0.0.1');
   const { version } = await store.write((tx) =>
-    tx.setPolicy({ scope: 'account', accountId }, policy.canonical, { actor: 'test' }),
+    tx.setPolicy({ scope: 'account', accountId }, policy, { actor: 'test' }),
   );
   const sink = new StoreAuditSink(store, { flushIntervalMs: 3_600_000, coalesce });
-  const server = createServer({
-    store,
-    actions: ACTIONTRAIL_ACTIONS,
-    config: serverConfig({ trustedProxies: loopbackProxies, sync: { pollIntervalMs: 25 } }),
-    auditSink: sink,
-  });
-  const [url] = await server.start([testListener()]);
+  const { server, port } = await startAuditedServer(store, sink, { pollIntervalMs: 25 });
   after(async () => {
     await server.close();
     await sink.close();
@@ -66,7 +43,6 @@ async function serve(coalesce: boolean) {
     assert.ok(Date.now() < deadline, 'the server did not apply the policy');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  const port = Number(new URL(url!).port);
   /** One forward-auth check of `GET ecs.example.com/instances` from `clientIp`. */
   const check = (clientIp: string) =>
     viaNginx(port, signOriginal({ credentials: root, path: '/instances' }), { clientIp });

@@ -5,27 +5,23 @@
  * the property over random sequences runs against a real SQLite store.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { type AuditedRequest, buildAuditEvent } from '../../src/audit/audit-event.js';
 import { sameEvent } from '../../src/audit/same-event.js';
 import { StoreAuditSink, type StoreAuditSinkOptions } from '../../src/audit/store-audit-sink.js';
 import type { Caller } from '../../src/request/caller.js';
-import {
-  type AccessKeyId,
-  type AccountId,
-  type KeyFenceStore,
-  MasterKey,
-  type NewAuditEvent,
-  openStore,
-  type RoleId,
-  type RoleName,
-  type UserId,
-  type UserName,
+import type {
+  AccessKeyId,
+  AccountId,
+  KeyFenceStore,
+  NewAuditEvent,
+  RoleId,
+  RoleName,
+  UserId,
+  UserName,
 } from '../../src/store/index.js';
+import { type TempSqliteStore, tempSqliteStore } from '../store/support/temp-sqlite-store.js';
 import {
   ACCOUNT,
   allowed,
@@ -321,20 +317,13 @@ describe('coalescing identical allowed requests', () => {
 });
 
 describe('coalescing over random sequences, on SQLite', () => {
-  let dir: string;
+  let temp: TempSqliteStore;
   let store: KeyFenceStore;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'keyfence-coalesce-'));
-    store = await openStore({
-      dialect: 'sqlite',
-      file: join(dir, 'keyfence.db'),
-      masterKey: MasterKey.generate(),
-    });
+    temp = await tempSqliteStore('keyfence-coalesce-');
+    ({ store } = temp);
   });
-  after(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => temp.remove());
 
   /** What an event says but for what differs between the requests it stands for. */
   const content = (event: Record<string, unknown>) => {

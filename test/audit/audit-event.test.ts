@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { buildAuditEvent, type EventContext } from '../../src/audit/audit-event.js';
+import { type AuditedRequest, buildAuditEvent, type EventContext } from '../../src/audit/audit-event.js';
 import { toStoredEvent } from '../../src/audit/stored-event.js';
 import { formatAlibabaTime, parseAlibabaTime } from '../../src/common/alibaba-time.js';
 import type { RoleId, RoleName, UserId, UserName } from '../../src/store/index.js';
@@ -22,6 +22,39 @@ const context: EventContext = {
   principal: undefined,
   region: 'cn-hangzhou',
 };
+
+/** The store's answer for alice's key (userCaller's). */
+const aliceContext: EventContext = {
+  ...context,
+  principal: {
+    type: 'ram-user',
+    accountId: ACCOUNT,
+    userName: 'alice' as UserName,
+    userId: '2001' as UserId,
+  },
+};
+/** alice as an event names her, with the ID the store gives. */
+const ALICE_IDENTITY = {
+  type: 'ram-user',
+  accountId: ACCOUNT,
+  principalId: '2001',
+  userName: 'alice',
+  accessKeyId: USER_KEY,
+};
+
+/** The event of a request naming alice's key that was refused (400) with `errorCode` before it had a caller. */
+const refusedNamingAlicesKey = (errorCode: string, changes: Partial<AuditedRequest> = {}) =>
+  buildAuditEvent(
+    requestRecord({
+      caller: null,
+      claimedAccessKeyId: USER_KEY,
+      decision: null,
+      errorCode,
+      httpStatus: 400,
+      ...changes,
+    }),
+    aliceContext,
+  );
 
 describe('audit events', () => {
   test('an allowed call has ActionTrail fields and the decision', () => {
@@ -165,22 +198,8 @@ describe('audit events', () => {
   });
 
   test('a RAM user and an assumed role are named with the IDs the store gives', () => {
-    const user = buildAuditEvent(requestRecord({ caller: userCaller }), {
-      ...context,
-      principal: {
-        type: 'ram-user',
-        accountId: ACCOUNT,
-        userName: 'alice' as UserName,
-        userId: '2001' as UserId,
-      },
-    });
-    assert.deepEqual(user.event.userIdentity, {
-      type: 'ram-user',
-      accountId: ACCOUNT,
-      principalId: '2001',
-      userName: 'alice',
-      accessKeyId: USER_KEY,
-    });
+    const user = buildAuditEvent(requestRecord({ caller: userCaller }), aliceContext);
+    assert.deepEqual(user.event.userIdentity, ALICE_IDENTITY);
     const role = buildAuditEvent(
       requestRecord({ caller: roleCaller, product: 'Sts', action: 'GetCallerIdentity' }),
       {
@@ -232,25 +251,7 @@ describe('audit events', () => {
       'InvalidAccessKeyId.NotFound',
       'InvalidTimeStamp.Expired',
     ]) {
-      const built = buildAuditEvent(
-        requestRecord({
-          caller: null,
-          claimedAccessKeyId: USER_KEY,
-          decision: null,
-          errorCode,
-          errorMessage: 'refused',
-          httpStatus: 400,
-        }),
-        {
-          ...context,
-          principal: {
-            type: 'ram-user',
-            accountId: ACCOUNT,
-            userName: 'alice' as UserName,
-            userId: '2001' as UserId,
-          },
-        },
-      );
+      const built = refusedNamingAlicesKey(errorCode, { errorMessage: 'refused' });
       assert.equal(built.accountId, null, errorCode);
       assert.deepEqual(built.event.userIdentity, {
         type: 'unknown',
@@ -270,32 +271,9 @@ describe('audit events', () => {
       'SignatureNonceUsed',
       'InvalidSecurityToken.Expired',
     ]) {
-      const built = buildAuditEvent(
-        requestRecord({
-          caller: null,
-          claimedAccessKeyId: USER_KEY,
-          decision: null,
-          errorCode,
-          httpStatus: 400,
-        }),
-        {
-          ...context,
-          principal: {
-            type: 'ram-user',
-            accountId: ACCOUNT,
-            userName: 'alice' as UserName,
-            userId: '2001' as UserId,
-          },
-        },
-      );
+      const built = refusedNamingAlicesKey(errorCode);
       assert.equal(built.accountId, ACCOUNT, errorCode);
-      assert.deepEqual(built.event.userIdentity, {
-        type: 'ram-user',
-        accountId: ACCOUNT,
-        principalId: '2001',
-        userName: 'alice',
-        accessKeyId: USER_KEY,
-      });
+      assert.deepEqual(built.event.userIdentity, ALICE_IDENTITY);
       assert.equal(built.event.keyfence.authenticated, false);
     }
     const unknownKey = buildAuditEvent(

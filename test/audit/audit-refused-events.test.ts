@@ -15,7 +15,7 @@ import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { isStoreError, type KeyFenceStore, type NewAuditEvent } from '../../src/store/index.js';
 import { useDialects } from '../store/support/dialects.js';
 import { storeHarness } from '../store/support/store-harness.js';
-import { ACCOUNT, requestRecord } from './support.js';
+import { requestRecord, storedRequestIds } from './support.js';
 
 const root = await mkdtemp(join(tmpdir(), 'keyfence-refused-'));
 after(() => rm(root, { recursive: true, force: true }));
@@ -49,15 +49,8 @@ class SpoilingStore implements AuditStore {
   }
 
   /** Every stored event's RequestId, in time order. */
-  async requestIds(): Promise<string[]> {
-    const page = await this.#store.lookupAuditEvents({
-      accountId: ACCOUNT,
-      from: new Date(0),
-      to: new Date(4_000_000_000_000),
-      order: 'oldest-first',
-      limit: 1000,
-    });
-    return page.events.map((event) => JSON.parse(event.document).requestId as string);
+  requestIds(): Promise<string[]> {
+    return storedRequestIds(this.#store);
   }
 }
 

@@ -4,30 +4,20 @@
  */
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
-import { serverConfig } from '../../src/config/server-config.js';
-import { parsePolicy } from '../../src/policy/parse-policy.js';
-import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
-import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
-import { createServer, type KeyFenceServer } from '../../src/server/keyfence-server.js';
-import { type AccountId, type KeyFenceStore, MasterKey, openStore } from '../../src/store/index.js';
-import {
-  type Credentials,
-  call,
-  expectError,
-  expectSuccess,
-  testListener,
-} from '../support/server-harness.js';
+import type { KeyFenceServer } from '../../src/server/keyfence-server.js';
+import type { AccountId, KeyFenceStore } from '../../src/store/index.js';
+import { classicPolicy } from '../store/support/policies.js';
+import { type TempSqliteStore, tempSqliteStore } from '../store/support/temp-sqlite-store.js';
+import { type Credentials, call, expectError, expectSuccess } from '../support/server-harness.js';
+import { startAuditedServer } from './audited-server.js';
 
 const ACTIONTRAIL = '2020-07-06';
 
 describe('audit log through the server', () => {
-  let dir: string;
+  let temp: TempSqliteStore;
   let store: KeyFenceStore;
   let server: KeyFenceServer;
   let sink: StoreAuditSink;
@@ -36,47 +26,25 @@ describe('audit log through the server', () => {
   let root: Credentials;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'keyfence-audit-server-'));
-    store = await openStore({
-      dialect: 'sqlite',
-      file: join(dir, 'keyfence.db'),
-      masterKey: MasterKey.generate(),
-    });
+    temp = await tempSqliteStore('keyfence-audit-server-');
+    ({ store } = temp);
     const created = await store.write(async (tx) => {
       const account = await tx.createAccount();
       return { accountId: account.accountId, key: await tx.createAccessKey(account.accountId) };
     });
     accountId = created.accountId;
     root = { accessKeyId: created.key.accessKeyId, accessKeySecret: created.key.accessKeySecret };
-    const policy = parsePolicy(
-      JSON.stringify({
-        Version: 1,
-        Status: 'Active',
-        Statements: [{ Type: 'ClassicWhiteList', IPList: ['198.51.100.0/24'] }],
-      }),
-    );
-    assert.ok(policy.ok);
     await store.write((tx) =>
-      tx.setPolicy({ scope: 'account', accountId }, policy.canonical, { actor: 'test' }),
+      tx.setPolicy({ scope: 'account', accountId }, classicPolicy('198.51.100.0/24'), { actor: 'test' }),
     );
-    const proxies = TrustedProxies.parse(['127.0.0.1']);
-    assert.ok(proxies.ok);
     sink = new StoreAuditSink(store, { flushIntervalMs: 3_600_000 });
-    server = createServer({
-      store,
-      actions: ACTIONTRAIL_ACTIONS,
-      config: serverConfig({ trustedProxies: proxies.value }),
-      auditSink: sink,
-    });
-    const [url] = await server.start([testListener()]);
-    port = Number(new URL(url!).port);
+    ({ server, port } = await startAuditedServer(store, sink));
   });
 
   after(async () => {
     await server.close();
     await sink.close();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await temp.remove();
   });
 
   const lookup = (params: Record<string, string>, from = '198.51.100.7') =>
@@ -137,7 +105,7 @@ describe('audit log through the server', () => {
     );
 
     // The forged call is kept, under no account, and never shows the string to sign it provoked.
-    const database = new Database(join(dir, 'keyfence.db'), { readonly: true });
+    const database = new Database(temp.file, { readonly: true });
     try {
       const row = database
         .prepare('select account_id, access_key_id, event from audit_events where request_id = ?')

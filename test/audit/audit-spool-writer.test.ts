@@ -8,7 +8,7 @@ import { AuditSpool } from '../../src/audit/audit-spool.js';
 import type { AuditStore } from '../../src/audit/audit-writer.js';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { type KeyFenceStore, openStore } from '../../src/store/index.js';
-import { ACCOUNT, requestRecord } from './support.js';
+import { requestRecord, storedRequestIds } from './support.js';
 
 const root = await mkdtemp(join(tmpdir(), 'keyfence-spool-writer-'));
 after(() => rm(root, { recursive: true, force: true }));
@@ -51,15 +51,8 @@ class ComingAndGoingStore implements AuditStore {
   }
 
   /** Every stored event's RequestId (the test records' account), in time order. */
-  async requestIds(): Promise<string[]> {
-    const page = await this.#store.lookupAuditEvents({
-      accountId: ACCOUNT,
-      from: new Date(0),
-      to: new Date(4_000_000_000_000),
-      order: 'oldest-first',
-      limit: 1000,
-    });
-    return page.events.map((event) => JSON.parse(event.document).requestId as string);
+  requestIds(): Promise<string[]> {
+    return storedRequestIds(this.#store);
   }
 
   close(): Promise<void> {
@@ -97,12 +90,21 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
   }
 }
 
+/**
+ * A store that has gone away, and a sink on it that spools to a new directory (a spool of
+ * `maxBytes`, batches of `batchSize`).
+ */
+async function duringOutage(maxBytes?: number, batchSize?: number) {
+  const store = await ComingAndGoingStore.open();
+  const spoolDir = join(root, `spool-${runs}`);
+  const sink = sinkOn(store, await openSpool(spoolDir, maxBytes), batchSize);
+  await store.goAway();
+  return { store, spoolDir, sink };
+}
+
 describe('the audit writer with a spool', () => {
   test('batches the store does not take go to the spool, and reach the store when it returns: none lost', async () => {
-    const store = await ComingAndGoingStore.open();
-    const spoolDir = join(root, `spool-${runs}`);
-    const sink = sinkOn(store, await openSpool(spoolDir));
-    await store.goAway();
+    const { store, spoolDir, sink } = await duringOutage();
 
     for (const record of records(7)) sink.record(record);
     await sink.flush();
@@ -133,10 +135,7 @@ describe('the audit writer with a spool', () => {
   });
 
   test('a spool left by an earlier run is written at start, and a crash before its file was deleted stores nothing twice', async () => {
-    const store = await ComingAndGoingStore.open();
-    const spoolDir = join(root, `spool-${runs}`);
-    const first = sinkOn(store, await openSpool(spoolDir));
-    await store.goAway();
+    const { store, spoolDir, sink: first } = await duringOutage();
     for (const record of records(4)) first.record(record);
     await first.close();
     const files = await readdir(spoolDir);
@@ -165,10 +164,7 @@ describe('the audit writer with a spool', () => {
   });
 
   test('beyond the spool bound events are dropped and counted, and recording never blocks', async () => {
-    const store = await ComingAndGoingStore.open();
-    const spoolDir = join(root, `spool-${runs}`);
-    const sink = sinkOn(store, await openSpool(spoolDir, 1500), 2);
-    await store.goAway();
+    const { sink } = await duringOutage(1500, 2);
     for (const record of records(10)) sink.record(record);
     await sink.flush();
     const { spooled, spoolDropped, spoolBytes, failed } = sink.counters;

@@ -83,6 +83,9 @@ for (const fixture of useDialects()) {
     let other: AccountId;
     const events: NewAuditEvent[] = [];
     const window = { from: new Date(T0 - 3_600_000), to: new Date(T0 + 3_600_000) };
+    /** Up to 100 of the account's events in the window, oldest first. */
+    const inWindow = (accountId: AccountId) =>
+      store.lookupAuditEvents({ accountId, ...window, order: 'oldest-first', limit: 100 });
 
     before(async () => {
       ({ store } = await harness.fresh());
@@ -222,28 +225,13 @@ for (const fixture of useDialects()) {
     });
 
     test('an account sees only its own events; events without an account are seen by none', async () => {
-      const mine = await store.lookupAuditEvents({
-        accountId: account,
-        ...window,
-        order: 'oldest-first',
-        limit: 100,
-      });
-      const theirs = await store.lookupAuditEvents({
-        accountId: other,
-        ...window,
-        order: 'oldest-first',
-        limit: 100,
-      });
+      const mine = await inWindow(account);
+      const theirs = await inWindow(other);
       assert.equal(mine.events.length, 12);
       assert.equal(theirs.events.length, 1);
       assert.ok(!mine.events.some((event) => theirs.events.some((t) => t.eventId === event.eventId)));
       const stranger = await newAccount(store);
-      const none = await store.lookupAuditEvents({
-        accountId: stranger,
-        ...window,
-        order: 'oldest-first',
-        limit: 100,
-      });
+      const none = await inWindow(stranger);
       assert.deepEqual(none, { events: [], next: null });
     });
 

@@ -61,7 +61,7 @@ describe('strict audit durability', () => {
     assert.deepEqual(await Promise.all(waiting), [true, true, true]);
     assert.ok(settled);
     assert.deepEqual(
-      store.batches.map((batch) => batch.length),
+      store.batchSizes,
       [1, 3],
       'the three that arrived during the first commit share the second',
     );

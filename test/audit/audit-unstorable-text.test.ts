@@ -12,21 +12,12 @@ import { after, before, describe, test } from 'node:test';
 import { AuditSpool } from '../../src/audit/audit-spool.js';
 import type { FailedBatch } from '../../src/audit/audit-writer.js';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
-import { serverConfig } from '../../src/config/server-config.js';
-import { TrustedProxies } from '../../src/request/source/trusted-proxies.js';
-import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
-import { createServer, type KeyFenceServer } from '../../src/server/keyfence-server.js';
+import type { KeyFenceServer } from '../../src/server/keyfence-server.js';
 import type { AccountId, KeyFenceStore } from '../../src/store/index.js';
 import { useDialects } from '../store/support/dialects.js';
 import { newAccount, rawRows, storeHarness } from '../store/support/store-harness.js';
-import {
-  type Credentials,
-  call,
-  expectError,
-  expectSuccess,
-  send,
-  testListener,
-} from '../support/server-harness.js';
+import { type Credentials, call, expectError, expectSuccess, send } from '../support/server-harness.js';
+import { startAuditedServer } from './audited-server.js';
 
 const ACTIONTRAIL = '2020-07-06';
 const root = await mkdtemp(join(tmpdir(), 'keyfence-unstorable-'));
@@ -51,22 +42,13 @@ for (const fixture of useDialects()) {
       accountId = await newAccount(store);
       const key = await store.write((tx) => tx.createAccessKey(accountId));
       caller = { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret };
-      const proxies = TrustedProxies.parse(['127.0.0.1']);
-      assert.ok(proxies.ok);
       spoolDir = join(root, `spool-${++spools}`);
       sink = new StoreAuditSink(store, {
         flushIntervalMs: 3_600_000,
         spool: await AuditSpool.open({ dir: spoolDir, maxBytes: 1_000_000 }),
         onError: (error, batch) => errors.push({ error, batch }),
       });
-      server = createServer({
-        store,
-        actions: ACTIONTRAIL_ACTIONS,
-        config: serverConfig({ trustedProxies: proxies.value }),
-        auditSink: sink,
-      });
-      const [url] = await server.start([testListener()]);
-      port = Number(new URL(url!).port);
+      ({ server, port } = await startAuditedServer(store, sink));
     });
 
     after(async () => {

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
 import { DEFAULT_POLICY_LIMITS } from '../../src/policy/policy-limits.js';
@@ -11,14 +8,8 @@ import { lookupEvents } from '../../src/server/actions/actiontrail/lookup-events
 import { decodeNextToken, encodeNextToken } from '../../src/server/actions/actiontrail/support/next-token.js';
 import { ApiError } from '../../src/server/errors/api-error.js';
 import type { ActionContext } from '../../src/server/rpc/action.js';
-import {
-  type AccountId,
-  type AuditEventPage,
-  type AuditEventQuery,
-  type KeyFenceStore,
-  MasterKey,
-  openStore,
-} from '../../src/store/index.js';
+import type { AccountId, AuditEventPage, AuditEventQuery, KeyFenceStore } from '../../src/store/index.js';
+import { type TempSqliteStore, tempSqliteStore } from '../store/support/temp-sqlite-store.js';
 import { denied, requestRecord } from './support.js';
 
 const NOW = new Date('2024-05-06T12:00:00.750Z');
@@ -263,19 +254,15 @@ describe('LookupEvents', () => {
 });
 
 describe('LookupEvents over a real store, fed by the audit sink', () => {
-  let dir: string;
+  let temp: TempSqliteStore;
   let store: KeyFenceStore;
   let account: AccountId;
   let other: AccountId;
   let callerOf: (accountId: AccountId) => Caller;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'keyfence-audit-'));
-    store = await openStore({
-      dialect: 'sqlite',
-      file: join(dir, 'keyfence.db'),
-      masterKey: MasterKey.generate(),
-    });
+    temp = await tempSqliteStore('keyfence-audit-');
+    ({ store } = temp);
     account = (await store.write((tx) => tx.createAccount())).accountId;
     other = (await store.write((tx) => tx.createAccount())).accountId;
     const key = await store.write((tx) => tx.createAccessKey(account));
@@ -308,10 +295,7 @@ describe('LookupEvents over a real store, fed by the audit sink', () => {
     assert.equal(sink.counters.written, 27);
   });
 
-  after(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => temp.remove());
 
   async function pages(params: Record<string, string>, asCaller = callerOf(account), now = NOW) {
     const all: Record<string, unknown>[][] = [];

@@ -6,6 +6,7 @@ import {
   type AccessKeyId,
   type AccessKeyPrincipal,
   type AccountId,
+  type KeyFenceStore,
   type NewAuditEvent,
   type RoleId,
   type RoleName,
@@ -97,6 +98,11 @@ export class FakeAuditStore implements AuditStore {
     return this.batches.flat();
   }
 
+  /** The size of every batch it stored, in order. */
+  get batchSizes(): number[] {
+    return this.batches.map((batch) => batch.length);
+  }
+
   async appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
     await this.gate;
     this.attempts.push(events.length);
@@ -112,4 +118,16 @@ export class FakeAuditStore implements AuditStore {
     this.principalLookups.push([...accessKeyIds]);
     return new Map([...this.principals].filter(([id]) => accessKeyIds.includes(id)));
   }
+}
+
+/** Every stored event's RequestId in ACCOUNT (up to 1000), in time order. */
+export async function storedRequestIds(store: Pick<KeyFenceStore, 'lookupAuditEvents'>): Promise<string[]> {
+  const page = await store.lookupAuditEvents({
+    accountId: ACCOUNT,
+    from: new Date(0),
+    to: new Date(4_000_000_000_000),
+    order: 'oldest-first',
+    limit: 1000,
+  });
+  return page.events.map((event) => JSON.parse(event.document).requestId as string);
 }

@@ -9,6 +9,7 @@ import type { Credential } from '../../src/auth/credential.js';
 import { ReplayGuard } from '../../src/auth/replay-guard.js';
 import type { SignedRequest } from '../../src/auth/signed-request.js';
 import { verifyRequest } from '../../src/auth/verify-request.js';
+import { caller, time, verify } from './example-caller.js';
 import {
   acs3Request,
   expectRefused,
@@ -115,12 +116,8 @@ describe('verifyRequest, ACS3: the spec §5.2 vectors', () => {
   });
 });
 
-const caller = permanentKey('LTAI5tExampleCaller', 'ExampleSecret123');
-const time = new Date('2026-03-01T12:00:00Z');
 const signed = (spec: Partial<Parameters<typeof acs3Request>[0]> = {}) =>
   acs3Request({ accessKeyId: caller.accessKeyId, secret: caller.secret, time, ...spec });
-const verify = (request: SignedRequest, now = time, guard?: ReplayGuard) =>
-  verifyWith(request, { credentials: [caller], now, ...(guard === undefined ? {} : { guard }) });
 
 describe('verifyRequest, ACS3: what must be signed', () => {
   it('accepts a body hashed and signed, with its content-type signed', async () => {

@@ -9,6 +9,7 @@ import { ReplayGuard } from '../../src/auth/replay-guard.js';
 import type { Param } from '../../src/auth/request-params.js';
 import { rpcSignature, signRpcRequest } from '../../src/auth/rpc-signature.js';
 import type { SignedRequest } from '../../src/auth/signed-request.js';
+import { caller, time, verify } from './example-caller.js';
 import {
   acs3Request,
   expectRefused,
@@ -134,12 +135,8 @@ describe('verifyRequest, RPC: the spec §5.3 vectors', () => {
   });
 });
 
-const caller = permanentKey('LTAI5tExampleCaller', 'ExampleSecret123');
-const time = new Date('2026-03-01T12:00:00Z');
 const signed = (spec: Partial<Parameters<typeof rpcRequest>[0]> = {}) =>
   rpcRequest({ accessKeyId: caller.accessKeyId, secret: caller.secret, time, ...spec });
-const verify = (request: SignedRequest, now = time, guard?: ReplayGuard) =>
-  verifyWith(request, { credentials: [caller], now, ...(guard === undefined ? {} : { guard }) });
 
 /** The request with one parameter replaced, or removed when `value` is undefined. */
 const withParam = (request: SignedRequest, name: string, value: string | undefined): SignedRequest => {

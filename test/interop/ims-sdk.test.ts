@@ -3,12 +3,13 @@
  * ACS3 signing) against a real `keyfence serve` process: the user and AccessKey actions.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
+import { describe, test } from 'node:test';
+import type { KeyFenceProcess } from '../support/keyfence-process.js';
 import {
   ALIBABA_DATE,
   type Credentials,
   eventually,
+  expectSdkError,
   Ims,
   type ImsClient,
   imsClient,
@@ -16,8 +17,8 @@ import {
   sdkError,
   stsClient,
 } from './support/sdk.js';
+import { useKeyFence } from './support/use-keyfence.js';
 
-let kf: KeyFenceProcess | undefined;
 let server: KeyFenceProcess;
 let root: ImsClient;
 let bob: string;
@@ -25,18 +26,11 @@ let carol: string;
 let bobKey: Credentials;
 let bobKey2: Credentials;
 
-before(async () => {
-  kf = await startKeyFence();
-  server = kf;
+useKeyFence({}, (started) => {
+  server = started;
   root = imsClient(server, server.root);
   bob = principalName('bob', server.root.accountId);
   carol = principalName('carol', server.root.accountId);
-});
-
-after(async () => {
-  if (kf === undefined) return;
-  const exit = await kf.stop();
-  assert.deepEqual(exit, { code: 0, signal: null }, `keyfence serve exits 0 on SIGTERM\n${kf.stderr()}`);
 });
 
 describe('@alicloud/ims20190815 typed methods', () => {
@@ -121,12 +115,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
     assert.notEqual(key2.accessKeyId, key.accessKeyId);
     bobKey2 = { accessKeyId: key2.accessKeyId, accessKeySecret: key2.accessKeySecret };
 
-    const e = await sdkError(
+    await expectSdkError(
       root.createAccessKey(new Ims.CreateAccessKeyRequest({ userPrincipalName: bob })),
       'third key',
+      'LimitExceeded.User.AccessKey',
+      409,
     );
-    assert.equal(e.code, 'LimitExceeded.User.AccessKey');
-    assert.equal(e.statusCode, 409);
   });
 
   test('ListAccessKeys: body.accessKeys.accessKey[] with status and dates, never the secret', async () => {
@@ -192,9 +186,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
     assert.equal(entry?.status, 'Inactive');
     assert.match(entry?.updateDate ?? '', ALIBABA_DATE);
 
-    const e = await sdkError(stsClient(server, bobKey2).getCallerIdentity(), 'call with an Inactive key');
-    assert.equal(e.code, 'InvalidAccessKeyId.Inactive');
-    assert.equal(e.statusCode, 400);
+    await expectSdkError(
+      stsClient(server, bobKey2).getCallerIdentity(),
+      'call with an Inactive key',
+      'InvalidAccessKeyId.Inactive',
+      400,
+    );
 
     await root.updateAccessKey(
       new Ims.UpdateAccessKeyRequest({
@@ -232,9 +229,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
       (listed.body?.accessKeys?.accessKey ?? []).map((k) => k.accessKeyId),
       [bobKey.accessKeyId],
     );
-    const e = await sdkError(stsClient(server, bobKey2).getCallerIdentity(), 'call with a deleted key');
-    assert.equal(e.code, 'InvalidAccessKeyId.NotFound');
-    assert.equal(e.statusCode, 404);
+    await expectSdkError(
+      stsClient(server, bobKey2).getCallerIdentity(),
+      'call with a deleted key',
+      'InvalidAccessKeyId.NotFound',
+      404,
+    );
 
     const again = await sdkError(
       root.deleteAccessKey(
@@ -257,12 +257,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
   });
 
   test('DeleteUser while the user still has a key is DeleteConflict.User.AccessKey (409)', async () => {
-    const e = await sdkError(
+    await expectSdkError(
       root.deleteUser(new Ims.DeleteUserRequest({ userPrincipalName: bob })),
       'DeleteUser',
+      'DeleteConflict.User.AccessKey',
+      409,
     );
-    assert.equal(e.code, 'DeleteConflict.User.AccessKey');
-    assert.equal(e.statusCode, 409);
   });
 
   test('DeleteUser: GetUser then fails with EntityNotExist.User (404)', async () => {
@@ -271,12 +271,12 @@ describe('@alicloud/ims20190815 typed methods', () => {
     );
     const res = await root.deleteUser(new Ims.DeleteUserRequest({ userPrincipalName: bob }));
     assert.equal(res.statusCode, 200);
-    const e = await sdkError(
+    await expectSdkError(
       root.getUser(new Ims.GetUserRequest({ userPrincipalName: bob })),
       'GetUser of a deleted user',
+      'EntityNotExist.User',
+      404,
     );
-    assert.equal(e.code, 'EntityNotExist.User');
-    assert.equal(e.statusCode, 404);
     const listed = await root.listUsers(new Ims.ListUsersRequest({}));
     assert.deepEqual(
       (listed.body?.users?.user ?? []).map((u) => u.userPrincipalName),

@@ -5,10 +5,10 @@
  * `data` = body plus `statusCode` (spec §6.5).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import OpenApiClient, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
-import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
+import type { KeyFenceProcess } from '../support/keyfence-process.js';
 import { startCaptureServer } from './support/capture-server.js';
 import {
   type Credentials,
@@ -19,6 +19,7 @@ import {
   sdkError,
   VERSIONS,
 } from './support/sdk.js';
+import { useKeyFence } from './support/use-keyfence.js';
 
 type Client = InstanceType<typeof OpenApiClient.default>;
 
@@ -64,13 +65,11 @@ async function call(
   return res.body;
 }
 
-let kf: KeyFenceProcess | undefined;
 let server: KeyFenceProcess;
 let erinKey: Credentials;
 
-before(async () => {
-  kf = await startKeyFence({ trustedProxies: ['127.0.0.1/32'] });
-  server = kf;
+useKeyFence({ trustedProxies: ['127.0.0.1/32'] }, async (started) => {
+  server = started;
   const root = client(server.endpoint, server.root);
   const erin = principalName('erin', server.root.accountId);
   await call(root, 'CreateUser', VERSIONS.ims, { UserPrincipalName: erin, DisplayName: 'Erin' });
@@ -82,12 +81,6 @@ before(async () => {
     UserAccessKeyId: erinKey.accessKeyId,
     AccessKeyPolicy: policy('Active', classic('198.51.100.0/24')),
   });
-});
-
-after(async () => {
-  if (kf === undefined) return;
-  const exit = await kf.stop();
-  assert.deepEqual(exit, { code: 0, signal: null }, `keyfence serve exits 0 on SIGTERM\n${kf.stderr()}`);
 });
 
 for (const signing of ['v3', 'v2'] as const) {

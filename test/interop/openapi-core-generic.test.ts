@@ -5,8 +5,8 @@
  * client's own X-Forwarded-For / X-Forwarded-Vpc-Id must gain it nothing.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
+import { describe, test } from 'node:test';
+import type { KeyFenceProcess } from '../support/keyfence-process.js';
 import { startCaptureServer } from './support/capture-server.js';
 import {
   type CallResult,
@@ -14,6 +14,7 @@ import {
   type Credentials,
   callApi,
   classic,
+  largestPolicy,
   type OpenApiClient,
   openApiClient,
   policy,
@@ -22,8 +23,8 @@ import {
   VERSIONS,
   vpc,
 } from './support/sdk.js';
+import { useKeyFence } from './support/use-keyfence.js';
 
-let kf: KeyFenceProcess | undefined;
 let server: KeyFenceProcess;
 let dave: string;
 const daveKeys: Record<'v3' | 'v2', Credentials> = {
@@ -45,9 +46,8 @@ function policyOf(res: CallResult): unknown {
   return JSON.parse(text as string);
 }
 
-before(async () => {
-  kf = await startKeyFence();
-  server = kf;
+useKeyFence({}, async (started) => {
+  server = started;
   dave = principalName('dave', server.root.accountId);
   const root = openApiClient(server, server.root);
   await ims(root, 'CreateUser', { UserPrincipalName: dave, DisplayName: 'Dave' });
@@ -56,12 +56,6 @@ before(async () => {
     const key = res.body.AccessKey as { AccessKeyId: string; AccessKeySecret: string };
     daveKeys[name] = { accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret };
   }
-});
-
-after(async () => {
-  if (kf === undefined) return;
-  const exit = await kf.stop();
-  assert.deepEqual(exit, { code: 0, signal: null }, `keyfence serve exits 0 on SIGTERM\n${kf.stderr()}`);
 });
 
 describe('openapi-core sends per-request headers (checked on the wire, without KeyFence)', () => {
@@ -335,24 +329,9 @@ describe('openapi-core callApi: AccessKey-level policy', () => {
 });
 
 describe('openapi-core callApi: what the official client really sends', () => {
-  // 8 statements (the limit) of 50 entries (the limit) each, IPv6 /128s: about 18.5 KB of JSON,
-  // 28 KB once openapi-core has put it in the query string, where it puts every parameter.
-  const entries = Array.from({ length: 50 }, (_, i) => {
-    const group = (0x1000 + i).toString(16);
-    return `2001:db8:${group}:5678:9abc:def0:1234:${group}/128`;
-  });
-  const largest = {
-    Version: 1,
-    Status: 'Active',
-    Statements: [
-      { Type: 'ClassicWhiteList', IPList: ['127.0.0.1', ...entries.slice(1)] },
-      ...Array.from({ length: 7 }, (_, j) => ({
-        Type: 'VPCWhiteList',
-        Value: `vpc-bp1234567890abcde${j}`,
-        IPList: entries,
-      })),
-    ],
-  };
+  // At the documented limits: 28 KB once openapi-core has put it in the query string, where it
+  // puts every parameter.
+  const largest = largestPolicy('127.0.0.1');
 
   for (const { name, options } of SIGNINGS) {
     test(`${name}: a policy at the documented limits (8 statements × 50 IPv6 entries) is accepted`, async () => {

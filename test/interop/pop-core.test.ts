@@ -10,19 +10,21 @@
  * V2 requests carry Action and Version as signed parameters.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import RPCClient from '@alicloud/pop-core';
-import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
+import type { KeyFenceProcess } from '../support/keyfence-process.js';
 import { startCaptureServer } from './support/capture-server.js';
 import {
   type Credentials,
   classic,
   eventually,
+  largestPolicy,
   policy,
   principalName,
   sdkError,
   VERSIONS,
 } from './support/sdk.js';
+import { useKeyFence } from './support/use-keyfence.js';
 
 type Method = 'POST' | 'GET';
 type Body = Record<string, unknown>;
@@ -51,21 +53,13 @@ function request(
   });
 }
 
-let kf: KeyFenceProcess | undefined;
 let server: KeyFenceProcess;
 let frank: string;
 let frankKey: Credentials;
 
-before(async () => {
-  kf = await startKeyFence({ trustedProxies: ['127.0.0.1/32'], exemptServices: ['sts'] });
-  server = kf;
+useKeyFence({ trustedProxies: ['127.0.0.1/32'], exemptServices: ['sts'] }, (started) => {
+  server = started;
   frank = principalName('frank', server.root.accountId);
-});
-
-after(async () => {
-  if (kf === undefined) return;
-  const exit = await kf.stop();
-  assert.deepEqual(exit, { code: 0, signal: null }, `keyfence serve exits 0 on SIGTERM\n${kf.stderr()}`);
 });
 
 describe('@alicloud/pop-core on the wire (without KeyFence)', () => {
@@ -200,22 +194,7 @@ for (const method of ['POST', 'GET'] as const) {
 
     if (method === 'POST') {
       test('a policy at the documented limits (8 × 50 IPv6 entries) fits in a form body', async () => {
-        const entries = Array.from({ length: 50 }, (_, i) => {
-          const group = (0x1000 + i).toString(16);
-          return `2001:db8:${group}:5678:9abc:def0:1234:${group}/128`;
-        });
-        const largest = {
-          Version: 1,
-          Status: 'Active',
-          Statements: [
-            { Type: 'ClassicWhiteList', IPList: ['198.51.100.0/24', ...entries.slice(1)] },
-            ...Array.from({ length: 7 }, (_, j) => ({
-              Type: 'VPCWhiteList',
-              Value: `vpc-bp1234567890abcde${j}`,
-              IPList: entries,
-            })),
-          ],
-        };
+        const largest = largestPolicy('198.51.100.0/24');
         const root = pop(server.url, server.root, VERSIONS.ims);
         const target = { UserPrincipalName: frank, UserAccessKeyId: frankKey.accessKeyId };
         await request(

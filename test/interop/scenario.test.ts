@@ -9,7 +9,7 @@
  * ActionTrail LookupEvents with their source IP and VPC.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import RPCClient from '@alicloud/pop-core';
 import { type KeyFenceProcess, startKeyFence } from '../support/keyfence-process.js';
 import {
@@ -30,8 +30,8 @@ import {
   VERSIONS,
   vpc,
 } from './support/sdk.js';
+import { useKeyFence } from './support/use-keyfence.js';
 
-let kf: KeyFenceProcess | undefined;
 let server: KeyFenceProcess;
 let root: OpenApiClient;
 let alice: string;
@@ -62,17 +62,10 @@ function whoAmI(client: OpenApiClient, ip: string | undefined, vpcId?: string) {
   return callApi(client, 'GetCallerIdentity', VERSIONS.sts, {}, headers === undefined ? {} : { headers });
 }
 
-before(async () => {
-  kf = await startKeyFence({ trustedProxies: ['127.0.0.1/32'] });
-  server = kf;
+const keyfence = useKeyFence({ trustedProxies: ['127.0.0.1/32'] }, (started) => {
+  server = started;
   root = openApiClient(server, server.root);
   alice = principalName('alice', server.root.accountId);
-});
-
-after(async () => {
-  if (kf === undefined) return;
-  const exit = await kf.stop();
-  assert.deepEqual(exit, { code: 0, signal: null }, `keyfence serve exits 0 on SIGTERM\n${kf.stderr()}`);
 });
 
 describe('scenario: a RAM user restricted by network ACLs behind a trusted proxy', () => {
@@ -407,23 +400,21 @@ describe('scenario: a RAM user restricted by network ACLs behind a trusted proxy
           ...extra,
         })
       ).body;
-    const failures = (
-      await lookup([
-        { Key: 'AccessKeyId', Value: aliceKey.accessKeyId },
-        { Key: 'Result', Value: 'Failure' },
-      ])
-    ).Events as Record<string, unknown>[];
+    /** alice's key's events with this Result. */
+    const resulting = async (result: 'Failure' | 'Success') =>
+      (
+        await lookup([
+          { Key: 'AccessKeyId', Value: aliceKey.accessKeyId },
+          { Key: 'Result', Value: result },
+        ])
+      ).Events as Record<string, unknown>[];
+    const failures = await resulting('Failure');
     assert.ok(failures.length >= denied.length * 2, `all denials of both signings: ${failures.length}`);
     assert.ok(
       failures.every((ev) => typeof ev.errorCode === 'string' && ev.errorCode !== ''),
       'Result=Failure returns failed calls only',
     );
-    const successes = (
-      await lookup([
-        { Key: 'AccessKeyId', Value: aliceKey.accessKeyId },
-        { Key: 'Result', Value: 'Success' },
-      ])
-    ).Events as Record<string, unknown>[];
+    const successes = await resulting('Success');
     assert.ok(successes.length >= allowed.length * 2, `allowed calls are audited too: ${successes.length}`);
     assert.ok(
       successes.every((ev) => ev.errorCode === undefined || ev.errorCode === null || ev.errorCode === ''),
@@ -472,11 +463,11 @@ describe('scenario: a RAM user restricted by network ACLs behind a trusted proxy
     const exit = await before.stop({ keepData: true });
     assert.deepEqual(exit, { code: 0, signal: null }, `exit 0 on SIGTERM\n${before.stderr()}`);
 
-    kf = await startKeyFence({
+    server = await startKeyFence({
       trustedProxies: ['127.0.0.1/32'],
       restart: { dataDir: before.dataDir, root: before.root },
     });
-    server = kf;
+    keyfence.replace(server);
     assert.equal(server.stdout(), '', 'no credentials are printed on a second start');
     root = openApiClient(server, server.root);
     const found = await callApi(root, 'LookupEvents', VERSIONS.actiontrail, {

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatAddress, parseAddress } from '../../src/net/address.js';
-import { parseCidr } from '../../src/net/cidr.js';
+import { type Cidr, parseCidr } from '../../src/net/cidr.js';
 
 type Words = [number, number, number, number];
 
@@ -24,24 +24,7 @@ type Expect =
   | { readonly family: 4; readonly value: number; readonly text: string }
   | { readonly family: 6; readonly words: Words; readonly text: string };
 
-type ExpectCidr =
-  | { readonly code: string }
-  | {
-      readonly family: 4;
-      readonly first: number;
-      readonly last: number;
-      readonly prefix: number;
-      readonly canonical: string;
-      readonly hostBitsSet: boolean;
-    }
-  | {
-      readonly family: 6;
-      readonly first: Words;
-      readonly last: Words;
-      readonly prefix: number;
-      readonly canonical: string;
-      readonly hostBitsSet: boolean;
-    };
+type ExpectCidr = { readonly code: string } | Cidr;
 
 interface Options {
   /** Test name to use instead of the input (for inputs too long or unreadable to print). */

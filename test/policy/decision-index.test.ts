@@ -2,25 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Source } from '../../src/policy/decision.js';
 import { DecisionIndex } from '../../src/policy/decision-index.js';
-import type { AccessKeyPolicy, PolicyStatement } from '../../src/policy/policy-document.js';
+import type { AccessKeyPolicy } from '../../src/policy/policy-document.js';
+import { classic, policy, vpc } from './policy-builders.js';
 
 const ACCOUNT = '1234567890123456';
 const KEY = 'LTAI5tTestKey0000000001';
 const OTHER_KEY = 'LTAI5tTestKey0000000002';
 const VPC = 'vpc-m5ekxe1zi8zwgqrtc1234';
 const permanent = { accessKeyId: KEY, temporary: false };
-
-const policy = (Status: 'Active' | 'Inactive', ...Statements: PolicyStatement[]): AccessKeyPolicy => ({
-  Version: 1,
-  Status,
-  Statements,
-});
-const classic = (...IPList: string[]): PolicyStatement => ({ Type: 'ClassicWhiteList', IPList });
-const vpc = (Value: string, ...IPList: string[]): PolicyStatement => ({
-  Type: 'VPCWhiteList',
-  Value,
-  IPList,
-});
 
 function indexWith(account: AccessKeyPolicy | null, key: AccessKeyPolicy | null): DecisionIndex {
   const index = new DecisionIndex({ exemptServices: ['mns', 'eventbridge'] });

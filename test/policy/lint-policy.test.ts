@@ -4,18 +4,9 @@ import { formatIPv4 } from '../../src/net/ipv4.js';
 import { lintPolicy } from '../../src/policy/lint-policy.js';
 import type { AccessKeyPolicy, PolicyStatement } from '../../src/policy/policy-document.js';
 import { PolicyCode, type PolicyProblem } from '../../src/policy/policy-problem.js';
+import { classic, policy, vpc } from './policy-builders.js';
 
-const active = (...Statements: PolicyStatement[]): AccessKeyPolicy => ({
-  Version: 1,
-  Status: 'Active',
-  Statements,
-});
-const classic = (...IPList: string[]): PolicyStatement => ({ Type: 'ClassicWhiteList', IPList });
-const vpc = (Value: string, ...IPList: string[]): PolicyStatement => ({
-  Type: 'VPCWhiteList',
-  Value,
-  IPList,
-});
+const active = (...Statements: PolicyStatement[]): AccessKeyPolicy => policy('Active', ...Statements);
 
 /** [code, statement, field] of each warning: enough to say which rule fired where. */
 const fired = (warnings: PolicyProblem[]) => warnings.map((w) => [w.code, w.statement, w.field]);

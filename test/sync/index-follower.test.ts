@@ -84,6 +84,27 @@ async function withAdmin(url: string, work: (admin: pg.Client, database: string)
   }
 }
 
+/**
+ * Cuts the follower's feed connection and runs `work` while the database refuses new
+ * connections (the writer's pooled connection stays), so that the feed cannot come back;
+ * `cut` names the wait for the follower to notice.
+ */
+async function withFeedCut(url: string, follower: IndexFollower, cut: string, work: () => Promise<void>) {
+  await withAdmin(url, async (admin, database) => {
+    await admin.query(`alter database ${database} allow_connections false`);
+    try {
+      await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = $2',
+        [CHANGE_FEED_APPLICATION_NAME, database],
+      );
+      await until(() => !follower.listening, cut);
+      await work();
+    } finally {
+      await admin.query(`alter database ${database} allow_connections true`);
+    }
+  });
+}
+
 describe('following the change log on PostgreSQL', () => {
   test('a change committed by another node is applied on its notification, without polling', async () => {
     const url = await postgres.createDatabase();
@@ -113,22 +134,11 @@ describe('following the change log on PostgreSQL', () => {
     const node = await open({ dialect: 'postgres', connectionString: url });
     const { follower, feedEvents } = await follow(node, NEVER);
     let missed = 0;
-    await withAdmin(url, async (admin, database) => {
-      // The feed cannot come back while the database refuses new connections (the writer's
-      // pooled connection stays), so the change below is never announced to it.
-      await admin.query(`alter database ${database} allow_connections false`);
-      try {
-        await admin.query(
-          'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = $2',
-          [CHANGE_FEED_APPLICATION_NAME, database],
-        );
-        await until(() => !follower.listening, 'the follower noticed the feed was cut');
-        missed = (await restrict(writer, target, '198.51.100.7')).version;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        assert.equal(follower.appliedVersion, missed - 1, 'nothing was announced while the feed was down');
-      } finally {
-        await admin.query(`alter database ${database} allow_connections true`);
-      }
+    // The change below is never announced to the follower.
+    await withFeedCut(url, follower, 'the follower noticed the feed was cut', async () => {
+      missed = (await restrict(writer, target, '198.51.100.7')).version;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(follower.appliedVersion, missed - 1, 'nothing was announced while the feed was down');
     });
     await until(() => follower.appliedVersion === missed, 'the follower caught up after reconnecting');
     assert.equal(allowedFrom(follower, target.accessKeyId, '192.0.2.1'), false);
@@ -144,21 +154,11 @@ describe('following the change log on PostgreSQL', () => {
     const node = await open({ dialect: 'postgres', connectionString: url });
     const { follower } = await follow(node, 50);
     // Stop the feed without the follower knowing: from now on only the poll can bring changes.
-    await withAdmin(url, async (admin, database) => {
-      await admin.query(`alter database ${database} allow_connections false`);
-      try {
-        await admin.query(
-          'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = $2',
-          [CHANGE_FEED_APPLICATION_NAME, database],
-        );
-        await until(() => !follower.listening, 'the feed is down');
-        const set = await restrict(writer, target, '198.51.100.7');
-        await until(() => follower.appliedVersion === set.version, 'the poll applied the change');
-        assert.equal(follower.listening, false, 'the feed was still down: the poll did it');
-        assert.ok(follower.polls >= 1);
-      } finally {
-        await admin.query(`alter database ${database} allow_connections true`);
-      }
+    await withFeedCut(url, follower, 'the feed is down', async () => {
+      const set = await restrict(writer, target, '198.51.100.7');
+      await until(() => follower.appliedVersion === set.version, 'the poll applied the change');
+      assert.equal(follower.listening, false, 'the feed was still down: the poll did it');
+      assert.ok(follower.polls >= 1);
     });
   });
 });

@@ -17,52 +17,30 @@ for (const fixture of useDialects()) {
       const { store } = await harness.fresh();
       const startedAt = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678));
       const before = Date.now();
-      await store.recordNode({
-        nodeId: 'node-b',
-        address: 'http://10.0.0.2:8080',
-        state: 'serving',
-        appliedVersion: 41,
-        heartbeatMs: 1000,
-        startedAt,
-      });
-      await store.recordNode({
+      const nodeA = {
         nodeId: 'node-a',
         address: null,
         state: 'serving',
         appliedVersion: 7,
         heartbeatMs: 250,
         startedAt,
-      });
-      await store.recordNode({
+      } as const;
+      const nodeB = {
         nodeId: 'node-b',
         address: 'http://10.0.0.2:8080',
         state: 'stopped',
         appliedVersion: 42,
         heartbeatMs: 1000,
         startedAt,
-      });
+      } as const;
+      await store.recordNode({ ...nodeB, state: 'serving', appliedVersion: 41 });
+      await store.recordNode(nodeA);
+      await store.recordNode(nodeB);
       const list = await store.listNodes();
       const after = Date.now();
       assert.deepEqual(
         list.nodes.map(({ updatedAt: _, ...rest }) => rest),
-        [
-          {
-            nodeId: 'node-a',
-            address: null,
-            state: 'serving',
-            appliedVersion: 7,
-            heartbeatMs: 250,
-            startedAt,
-          },
-          {
-            nodeId: 'node-b',
-            address: 'http://10.0.0.2:8080',
-            state: 'stopped',
-            appliedVersion: 42,
-            heartbeatMs: 1000,
-            startedAt,
-          },
-        ],
+        [nodeA, nodeB],
       );
       // The database runs on this machine, so its clock is this one's, give or take rounding.
       for (const node of list.nodes) {

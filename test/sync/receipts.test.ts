@@ -4,6 +4,7 @@ import { buildAuditEvent } from '../../src/audit/audit-event.js';
 import { getPolicyVersionStatus } from '../../src/server/actions/ims/get-policy-version-status.js';
 import type { UserName } from '../../src/store/index.js';
 import {
+  type Credentials,
   call,
   classicPolicy,
   createUserKey,
@@ -16,6 +17,14 @@ import { until } from '../support/until.js';
 
 const actions = [...testActions, getPolicyVersionStatus];
 const identity = { action: 'GetTestIdentity', version: '2015-04-01' } as const;
+
+/** GetPolicyVersionStatus as `credentials`, of `policyVersion` (as the caller writes it) when given. */
+const policyVersionStatus = (port: number, credentials: Credentials, policyVersion?: string) =>
+  call(port, {
+    action: 'GetPolicyVersionStatus',
+    credentials,
+    ...(policyVersion === undefined ? {} : { params: { PolicyVersion: policyVersion } }),
+  });
 
 test('every decision is recorded with the version the node enforced when it made it', async () => {
   const t = await startTestServer({ actions });
@@ -83,11 +92,7 @@ test('GetPolicyVersionStatus answers which nodes enforce a version, for those al
     async () => (await t.store.listNodes()).nodes.some((node) => node.appliedVersion === version),
     'the node reported the version',
   );
-  const status = await call(t.port, {
-    action: 'GetPolicyVersionStatus',
-    credentials: root,
-    params: { PolicyVersion: String(version) },
-  });
+  const status = await policyVersionStatus(t.port, root, String(version));
   assert.equal(status.status, 200, status.text);
   assert.equal(status.body.PolicyVersion, version);
   assert.equal(status.body.CurrentVersion, version);
@@ -113,23 +118,19 @@ test('GetPolicyVersionStatus answers which nodes enforce a version, for those al
     heartbeatMs: 60_000,
     startedAt: new Date(),
   });
-  const lagging = await call(t.port, { action: 'GetPolicyVersionStatus', credentials: root });
+  const lagging = await policyVersionStatus(t.port, root);
   assert.equal(lagging.body.PolicyVersion, version, 'the default is the last committed version');
   assert.equal(lagging.body.Enforced, false);
   assert.equal(lagging.body.LaggingNodes, 1);
 
   for (const bad of ['0', '-1', 'x', '1e3', String(version + 1)]) {
-    const refused = await call(t.port, {
-      action: 'GetPolicyVersionStatus',
-      credentials: root,
-      params: { PolicyVersion: bad },
-    });
+    const refused = await policyVersionStatus(t.port, root, bad);
     assert.equal(refused.status, 400, bad);
     assert.equal(refused.body.Code, 'InvalidParameter.PolicyVersion', bad);
   }
 
   const user = await createUserKey(t, 'reader');
-  const forbidden = await call(t.port, { action: 'GetPolicyVersionStatus', credentials: user });
+  const forbidden = await policyVersionStatus(t.port, user);
   assert.equal(forbidden.status, 403);
   assert.equal(forbidden.body.Code, 'NoPermission');
   await t.store.write((tx) =>
@@ -141,6 +142,6 @@ test('GetPolicyVersionStatus answers which nodes enforce a version, for those al
   // Written behind the node's back: it holds attachments in memory and hears of this one by its poll.
   const attached = await t.store.currentVersion();
   await until(() => t.server.appliedVersion >= attached, 'the node applied the attachment');
-  const permitted = await call(t.port, { action: 'GetPolicyVersionStatus', credentials: user });
+  const permitted = await policyVersionStatus(t.port, user);
   assert.equal(permitted.status, 200, 'a read-only administrator may ask');
 });

@@ -41,8 +41,7 @@ export async function getRole(
   accountId: AccountId,
   roleName: RoleName,
 ): Promise<Role> {
-  const row = await findRoleRow(db, accountId, roleName);
-  if (row === undefined) throw new StoreError('EntityNotExist.Role', roleName);
+  const row = await requireRoleRow(db, accountId, roleName);
   return toRole(row);
 }
 
@@ -93,8 +92,7 @@ export async function updateRole(
   roleName: RoleName,
   changes: RoleChanges,
 ): Promise<Role> {
-  const current = await findRoleRow(tx.db, accountId, roleName);
-  if (current === undefined) throw new StoreError('EntityNotExist.Role', roleName);
+  const current = await requireRoleRow(tx.db, accountId, roleName);
   const next: Selectable<RoleTable> = {
     ...current,
     assume_role_policy: changes.newAssumeRolePolicyDocument ?? current.assume_role_policy,
@@ -120,8 +118,7 @@ export async function updateRole(
 
 /** Also revokes, at once, every temporary credential issued for the role (ON DELETE CASCADE). */
 export async function deleteRole(tx: WriteContext, accountId: AccountId, roleName: RoleName): Promise<void> {
-  const current = await findRoleRow(tx.db, accountId, roleName);
-  if (current === undefined) throw new StoreError('EntityNotExist.Role', roleName);
+  const current = await requireRoleRow(tx.db, accountId, roleName);
   await tx.db
     .deleteFrom('roles')
     .where('account_id', '=', accountId)
@@ -130,7 +127,18 @@ export async function deleteRole(tx: WriteContext, accountId: AccountId, roleNam
   await tx.log.append(accountId, { kind: 'role.deleted', roleName: current.role_name as RoleName });
 }
 
-export function findRoleRow(
+/** The role's row; EntityNotExist.Role when the account has no role of that name. */
+export async function requireRoleRow(
+  db: Kysely<StoreDatabase>,
+  accountId: AccountId,
+  roleName: string,
+): Promise<Selectable<RoleTable>> {
+  const row = await findRoleRow(db, accountId, roleName);
+  if (row === undefined) throw new StoreError('EntityNotExist.Role', roleName);
+  return row;
+}
+
+function findRoleRow(
   db: Kysely<StoreDatabase>,
   accountId: AccountId,
   roleName: string,

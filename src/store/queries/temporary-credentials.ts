@@ -6,7 +6,7 @@ import { newTemporaryAccessKeyId, newTemporarySecret } from '../identifiers/rand
 import type { StoreDatabase, TemporaryCredentialTable } from '../schema/database.js';
 import { StoreError } from '../store-error.js';
 import type { WriteContext } from '../write-context.js';
-import { findRoleRow } from './roles.js';
+import { requireRoleRow } from './roles.js';
 
 export interface AssumeRoleInput {
   readonly roleSessionName: string;
@@ -58,8 +58,7 @@ export async function issueTemporaryCredential(
   roleName: RoleName,
   input: AssumeRoleInput,
 ): Promise<IssuedTemporaryCredential> {
-  const role = await findRoleRow(tx.db, accountId, roleName);
-  if (role === undefined) throw new StoreError('EntityNotExist.Role', roleName);
+  const role = await requireRoleRow(tx.db, accountId, roleName);
   const duration = input.durationSeconds ?? 3600;
   if (!Number.isInteger(duration) || duration < 900 || duration > role.max_session_duration) {
     throw new StoreError('InvalidParameter.DurationSeconds');

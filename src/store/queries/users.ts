@@ -45,8 +45,7 @@ export async function getUser(
   accountId: AccountId,
   userName: UserName,
 ): Promise<RamUser> {
-  const row = await findUserRow(db, accountId, userName);
-  if (row === undefined) throw new StoreError('EntityNotExist.User', userName);
+  const row = await requireUser(db, accountId, userName);
   return toUser(row, settings.principalSuffix);
 }
 
@@ -121,8 +120,7 @@ export async function updateUser(
   userName: UserName,
   changes: UserChanges,
 ): Promise<RamUser> {
-  const current = await findUserRow(tx.db, accountId, userName);
-  if (current === undefined) throw new StoreError('EntityNotExist.User', userName);
+  const current = await requireUser(tx.db, accountId, userName);
   const next: Selectable<UserTable> = {
     ...current,
     user_name: changes.newUserName ?? current.user_name,
@@ -158,24 +156,14 @@ export async function updateUser(
 }
 
 export async function deleteUser(tx: WriteContext, accountId: AccountId, userName: UserName): Promise<void> {
-  if ((await findUserRow(tx.db, accountId, userName)) === undefined) {
-    throw new StoreError('EntityNotExist.User', userName);
+  await requireUser(tx.db, accountId, userName);
+  if (await holdsAny(tx.db, 'access_keys', accountId, userName)) {
+    throw new StoreError('DeleteConflict.User.AccessKey', userName);
   }
-  const key = await tx.db
-    .selectFrom('access_keys')
-    .select('access_key_id')
-    .where('account_id', '=', accountId)
-    .where('user_name', '=', userName)
-    .executeTakeFirst();
-  if (key !== undefined) throw new StoreError('DeleteConflict.User.AccessKey', userName);
   // RAM refuses too, rather than silently revoking what the user was granted.
-  const attachment = await tx.db
-    .selectFrom('user_policy_attachments')
-    .select('policy_name')
-    .where('account_id', '=', accountId)
-    .where('user_name', '=', userName)
-    .executeTakeFirst();
-  if (attachment !== undefined) throw new StoreError('DeleteConflict.User.Policy', userName);
+  if (await holdsAny(tx.db, 'user_policy_attachments', accountId, userName)) {
+    throw new StoreError('DeleteConflict.User.Policy', userName);
+  }
   await tx.db
     .deleteFrom('users')
     .where('account_id', '=', accountId)
@@ -184,13 +172,31 @@ export async function deleteUser(tx: WriteContext, accountId: AccountId, userNam
   await tx.log.append(accountId, { kind: 'user.deleted', userName });
 }
 
+/** Whether the user has a row in `table` (a key, an attachment): what keeps it from being deleted. */
+async function holdsAny(
+  db: Kysely<StoreDatabase>,
+  table: 'access_keys' | 'user_policy_attachments',
+  accountId: AccountId,
+  userName: UserName,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom(table)
+    .select('account_id')
+    .where('account_id', '=', accountId)
+    .where('user_name', '=', userName)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The user's row; EntityNotExist.User when the account has no user of that name. */
 export async function requireUser(
   db: Kysely<StoreDatabase>,
   accountId: AccountId,
-  userName: UserName,
-): Promise<void> {
-  if ((await findUserRow(db, accountId, userName)) === undefined)
-    throw new StoreError('EntityNotExist.User', userName);
+  userName: string,
+): Promise<Selectable<UserTable>> {
+  const row = await findUserRow(db, accountId, userName);
+  if (row === undefined) throw new StoreError('EntityNotExist.User', userName);
+  return row;
 }
 
 function findUserRow(

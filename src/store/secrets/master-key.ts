@@ -1,6 +1,6 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { inspect } from 'node:util';
 import { StoreError } from '../store-error.js';
+import { Redacted } from './redacted.js';
 
 const keyLength = 32;
 const strictBase64 = /^[A-Za-z0-9+/]{43}=$/;
@@ -10,10 +10,11 @@ const strictBase64 = /^[A-Za-z0-9+/]{43}=$/;
  * derives its own key (HKDF) so that, e.g., the fingerprint stored in the database reveals
  * nothing about the encryption key.
  */
-export class MasterKey {
+export class MasterKey extends Redacted {
   readonly #raw: Buffer;
 
   private constructor(raw: Buffer) {
+    super();
     this.#raw = raw;
   }
 
@@ -35,17 +36,5 @@ export class MasterKey {
 
   deriveKey(purpose: string): Buffer {
     return Buffer.from(hkdfSync('sha256', this.#raw, Buffer.alloc(0), `keyfence/${purpose}`, keyLength));
-  }
-
-  toJSON(): string {
-    return '[redacted]';
-  }
-
-  toString(): string {
-    return '[redacted]';
-  }
-
-  [inspect.custom](): string {
-    return 'MasterKey [redacted]';
   }
 }

@@ -1,15 +1,16 @@
-import { inspect } from 'node:util';
 import { constantTimeEqual } from '../../common/constant-time-equal.js';
+import { Redacted } from './redacted.js';
 
 /**
  * A decrypted AccessKey secret on its way to an HMAC. It prints, serialises and inspects as
  * `[redacted]`, so a credential object that ends up in a log line or an error body leaks
  * nothing; the plaintext is reachable only through the explicitly named `reveal`.
  */
-export class SigningSecret {
+export class SigningSecret extends Redacted {
   readonly #value: string;
 
   constructor(value: string) {
+    super();
     this.#value = value;
   }
 
@@ -21,17 +22,5 @@ export class SigningSecret {
   /** Constant-time comparison with a secret presented by a client. */
   matches(candidate: string): boolean {
     return constantTimeEqual(this.#value, candidate);
-  }
-
-  toJSON(): string {
-    return '[redacted]';
-  }
-
-  toString(): string {
-    return '[redacted]';
-  }
-
-  [inspect.custom](): string {
-    return 'SigningSecret [redacted]';
   }
 }

@@ -3,7 +3,8 @@
  * connections, and stopping what was started (only that, by its own handle).
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
+import { accepts } from '../../support/accepts.js';
 
 /** A port nothing listens on right now (the OS's pick, released at once). */
 export function freePort(): Promise<number> {
@@ -64,15 +65,4 @@ export async function startListening(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { child, output: () => output, stop };
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

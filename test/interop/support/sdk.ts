@@ -147,6 +147,19 @@ export async function sdkError(promise: Promise<unknown>, what: string): Promise
   assert.fail(`${what}: expected the SDK to throw, got ${JSON.stringify(result)}`);
 }
 
+/** Like `sdkError`, and the error must carry `code` and HTTP `statusCode`. */
+export async function expectSdkError(
+  promise: Promise<unknown>,
+  what: string,
+  code: string,
+  statusCode: number,
+): Promise<SdkError> {
+  const e = await sdkError(promise, what);
+  assert.equal(e.code, code);
+  assert.equal(e.statusCode, statusCode);
+  return e;
+}
+
 /** The RAM logon name of a user (DESIGN.md §1). */
 export const principalName = (user: string, accountId: string) => `${user}@${accountId}.onaliyun.com`;
 
@@ -166,6 +179,30 @@ export const vpc = (vpcId: string, ...ips: string[]): PolicyStatement => ({
   Value: vpcId,
   IPList: ips,
 });
+
+/**
+ * A policy at the documented limits: 8 statements (the limit) of 50 IPv6 /128 entries (the limit)
+ * each, about 18.5 KB of JSON. The classic statement's first entry is `reachableFrom`, so that the
+ * caller can still use a key under it.
+ */
+export function largestPolicy(reachableFrom: string) {
+  const entries = Array.from({ length: 50 }, (_, i) => {
+    const group = (0x1000 + i).toString(16);
+    return `2001:db8:${group}:5678:9abc:def0:1234:${group}/128`;
+  });
+  return {
+    Version: 1,
+    Status: 'Active',
+    Statements: [
+      { Type: 'ClassicWhiteList', IPList: [reachableFrom, ...entries.slice(1)] },
+      ...Array.from({ length: 7 }, (_, j) => ({
+        Type: 'VPCWhiteList',
+        Value: `vpc-bp1234567890abcde${j}`,
+        IPList: entries,
+      })),
+    ],
+  };
+}
 
 /**
  * A new AccessKey of the identity `root` signs as, usable only from `ips` (an Active key-level

@@ -20,6 +20,13 @@ const tcp = (address: string | undefined): SourceOrigin => ({
   vpc: undefined,
 });
 
+/** A connection whose source address came from a PROXY protocol header. */
+const proxied = (address: string): SourceOrigin => ({
+  address,
+  addressFrom: 'proxy-protocol',
+  vpc: undefined,
+});
+
 const resolve = (peer: string | undefined, headers: Record<string, string | string[]> = {}) =>
   resolveSource(tcp(peer), headers, trusted);
 
@@ -143,56 +150,38 @@ describe('resolveSource', () => {
 
 describe('resolveSource from a connection origin', () => {
   test('a PROXY source address is the source, and an untrusted one gets nothing from its headers', () => {
-    const r = resolveSource(
-      { address: '203.0.113.9', addressFrom: 'proxy-protocol', vpc: undefined },
-      spoofing,
-      trusted,
-    );
+    const r = resolveSource(proxied('203.0.113.9'), spoofing, trusted);
     assert.deepEqual(r, { ok: true, value: { ip: '203.0.113.9', via: 'proxy-protocol' } });
   });
 
   test('a PROXY source address that is a trusted proxy starts the forwarding walk', () => {
-    const r = resolveSource(
-      { address: '10.0.0.7', addressFrom: 'proxy-protocol', vpc: undefined },
-      { 'x-forwarded-for': '198.51.100.7' },
-      trusted,
-    );
+    const r = resolveSource(proxied('10.0.0.7'), { 'x-forwarded-for': '198.51.100.7' }, trusted);
     assert.deepEqual(r, { ok: true, value: { ip: '198.51.100.7', via: 'x-forwarded-for' } });
-    const alone = resolveSource(
-      { address: '10.0.0.7', addressFrom: 'proxy-protocol', vpc: undefined },
-      {},
-      trusted,
-    );
+    const alone = resolveSource(proxied('10.0.0.7'), {}, trusted);
     assert.deepEqual(alone, { ok: true, value: { ip: '10.0.0.7', via: 'proxy-protocol' } });
   });
 
   test("the connection's VPC is authoritative: no header replaces it, from anyone", () => {
     for (const from of ['listener', 'proxy-protocol'] as const) {
       const vpc = { id: 'vpc-listener1', from };
-      const untrusted = resolveSource(
-        { address: '172.16.0.9', addressFrom: 'tcp-peer', vpc },
-        spoofing,
-        trusted,
-      );
+      /** A connection from `peer` on which the listener (or PROXY header) named the VPC. */
+      const inVpc = (peer: string, headers: Record<string, string>) =>
+        resolveSource({ address: peer, addressFrom: 'tcp-peer', vpc }, headers, trusted);
+      const untrusted = inVpc('172.16.0.9', spoofing);
       assert.deepEqual(untrusted, {
         ok: true,
         value: { ip: '172.16.0.9', via: 'peer', vpcId: 'vpc-listener1', vpcVia: from },
       });
-      const fromProxy = resolveSource(
-        { address: '10.0.0.1', addressFrom: 'tcp-peer', vpc },
-        { 'x-forwarded-for': '172.16.0.5', 'x-forwarded-vpc-id': 'vpc-other' },
-        trusted,
-      );
+      const fromProxy = inVpc('10.0.0.1', {
+        'x-forwarded-for': '172.16.0.5',
+        'x-forwarded-vpc-id': 'vpc-other',
+      });
       assert.deepEqual(fromProxy, {
         ok: true,
         value: { ip: '172.16.0.5', via: 'x-forwarded-for', vpcId: 'vpc-listener1', vpcVia: from },
       });
       // Even an unreadable VPC header is moot when the connection names the VPC.
-      const garbage = resolveSource(
-        { address: '10.0.0.1', addressFrom: 'tcp-peer', vpc },
-        { 'x-forwarded-vpc-id': 'VPC X' },
-        trusted,
-      );
+      const garbage = inVpc('10.0.0.1', { 'x-forwarded-vpc-id': 'VPC X' });
       assert.equal(garbage.ok, true);
     }
   });
@@ -206,11 +195,7 @@ describe('resolveSource from a connection origin', () => {
   });
 
   test('an IPv4-mapped PROXY source is trusted like its IPv4 form', () => {
-    const r = resolveSource(
-      { address: '::ffff:10.0.0.1', addressFrom: 'proxy-protocol', vpc: undefined },
-      { 'x-forwarded-for': '198.51.100.7' },
-      trusted,
-    );
+    const r = resolveSource(proxied('::ffff:10.0.0.1'), { 'x-forwarded-for': '198.51.100.7' }, trusted);
     assert.deepEqual(r, { ok: true, value: { ip: '198.51.100.7', via: 'x-forwarded-for' } });
   });
 });

@@ -27,6 +27,15 @@ const fromAddress = (
   headers: Record<string, string>,
 ): Promise<Reply> => call(t.port, { action: 'GetTestValue', credentials, headers });
 
+/** The AccessDeniedDetail of a denial by the key's own policy. */
+const keyDenial = (SourceIp: string, PolicyVersion: number, Reason: string, VpcId: string | null = null) => ({
+  SourceIp,
+  VpcId,
+  DeniedBy: 'AccessKey',
+  PolicyVersion,
+  Reason,
+});
+
 function expectDenied(reply: Reply, detail: Record<string, unknown>): void {
   const body = expectError(reply, 400, 'InvalidAccessKeyId.AccessPolicyDenied');
   assert.equal(body.Message, 'Specified access key denied due to access policy.');
@@ -72,13 +81,7 @@ describe('behind a trusted proxy', async () => {
 
   test('X-Forwarded-For from the trusted proxy decides: denied with AccessDeniedDetail', async () => {
     const reply = await fromAddress(t, t.root, { 'x-forwarded-for': '203.0.113.9' });
-    expectDenied(reply, {
-      SourceIp: '203.0.113.9',
-      VpcId: null,
-      DeniedBy: 'AccessKey',
-      PolicyVersion: rootVersion,
-      Reason: 'public-ip-not-allowed',
-    });
+    expectDenied(reply, keyDenial('203.0.113.9', rootVersion, 'public-ip-not-allowed'));
     const record = t.audit.find(reply.body.RequestId);
     assert.deepEqual(record.source, { ip: '203.0.113.9', vpcId: null, fault: null });
     assert.equal(record.decision?.allowed, false);
@@ -97,13 +100,10 @@ describe('behind a trusted proxy', async () => {
     const vpc = (vpcId: string) => ({ 'x-forwarded-for': '10.1.2.3', 'x-forwarded-vpc-id': vpcId });
     const allowed = expectSuccess(await fromAddress(t, user, vpc('vpc-allowed1')));
     assert.equal(allowed.VpcId, 'vpc-allowed1');
-    expectDenied(await fromAddress(t, user, vpc('vpc-other')), {
-      SourceIp: '10.1.2.3',
-      VpcId: 'vpc-other',
-      DeniedBy: 'AccessKey',
-      PolicyVersion: keyVersion,
-      Reason: 'vpc-not-allowed',
-    });
+    expectDenied(
+      await fromAddress(t, user, vpc('vpc-other')),
+      keyDenial('10.1.2.3', keyVersion, 'vpc-not-allowed', 'vpc-other'),
+    );
   });
 
   test('the account-level policy decides when the key has none', async () => {
@@ -148,13 +148,7 @@ describe('behind a trusted proxy', async () => {
 
   test('an unreadable forwarded address is denied wherever a policy applies', async () => {
     const reply = await fromAddress(t, t.root, { 'x-forwarded-for': 'unknown' });
-    expectDenied(reply, {
-      SourceIp: '127.0.0.1',
-      VpcId: null,
-      DeniedBy: 'AccessKey',
-      PolicyVersion: rootVersion,
-      Reason: 'invalid-source-address',
-    });
+    expectDenied(reply, keyDenial('127.0.0.1', rootVersion, 'invalid-source-address'));
     assert.deepEqual(t.audit.find(reply.body.RequestId).source, {
       ip: '127.0.0.1',
       vpcId: null,
@@ -165,13 +159,7 @@ describe('behind a trusted proxy', async () => {
   test('a forwarded text the decision cannot read is never echoed: SourceIp names the peer', async () => {
     for (const forwarded of ['198.051.100.7', '198.51.100.7.1']) {
       const reply = await fromAddress(t, user, { 'x-forwarded-for': forwarded });
-      expectDenied(reply, {
-        SourceIp: '127.0.0.1',
-        VpcId: null,
-        DeniedBy: 'AccessKey',
-        PolicyVersion: keyVersion,
-        Reason: 'invalid-source-address',
-      });
+      expectDenied(reply, keyDenial('127.0.0.1', keyVersion, 'invalid-source-address'));
       assert.equal(t.audit.find(reply.body.RequestId).source.fault, 'InvalidSource.ForwardedAddress');
     }
     // An address is shown as the decision read it.

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -326,6 +327,32 @@ function digestOf(size: number): string {
   return hash.digest('hex');
 }
 
+/** Writes a generated body of `size` bytes to `out`, waiting for 'drain' whenever it asks to, then ends it. */
+function writeGenerated(out: Writable, size: number): void {
+  let i = 0;
+  const write = () => {
+    while (i < size / CHUNK) {
+      if (!out.write(chunkOf(i++))) {
+        out.once('drain', write);
+        return;
+      }
+    }
+    out.end();
+  };
+  write();
+}
+
+/** Counts and hashes what `body` carries, as it arrives. */
+function measureBody(body: Readable): { readonly bytes: () => number; readonly sha256: () => string } {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  body.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    hash.update(chunk);
+  });
+  return { bytes: () => bytes, sha256: () => hash.digest('hex') };
+}
+
 interface Streamed {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
@@ -348,13 +375,8 @@ function stream(port: number, original: Original, size: number): Promise<Streame
         agent: false,
       },
       (res) => {
-        const hash = createHash('sha256');
-        let bytes = 0;
+        const received = measureBody(res);
         let complete = false;
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          hash.update(chunk);
-        });
         res.on('end', () => {
           complete = true;
         });
@@ -363,25 +385,15 @@ function stream(port: number, original: Original, size: number): Promise<Streame
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
-            bytes,
-            sha256: hash.digest('hex'),
+            bytes: received.bytes(),
+            sha256: received.sha256(),
             complete,
           }),
         );
       },
     );
     req.on('error', reject);
-    let i = 0;
-    const write = () => {
-      while (i < size / CHUNK) {
-        if (!req.write(chunkOf(i++))) {
-          req.once('drain', write);
-          return;
-        }
-      }
-      req.end();
-    };
-    write();
+    writeGenerated(req, size);
   });
 }
 
@@ -402,29 +414,14 @@ describe('the gateway streaming bodies', async () => {
     const size = 50 * MIB;
     const digest = digestOf(size);
     upstream.handler = (req, res) => {
-      const hash = createHash('sha256');
-      let bytes = 0;
-      req.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        hash.update(chunk);
-      });
+      const received = measureBody(req);
       req.on('end', () => {
         res.writeHead(200, {
           'content-type': 'application/octet-stream',
-          'x-received-bytes': String(bytes),
-          'x-received-sha256': hash.digest('hex'),
+          'x-received-bytes': String(received.bytes()),
+          'x-received-sha256': received.sha256(),
         });
-        let i = 0;
-        const write = () => {
-          while (i < size / CHUNK) {
-            if (!res.write(chunkOf(i++))) {
-              res.once('drain', write);
-              return;
-            }
-          }
-          res.end();
-        };
-        write();
+        writeGenerated(res, size);
       });
     };
     collectGarbage();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { type ClientRequest, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import {
@@ -9,9 +9,51 @@ import {
   type Reply,
   send,
   startTestServer,
+  type TestServer,
 } from '../../support/server-harness.js';
 
 const t = await startTestServer({ http: { maxBodyBytes: 1024, maxHeaderBytes: 8192 } });
+
+/** A GetTestValue of `value` signed by the server's root key, in the query or in a form body. */
+const getTestValue = (server: TestServer, value: string, where: 'query' | 'body' = 'query') =>
+  call(server.port, {
+    action: 'GetTestValue',
+    params: { Value: value },
+    credentials: server.root,
+    in: where,
+  });
+
+/**
+ * A POST to `/` with `headers`, whose body `write` sends by hand (or never): resolves with the
+ * answer, which may come before the body is complete. Request errors with a code in `tolerated`
+ * are not failures.
+ */
+function postByHand(
+  port: number,
+  headers: Record<string, string>,
+  write: (req: ClientRequest) => void,
+  tolerated: readonly string[] = [],
+): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path: '/', agent: false, headers },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, text, body: JSON.parse(text) }),
+        );
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (!tolerated.includes(error.code ?? '')) reject(error);
+    });
+    write(req);
+  });
+}
 
 describe('methods and paths', () => {
   for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
@@ -76,76 +118,34 @@ describe('health', () => {
 
 describe('request bodies', () => {
   test('a form body within the limit is read', async () => {
-    const reply = await call(t.port, {
-      action: 'GetTestValue',
-      params: { Value: 'x'.repeat(700) },
-      credentials: t.root,
-      in: 'body',
-    });
+    const reply = await getTestValue(t, 'x'.repeat(700), 'body');
     assert.equal(expectSuccess(reply).Value, 'x'.repeat(700));
   });
 
   test('a declared Content-Length over the limit is refused before the body is sent', async () => {
     // Only the head is written: the answer must come without waiting for a body.
-    const reply = await new Promise<Reply>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port: t.port,
-          method: 'POST',
-          path: '/',
-          agent: false,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1048576' },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            text += chunk;
-          });
-          res.on('end', () =>
-            resolve({ status: res.statusCode!, headers: res.headers, text, body: JSON.parse(text) }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.flushHeaders();
-    });
+    const reply = await postByHand(
+      t.port,
+      { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1048576' },
+      (req) => req.flushHeaders(),
+    );
     const body = expectError(reply, 413, 'RequestEntityTooLarge');
     assert.equal(reply.headers.connection, 'close');
     assert.equal(t.audit.find(String(body.RequestId)).httpStatus, 413);
   });
 
   test('a chunked body is cut off as soon as it passes the limit', async () => {
-    const reply = await new Promise<Reply>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port: t.port,
-          method: 'POST',
-          path: '/',
-          agent: false,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            text += chunk;
-          });
-          res.on('end', () =>
-            resolve({ status: res.statusCode!, headers: res.headers, text, body: JSON.parse(text) }),
-          );
-        },
-      );
+    const reply = await postByHand(
+      t.port,
+      { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' },
+      (req) => {
+        // 600 + 600 bytes, then nothing: the server must answer without the request ever ending.
+        req.write(`A=${'a'.repeat(598)}`);
+        setTimeout(() => req.write(`&B=${'b'.repeat(597)}`), 20);
+      },
       // Writing may fail once the server has answered and closed: the answer is what counts.
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
-      });
-      // 600 + 600 bytes, then nothing: the server must answer without the request ever ending.
-      req.write(`A=${'a'.repeat(598)}`);
-      setTimeout(() => req.write(`&B=${'b'.repeat(597)}`), 20);
-    });
+      ['EPIPE', 'ECONNRESET'],
+    );
     expectError(reply, 413, 'RequestEntityTooLarge');
   });
 
@@ -174,11 +174,7 @@ describe('request bodies', () => {
 
 describe('request heads', () => {
   test('a query within the head limit is read', async () => {
-    const reply = await call(t.port, {
-      action: 'GetTestValue',
-      params: { Value: 'q'.repeat(6000) },
-      credentials: t.root,
-    });
+    const reply = await getTestValue(t, 'q'.repeat(6000));
     assert.equal(expectSuccess(reply).Value, 'q'.repeat(6000));
   });
 
@@ -191,18 +187,9 @@ describe('request heads', () => {
   test('by default the largest valid policy fits in the query, percent-encoded', async () => {
     const roomy = await startTestServer();
     // 64 KiB (the policy size limit) of characters that each take three bytes once encoded.
-    const reply = await call(roomy.port, {
-      action: 'GetTestValue',
-      params: { Value: ':'.repeat(64 * 1024) },
-      credentials: roomy.root,
-    });
+    const reply = await getTestValue(roomy, ':'.repeat(64 * 1024));
     assert.equal(expectSuccess(reply).Value.length, 64 * 1024);
-    const inBody = await call(roomy.port, {
-      action: 'GetTestValue',
-      params: { Value: ':'.repeat(64 * 1024) },
-      credentials: roomy.root,
-      in: 'body',
-    });
+    const inBody = await getTestValue(roomy, ':'.repeat(64 * 1024), 'body');
     assert.equal(expectSuccess(inBody).Value.length, 64 * 1024);
   });
 });

@@ -22,6 +22,7 @@ import { serverConfig } from '../../../src/config/server-config.js';
 import { TrustedProxies } from '../../../src/request/source/trusted-proxies.js';
 import { createServer } from '../../../src/server/keyfence-server.js';
 import { MasterKey, openStore } from '../../../src/store/index.js';
+import { accepts } from '../../support/accepts.js';
 import { v1 } from '../../support/proxy-protocol.js';
 import {
   expectSuccess,
@@ -431,16 +432,5 @@ function closedAfter(port: number, bytes: Buffer): Promise<number> {
       clearTimeout(giveUp);
       resolve(Date.now() - started);
     });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
   });
 }

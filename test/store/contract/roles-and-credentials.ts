@@ -130,6 +130,16 @@ export function rolesAndCredentialsContract(fixture: DialectFixture): void {
       );
     });
 
+    /** A credential of role `ops` (session `s1`) for `durationSeconds`. */
+    const issue = (durationSeconds: number) =>
+      store.write((tx) =>
+        tx.issueTemporaryCredential(accountId, role('ops'), {
+          roleSessionName: 's1',
+          sourceIdentity: 'x',
+          durationSeconds,
+        }),
+      );
+
     test('are issued with an STS. ID, a secret and a token, the secret and token shown once', async () => {
       const issued = await store.write((tx) =>
         tx.issueTemporaryCredential(accountId, role('OPS'), {
@@ -170,14 +180,6 @@ export function rolesAndCredentialsContract(fixture: DialectFixture): void {
     });
 
     test('durations are bounded by the role; the role must exist', async () => {
-      const issue = (durationSeconds: number) =>
-        store.write((tx) =>
-          tx.issueTemporaryCredential(accountId, role('ops'), {
-            roleSessionName: 's1',
-            sourceIdentity: 'x',
-            durationSeconds,
-          }),
-        );
       await rejectsWith(issue(899), 'InvalidParameter.DurationSeconds');
       await rejectsWith(issue(7201), 'InvalidParameter.DurationSeconds');
       await issue(7200);
@@ -203,14 +205,6 @@ export function rolesAndCredentialsContract(fixture: DialectFixture): void {
     });
 
     test('expired ones are purged; deleting the role revokes the rest', async () => {
-      const issue = (durationSeconds: number) =>
-        store.write((tx) =>
-          tx.issueTemporaryCredential(accountId, role('ops'), {
-            roleSessionName: 's1',
-            sourceIdentity: 'x',
-            durationSeconds,
-          }),
-        );
       const short = await issue(900);
       const long = await issue(3600);
       now = new Date(now.getTime() + 1000 * 1000);
