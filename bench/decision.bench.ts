@@ -504,7 +504,7 @@ function markdown(
       'engine as well.',
   );
   lines.push(
-    '- Peers get the same decision around their matcher (`bench/peers/peer-adapter.ts`): a Map from AccessKey ID ' +
+    '- Peers get the same decision around their matcher (`bench/peers/peer.ts`): a Map from AccessKey ID ' +
       "to the key's state, the key's policy object and its account's, chosen by Status.",
   );
   for (const [name, list] of notes) if (list.length > 0) lines.push(`- ${name}: ${list.join(' ')}`);

@@ -2,15 +2,14 @@
  * What every engine in the benchmark implements, and the precedence table the peers share.
  *
  * KeyFence's own index does the whole decision itself. A peer library only matches an address
- * against a list, so the peer adapter puts the same decision around it (DESIGN §2): exempt
+ * against a list, so each peer adapter puts the same decision around it (DESIGN §2): exempt
  * service and STS allow, an unknown key denies, the key's Active key-level policy else the
  * account's Active policy else allow, no ClassicWhiteList denies a public source, else match.
  * The key table is a Map from AccessKey ID to that key's state, as the index has one.
  *
- * The peers share that decision and the timing loop (peer-adapter.ts) and differ only in how they
- * compile and match. The one call to a peer's `match` sees every peer and is megamorphic: an
- * indirect call per decision, a few ns against peers' microseconds, and the same for every peer,
- * since the agreement check has run every engine before any warm-up or timed round.
+ * Each adapter carries its own copy of the timing loop (`run`) and of the precedence steps in
+ * `decide` on purpose: shared code would see every engine's matcher and turn megamorphic, which
+ * would tax whichever engine runs last and make the comparison depend on the order of engines.
  */
 import type { AccessKeyPolicy } from '../../src/policy/policy-document.js';
 import type { Deployment, Query } from '../workload.js';
