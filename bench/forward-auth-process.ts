@@ -35,6 +35,8 @@ export interface BenchKeyFenceSettings {
   readonly upstream?: string;
   /** The configuration file's `audit` section (e.g. `{ durability: 'strict' }`). */
   readonly audit?: Readonly<Record<string, unknown>>;
+  /** The checkout whose built `bin/keyfence.js` runs; default this one. */
+  readonly root?: string;
 }
 
 export interface BenchKeyFence {
@@ -75,7 +77,7 @@ export async function startBenchKeyFence(settings: BenchKeyFenceSettings): Promi
   const child: ChildProcess = spawn(
     process.execPath,
     [...serverNodeFlags(), 'bin/keyfence.js', 'serve', '--config', join(dir, 'keyfence.json')],
-    { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: settings.root ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const { stdout, stderr, exited } = captureOutput(child);
   let gone = false;

@@ -25,12 +25,8 @@
  */
 import { describePinning, type Pinning, pinLoadGeneratorAndServers } from './cpu-pinning.js';
 import { publishResult, sectionHead } from './docs-section.js';
-import {
-  allowBenchClients,
-  BENCH_HOST,
-  describeRegions,
-  startBenchKeyFence,
-} from './forward-auth-process.js';
+import { identifyingCheck, signedCheck } from './forward-auth-checks.js';
+import { allowBenchClients, startBenchKeyFence } from './forward-auth-process.js';
 import {
   type LoadRequest,
   loadSettingsFromEnv,
@@ -42,7 +38,6 @@ import {
   startBareServer,
 } from './load.js';
 import { describeMachine, type Machine } from './machine.js';
-import { type Credentials, signedLoadRequest } from './signed-headers.js';
 
 // Many short rounds: on a shared machine whatever else runs comes and goes within seconds, so the
 // two halves of a pair are compared best when they run close together; the median of 30 paired
@@ -60,33 +55,6 @@ const SIGNED_SETTINGS = FULL ? { ...settings, rounds: 10, seconds: 2 } : setting
 const START =
   '<!-- forward-auth-bench:start (written by bench/forward-auth.bench.ts; edits here are overwritten) -->';
 const END = '<!-- forward-auth-bench:end -->';
-const CLIENT = '203.0.113.7';
-
-/** What nginx sends about a request naming its key in the query (verification off). */
-function identifyingCheck(root: Credentials): LoadRequest {
-  return {
-    method: 'GET',
-    path: '/forward-auth',
-    headers: {
-      host: BENCH_HOST,
-      'x-original-method': 'GET',
-      'x-original-uri': `/?Action=DescribeRegions&Version=2014-05-26&AccessKeyId=${root.accessKeyId}`,
-      'x-forwarded-for': CLIENT,
-      'user-agent': 'keyfence-bench',
-    },
-  };
-}
-
-/** What nginx sends about an ACS3-signed request, signed as it is sent (fresh nonce). */
-function signedCheck(root: Credentials): LoadRequest {
-  return signedLoadRequest('/forward-auth', describeRegions(root), {
-    'x-original-method': 'GET',
-    'x-original-uri': '/?RegionId=cn-hangzhou',
-    'x-forwarded-for': CLIENT,
-    'user-agent': 'keyfence-bench',
-  });
-}
-
 /** KeyFence with an Active account-level policy in force that allows the client. */
 async function startKeyFence(verifySignature: boolean, replayProtection?: 'store' | 'memory') {
   const kf = await startBenchKeyFence({ verifySignature, ...(replayProtection ? { replayProtection } : {}) });
