@@ -23,11 +23,12 @@ type HousekeptStore = Pick<
 
 /**
  * Deletes what the store would otherwise keep forever, once on start and then every
- * `intervalMs` (its `periodic` chore, run by the node's ChoreRunner): expired STS credentials (AssumeRole stores one per call, and an expired one is
- * refused whether its row exists or not), signature nonces past their window (and a grace for
- * clocks that disagree; see docs/auth.md) and the status rows of nodes long gone (a pod per
- * deployment would otherwise be listed as stale by `keyfence status` forever). Every node runs
- * it: the deletes are idempotent, and one node's passes never overlap.
+ * `intervalMs` (its `periodic` chore, run by the node's ChoreRunner): expired STS credentials
+ * (AssumeRole stores one per call, and an expired one is refused whether its row exists or not),
+ * signature nonces past their window (and a grace for clocks that disagree; see docs/auth.md) and
+ * the status rows of nodes long gone (a pod per deployment would otherwise be listed as stale by
+ * `keyfence status` forever). Every node runs it: the deletes are idempotent, and one node's
+ * passes never overlap.
  */
 export class StoreHousekeeping {
   readonly #store: HousekeptStore;
