@@ -6,10 +6,10 @@ import type { AuditCounters } from './audit-writer.js';
 export type PrincipalLookup = (accessKeyIds: readonly string[]) => Promise<Map<string, AccessKeyPrincipal>>;
 
 /**
- * Where the server hands every request's record (the store-backed one is store-audit-sink.ts). `record` is called
- * once per request after the response is written; it must return at once and never throw (the
- * server guards against a throw anyway, and logs it). `flush` writes whatever is buffered; the
- * server awaits it on shutdown.
+ * Where the server hands every request's record (the store-backed one is store-audit-sink.ts).
+ * `record` is called once per request after the response is written; it must return at once and
+ * never throw (the server guards against a throw anyway, and logs it). `flush` writes whatever is
+ * buffered; the server awaits it on shutdown.
  *
  * A call that changes state does not go through `record` once its change committed: its event,
  * made by `committedEvent`, is stored in the change's own transaction (docs/audit.md,

@@ -1,9 +1,9 @@
-import type { Chore as PeriodicChore } from '../common/chore.js';
+import type { Chore } from '../common/chore.js';
 import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import type { KeyFenceStore } from '../store/index.js';
 
 /** What a housekeeping pass deletes. */
-export type Chore = 'expired-credentials' | 'expired-nonces' | 'silent-nodes';
+export type HousekeepingChore = 'expired-credentials' | 'expired-nonces' | 'silent-nodes';
 
 export interface StoreHousekeepingOptions {
   /** How often a pass runs; at most a node timer's 2^31 - 1 ms. */
@@ -11,9 +11,9 @@ export interface StoreHousekeepingOptions {
   /** Node status rows not written for longer than this are deleted. */
   readonly forgetNodesAfterMs: number;
   /** Told how many rows a chore deleted, when it deleted any. */
-  readonly onDeleted: (chore: Chore, count: number) => void;
+  readonly onDeleted: (chore: HousekeepingChore, count: number) => void;
   /** A chore that failed; the next pass tries again. Must not throw. */
-  readonly onError: (chore: Chore, error: unknown) => void;
+  readonly onError: (chore: HousekeepingChore, error: unknown) => void;
 }
 
 type HousekeptStore = Pick<
@@ -23,18 +23,19 @@ type HousekeptStore = Pick<
 
 /**
  * Deletes what the store would otherwise keep forever, once on start and then every
- * `intervalMs` (its `periodic` chore, run by the node's ChoreRunner): expired STS credentials (AssumeRole stores one per call, and an expired one is
- * refused whether its row exists or not), signature nonces past their window (and a grace for
- * clocks that disagree; see docs/auth.md) and the status rows of nodes long gone (a pod per
- * deployment would otherwise be listed as stale by `keyfence status` forever). Every node runs
- * it: the deletes are idempotent, and one node's passes never overlap.
+ * `intervalMs` (its `chore`, run by the node's ChoreRunner): expired STS credentials
+ * (AssumeRole stores one per call, and an expired one is refused whether its row exists or not),
+ * signature nonces past their window (and a grace for clocks that disagree; see docs/auth.md) and
+ * the status rows of nodes long gone (a pod per deployment would otherwise be listed as stale by
+ * `keyfence status` forever). Every node runs it: the deletes are idempotent, and one node's
+ * passes never overlap.
  */
 export class StoreHousekeeping {
   readonly #store: HousekeptStore;
   readonly #options: StoreHousekeepingOptions;
   #running: Promise<void> | undefined;
   /** A pass every `intervalMs`. */
-  readonly periodic: PeriodicChore;
+  readonly chore: Chore;
 
   constructor(store: HousekeptStore, options: StoreHousekeepingOptions) {
     const { intervalMs, forgetNodesAfterMs } = options;
@@ -48,7 +49,7 @@ export class StoreHousekeeping {
     }
     this.#store = store;
     this.#options = options;
-    this.periodic = {
+    this.chore = {
       intervalMs,
       run: () => this.run(),
       // A pass never rejects: each chore's failure is told to options.onError, with its name.
@@ -65,12 +66,12 @@ export class StoreHousekeeping {
   }
 
   async #pass(): Promise<void> {
-    await this.#chore('expired-credentials', () => this.#store.purgeExpiredTemporaryCredentials());
-    await this.#chore('expired-nonces', () => this.#store.purgeExpiredSignatureNonces());
-    await this.#chore('silent-nodes', () => this.#store.forgetSilentNodes(this.#options.forgetNodesAfterMs));
+    await this.#purge('expired-credentials', () => this.#store.purgeExpiredTemporaryCredentials());
+    await this.#purge('expired-nonces', () => this.#store.purgeExpiredSignatureNonces());
+    await this.#purge('silent-nodes', () => this.#store.forgetSilentNodes(this.#options.forgetNodesAfterMs));
   }
 
-  async #chore(chore: Chore, deleteRows: () => Promise<number>): Promise<void> {
+  async #purge(chore: HousekeepingChore, deleteRows: () => Promise<number>): Promise<void> {
     try {
       const count = await deleteRows();
       if (count > 0) this.#options.onDeleted(chore, count);

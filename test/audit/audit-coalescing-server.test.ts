@@ -5,7 +5,6 @@
  * own, findable by its RequestId; /metrics counts the folded requests. With `coalesce: false`
  * every check is its own event.
  */
-
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';

@@ -3,7 +3,6 @@
  * real server, on SQLite and on PostgreSQL (which refuses a NUL in text): every event is stored,
  * the NUL replaced by U+FFFD, the rest of the batch with it, and nothing reaches the spool.
  */
-
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,9 @@
 /**
  * `keyfence serve --tls-cert FILE --tls-key FILE` as installed (the built `bin/keyfence.js`: run
- * `npm run build` first): the official SDKs (openapi-core, pop-core's HMAC-SHA1 RPC client, the typed
- * IMS client) calling it over HTTPS and trusting the test CA; SIGHUP with a new certificate, seen by new connections while a kept-alive one goes on;
- * a broken pair on SIGHUP logged and not taken; a pair that cannot be used refused at start.
+ * `npm run build` first): the official SDKs (openapi-core, pop-core's HMAC-SHA1 RPC client, the
+ * typed IMS client) calling it over HTTPS and trusting the test CA; SIGHUP with a new certificate,
+ * seen by new connections while a kept-alive one goes on; a broken pair on SIGHUP logged and not
+ * taken; a pair that cannot be used refused at start.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';

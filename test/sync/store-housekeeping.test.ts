@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { ChoreRunner } from '../../src/common/chore-runner.js';
 import type { AccountId, KeyFenceStore, RoleName } from '../../src/store/index.js';
 import { SIGNATURE_NONCE_PURGE_GRACE_MS } from '../../src/store/queries/signature-nonces.js';
-import { type Chore, StoreHousekeeping } from '../../src/sync/store-housekeeping.js';
+import { type HousekeepingChore, StoreHousekeeping } from '../../src/sync/store-housekeeping.js';
 import { useDialects } from '../store/support/dialects.js';
 import { newAccount, storeHarness } from '../store/support/store-harness.js';
 import { until } from '../support/until.js';
@@ -46,13 +46,13 @@ function recordNode(store: KeyFenceStore, nodeId: string) {
 
 /** What the callbacks were told, in order. */
 function journal() {
-  const deleted: [Chore, number][] = [];
-  const errors: [Chore, unknown][] = [];
+  const deleted: [HousekeepingChore, number][] = [];
+  const errors: [HousekeepingChore, unknown][] = [];
   return {
     deleted,
     errors,
-    onDeleted: (chore: Chore, count: number) => deleted.push([chore, count]),
-    onError: (chore: Chore, error: unknown) => errors.push([chore, error]),
+    onDeleted: (chore: HousekeepingChore, count: number) => deleted.push([chore, count]),
+    onError: (chore: HousekeepingChore, error: unknown) => errors.push([chore, error]),
   };
 }
 
@@ -69,7 +69,7 @@ for (const fixture of useDialects()) {
       now = new Date(now.getTime() + 1000 * 1000);
       const told = journal();
       const housekeeping = new StoreHousekeeping(store, { intervalMs: 20, forgetNodesAfterMs: DAY, ...told });
-      const chores = new ChoreRunner([housekeeping.periodic]);
+      const chores = new ChoreRunner([housekeeping.chore]);
       chores.start();
       await until(() => told.deleted.length === 1, 'the first pass deleted the expired credential');
       assert.deepEqual(told.deleted, [['expired-credentials', 1]]);
@@ -177,7 +177,7 @@ for (const fixture of useDialects()) {
         forgetNodesAfterMs: DAY,
         ...told,
       });
-      const chores = new ChoreRunner([housekeeping.periodic]);
+      const chores = new ChoreRunner([housekeeping.chore]);
       chores.start();
       await chores.stop();
       assert.deepEqual(

@@ -102,7 +102,7 @@ export class KeyFenceNode {
       onError: (chore, error) =>
         onError(`housekeeping (${chore}) failed; tried again at the next interval`)(error),
     });
-    this.#chores = new ChoreRunner([this.#heartbeat.chore, housekeeping.periodic, this.#keyUses.chore]);
+    this.#chores = new ChoreRunner([this.#heartbeat.chore, housekeeping.chore, this.#keyUses.chore]);
     const replayGuard = new ReplayGuard();
     this.#nonces = openDurableNonces({
       config,
