@@ -14,15 +14,14 @@ import { serverErrors } from './errors/api-error.js';
 import { answerClientError, sendApiError } from './errors/error-answers.js';
 import { isForwardAuthTarget } from './forward-auth/original-request.js';
 import { reloadUpstreamCa } from './gateway/reload-upstream-ca.js';
+import { isHealthPath } from './health/health-endpoints.js';
 import { drainListeners } from './http/drain-listeners.js';
 import { Listener, type ListenerSettings } from './http/listener.js';
 import { ProxyFaults } from './http/proxy-faults.js';
 import { reloadListenerTls } from './http/reload-listener-tls.js';
+import { envelopeOf, type RequestEnvelope } from './http/request-envelope.js';
 import type { ServerStatus } from './metrics/server-status.js';
-import { isHealthPath } from './node/health-endpoints.js';
 import { KeyFenceNode } from './node/keyfence-node.js';
-import type { RpcCallEnvelope } from './rpc/rpc-endpoint.js';
-import { envelopeOf } from './rpc/rpc-route.js';
 import type { KeyFenceServerOptions } from './server-options.js';
 
 /** A running (or startable) KeyFence API server. */
@@ -214,14 +213,14 @@ class HttpKeyFenceServer implements KeyFenceServer {
     });
   }
 
-  #envelope(req: IncomingMessage, origin: ConnectionOrigin<ListenerConfig>): RpcCallEnvelope {
+  #envelope(req: IncomingMessage, origin: ConnectionOrigin<ListenerConfig>): RequestEnvelope {
     return envelopeOf(req, origin, this.#now(), this.#config.http.hostId);
   }
 
   async #respond(
     req: IncomingMessage,
     res: ServerResponse,
-    envelope: RpcCallEnvelope,
+    envelope: RequestEnvelope,
     target: string,
   ): Promise<void> {
     const q = target.indexOf('?');

@@ -28,11 +28,12 @@ const SERVER_LAYERS: Readonly<Record<string, number>> = {
   errors: 1,
   metrics: 1,
   access: 2,
-  rpc: 3,
-  'forward-auth': 3,
-  gateway: 3,
-  actions: 4,
-  node: 5,
+  node: 3,
+  rpc: 4,
+  'forward-auth': 4,
+  gateway: 4,
+  health: 4,
+  actions: 5,
   '.': 6,
 };
 

@@ -1,10 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { AuditSink } from '../../audit/audit-sink.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import type { PolicyLimits } from '../../policy/policy-limits.js';
 import { productOfVersion, SERVICE_OF } from '../../request/product.js';
 import type { RequestRecord } from '../../request/request-record.js';
-import type { SourceOrigin } from '../../request/source/resolve-source.js';
 import type { KeyFenceStore } from '../../store/index.js';
 import type { IndexFollower } from '../../sync/index-follower.js';
 import type { AccessGate } from '../access/access-gate.js';
@@ -12,6 +10,7 @@ import { type Passage, recordOf } from '../access/passage.js';
 import { type ApiError, missingParameter, serverErrors } from '../errors/api-error.js';
 import { errorBody } from '../errors/error-body.js';
 import { toApiError } from '../errors/to-api-error.js';
+import type { RequestEnvelope } from '../http/request-envelope.js';
 import type { ActionContext } from './action.js';
 import type { ActionRegistry } from './action-registry.js';
 import { authorize, type PoliciesOf } from './authorize.js';
@@ -31,18 +30,8 @@ export interface RpcEndpointDependencies {
   readonly audit?: Pick<AuditSink, 'committedEvent'>;
 }
 
-/** One call of the RPC API, as the HTTP layer hands it over: where it came from and how it is addressed. */
-export interface RpcCallEnvelope {
-  readonly requestId: string;
-  readonly time: Date;
-  /** What the connection says about where it comes from (TCP peer or PROXY header, listener VPC). */
-  readonly origin: SourceOrigin;
-  readonly headers: IncomingHttpHeaders;
-  readonly hostId: string;
-}
-
 /** A call whose body was read: the request exactly as received. */
-export interface RpcCall extends RpcCallEnvelope {
+export interface RpcCall extends RequestEnvelope {
   readonly request: SignedRequest;
 }
 
@@ -93,7 +82,7 @@ export class RpcEndpoint {
   }
 
   /** A call refused before its body was read (method, size, media type): answered and recorded alike. */
-  refuse(call: RpcCallEnvelope, error: ApiError): RpcOutcome {
+  refuse(call: RequestEnvelope, error: ApiError): RpcOutcome {
     return this.#refusal(call, this.#open(call), error);
   }
 
@@ -111,7 +100,7 @@ export class RpcEndpoint {
     );
   }
 
-  #open(call: RpcCallEnvelope): Passage {
+  #open(call: RequestEnvelope): Passage {
     return this.#deps.gate.open({
       entryPoint: 'rpc',
       requestId: call.requestId,
@@ -122,7 +111,7 @@ export class RpcEndpoint {
     });
   }
 
-  #refusal(call: RpcCallEnvelope, passage: Passage, error: ApiError): RpcOutcome {
+  #refusal(call: RequestEnvelope, passage: Passage, error: ApiError): RpcOutcome {
     return {
       status: error.httpStatus,
       body: errorBody(call.requestId, call.hostId, error, passage.progress.product),

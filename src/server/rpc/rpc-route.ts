@@ -1,14 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
-import type { ConnectionOrigin } from '../../request/source/connection-origin.js';
 import type { RequestAudit } from '../access/request-audit.js';
 import { serverErrors } from '../errors/api-error.js';
-import { hostIdOf } from '../http/host-id.js';
 import { declaresBody, readBody } from '../http/read-body.js';
+import type { RequestEnvelope } from '../http/request-envelope.js';
 import { requestHeaders } from '../http/request-headers.js';
-import { newRequestId } from '../http/request-id.js';
 import { sendJson } from '../http/send-json.js';
-import type { RpcCallEnvelope, RpcEndpoint, RpcOutcome } from './rpc-endpoint.js';
+import type { RpcEndpoint, RpcOutcome } from './rpc-endpoint.js';
 
 const ALLOWED_RPC_METHODS = 'GET, POST';
 
@@ -17,22 +15,6 @@ export interface RpcRouteOptions {
   readonly audit: RequestAudit;
   /** Largest request body accepted. */
   readonly maxBodyBytes: number;
-}
-
-/** What is known of a request on arrival, before its body is read. */
-export function envelopeOf(
-  req: IncomingMessage,
-  origin: ConnectionOrigin,
-  time: Date,
-  hostId: string | undefined,
-): RpcCallEnvelope {
-  return {
-    requestId: newRequestId(),
-    time,
-    origin,
-    headers: req.headers,
-    hostId: hostIdOf(req.headers.host, hostId),
-  };
 }
 
 /** The RPC API over HTTP at `/`: GET or POST, parameters in the query or a form body. */
@@ -51,7 +33,7 @@ export class RpcRoute {
   async answer(
     req: IncomingMessage,
     res: ServerResponse,
-    envelope: RpcCallEnvelope,
+    envelope: RequestEnvelope,
     rawQuery: string,
   ): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'POST') {

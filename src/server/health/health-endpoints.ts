@@ -3,7 +3,7 @@ import { serverErrors } from '../errors/api-error.js';
 import { sendApiError } from '../errors/error-answers.js';
 import { sendJson } from '../http/send-json.js';
 import type { KeyFenceMetrics } from '../metrics/keyfence-metrics.js';
-import type { KeyFenceNode } from './keyfence-node.js';
+import type { KeyFenceNode } from '../node/keyfence-node.js';
 
 const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
