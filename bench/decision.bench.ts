@@ -412,7 +412,7 @@ function markdown(
     '```',
     '',
   );
-  lines.push('### Targets (issue 2)', '');
+  lines.push('### Targets', '');
   const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
   lines.push('| target | measured | |', '|---|---|---|');
   lines.push(

@@ -1,5 +1,5 @@
 /**
- * Forward-auth throughput (issue 5 item 7): requests/s and latency of
+ * Forward-auth throughput: requests/s and latency of
  *   1. a bare node:http server answering 200 with an empty body and the identity headers KeyFence
  *      answers with (same bytes on the wire): the floor of any Node server;
  *   2. KeyFence's /forward-auth with signature verification off (`forwardAuth.verifySignature:

@@ -1,5 +1,5 @@
 /**
- * Gateway throughput (issue 5 item 7): requests/s and latency of
+ * Gateway throughput: requests/s and latency of
  *   1. an upstream service (bare node:http answering Alibaba-shaped JSON), called directly;
  *   2. the same upstream behind KeyFence's gateway listener: every request's ACS3 signature
  *      verified, the network ACL decided under an Active account-level policy that allows the

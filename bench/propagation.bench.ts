@@ -1,5 +1,5 @@
 /**
- * Propagation (issue 6 item 5): how long after a policy change commits do the other nodes decide
+ * Propagation: how long after a policy change commits do the other nodes decide
  * under it? Three real `keyfence serve` processes (bin/keyfence.js) on one PostgreSQL (embedded,
  * or DATABASE_URL's server), 1,000 SetAccessKeyPolicy calls made one after the other through node
  * A while B and C answer a steady stream of signed calls.

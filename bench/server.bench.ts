@@ -1,5 +1,5 @@
 /**
- * Server throughput (issue 4 item 9): requests/s and p50/p99 latency of
+ * Server throughput: requests/s and p50/p99 latency of
  *   1. a bare node:http server answering the same JSON as (2), the floor of any Node server;
  *   2. KeyFence answering an allowed, ACS3-signed STS GetCallerIdentity of the root key, with an
  *      Active account-level policy in force that allows 127.0.0.1 (so a real policy match);

@@ -1,6 +1,6 @@
 /**
- * The headers of one ACS3-HMAC-SHA256-signed call without a body, as openapi-core signs it
- * (spec §6.3), with src/auth's signer. Every call gets a fresh date and nonce: the server refuses
+ * The headers of one ACS3-HMAC-SHA256-signed call without a body, as openapi-core signs it,
+ * with src/auth's signer. Every call gets a fresh date and nonce: the server refuses
  * a replayed nonce, so a load run signs each request as it is sent.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * Store → decision index: how long a node takes to load 1,000,000 AccessKeys, each with its own
- * 5-entry policy, from SQLite and from PostgreSQL (issue 3), and how much memory the loaded
+ * 5-entry policy, from SQLite and from PostgreSQL, and how much memory the loaded
  * index holds. Seeding is not timed; the seeded SQLite file is kept in .tmp-bench/ and reused by
  * later runs (seeding takes minutes). PostgreSQL is DATABASE_URL's server or an embedded one.
  *
@@ -166,7 +166,7 @@ npm run bench:store
 1,000,000 AccessKeys in 100 accounts, each key with its own Active ${ENTRIES}-entry IPv4 policy
 (random /24–/32 blocks), read from one consistent snapshot (\`loadIndex\`: snapshot pages, policy
 parsing, compilation into the index, compaction). Memory is the index's heap and typed arrays
-after the load, divided by the number of keys. Target (issue 3): under ${TARGET_SECONDS} s each.
+after the load, divided by the number of keys. Target: under ${TARGET_SECONDS} s each.
 
 | database | keys | load time | memory per key | target |
 |---|---|---|---|---|

@@ -2,7 +2,7 @@
  * What every engine in the benchmark implements, and the precedence table the peers share.
  *
  * KeyFence's own index does the whole decision itself. A peer library only matches an address
- * against a list, so each peer adapter puts the same decision around it (DESIGN §2): exempt
+ * against a list, so each peer adapter puts the same decision around it: exempt
  * service and STS allow, an unknown key denies, the key's Active key-level policy else the
  * account's Active policy else allow, no ClassicWhiteList denies a public source, else match.
  * The key table is a Map from AccessKey ID to that key's state, as the index has one.

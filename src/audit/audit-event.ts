@@ -33,7 +33,7 @@ export interface UserIdentity {
   readonly accessKeyId: string | null;
 }
 
-/** KeyFence's own fields: the network-ACL decision (DESIGN §2) and how the call ended. */
+/** KeyFence's own fields: the network-ACL decision and how the call ended. */
 export interface KeyFenceFields {
   /** Null when the call was refused before a decision was made (e.g. in authentication). */
   readonly allowed: boolean | null;
@@ -74,7 +74,7 @@ export interface KeyFenceFields {
   readonly lastTime: string | null;
 }
 
-/** One API call in ActionTrail's event shape (spec §7.2) plus `keyfence`. Nothing in it is secret. */
+/** One API call in ActionTrail's event shape (docs/audit.md) plus `keyfence`. Nothing in it is secret. */
 export interface AuditEvent {
   readonly eventId: string;
   /** The API called; for a refused request, the one it claimed (null if none). */

@@ -33,7 +33,7 @@ const mustBeSigned = (name: string) => {
 };
 
 /**
- * Reads an ACS3-HMAC-SHA256 request (spec §5.2): the Authorization header, the signed headers
+ * Reads an ACS3-HMAC-SHA256 request (docs/auth.md): the Authorization header, the signed headers
  * taken from the request as received, and the body hash checked against the body itself.
  */
 export function readAcs3Claim(

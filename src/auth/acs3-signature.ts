@@ -4,7 +4,7 @@ import { ACS3_ALGORITHM, formatAcs3Authorization } from './authorization-header.
 import { byName, canonicalQueryString } from './canonical-query.js';
 import type { Param } from './request-params.js';
 
-/** The parts of a request an ACS3-HMAC-SHA256 signature covers (spec §5.2). */
+/** The parts of a request an ACS3-HMAC-SHA256 signature covers. */
 export interface Acs3SignedParts {
   readonly method: string;
   /** The path as sent; `/` for RPC APIs. */

@@ -2,7 +2,7 @@ import { KeyFenceError } from '../common/keyfence-error.js';
 
 /**
  * Every way a request's authentication can fail, with the HTTP status and the message the
- * Alibaba-compatible API answers. Codes are Alibaba's where Alibaba has one (spec §2.10; the
+ * Alibaba-compatible API answers. Codes are Alibaba's where Alibaba has one (with the
  * gateway's `Missing{ParameterName}` family); docs/auth.md marks the few KeyFence adds.
  *
  * Messages are fixed text. The one exception is `SignatureDoesNotMatch`, which carries the
@@ -100,7 +100,7 @@ export class AuthError extends KeyFenceError {
     );
   }
 
-  /** Alibaba's two wordings, one per algorithm (spec §2.10), so SDK diagnostics recognise them. */
+  /** Alibaba's two wordings, one per algorithm, so SDK diagnostics recognise them. */
   static signatureDoesNotMatch(signatureVersion: 'v3' | 'v2', stringToSign: string): AuthError {
     const message =
       signatureVersion === 'v3'

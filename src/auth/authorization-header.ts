@@ -12,7 +12,7 @@ export interface Acs3Authorization {
   readonly signature: string;
 }
 
-// Exactly what the SDKs write (spec §5.2 step 4): one space, no spaces after the commas, this
+// Exactly what the SDKs write: one space, no spaces after the commas, this
 // field order. The Credential is any run of visible characters but `,`: whether it names a key is
 // the lookup's business.
 const acs3Shape =

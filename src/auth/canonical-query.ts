@@ -6,7 +6,7 @@ export const byName = ([a]: Param, [b]: Param) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * `enc(name)=enc(value)` pairs joined by `&`, the canonical query string of both algorithms
- * (spec §5.2 step 1, §5.3 step 2). Sorted by the decoded name in UTF-16 code-unit order, as the
+ * (docs/auth.md). Sorted by the decoded name in UTF-16 code-unit order, as the
  * Node SDKs sort their parameter objects' keys; names are unique (see mergeParams), so the order
  * is total.
  */

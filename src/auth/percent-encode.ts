@@ -1,5 +1,5 @@
 /**
- * Alibaba's percent-encoding (spec §5.1): RFC 3986 over UTF-8, keeping only `A-Z a-z 0-9 - _ . ~`,
+ * Alibaba's percent-encoding: RFC 3986 over UTF-8, keeping only `A-Z a-z 0-9 - _ . ~`,
  * upper-case hex. `encodeURIComponent` already does this except that it keeps `! ' ( ) *`.
  */
 export function percentEncode(text: string): string {

@@ -6,7 +6,7 @@ import type { SignatureClaim } from './signature-claim.js';
 import { headerValue, type SignedRequest } from './signed-request.js';
 
 /**
- * Reads an HMAC-SHA1 RPC request (spec §5.3) from its merged query and form parameters.
+ * Reads an HMAC-SHA1 RPC request (docs/auth.md) from its merged query and form parameters.
  * `bodyIsForm` says whether the body's parameters are among them.
  */
 export function readRpcClaim(

@@ -7,7 +7,7 @@ export const RPC_SIGNATURE_METHOD = 'HMAC-SHA1';
 export const RPC_SIGNATURE_VERSION = '1.0';
 
 /**
- * `METHOD&%2F&enc(canonicalized)` over every parameter but `Signature` (spec §5.3). The path is
+ * `METHOD&%2F&enc(canonicalized)` over every parameter but `Signature`. The path is
  * always `/` here: this algorithm does not sign the path at all.
  */
 export function rpcStringToSign(method: string, params: Iterable<Param>): string {

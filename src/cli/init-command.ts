@@ -50,7 +50,7 @@ export type InitOutcome =
   | { readonly kind: 'already-initialized'; readonly location: string };
 
 /**
- * `keyfence init` (DESIGN.md §6): creates the store, the master key and a first account with its
+ * `keyfence init` (docs/store.md): creates the store, the master key and a first account with its
  * root AccessKey, and prints `{"accountId","accessKeyId","accessKeySecret"}` as the only output
  * on stdout. On a store that already has an account it changes nothing and exits with 1.
  */

@@ -33,7 +33,7 @@ export interface ServeEnvironment {
 const command = 'keyfence serve';
 
 /**
- * `keyfence serve` (DESIGN.md §6). On the first start with an empty (or missing) SQLite data
+ * `keyfence serve` (docs/server.md). On the first start with an empty (or missing) SQLite data
  * directory it first does what `keyfence init` does and prints the root credentials once on
  * stdout. Logs go to stderr as JSON lines; one line `listening` says where, once API calls are
  * answered. SIGTERM or SIGINT stop it gracefully; SIGHUP re-reads the TLS certificates; resolves

@@ -18,7 +18,7 @@ export interface KeyFenceConfig {
   readonly nodeId: string;
   /** Every listener; the first is the one `listen`/`--listen` sets. At least one. */
   readonly listeners: readonly ListenerConfig[];
-  /** `trustedProxies`: CIDRs whose forwarding headers are believed (DESIGN §4). */
+  /** `trustedProxies`: CIDRs whose forwarding headers are believed. */
   readonly trustedProxies: TrustedProxies;
   /**
    * `vpcEndpoints`: VPC endpoint ID (as carried by PROXY v2's AWS TLV 0xEA/0x01, e.g.

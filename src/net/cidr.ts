@@ -96,7 +96,7 @@ export function wordsToBigInt(words: ArrayLike<number>): bigint {
 
 const words = new Uint32Array(4);
 
-/** Parses an address or CIDR block strictly (DESIGN §3). Host bits set are cleared and flagged. */
+/** Parses an address or CIDR block strictly (docs/policy-errors.md). Host bits set are cleared and flagged. */
 export function parseCidr(input: string): Result<Cidr, AddressError> {
   const scanned = scanCidr(input, words);
   if (scanned < 0) return err(addressError(input, scanned as FaultNumber));

@@ -116,7 +116,7 @@ function reasonFor(outcome: number, source: Source): DecisionReason {
 }
 
 /**
- * The in-memory decision state of many accounts and AccessKeys (DESIGN §2). Every policy is
+ * The in-memory decision state of many accounts and AccessKeys (docs/decision-engine.md). Every policy is
  * compiled once when set; `decide` then reads typed arrays and the range arena only, and is
  * O(log n) in the number of entries of the deciding policy.
  */

@@ -12,7 +12,7 @@ import { SPECIAL_RANGES } from './special-ranges.js';
 export const WIDE_IPV4_PREFIX = 8;
 export const WIDE_IPV6_PREFIX = 32;
 
-/** ::ffff:0:0/96: IPv4 clients, which are matched against IPv4 entries only (DESIGN §3). */
+/** ::ffff:0:0/96: IPv4 clients, which are matched against IPv4 entries only. */
 const MAPPED_BLOCK: EntryRange = {
   family: 6,
   first: 0xffffn << 32n,

@@ -104,7 +104,7 @@ export function policyTooLarge(limits: PolicyLimits): PolicyProblem {
 }
 
 /**
- * Validates an AccessKeyPolicy document (spec/alibaba-compat.md §1.5, DESIGN §3) and returns it
+ * Validates an AccessKeyPolicy document (docs/policy-errors.md) and returns it
  * with canonical entries, or every problem found. Never throws: any string gets a result.
  */
 export function parsePolicy(json: string, limits: PolicyLimits = DEFAULT_POLICY_LIMITS): PolicyParseResult {

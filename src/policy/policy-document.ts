@@ -1,6 +1,6 @@
 import type { Brand } from '../common/brand.js';
 
-/** The Alibaba `AccessKeyPolicy` document (spec/alibaba-compat.md §1), after validation. */
+/** The Alibaba `AccessKeyPolicy` document, after validation. */
 export type PolicyStatus = 'Active' | 'Inactive';
 export type StatementType = 'ClassicWhiteList' | 'VPCWhiteList';
 

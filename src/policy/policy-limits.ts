@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../common/result.js';
 
-/** Per-scope limits on an AccessKeyPolicy document (DESIGN §1); each deployment may change them. */
+/** Per-scope limits on an AccessKeyPolicy document; each deployment may change them. */
 export interface PolicyLimits {
   /** Statements per policy (Alibaba: 8). */
   readonly maxStatements: number;

@@ -6,7 +6,7 @@
 const SEPARATORS = /[ \t\n\v\f\r,;]+/;
 
 /**
- * The console's convenience (DESIGN §3): several entries typed in one box, separated by spaces,
+ * The console's convenience: several entries typed in one box, separated by spaces,
  * commas or semicolons. Empty entries between separators are dropped (`1.2.3.4,,5.6.7.8` is two
  * entries, `;;` none). The entries are returned as typed; validating them is `parseCidr`'s job.
  */

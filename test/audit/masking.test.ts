@@ -59,7 +59,7 @@ const request = fc.record({
   userAgentLeaks: fc.boolean(),
 });
 
-/** Alibaba's V2 string to sign: every parameter, sorted and percent-encoded (spec §5.3). */
+/** Alibaba's V2 string to sign: every parameter, sorted and percent-encoded. */
 function v2StringToSign(params: Record<string, string>): string {
   const encode = (s: string) =>
     encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

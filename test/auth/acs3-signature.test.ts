@@ -1,5 +1,5 @@
 /**
- * The ACS3-HMAC-SHA256 signer against the test vectors of spec §5.2 (V3-1 is Alibaba's own worked
+ * The ACS3-HMAC-SHA256 signer against its test vectors (V3-1 is Alibaba's own worked
  * example; V3-2..4 were produced by the official SDK), and the Authorization header syntax.
  */
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ const sign = (v: Acs3Vector) =>
     secret: v.secret,
   });
 
-describe('ACS3-HMAC-SHA256 signer: spec §5.2 vectors', () => {
+describe('ACS3-HMAC-SHA256 signer: the V3 vectors', () => {
   it('V3-1 (Alibaba worked example): the canonical request, byte for byte', () => {
     assert.equal(
       sign(V3_1).canonicalRequest,
@@ -42,7 +42,7 @@ describe('ACS3-HMAC-SHA256 signer: spec §5.2 vectors', () => {
     );
   });
 
-  it('V3-2..4 share the canonical query string of the spec, whatever order the SDK sent', () => {
+  it('V3-2..4 share the expected canonical query string, whatever order the SDK sent', () => {
     assert.equal(
       canonicalQueryString(V3_2.query),
       'AccessKeyPolicy=%7B%22Version%22%3A1%2C%22Status%22%3A%22Active%22%2C%22Statements%22%3A%5B%7B%22Type' +

@@ -1,4 +1,4 @@
-/** Percent-encoding (spec §5.1), parameter parsing and the canonical query string. */
+/** Percent-encoding, parameter parsing and the canonical query string. */
 import assert from 'node:assert/strict';
 import { stringify } from 'node:querystring';
 import { describe, it } from 'node:test';
@@ -22,7 +22,7 @@ describe('percentEncode', () => {
     }
   });
 
-  it('writes the cases the spec names', () => {
+  it('writes the documented cases', () => {
     assert.equal(percentEncode(' '), '%20');
     assert.equal(percentEncode('*'), '%2A');
     assert.equal(percentEncode('~'), '~');

@@ -1,5 +1,5 @@
 /**
- * The HMAC-SHA1 RPC signer against the test vectors of spec §5.3 (V2-1 is Alibaba's own worked
+ * The HMAC-SHA1 RPC signer against its test vectors (V2-1 is Alibaba's own worked
  * example; V2-2 and V2-3 were produced by the official SDK).
  */
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { canonicalQueryString } from '../../src/auth/canonical-query.js';
 import { signRpcRequest } from '../../src/auth/rpc-signature.js';
 import { V2_1_GET, V2_VECTORS } from './vectors.js';
 
-describe('HMAC-SHA1 RPC signer: spec §5.3 vectors', () => {
+describe('HMAC-SHA1 RPC signer: the V2 vectors', () => {
   for (const [name, vector] of Object.entries(V2_VECTORS)) {
     it(`${name}: canonicalized query, string to sign and signature`, () => {
       if (vector.canonicalized !== undefined)

@@ -90,7 +90,7 @@ export function expectRefused<T>(result: Result<T, AuthError>, code: AuthErrorCo
 export const sdkQuery = (params: readonly Param[]): string =>
   params.map(([name, value]) => stringify({ [name]: value })).join('&');
 
-/** A query string encoded strictly (spec §5.1), as other clients do. */
+/** A query string encoded strictly, as other clients do. */
 export const strictQuery = (params: readonly Param[]): string =>
   params.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
 

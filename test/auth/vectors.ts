@@ -1,4 +1,4 @@
-/** The test vectors of spec §5.2 and §5.3, as data shared by the signer and verifier tests. */
+/** The V3 and V2 signature test vectors, as data shared by the signer and verifier tests. */
 import type { Param } from '../../src/auth/request-params.js';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

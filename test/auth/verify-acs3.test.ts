@@ -1,5 +1,5 @@
 /**
- * verifyRequest on ACS3-HMAC-SHA256 requests: the spec §5.2 vectors as requests on the wire,
+ * verifyRequest on ACS3-HMAC-SHA256 requests: the V3 vectors as requests on the wire,
  * one-byte changes to each signed part, the header rules, time, nonce and credential state.
  */
 import assert from 'node:assert/strict';
@@ -44,7 +44,7 @@ const verifyVector = (v: Acs3Vector, request: SignedRequest = wireRequest(v)) =>
 const flipChar = (text: string, index: number) =>
   text.slice(0, index) + (text[index] === 'a' ? 'b' : 'a') + text.slice(index + 1);
 
-describe('verifyRequest, ACS3: the spec §5.2 vectors', () => {
+describe('verifyRequest, ACS3: the V3 vectors', () => {
   for (const [name, vector] of Object.entries(V3_VECTORS)) {
     it(`${name} verifies`, async () => {
       const verified = expectVerified(await verifyVector(vector));

@@ -1,5 +1,5 @@
 /**
- * verifyRequest on HMAC-SHA1 RPC requests: the spec §5.3 vectors in the query (GET, openapi-core
+ * verifyRequest on HMAC-SHA1 RPC requests: the V2 vectors in the query (GET, openapi-core
  * v2) and in a form body (pop-core POST), one-byte changes, the common-parameter rules, time,
  * nonce and STS.
  */
@@ -65,7 +65,7 @@ const replaceParam = (v: RpcVector, name: string, value: string): Param[] => [
   ['Signature', v.signature],
 ];
 
-describe('verifyRequest, RPC: the spec §5.3 vectors', () => {
+describe('verifyRequest, RPC: the V2 vectors', () => {
   for (const [name, vector] of Object.entries(V2_VECTORS)) {
     it(`${name} verifies`, async () => {
       const verified = expectVerified(await verifyVector(vector));

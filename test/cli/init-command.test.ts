@@ -27,7 +27,7 @@ interface Printed {
   accessKeySecret: string;
 }
 
-/** The one JSON object on stdout, with exactly the three fields of DESIGN.md §6. */
+/** The one JSON object on stdout, with exactly the three fields docs/store.md names. */
 function printed(result: CommandResult): Printed {
   assert.equal(result.exitCode, 0, result.stderr);
   assert.equal(result.stderr, '');

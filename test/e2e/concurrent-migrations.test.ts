@@ -1,5 +1,5 @@
 /**
- * Nodes upgraded together (issue 14): three real `keyfence serve` processes (bin/keyfence.js,
+ * Nodes upgraded together: three real `keyfence serve` processes (bin/keyfence.js,
  * so `npm run build` first) started at once on one PostgreSQL database left at an old schema,
  * as a rolling deploy with several replicas does. Migrations run in one transaction under an
  * advisory lock, so each is applied once and every node comes up on the current schema.

@@ -1,5 +1,5 @@
 /**
- * A node owns its data folder (issue 14 defect 3): real `keyfence serve` processes
+ * A node owns its data folder: real `keyfence serve` processes
  * (bin/keyfence.js, so `npm run build` first). Two nodes on one folder named their spool files
  * alike and lost audit events; now the second refuses to start, and a holder killed with
  * SIGKILL leaves nothing that stops the next start. What KeyFence creates there is private

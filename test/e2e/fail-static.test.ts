@@ -1,5 +1,5 @@
 /**
- * Fail-static, never fail-open (issue 6 item 3): a real `keyfence serve` (bin/keyfence.js, so run
+ * Fail-static, never fail-open (docs/fail-static.md): a real `keyfence serve` (bin/keyfence.js, so run
  * `npm run build` first) on a PostgreSQL server of its own, which the test stops mid-traffic and
  * starts again on the same data and port. Three credentials keep calling STS GetCallerIdentity:
  * key A, allowed by its policy; key B, denied by the last committed policy; an STS credential

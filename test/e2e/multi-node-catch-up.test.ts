@@ -30,7 +30,7 @@ interface Scope {
   entries: string[];
 }
 
-/** DESIGN §2 for the shapes used here: an Active key policy decides, else an Active account policy, else allow. */
+/** The rule for the shapes used here: an Active key policy decides, else an Active account policy, else allow. */
 function expected(key: Scope | undefined, account: Scope | undefined, ip: string): boolean {
   const deciding = key?.active ? key : account?.active ? account : undefined;
   return deciding === undefined || deciding.entries.some((entry) => ENTRIES[entry]!.includes(ip));

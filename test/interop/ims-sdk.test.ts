@@ -284,7 +284,7 @@ describe('@alicloud/ims20190815 typed methods', () => {
     );
   });
 
-  test('authentication failures surface as SDK errors with the spec codes', async () => {
+  test('authentication failures surface as SDK errors with the Alibaba error codes', async () => {
     const wrongSecret = imsClient(server, {
       accessKeyId: server.root.accessKeyId,
       accessKeySecret: 'not-the-secret',

@@ -2,7 +2,7 @@
  * The older core, `@alicloud/openapi-client` 0.4.x (what ims20190815 1.x and many other product
  * SDKs still run on): its Client and `callApi`, V3 and V2 signing, against `keyfence serve
  * --trusted-proxy 127.0.0.1/32`. Its errors are plain `Error`s with `code`, `statusCode` and
- * `data` = body plus `statusCode` (spec §6.5).
+ * `data` = body plus `statusCode`.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

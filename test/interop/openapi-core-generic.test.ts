@@ -1,6 +1,6 @@
 /**
  * `@alicloud/openapi-core`'s generic `callApi` (what every generated method calls) for the policy
- * actions no SDK has typed methods for (spec §6.1), signed with the default ACS3-HMAC-SHA256 and
+ * actions no SDK has typed methods for, signed with the default ACS3-HMAC-SHA256 and
  * with `signatureAlgorithm: 'v2'` (HMAC-SHA1). The server runs WITHOUT a trusted proxy, so a
  * client's own X-Forwarded-For / X-Forwarded-Vpc-Id must gain it nothing.
  */
@@ -242,7 +242,7 @@ describe('openapi-core callApi: AccessKey-level policy', () => {
       assert.equal(afterwards, before);
     });
 
-    test(`${name}: the key's own calls are denied from 127.0.0.1 with the spec's error`, async () => {
+    test(`${name}: the key's own calls are denied from 127.0.0.1 with Alibaba's denial`, async () => {
       const asDave = openApiClient(server, daveKeys[name], options);
       const e = await sdkError(callApi(asDave, 'GetCallerIdentity', VERSIONS.sts), 'denied call');
       assert.equal(e.name, 'ClientError');
@@ -351,7 +351,7 @@ describe('openapi-core callApi: what the official client really sends', () => {
     test(`${name}: parameter values with reserved and non-ASCII characters survive signing`, async () => {
       const root = openApiClient(server, server.root, options);
       const userPrincipalName = principalName(`odd-${name}`, server.root.accountId);
-      // querystring.stringify leaves !'()* as they are on the wire; the signature encodes them (spec §5.1).
+      // querystring.stringify leaves !'()* as they are on the wire; the signature encodes them.
       const displayName = `Zoë O'Brien (ops)*! ~${name}`;
       const comments = 'a b+c&d=e/f?g#h%i;j,k:l@m[n]{o}|"p"\\q\u4e2d\u6587 \ud83d\ude00';
       await ims(root, 'CreateUser', {

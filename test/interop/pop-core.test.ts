@@ -1,9 +1,8 @@
 /**
  * The legacy `@alicloud/pop-core` RPCClient (HMAC-SHA1, SignatureVersion 1.0): POST with every
  * parameter (Signature included) in an x-www-form-urlencoded body, and GET with everything in
- * the query (spec §6.3). pop-core ignores the HTTP status and throws iff the body has a `Code`
- * (spec §6.5). The server trusts 127.0.0.1 as a proxy and exempts the `sts` service from
- * network ACLs (`--exempt-service sts`).
+ * the query. pop-core ignores the HTTP status and throws iff the body has a `Code`. The server
+ * trusts 127.0.0.1 as a proxy and exempts the `sts` service from network ACLs (`--exempt-service sts`).
  *
  * pop-core's per-request `headers` option REPLACES its default headers (x-acs-action,
  * x-acs-version, user-agent, x-sdk-client: a shallow Object.assign); that is harmless here, since

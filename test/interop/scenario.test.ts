@@ -1,5 +1,5 @@
 /**
- * The end-to-end scenario of issue 4 item 8, with the official SDKs against
+ * The end-to-end scenario, with the official SDKs against
  * `keyfence serve --trusted-proxy 127.0.0.1/32`: root creates a RAM user and its key; the user
  * has no permission until RAM policies are attached; root sets an account policy and a key
  * policy; the user's calls "through the proxy" (X-Forwarded-For / X-Forwarded-Vpc-Id sent as
@@ -381,7 +381,7 @@ describe('scenario: a RAM user restricted by network ACLs behind a trusted proxy
     assert.equal(inVpc.sourceIpAddress, '172.16.3.4');
     assert.equal(inVpc.vpcId, 'vpc-other');
     assert.equal(inVpc.errorCode, 'InvalidAccessKeyId.AccessPolicyDenied');
-    // The decision is kept with the event (issue 4 item 6): here under KeyFence's own `keyfence` key.
+    // The decision is kept with the event: here under KeyFence's own `keyfence` key.
     const decision = inVpc.keyfence as Record<string, unknown> | undefined;
     assert.equal(decision?.allowed, false, JSON.stringify(inVpc));
     assert.equal(decision?.scope, 'accessKey');

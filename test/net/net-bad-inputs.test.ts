@@ -1,5 +1,5 @@
 /**
- * Every input of /work/shared/spec/bad-inputs.md (each table row, then each extra vector), through
+ * Every input that broke another IP library (CVEs, bug reports, then extra vectors), through
  * both entry points: `parseAddress` (the input as a client address) and `parseCidr` (the input as
  * an IPList entry). Each test asserts the exact outcome: the stable error code and a message that
  * names the input, or the exact value and canonical form.
@@ -126,7 +126,7 @@ const LOCALHOST = 0x7f00_0001;
 const ALL_ONES: Words = [0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff];
 const ZERO: Words = [0, 0, 0, 0];
 
-// Source: /work/shared/spec/bad-inputs.md, table rows in order.
+// Public bugs and CVEs of IP libraries, with the inputs that broke them.
 
 describe('ip CVE-2023-42282: isPublic() and odd formats', () => {
   rejected('0x7F.1', 'Address.InvalidCharacter');
@@ -652,7 +652,7 @@ describe('extra: the unspecified address :: as a client address', () => {
   });
 });
 
-describe('brief: IPv4-mapped in every spelling is IPv4', () => {
+describe('IPv4-mapped in every spelling is IPv4', () => {
   for (const input of [
     '::ffff:127.0.0.1',
     '::fFFf:127.0.0.1',

@@ -1,5 +1,5 @@
 /**
- * An independent, deliberately slow reference for the strict address grammar of DESIGN §3, used by
+ * An independent, deliberately slow reference for the strict address grammar (below), used by
  * the property tests to check the allocation-free scanners in src/net. It shares no code with them:
  * the grammar is written as regular expressions straight from RFC 4291 §2.2 and the dotted-quad
  * rules, and values are BigInts. It answers only "valid or not, and which value"; which Fault a

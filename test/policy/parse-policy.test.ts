@@ -29,7 +29,7 @@ const vpc = (Value: unknown, IPList: unknown = ['10.0.0.0/8']) => ({ Type: 'VPCW
 const doc = (fields: Record<string, unknown>) => JSON.stringify(fields);
 const withStatements = (...Statements: unknown[]) => doc({ Version: 1, Status: 'Active', Statements });
 
-describe('parsePolicy: the documented examples (spec §1.1)', () => {
+describe('parsePolicy: the documented examples', () => {
   it('accepts the SetAccessKeyPolicy example and keeps it as written', () => {
     const text = `{"Version":1,"Status":"Active","Statements":[
       {"Type":"ClassicWhiteList","IPList":["203.0.113.1","2001:db8:85a3::8a2e:370:7334","198.51.100.0/24"]},

@@ -1,5 +1,5 @@
 /**
- * Every input of spec/bad-inputs.md (table rows and extra vectors), placed in an IPList: refused
+ * Every input that broke another IP library (and the extra vectors), placed in an IPList: refused
  * with the right code, or accepted and stored as exactly the expected canonical text.
  */
 import assert from 'node:assert/strict';
@@ -109,7 +109,7 @@ const TABLE: readonly (readonly [source: string, vectors: readonly Vector[]])[] 
   ['ipaddr.js strict-validator regression', [accept('127.0.0.1', '127.0.0.1')]],
   ['range_check integer/octal', [reject('0123456789', LEADING_ZERO), reject('123456789', OCTET_RANGE)]],
   ['Flowise mapped CIDR < /96', [reject('::ffff:10.0.0.0/64', 'Prefix.MappedTooShort')]],
-  // The whole mapped block is exactly all of IPv4 (DESIGN §3: ::ffff:10.0.0.0/104 is 10.0.0.0/8).
+  // The whole mapped block is exactly all of IPv4 (as ::ffff:10.0.0.0/104 is 10.0.0.0/8).
   ['stripe/smokescreen mapped range', [accept('::ffff:0:0/96', '0.0.0.0/0')]],
   ['NVIDIA OpenShell range spanning blocked space', [accept('::ffff:168.0.0.0/103', '168.0.0.0/7')]],
   [
@@ -201,7 +201,7 @@ const TABLE: readonly (readonly [source: string, vectors: readonly Vector[]])[] 
 const policyWith = (entry: string) =>
   JSON.stringify({ Status: 'Active', Statements: [{ Type: 'ClassicWhiteList', IPList: [entry] }] });
 
-describe('bad-inputs.md corpus in an IPList', () => {
+describe('bad-input corpus in an IPList', () => {
   for (const [source, vectors] of TABLE) {
     describe(source, () => {
       for (const vector of vectors) {
@@ -231,7 +231,7 @@ describe('bad-inputs.md corpus in an IPList', () => {
   }
 });
 
-describe('bad-inputs.md: what lint adds to the accepted ones', () => {
+describe('bad-input corpus: what lint adds to the accepted ones', () => {
   const lintCodes = (entry: string) => {
     const result = parsePolicy(policyWith(entry));
     if (!result.ok) assert.fail(JSON.stringify(result.errors));
@@ -283,7 +283,7 @@ describe('bad-inputs.md: what lint adds to the accepted ones', () => {
   });
 });
 
-describe('bad-inputs.md: empty entries and huge inputs', () => {
+describe('bad-input corpus: empty entries and huge inputs', () => {
   it('drops empty entries between console separators', () => {
     assert.deepEqual(splitEntries('1.2.3.4,,5.6.7.8'), ['1.2.3.4', '5.6.7.8']);
     assert.deepEqual(splitEntries(';;'), []);

@@ -11,7 +11,7 @@ describe('splitEntries', () => {
     );
   });
 
-  it('drops empty entries between separators (bad-inputs.md)', () => {
+  it('drops empty entries between separators', () => {
     assert.deepEqual(splitEntries('1.2.3.4,,5.6.7.8'), ['1.2.3.4', '5.6.7.8']);
     assert.deepEqual(splitEntries(';;'), []);
     assert.deepEqual(splitEntries(''), []);

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { ProxyHeader } from './proxy-protocol/proxy-header.js';
 
 /**
- * Where one connection comes from, as far as the connection itself says (DESIGN §4), before any
+ * Where one connection comes from, as far as the connection itself says, before any
  * forwarding header is looked at: the address the request-level checks start from, and the VPC
  * the operator's configuration attaches to it. Learnt once per connection; every request on it
  * shares it.

@@ -5,7 +5,7 @@ import { isVpcId } from '../../policy/vpc-id.js';
 import type { ConnectionOrigin } from './connection-origin.js';
 import type { TrustedProxies } from './trusted-proxies.js';
 
-/** Where a request comes from (DESIGN §4), as the decision sees it. */
+/** Where a request comes from (docs/server.md), as the decision sees it. */
 export interface RequestSource {
   readonly ip: string;
   readonly vpcId?: string | undefined;

@@ -95,7 +95,7 @@ const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(
 
 /**
  * The steps every entry point (RPC API, forward-auth, gateway) takes a request through, so that
- * all three enforce DESIGN §2 and §4 identically: where it comes from (`open`), who sent it
+ * all three enforce the network ACL identically: where it comes from (`open`), who sent it
  * (`authenticate`, or `identify` when an upstream verifier is trusted), whether the network ACL
  * lets that key in from there for that service (`enforce`). Each step writes what it learns into
  * the passage, which becomes the request's audit record however it ends; a refusal is thrown
@@ -112,7 +112,7 @@ export class AccessGate {
     return this.#deps.trustedProxies;
   }
 
-  /** Resolves the source (DESIGN §4) and starts the request's record. */
+  /** Resolves where the request comes from and starts its record. */
   open(arrival: Arrival): Passage {
     const progress = {
       action: null,
@@ -209,7 +209,7 @@ export class AccessGate {
   }
 
   /**
-   * The network ACL (DESIGN §2) for the identified key, the passage's source and `service`:
+   * The network ACL for the identified key, the passage's source and `service`:
    * throws `InvalidAccessKeyId.AccessPolicyDenied` when it denies; otherwise records the key's use.
    * No promise unless the key is one this node has not heard of yet.
    */

@@ -3,7 +3,7 @@ import type { Decision } from '../../policy/decision.js';
 import { type ApiError, accessKeyDenied } from '../errors/api-error.js';
 
 /**
- * The denial of DESIGN §6: HTTP 400, Alibaba's code and message, and an `AccessDeniedDetail` naming
+ * The denial (docs/server.md, "The denial"): HTTP 400, Alibaba's code and message, and an `AccessDeniedDetail` naming
  * the source, the scope whose policy denied and that policy's version. `sourceIp` is the address
  * the decision saw (for an unreadable forwarded address: the TCP peer's).
  */

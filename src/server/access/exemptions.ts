@@ -7,7 +7,7 @@ const serviceCode = /^[a-z][a-z0-9-]{0,62}$/;
 const ambiguousPath = /(?:^|\/)\.\.?(?:\/|$)|%2f|%5c|%2e|\\|\/\//i;
 
 /**
- * Where the network ACL is not applied (DESIGN §2, "if service is exempt"): whole services,
+ * Where the network ACL is not applied (an exempt service is always allowed): whole services,
  * which the decision index answers itself, and services exempt only under some path prefixes
  * (forward-auth and gateway requests, which have paths), which the gate checks before asking it.
  */

@@ -2,7 +2,7 @@ import type { Product } from '../../request/product.js';
 import type { ApiError } from './api-error.js';
 
 /**
- * An error in Alibaba's JSON shape (spec §2.10): `RequestId`, `HostId`, `Code`, `Message`,
+ * An error in Alibaba's JSON shape: `RequestId`, `HostId`, `Code`, `Message`,
  * `Recommend`, then the error's own detail fields (e.g. `AccessDeniedDetail`). The SDKs read
  * `Code`, `Message`, `RequestId` and `AccessDeniedDetail`; `Recommend` points at Alibaba's
  * troubleshooting page for the code, as Alibaba's own errors do.

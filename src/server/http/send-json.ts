@@ -4,7 +4,7 @@ export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 
 /**
  * Writes one JSON response. Every answer of the API is JSON, errors included: the SDKs parse any
- * 4xx/5xx body as JSON and throw a bare SyntaxError on anything else (spec §6.5).
+ * 4xx/5xx body as JSON and throw a bare SyntaxError on anything else.
  */
 export function sendJson(
   res: ServerResponse,

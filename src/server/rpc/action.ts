@@ -25,7 +25,7 @@ export interface ActionContext {
    */
   readonly write: <T>(work: (tx: StoreTransaction) => Promise<T>) => Promise<T>;
   /**
-   * The lockout guard (DESIGN §2): throws `ApiError` `LockoutPrevented` when setting `policy`
+   * The lockout guard: throws `ApiError` `LockoutPrevented` when setting `policy`
    * on `scope` would deny this very request (same key, same source), unless the request asked
    * to override it. Call it before writing a policy.
    */

@@ -21,7 +21,7 @@ const PROBE_KEY = 'lockout-probe-key';
 const PROBE_ACCOUNT = 'lockout-probe-account';
 
 /**
- * The lockout guard (DESIGN §2). Refuses to set `candidate` on `target` when the request doing it
+ * The lockout guard (docs/server.md). Refuses to set `candidate` on `target` when the request doing it
  * is allowed now and would be denied once the candidate is in force: same key, same source, same
  * service. The other scope's policy is taken as the index has it, so the check follows the
  * decision's precedence (an Active key-level policy overrides the account's; an Inactive one has

@@ -49,9 +49,9 @@ export interface RpcOutcome {
 }
 
 /**
- * The RPC API at `/` (DESIGN §6), in the order every call goes through: authenticate (the signed
+ * The RPC API at `/`, in the order every call goes through: authenticate (the signed
  * Action and Version, never unsigned headers), find the product, enforce the network ACL of
- * DESIGN §2 for the request's source, find the action, authorize the caller, run the handler.
+ * the key for the request's source, find the action, authorize the caller, run the handler.
  * Every outcome, success or refusal at any stage, comes back with its RequestRecord.
  */
 export class RpcEndpoint {
@@ -159,7 +159,7 @@ export class RpcEndpoint {
       now,
     };
     const body = await definition.handle(context);
-    // pop-core treats any success body with a Code as an error (spec §6.5).
+    // pop-core treats any success body with a Code as an error.
     if (Object.hasOwn(body, 'Code')) {
       throw new Error(`action ${product}:${action} returned a Code field in a success body`);
     }

@@ -1,8 +1,7 @@
 /**
- * The official Alibaba Node SDKs configured against a local KeyFence exactly as
- * spec/alibaba-compat.md §6 describes: openapi-core (and the generated clients on it) with
- * `endpoint: '127.0.0.1:PORT'` (no scheme) and `protocol: 'http'`; the generic `callApi` with
- * RPC Params for the actions the typed clients lack.
+ * The official Alibaba Node SDKs configured against a local KeyFence as README.md shows:
+ * openapi-core (and the generated clients on it) with `endpoint: '127.0.0.1:PORT'` (no scheme)
+ * and `protocol: 'http'`; the generic `callApi` with RPC Params for the actions the typed clients lack.
  */
 import assert from 'node:assert/strict';
 import Ims from '@alicloud/ims20190815';
@@ -11,7 +10,7 @@ import Sts from '@alicloud/sts20150401';
 import * as $dara from '@darabonba/typescript';
 import type { KeyFenceProcess } from '../../support/keyfence-process.js';
 
-/** API versions KeyFence routes by (DESIGN.md §6). */
+/** API versions KeyFence routes by, per product. */
 export const VERSIONS = {
   ims: '2019-08-15',
   ram: '2015-05-01',
@@ -26,7 +25,7 @@ export interface Credentials {
 }
 
 export interface ClientOptions {
-  /** `'v2'` switches openapi-core to HMAC-SHA1 RPC signing (spec §5.3); default V3 (ACS3). */
+  /** `'v2'` switches openapi-core to HMAC-SHA1 RPC signing; default V3 (ACS3). */
   readonly signatureAlgorithm?: 'v2';
 }
 
@@ -71,7 +70,7 @@ export function stsClient(server: Pick<KeyFenceProcess, 'endpoint'>, credentials
 
 export const runtime = () => new $dara.RuntimeOptions({});
 
-/** The Params a generated RPC method passes to `callApi` (spec §6.1). */
+/** The Params a generated RPC method passes to `callApi`. */
 export function rpcParams(
   action: string,
   version: string,
@@ -122,7 +121,7 @@ export async function callApi(
   return result;
 }
 
-/** What the SDKs throw for an error response (spec §6.5), as far as the tests read it. */
+/** What the SDKs throw for an error response, as far as the tests read it. */
 export interface SdkError extends Error {
   readonly code: string;
   readonly statusCode?: number;
@@ -160,7 +159,7 @@ export async function expectSdkError(
   return e;
 }
 
-/** The RAM logon name of a user (DESIGN.md §1). */
+/** The RAM logon name of a user, under the default domain suffix. */
 export const principalName = (user: string, accountId: string) => `${user}@${accountId}.onaliyun.com`;
 
 export interface PolicyStatement {

@@ -230,7 +230,7 @@ describe('forward-auth', async () => {
     assert.equal(user.headers['x-keyfence-principal'], 'user/alice');
     const sts = await issueStsCredentials(t);
     const session = await viaNginx(t.port, signOriginal({ credentials: sts }), { clientIp: DENIED_CLIENT });
-    // Network ACLs never apply to temporary credentials (DESIGN §1).
+    // Network ACLs never apply to temporary credentials.
     expectAllowed(session);
     assert.equal(session.headers['x-keyfence-principal'], 'assumed-role/tester/session-1');
     assert.equal(session.headers['x-keyfence-credential-type'], 'temporary');

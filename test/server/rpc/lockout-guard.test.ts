@@ -113,7 +113,7 @@ describe('the lockout guard through the API', () => {
       400,
       'InvalidAccessKeyId.AccessPolicyDenied',
     );
-    // Recovery goes around the API (the console, or the store), as DESIGN §2 says.
+    // Recovery goes around the API (the console, or the store).
     await setPolicy(t, { kind: 'accessKey', accessKeyId: t.root.accessKeyId }, JSON.parse(inactive));
     expectSuccess(await call(t.port, { action: 'GetTestValue', credentials: t.root }));
   });

@@ -128,7 +128,7 @@ function endpoints(
   return [undefined, undefined];
 }
 
-/** An IPv6 address from 16 bytes; IPv4-mapped ones as the IPv4 address they are (DESIGN §3). */
+/** An IPv6 address from 16 bytes; IPv4-mapped ones as the IPv4 address they are. */
 function ipv6At(bytes: Buffer, at: number): string {
   const words = [
     bytes.readUInt32BE(at),

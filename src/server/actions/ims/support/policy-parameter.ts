@@ -12,7 +12,7 @@ export interface AcceptedPolicy {
 }
 
 /**
- * The `AccessKeyPolicy` parameter of the Set actions, validated (spec §1.5, DESIGN §3). An
+ * The `AccessKeyPolicy` parameter of the Set actions, validated (docs/policy-errors.md). An
  * invalid document is refused with every problem in the message (for people and SDK error
  * messages) and in `PolicyProblems` (for programs), so one round trip shows all there is to fix.
  * `{}` is refused too: it reads as "never set" and cannot be set. `limits` are the deployment's
