@@ -29,6 +29,11 @@ export const CONFIG_DEFAULTS = Object.freeze({
   spoolMaxBytes: 256 * 1024 * 1024,
   auditCoalesce: true,
   auditDurability: 'async',
+  auditRetentionDays: 90,
+  /** How often a node asks whether today's retention pass is due (docs/audit.md, "Retention"). */
+  retentionCheckMs: 10 * 60_000,
+  /** Rows one retention statement deletes. */
+  retentionBatchRows: 5000,
 });
 
 /**
