@@ -7,13 +7,13 @@ import { recordAccessKeyUse } from './queries/access-keys.js';
 import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
 import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
+import { deleteRetainedBatch, type RetainedTableName } from './queries/retention.js';
 import {
   purgeSignatureNonceChunk,
   SIGNATURE_NONCE_PURGE_CHUNK,
   SIGNATURE_NONCE_PURGE_GRACE_MS,
   type SignatureNonce,
 } from './queries/signature-nonces.js';
-import { deleteRetainedBatch, type RetainedTableName } from './queries/retention.js';
 import { revealCredentialForSigning } from './queries/signing-credentials.js';
 import { DEFAULT_SNAPSHOT_PAGE_SIZE, readSnapshot } from './queries/snapshot.js';
 import { type DailyLease, releaseDailyLease, takeDailyLease } from './queries/store-leases.js';
