@@ -40,8 +40,8 @@ export interface RetentionConfig {
   readonly days: number;
   /** How often a node asks whether today's pass is due, and runs it if no other node does. */
   readonly checkMs: number;
-  /** Rows one statement deletes. */
-  readonly batchRows: number;
+  /** Rows one statement deletes. Undefined: 500 on SQLite, 5,000 on PostgreSQL. */
+  readonly batchRows: number | undefined;
 }
 
 /** How a node follows the store, and its periodic writes to it. */
@@ -129,7 +129,8 @@ export function serverConfig(settings: ServerSettings = {}): ServerConfig {
       days: positive('retention.days', retention.days ?? CONFIG_DEFAULTS.auditRetentionDays),
       // Bounded by the retention itself (a timer's limit).
       checkMs: retention.checkMs ?? CONFIG_DEFAULTS.retentionCheckMs,
-      batchRows: positive('retention.batchRows', retention.batchRows ?? CONFIG_DEFAULTS.retentionBatchRows),
+      batchRows:
+        retention.batchRows === undefined ? undefined : positive('retention.batchRows', retention.batchRows),
     },
     http: {
       hostId: http.hostId,

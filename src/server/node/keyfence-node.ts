@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ReplayGuard } from '../../auth/replay-guard.js';
 import { ChoreRunner } from '../../common/chore-runner.js';
+import { CONFIG_DEFAULTS } from '../../config/config-defaults.js';
 import type { ServerConfig } from '../../config/server-config.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
 import { isStoreError, type KeyFenceStore } from '../../store/index.js';
@@ -106,7 +107,9 @@ export class KeyFenceNode {
     });
     this.#retention = new AuditRetention(store, {
       nodeId: config.nodeId,
-      ...config.retention,
+      days: config.retention.days,
+      checkMs: config.retention.checkMs,
+      batchRows: config.retention.batchRows ?? CONFIG_DEFAULTS.retentionBatchRows[store.dialect],
       now: options.now,
       onPass: (pass) => log.info(pass, 'retention pass'),
       onError: onError('audit retention failed; tried again at the next check'),
