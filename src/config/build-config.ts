@@ -23,7 +23,12 @@ import {
 } from './config-values.js';
 import { readExemptServices } from './exempt-services-config.js';
 import { gateway } from './gateway-config.js';
-import { AUDIT_DURABILITIES, type KeyFenceConfig, REPLAY_PROTECTIONS } from './keyfence-config.js';
+import {
+  AUDIT_DURABILITIES,
+  type KeyFenceConfig,
+  MAX_AUDIT_RETENTION_DAYS,
+  REPLAY_PROTECTIONS,
+} from './keyfence-config.js';
 import { readListeners } from './listeners-config.js';
 import { readTrustedProxies, vpcEndpoints } from './network-config.js';
 import { defaultNodeId } from './node-id.js';
@@ -112,6 +117,7 @@ const audit = section({
   spoolMaxBytes: wholeNumber().default(CONFIG_DEFAULTS.spoolMaxBytes),
   coalesce: flag().default(CONFIG_DEFAULTS.auditCoalesce),
   durability: choice(AUDIT_DURABILITIES).default(CONFIG_DEFAULTS.auditDurability),
+  retentionDays: wholeNumber(MAX_AUDIT_RETENTION_DAYS).default(CONFIG_DEFAULTS.auditRetentionDays),
 }).prefault({});
 
 /**

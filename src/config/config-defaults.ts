@@ -29,6 +29,15 @@ export const CONFIG_DEFAULTS = Object.freeze({
   spoolMaxBytes: 256 * 1024 * 1024,
   auditCoalesce: true,
   auditDurability: 'async',
+  auditRetentionDays: 90,
+  /** How often a node asks whether today's retention pass is due (docs/audit.md, "Retention"). */
+  retentionCheckMs: 10 * 60_000,
+  /**
+   * Rows one retention statement deletes, per database: a SQLite batch runs on the thread that
+   * serves requests (about 60 µs a row with its index entries and the commit), a PostgreSQL one
+   * on the server.
+   */
+  retentionBatchRows: Object.freeze({ sqlite: 500, postgres: 5000 }),
 });
 
 /**

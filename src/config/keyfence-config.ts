@@ -52,6 +52,9 @@ export type AuditDurability = 'async' | 'strict';
 
 export const AUDIT_DURABILITIES: readonly AuditDurability[] = ['async', 'strict'];
 
+/** `audit.retentionDays`'s bound: ten years, past what an audit log kept in the store is for. */
+export const MAX_AUDIT_RETENTION_DAYS = 3650;
+
 /** What a listener serves. */
 export type ListenerRole =
   /** The RPC API at `/`, `/forward-auth`, `/healthz`, `/readyz`, `/metrics`. */
@@ -172,4 +175,10 @@ export interface AuditConfig {
    * change either way. Default `async`.
    */
   readonly durability: AuditDurability;
+  /**
+   * `retentionDays`: audit events dated before midnight UTC this many days before today are
+   * deleted, once a UTC day, by one node of the deployment (docs/audit.md, "Retention"). 1 to
+   * MAX_AUDIT_RETENTION_DAYS; default 90.
+   */
+  readonly retentionDays: number;
 }

@@ -30,7 +30,18 @@ export interface ServerConfig
    */
   readonly replayJournalDir: string | undefined;
   readonly sync: NodeSyncConfig;
+  readonly retention: RetentionConfig;
   readonly http: HttpConfig;
+}
+
+/** Deleting old audit data (docs/audit.md, "Retention"). */
+export interface RetentionConfig {
+  /** `audit.retentionDays`. */
+  readonly days: number;
+  /** How often a node asks whether today's pass is due, and runs it if no other node does. */
+  readonly checkMs: number;
+  /** Rows one statement deletes. Undefined: 500 on SQLite, 5,000 on PostgreSQL. */
+  readonly batchRows: number | undefined;
 }
 
 /** How a node follows the store, and its periodic writes to it. */
@@ -60,8 +71,9 @@ export interface HttpConfig {
 }
 
 /** What a ServerConfig is built from: any field left out takes its default. */
-export type ServerSettings = Partial<Omit<ServerConfig, 'sync' | 'http'>> & {
+export type ServerSettings = Partial<Omit<ServerConfig, 'sync' | 'retention' | 'http'>> & {
   readonly sync?: Partial<NodeSyncConfig>;
+  readonly retention?: Partial<RetentionConfig>;
   readonly http?: Partial<HttpConfig>;
 };
 
@@ -77,6 +89,7 @@ export function serverConfigOf(config: KeyFenceConfig): ServerConfig {
     forwardAuth: config.forwardAuth,
     gateway: config.gateway,
     sync: config.sync,
+    retention: { days: config.audit.retentionDays },
     replayJournalDir:
       config.database.dialect === 'sqlite'
         ? join(config.dataDir, CONFIG_DEFAULTS.replayJournalDirName)
@@ -92,6 +105,7 @@ export function serverConfig(settings: ServerSettings = {}): ServerConfig {
   if (!isNodeId(nodeId)) throw new RangeError(`nodeId ${JSON.stringify(nodeId)} is not a valid node ID`);
   const sync = settings.sync ?? {};
   const http = settings.http ?? {};
+  const retention = settings.retention ?? {};
   return {
     nodeId,
     trustedProxies: settings.trustedProxies ?? TrustedProxies.none,
@@ -110,6 +124,13 @@ export function serverConfig(settings: ServerSettings = {}): ServerConfig {
       housekeepingMs: sync.housekeepingMs ?? CONFIG_DEFAULTS.housekeepingMs,
       forgetNodesAfterMs: sync.forgetNodesAfterMs ?? CONFIG_DEFAULTS.forgetNodesAfterMs,
       keyUseFlushMs: positive('keyUseFlushMs', sync.keyUseFlushMs ?? CONFIG_DEFAULTS.keyUseFlushMs),
+    },
+    retention: {
+      days: positive('retention.days', retention.days ?? CONFIG_DEFAULTS.auditRetentionDays),
+      // Bounded by the retention itself (a timer's limit).
+      checkMs: retention.checkMs ?? CONFIG_DEFAULTS.retentionCheckMs,
+      batchRows:
+        retention.batchRows === undefined ? undefined : positive('retention.batchRows', retention.batchRows),
     },
     http: {
       hostId: http.hostId,

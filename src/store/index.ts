@@ -51,8 +51,10 @@ export type {
 export type { NodeList, NodeRecord, NodeReport, NodeState } from './queries/nodes.js';
 export type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 export type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';
+export { RETAINED_TABLE_NAMES, type RetainedTableName } from './queries/retention.js';
 export type { NewRole, RoleChanges } from './queries/roles.js';
 export type { SignatureNonce } from './queries/signature-nonces.js';
+export type { DailyLease } from './queries/store-leases.js';
 export type { AssumeRoleInput } from './queries/temporary-credentials.js';
 export type { NewUser, UserChanges } from './queries/users.js';
 export { MasterKey } from './secrets/master-key.js';

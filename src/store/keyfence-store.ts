@@ -28,8 +28,10 @@ import type { AuditEventPage, AuditEventQuery, NewAuditEvent } from './queries/a
 import type { NodeList, NodeReport } from './queries/nodes.js';
 import type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 import type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';
+import type { RetainedTableName } from './queries/retention.js';
 import type { NewRole, RoleChanges } from './queries/roles.js';
 import type { SignatureNonce } from './queries/signature-nonces.js';
+import type { DailyLease } from './queries/store-leases.js';
 import type { AssumeRoleInput } from './queries/temporary-credentials.js';
 import type { NewUser, UserChanges } from './queries/users.js';
 import type { SigningCredential } from './signing-credential.js';
@@ -205,6 +207,24 @@ export interface KeyFenceStore extends StoreReads {
   lookupAuditEvents(query: AuditEventQuery): Promise<AuditEventPage>;
   /** For the audit log: who holds each of these AccessKeys; unknown IDs are absent. */
   accessKeyPrincipals(accessKeyIds: readonly string[]): Promise<Map<string, AccessKeyPrincipal>>;
+
+  /**
+   * Retention (docs/audit.md, "Retention"), run by one node at a time: takes `lease`, or renews
+   * it for its holder, unless another node holds it unexpired (the database's clock) or the run
+   * for `lease.day` (or a later day) has finished; true when `lease.holder` holds it now.
+   */
+  takeDailyLease(lease: DailyLease): Promise<boolean>;
+  /**
+   * Frees `lease` if its holder still holds it, recording its day's run as finished when `done`;
+   * true when it held it.
+   */
+  releaseDailyLease(lease: DailyLease, done: boolean): Promise<boolean>;
+  /**
+   * Deletes at most `limit` rows of `table` dated before the UTC day `beforeDay` (days since the
+   * epoch), oldest first, in one statement and transaction; returns how many. Fewer than `limit`:
+   * none older is left.
+   */
+  deleteRetainedBatch(table: RetainedTableName, beforeDay: number, limit: number): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { recordAccessKeyUse } from './queries/access-keys.js';
 import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
 import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
+import { deleteRetainedBatch, type RetainedTableName } from './queries/retention.js';
 import {
   purgeSignatureNonceChunk,
   SIGNATURE_NONCE_PURGE_CHUNK,
@@ -15,6 +16,7 @@ import {
 } from './queries/signature-nonces.js';
 import { revealCredentialForSigning } from './queries/signing-credentials.js';
 import { DEFAULT_SNAPSHOT_PAGE_SIZE, readSnapshot } from './queries/snapshot.js';
+import { type DailyLease, releaseDailyLease, takeDailyLease } from './queries/store-leases.js';
 import { purgeExpiredTemporaryCredentials } from './queries/temporary-credentials.js';
 import type { Snapshot } from './snapshot.js';
 import type { StoreDialect } from './store-dialect.js';
@@ -146,6 +148,29 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
 
   accessKeyPrincipals(accessKeyIds: readonly string[]) {
     return guard(() => accessKeyPrincipals(this.db, accessKeyIds));
+  }
+
+  takeDailyLease(lease: DailyLease): Promise<boolean> {
+    if (!Number.isSafeInteger(lease.forMs) || lease.forMs <= 0) {
+      return Promise.reject(new RangeError('forMs must be a positive whole number of milliseconds'));
+    }
+    const dialect = this.#dialect;
+    return dialect.write((connection) => guard(() => takeDailyLease(connection, dialect.now, lease)));
+  }
+
+  releaseDailyLease(lease: DailyLease, done: boolean): Promise<boolean> {
+    return this.#dialect.write((connection) => guard(() => releaseDailyLease(connection, lease, done)));
+  }
+
+  // Its own transaction per batch, without the change-log lock: a pass takes the write lock (and
+  // on SQLite the event loop) for one batch at a time, and writes of all kinds go in between.
+  deleteRetainedBatch(table: RetainedTableName, beforeDay: number, limit: number): Promise<number> {
+    if (!Number.isSafeInteger(beforeDay) || !Number.isSafeInteger(limit) || limit <= 0) {
+      return Promise.reject(new RangeError('beforeDay must be a whole number and limit a positive one'));
+    }
+    return this.#dialect.write((connection) =>
+      guard(() => deleteRetainedBatch(connection, table, beforeDay, limit)),
+    );
   }
 
   close(): Promise<void> {

@@ -149,6 +149,7 @@ describe('defaults', () => {
         spoolMaxBytes: 256 * 1024 * 1024,
         coalesce: true,
         durability: 'async',
+        retentionDays: 90,
       },
     });
   });
@@ -173,6 +174,18 @@ describe('every key', () => {
     const forwarded = await valid({ yaml: 'trustedProxies: [10.0.0.0/8]\nforwardedHeader: forwarded' });
     assert.equal(forwarded.trustedProxies.forwardedHeader, 'forwarded');
     assert.equal(forwarded.trustedProxies.size, 1);
+  });
+
+  test('audit.retentionDays: any whole number of days from 1 to 3650', async () => {
+    for (const days of [1, 30, 3650]) {
+      assert.equal((await valid({ yaml: `audit: {retentionDays: ${days}}` })).audit.retentionDays, days);
+    }
+    const problem = await expectProblem(
+      { yaml: 'audit: {retentionDays: 0}' },
+      'audit.retentionDays',
+      'Config.InvalidValue',
+    );
+    assert.equal(problem.message, 'expected a whole number from 1 to 3650, got 0');
   });
 
   test('strict audit durability goes with gateway routes', async () => {
@@ -238,6 +251,7 @@ describe('every key', () => {
         spoolMaxBytes: 1_048_576,
         coalesce: false,
         durability: 'async',
+        retentionDays: 90,
       },
     });
     assert.ok(config.trustedProxies.contains('10.1.2.3'));
@@ -423,6 +437,12 @@ describe('invalid values, each named by its key path', () => {
     ['audit: {spoolMaxBytes: 0}', 'audit.spoolMaxBytes', 'Config.InvalidValue'],
     ['audit: {coalesce: "no"}', 'audit.coalesce', 'Config.InvalidValue'],
     ['audit: {durability: "sync"}', 'audit.durability', 'Config.InvalidValue'],
+    ['audit: {retentionDays: 0}', 'audit.retentionDays', 'Config.InvalidValue'],
+    ['audit: {retentionDays: -7}', 'audit.retentionDays', 'Config.InvalidValue'],
+    ['audit: {retentionDays: 3651}', 'audit.retentionDays', 'Config.InvalidValue'],
+    ['audit: {retentionDays: 1.5}', 'audit.retentionDays', 'Config.InvalidValue'],
+    ['audit: {retentionDays: "90"}', 'audit.retentionDays', 'Config.InvalidValue'],
+    ['audit: {retentionDays: null}', 'audit.retentionDays', 'Config.InvalidValue'],
     ['replayProtection: disk', 'replayProtection', 'Config.InvalidValue'],
     ['replayProtection: true', 'replayProtection', 'Config.InvalidValue'],
     ['[1, 2]', '(top level)', 'Config.InvalidValue'],

@@ -156,6 +156,17 @@ export class KeyFenceMetrics {
       (s) => s.lateReplays,
     );
 
+    this.#add(
+      'keyfence_retention_deleted_rows_total',
+      'Rows deleted by the retention passes this node ran (audit.retentionDays), by table.',
+      'counter',
+      () =>
+        Object.entries(sources.status().retentionDeleted).map(([table, value]) => ({
+          labels: { table },
+          value,
+        })),
+    );
+
     const audit = (name: string, help: string, type: MetricType, read: (c: AuditCounters) => Sample[]) =>
       this.#add(name, help, type, () => {
         const counters = sources.audit();

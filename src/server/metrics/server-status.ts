@@ -1,3 +1,4 @@
+import type { RetentionCounts } from '../../sync/audit-retention.js';
 import type { Staleness } from '../../sync/store-contact.js';
 
 /** Plain numbers about a running node (docs/fail-static.md). */
@@ -23,4 +24,6 @@ export interface ServerStatus extends Staleness {
   readonly noncesDropped: number;
   /** Nonces accepted from memory that were found, once stored, already claimed: replays detected late. */
   readonly lateReplays: number;
+  /** Rows this node's retention passes deleted, per table (docs/audit.md, "Retention"). */
+  readonly retentionDeleted: Readonly<RetentionCounts>;
 }

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import { ReplayGuard } from '../../auth/replay-guard.js';
 import { ChoreRunner } from '../../common/chore-runner.js';
+import { CONFIG_DEFAULTS } from '../../config/config-defaults.js';
 import type { ServerConfig } from '../../config/server-config.js';
 import { DecisionIndex } from '../../policy/decision-index.js';
 import { isStoreError, type KeyFenceStore } from '../../store/index.js';
+import { AuditRetention } from '../../sync/audit-retention.js';
 import { CredentialCache } from '../../sync/credential-cache.js';
 import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
 import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
@@ -34,7 +36,7 @@ export interface KeyFenceNodeOptions {
  * What decides, without the HTTP around it: the decision index kept current from the change
  * log, the credentials and policy attachments held in memory, the replay guard and where its
  * nonces are kept, the gate every entry point passes, and the node's periodic chores
- * (heartbeat, housekeeping, key-use flushes) on one runner. Its `status` is what `/readyz` and
+ * (heartbeat, housekeeping, audit retention, key-use flushes) on one runner. Its `status` is what `/readyz` and
  * `/metrics` report.
  */
 export class KeyFenceNode {
@@ -47,6 +49,7 @@ export class KeyFenceNode {
   readonly #credentials: CredentialCache;
   readonly #heartbeat: NodeHeartbeat;
   readonly #keyUses: KeyUseRecorder;
+  readonly #retention: AuditRetention;
   /** Undefined with `replayProtection: memory`. */
   readonly #nonces: DurableNonces | undefined;
   readonly #chores: ChoreRunner;
@@ -102,7 +105,21 @@ export class KeyFenceNode {
       onError: (chore, error) =>
         onError(`housekeeping (${chore}) failed; tried again at the next interval`)(error),
     });
-    this.#chores = new ChoreRunner([this.#heartbeat.chore, housekeeping.chore, this.#keyUses.chore]);
+    this.#retention = new AuditRetention(store, {
+      nodeId: config.nodeId,
+      days: config.retention.days,
+      checkMs: config.retention.checkMs,
+      batchRows: config.retention.batchRows ?? CONFIG_DEFAULTS.retentionBatchRows[store.dialect],
+      now: options.now,
+      onPass: (pass) => log.info(pass, 'retention pass'),
+      onError: onError('audit retention failed; tried again at the next check'),
+    });
+    this.#chores = new ChoreRunner([
+      this.#heartbeat.chore,
+      housekeeping.chore,
+      this.#retention.chore,
+      this.#keyUses.chore,
+    ]);
     const replayGuard = new ReplayGuard();
     this.#nonces = openDurableNonces({
       config,
@@ -177,6 +194,7 @@ export class KeyFenceNode {
       noncesPending: nonces?.backlog ?? 0,
       noncesDropped: nonces?.dropped ?? 0,
       lateReplays: nonces?.lateReplays ?? 0,
+      retentionDeleted: this.#retention.deleted,
     };
   }
 
@@ -210,6 +228,8 @@ export class KeyFenceNode {
       this.#log.warn({ count: unstored }, 'signature nonces accepted from memory were never stored');
     }
     await this.follower.stop();
+    // A retention pass under way ends after its batch, rather than holding up the stop.
+    await this.#retention.stop();
     await this.#chores.stop();
     await this.#heartbeat.stop();
     this.#credentials.close();

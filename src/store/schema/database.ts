@@ -18,6 +18,7 @@ export interface StoreDatabase {
   audit_events: AuditEventTable;
   nodes: NodeTable;
   signature_nonces: SignatureNonceTable;
+  store_leases: StoreLeaseTable;
 }
 
 export interface MigrationTable {
@@ -171,4 +172,16 @@ export interface SignatureNonceTable {
   expires_at: number;
   /** Of the AccessKeyId, the nonce and the signed time; opaque to the store. */
   digest: string;
+}
+
+/** A daily task one node at a time runs for the whole deployment (src/store/queries/store-leases.ts). */
+export interface StoreLeaseTable {
+  /** The task (`retention`). */
+  name: string;
+  /** The node ID running it; NULL when nobody is. */
+  holder: string | null;
+  /** The database's clock: after this the lease is anyone's. */
+  expires_at: number;
+  /** The last UTC day (days since the epoch) whose run finished; NULL before the first. */
+  done_day: number | null;
 }
