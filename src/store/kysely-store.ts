@@ -6,6 +6,12 @@ import type { AccessKeyUse } from './queries/access-keys.js';
 import { recordAccessKeyUse } from './queries/access-keys.js';
 import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
+import {
+  deleteKeySourceRollupsBefore,
+  type KeySourceRollupQuery,
+  keySourceRollups,
+  ROLLUP_DELETE_CHUNK,
+} from './queries/key-source-rollups.js';
 import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
 import {
   purgeSignatureNonceChunk,
@@ -142,6 +148,22 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
 
   lookupAuditEvents(query: AuditEventQuery) {
     return guard(() => lookupAuditEvents(this.db, query));
+  }
+
+  keySourceRollups(query: KeySourceRollupQuery) {
+    return guard(() => keySourceRollups(this.db, query));
+  }
+
+  // In chunks, as the nonces: see purgeExpiredSignatureNonces.
+  async deleteKeySourceRollupsBefore(before: Date): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const count = await this.#dialect.write((connection) =>
+        guard(() => deleteKeySourceRollupsBefore(connection, before, ROLLUP_DELETE_CHUNK)),
+      );
+      deleted += count;
+      if (count < ROLLUP_DELETE_CHUNK) return deleted;
+    }
   }
 
   accessKeyPrincipals(accessKeyIds: readonly string[]) {

@@ -3,6 +3,7 @@ import { userPolicyAttachments } from './migrations/0002-user-policy-attachments
 import { auditEvents } from './migrations/0003-audit-events.js';
 import { nodeStatus } from './migrations/0004-node-status.js';
 import { signatureNonces } from './migrations/0005-signature-nonces.js';
+import { keySourceRollups } from './migrations/0007-key-source-rollups.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Applied in this order, each exactly once; never edit or reorder a released entry. */
@@ -12,4 +13,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0003-audit-events', auditEvents],
   ['0004-node-status', nodeStatus],
   ['0005-signature-nonces', signatureNonces],
+  ['0007-key-source-rollups', keySourceRollups],
 ];
