@@ -12,6 +12,9 @@
  *   3. the batch's principal lookup (500 RAM-user keys: the root identity needs none);
  *   4. `store.appendAuditEvents` of the 500 events: wall time, and CPU time on the main thread
  *      (where requests are served) and on the process's other threads;
+ *      4b. the same by an STS key, which the key-source rollups leave out: 4 minus 4b is what
+ *          keeping the rollups adds (one source and day per batch: one upsert a batch);
+ *      4c. as 4, each event from its own source: one upsert per event, the rollups' worst case;
  *   5. the whole sink (`StoreAuditSink.record` × 10,000, then `flush`) with `coalesce: false`: every
  *      record its own event;
  *   6. the same with coalescing (the default): the 10,000 identical checks arrive 1 ms apart, so
@@ -39,7 +42,10 @@ import {
   MasterKey,
   type NewAuditEvent,
   openStore,
+  type RoleId,
+  type RoleName,
   type StoreConfig,
+  type TemporaryAccessKeyId,
   type UserName,
 } from '../src/store/index.js';
 import { startPostgres } from '../test/support/postgres-server.js';
@@ -226,6 +232,47 @@ async function stages(store: KeyFenceStore): Promise<Map<string, string>> {
   out.set('4 `appendAuditEvents` (500 events, building included): wall', us(appended.wall));
   out.set('   4: CPU, main thread', us(appended.main));
   out.set('   4: CPU, other threads', us(appended.others));
+  const stsCaller: Caller = {
+    type: 'assumed-role',
+    accountId: account,
+    accessKeyId: 'STS.BenchAuditPathRollupsOff01' as TemporaryAccessKeyId,
+    roleName: 'bench' as RoleName,
+    roleId: '3001' as RoleId,
+    roleSessionName: 'bench',
+  };
+  const unrolled = await costed(
+    BATCH,
+    ROUNDS,
+    () => passagesOf(BATCH).map((p) => recordOf(p, 200, null)),
+    (batch) =>
+      store.appendAuditEvents(
+        batch.map(
+          (r): NewAuditEvent => toStoredEvent(buildAuditEvent({ ...r, caller: stsCaller }, context(r))),
+        ),
+      ),
+  );
+  out.set('4b the same by an STS key (no rollup): wall', us(unrolled.wall));
+  out.set('   4b: CPU, main thread', us(unrolled.main));
+  out.set('   4b: CPU, other threads', us(unrolled.others));
+  let sources = 0;
+  const spread = await costed(
+    BATCH,
+    ROUNDS,
+    () =>
+      passagesOf(BATCH).map((p) => {
+        const record = recordOf(p, 200, null);
+        const n = ++sources;
+        return {
+          ...record,
+          source: { ...record.source, ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
+        };
+      }),
+    (batch) =>
+      store.appendAuditEvents(batch.map((r): NewAuditEvent => toStoredEvent(buildAuditEvent(r, context(r))))),
+  );
+  out.set('4c as 4, each event its own source (an upsert each): wall', us(spread.wall));
+  out.set('   4c: CPU, main thread', us(spread.main));
+  out.set('   4c: CPU, other threads', us(spread.others));
 
   const sinkCost = await sinkRun(store, false);
   out.set('5 `StoreAuditSink` record → flush, end to end, one event each: wall', us(sinkCost.wall));
@@ -355,7 +402,8 @@ async function main(): Promise<void> {
       'thread from /proc. PostgreSQL is the embedded test server (durability off) on the same machine.',
       `Stage 0 is one \`record()\` call (${RECORD_CALLS} a round, on a new sink), in ns; stage 5 stores every record as its own`,
       'event (`coalesce: false`), stage 6 the same records coalesced (identical checks 1 ms apart: about a',
-      'thousand per event), per record.',
+      'thousand per event), per record. Stage 4b is stage 4 by an STS key, which the key-source rollups leave',
+      'out (4 minus 4b: what keeping them adds); 4c is stage 4 with every event from its own source.',
       '',
       ...table,
     ].join('\n'),

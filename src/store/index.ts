@@ -48,6 +48,7 @@ export type {
   NewAuditEvent,
   StoredAuditEvent,
 } from './queries/audit-events.js';
+export type { KeySourceRollup, KeySourceRollupQuery } from './queries/key-source-rollups.js';
 export type { NodeList, NodeRecord, NodeReport, NodeState } from './queries/nodes.js';
 export type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 export type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';

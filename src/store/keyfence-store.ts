@@ -25,6 +25,7 @@ import type { Page } from './page.js';
 import type { AccessKeyPrincipal } from './queries/access-key-principals.js';
 import type { AccessKeyUse, NewAccessKey } from './queries/access-keys.js';
 import type { AuditEventPage, AuditEventQuery, NewAuditEvent } from './queries/audit-events.js';
+import type { KeySourceRollup, KeySourceRollupQuery } from './queries/key-source-rollups.js';
 import type { NodeList, NodeReport } from './queries/nodes.js';
 import type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 import type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';
@@ -205,6 +206,12 @@ export interface KeyFenceStore extends StoreReads {
   appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void>;
   /** One page of one account's events; events without an account are never returned. */
   lookupAuditEvents(query: AuditEventQuery): Promise<AuditEventPage>;
+  /**
+   * Where an account's permanent AccessKeys (or one of them) were used from over a window of UTC
+   * days, from the key-source rollups that storing events keeps (docs/audit.md): one row per
+   * (key, source, VPC), summed over the days.
+   */
+  keySourceRollups(query: KeySourceRollupQuery): Promise<KeySourceRollup[]>;
   /** For the audit log: who holds each of these AccessKeys; unknown IDs are absent. */
   accessKeyPrincipals(accessKeyIds: readonly string[]): Promise<Map<string, AccessKeyPrincipal>>;
 

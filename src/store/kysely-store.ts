@@ -6,6 +6,7 @@ import type { AccessKeyUse } from './queries/access-keys.js';
 import { recordAccessKeyUse } from './queries/access-keys.js';
 import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
+import { type KeySourceRollupQuery, keySourceRollups } from './queries/key-source-rollups.js';
 import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
 import { deleteRetainedBatch, type RetainedTableName } from './queries/retention.js';
 import {
@@ -144,6 +145,10 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
 
   lookupAuditEvents(query: AuditEventQuery) {
     return guard(() => lookupAuditEvents(this.db, query));
+  }
+
+  keySourceRollups(query: KeySourceRollupQuery) {
+    return guard(() => keySourceRollups(this.db, query));
   }
 
   accessKeyPrincipals(accessKeyIds: readonly string[]) {

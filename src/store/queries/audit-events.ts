@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { AccountId } from '../../common/identifiers.js';
+import { keySourceRollupRows } from '../rollups/key-source-rollup-batch.js';
+import { countsInRollups } from '../rollups/rolled-up-call.js';
 import type { AuditEventTable, StoreDatabase } from '../schema/database.js';
+import { upsertKeySourceRollups } from './key-source-rollups.js';
 
 /**
  * One API call as the store keeps it. The store does not interpret `document` (src/audit/ builds
@@ -115,17 +118,20 @@ export function auditEventRow(event: NewAuditEvent): AuditEventTable {
 /**
  * Inside a write transaction: stores the event of the call whose change the transaction commits,
  * so that the two commit together or not at all (docs/audit.md, "Durability"). Skipped when its ID
- * is stored already, as every append is.
+ * is stored already, as every append is; counted in the key-source rollups when inserted.
  */
 export async function appendAuditEventInTransaction(
   db: Kysely<StoreDatabase>,
   event: NewAuditEvent,
 ): Promise<void> {
-  await db
+  const result = await db
     .insertInto('audit_events')
     .values(auditEventRow(event))
     .onConflict((conflict) => conflict.column('event_id').doNothing())
-    .execute();
+    .executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0 && countsInRollups(event)) {
+    await upsertKeySourceRollups(db, keySourceRollupRows([event]));
+  }
 }
 
 /**

@@ -17,6 +17,11 @@ interface RetainedTable {
 /** Every table retention purges, in the order a pass purges them: one line each. */
 export const RETAINED_TABLES = {
   audit_events: { key: ['event_id'], dated: 'event_time', unit: 'ms' },
+  key_source_rollups: {
+    key: ['account_id', 'access_key_id', 'day', 'source_ip', 'vpc_id'],
+    dated: 'day',
+    unit: 'ms',
+  },
 } as const satisfies { readonly [Table in keyof StoreDatabase]?: RetainedTable };
 
 export type RetainedTableName = keyof typeof RETAINED_TABLES;

@@ -19,6 +19,7 @@ export interface StoreDatabase {
   nodes: NodeTable;
   signature_nonces: SignatureNonceTable;
   store_leases: StoreLeaseTable;
+  key_source_rollups: KeySourceRollupTable;
 }
 
 export interface MigrationTable {
@@ -139,6 +140,31 @@ export interface AuditEventTable {
   event: string;
   /** The change-log version the deciding node enforced; NULL without a decision. */
   applied_version: number | null;
+}
+
+/**
+ * A permanent AccessKey's calls from one source on one UTC day (src/store/rollups/), summed by
+ * additive upserts as audit events are stored. `vpc_id` is the empty string for calls from no
+ * VPC, not NULL: it is part of the key, and NULLs never conflict in a unique key.
+ */
+export interface KeySourceRollupTable {
+  account_id: string;
+  access_key_id: string;
+  /** The UTC day's first millisecond. */
+  day: number;
+  /** Canonical text (an IPv4-mapped address as IPv4). */
+  source_ip: string;
+  vpc_id: string;
+  /** Calls that succeeded. */
+  allowed: number;
+  /** Calls denied by a network ACL (`InvalidAccessKeyId.AccessPolicyDenied`). */
+  denied: number;
+  /** Calls that failed otherwise. */
+  failed: number;
+  first_seen: number;
+  last_seen: number;
+  /** Calls per service code, as JSON (src/store/rollups/service-calls.ts). */
+  services: string;
 }
 
 /** One KeyFence node's own report of the version it enforces (src/sync/node-heartbeat.ts). */

@@ -5,6 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AUDIT_EVENT_COLUMNS, auditEventRow, type NewAuditEvent } from '../queries/audit-events.js';
+import { KEY_SOURCE_ROLLUP_COLUMNS, KEY_SOURCE_ROLLUP_CONFLICT } from '../queries/key-source-rollups.js';
+import { KeySourceRollupBatch } from '../rollups/key-source-rollup-batch.js';
 import { openSqliteDatabase } from './sqlite-connection.js';
 import type { SqliteStoreConfig } from './sqlite-store-config.js';
 
@@ -38,11 +40,20 @@ const insert = database.prepare(
    values (${AUDIT_EVENT_COLUMNS.map(() => '?').join(', ')})
    on conflict (event_id) do nothing`,
 );
+const addRollup = database.prepare(
+  `insert into key_source_rollups (${KEY_SOURCE_ROLLUP_COLUMNS.join(', ')})
+   values (${KEY_SOURCE_ROLLUP_COLUMNS.map(() => '?').join(', ')})
+   ${KEY_SOURCE_ROLLUP_CONFLICT}`,
+);
+// The events inserted (not those stored already) count in the key-source rollups, summed first,
+// in the same transaction: the rollups are exactly the events stored.
 const appendAll = database.transaction((events: readonly NewAuditEvent[]) => {
+  const rollups = new KeySourceRollupBatch();
   for (const event of events) {
     const row = auditEventRow(event);
-    insert.run(AUDIT_EVENT_COLUMNS.map((column) => row[column]));
+    if (insert.run(AUDIT_EVENT_COLUMNS.map((column) => row[column])).changes > 0) rollups.add(event);
   }
+  for (const row of rollups.rows()) addRollup.run(KEY_SOURCE_ROLLUP_COLUMNS.map((column) => row[column]));
 });
 
 port.on('message', (request: AuditWorkerRequest) => {

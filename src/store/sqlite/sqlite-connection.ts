@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createPrivateFileSync } from '../../common/private-files.js';
+import { mergeEncodedServiceCalls } from '../rollups/service-calls.js';
 import type { SqliteStoreConfig } from './sqlite-store-config.js';
 
 /**
@@ -11,7 +12,8 @@ import type { SqliteStoreConfig } from './sqlite-store-config.js';
  * failing at once; SQLite leaves foreign keys off unless asked; a 64 MiB page cache (the
  * default is 2 MiB) keeps a million keys' index pages in memory, which makes loading and
  * snapshotting them a fifth faster. A new file is created 0600 first; SQLite gives its `-wal`
- * and `-shm` files the database file's mode.
+ * and `-shm` files the database file's mode. Every connection has the SQL function the
+ * key-source rollups' upserts call (PostgreSQL has it from migration 0007).
  */
 export function openSqliteDatabase(config: SqliteStoreConfig): Database.Database {
   createPrivateFileSync(config.file);
@@ -20,6 +22,9 @@ export function openSqliteDatabase(config: SqliteStoreConfig): Database.Database
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('cache_size = -65536');
+  database.function('keyfence_merge_service_calls', { deterministic: true }, (stored, added) =>
+    mergeEncodedServiceCalls(String(stored), String(added)),
+  );
   return database;
 }
 

@@ -45,7 +45,7 @@ const idleStatus: ServerStatus = {
   noncesPending: 0,
   noncesDropped: 0,
   lateReplays: 0,
-  retentionDeleted: { audit_events: 0 },
+  retentionDeleted: { audit_events: 0, key_source_rollups: 0 },
 };
 
 function sources(decisions: DecisionCounters, sync = () => idleSync): MetricSources {

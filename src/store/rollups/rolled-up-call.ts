@@ -1,0 +1,103 @@
+import { isAccessKeyId } from '../../common/identifiers.js';
+import { formatAddress, parseAddress } from '../../net/address.js';
+
+/** The error code of a call denied by a network ACL. */
+export const ACL_DENIED_CODE = 'InvalidAccessKeyId.AccessPolicyDenied';
+
+/** The fields of a stored event (NewAuditEvent) the rollups read. */
+export interface RollupSource {
+  readonly accountId: string | null;
+  readonly accessKeyId: string | null;
+  readonly at: Date;
+  readonly sourceIp: string;
+  readonly errorCode: string | null;
+  /** The whole event, as JSON. */
+  readonly document: string;
+}
+
+/** What a key-source rollup takes from one stored event. */
+export interface RolledUpCall {
+  readonly accountId: string;
+  readonly accessKeyId: string;
+  /** Canonical text: an IPv4-mapped IPv6 address as IPv4; what does not parse, as it is. */
+  readonly sourceIp: string;
+  /** The empty string for none: see KeySourceRollupTable. */
+  readonly vpcId: string;
+  readonly outcome: 'allowed' | 'denied' | 'failed';
+  /** The service code the call was decided under; null when none was known. */
+  readonly service: string | null;
+  /** The requests the event stands for (`keyfence.count`; 1 unless coalesced). */
+  readonly calls: number;
+  /** The first and latest arrival among them, ms since the epoch: the same UTC second. */
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * The call an event counts as in the key-source rollups, or null for an event they leave out:
+ * one no account can read, or one whose key is not a permanent AccessKey (an STS key, a key a
+ * refused request merely named).
+ *
+ * The VPC, the service, the count and the latest arrival are only in the event's document, which
+ * is parsed for them (the store otherwise leaves it alone); a document without them (or not
+ * JSON) counts as one call from no VPC under no known service.
+ */
+export function rolledUpCall(event: RollupSource): RolledUpCall | null {
+  const { accountId, accessKeyId } = event;
+  if (accountId === null || accessKeyId === null || !countsInRollups(event)) return null;
+  const first = event.at.getTime();
+  const document = documentFields(event.document);
+  const last = document.lastTime === null ? first : Math.max(first, Date.parse(document.lastTime) || first);
+  return {
+    accountId,
+    accessKeyId,
+    sourceIp: canonicalSource(event.sourceIp),
+    vpcId: document.vpcId ?? '',
+    outcome: event.errorCode === null ? 'allowed' : event.errorCode === ACL_DENIED_CODE ? 'denied' : 'failed',
+    service: document.service,
+    calls: document.count,
+    first,
+    last,
+  };
+}
+
+/** Whether `event` counts in the rollups at all: read from its columns alone, cheaply. */
+export function countsInRollups(event: Pick<RollupSource, 'accountId' | 'accessKeyId'>): boolean {
+  return event.accountId !== null && event.accessKeyId !== null && isAccessKeyId(event.accessKeyId);
+}
+
+interface DocumentFields {
+  readonly vpcId: string | null;
+  readonly service: string | null;
+  readonly count: number;
+  readonly lastTime: string | null;
+}
+
+const NO_FIELDS: DocumentFields = { vpcId: null, service: null, count: 1, lastTime: null };
+
+function documentFields(document: string): DocumentFields {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(document);
+  } catch {
+    return NO_FIELDS;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return NO_FIELDS;
+  const { vpcId, keyfence } = parsed as { vpcId?: unknown; keyfence?: unknown };
+  const fields = (typeof keyfence === 'object' && keyfence !== null ? keyfence : {}) as {
+    service?: unknown;
+    count?: unknown;
+    lastTime?: unknown;
+  };
+  return {
+    vpcId: typeof vpcId === 'string' && vpcId !== '' ? vpcId : null,
+    service: typeof fields.service === 'string' ? fields.service : null,
+    count: Number.isSafeInteger(fields.count) && (fields.count as number) > 0 ? (fields.count as number) : 1,
+    lastTime: typeof fields.lastTime === 'string' ? fields.lastTime : null,
+  };
+}
+
+function canonicalSource(ip: string): string {
+  const parsed = parseAddress(ip);
+  return parsed.ok ? formatAddress(parsed.value) : ip;
+}
