@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { CONFIG_DEFAULTS } from '../config/config-defaults.js';
+import { runAccessCheck } from './access-check-command.js';
 import { DEFAULT_DATA_DIR, runInit } from './init-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
@@ -116,16 +117,55 @@ export function buildProgram(): Command {
   policy
     .command('check')
     .description(
-      'decide one call from one source under the given policies; exit 0 allowed, 3 denied, 1 bad input',
+      'decide one call from one source: offline under the given policies, or with --endpoint as a ' +
+        'KeyFence server enforces it now; exit 0 allowed, 3 denied, 1 bad input',
     )
-    .requiredOption('--ip <address>', 'the source address of the call')
-    .option('--account-policy <file>', 'the account-level AccessKeyPolicy')
-    .option('--key-policy <file>', 'the AccessKey-level AccessKeyPolicy')
+    .option('--ip <address>', 'the source address of the call')
+    .option('--account-policy <file>', 'the account-level AccessKeyPolicy (offline)')
+    .option('--key-policy <file>', 'the AccessKey-level AccessKeyPolicy (offline)')
     .option('--vpc-id <vpc>', 'the VPC the call comes from (omit for the public network)')
-    .option('--temporary', 'the call is signed with temporary STS credentials')
+    .option('--temporary', 'the call is signed with temporary STS credentials (offline)')
     .option('--service <name>', 'the service code being called', 'ims')
-    .option('--exempt-service <name>', 'a service code exempt from network ACLs (repeatable)', collect, [])
-    .action(async (options) => {
+    .option(
+      '--exempt-service <name>',
+      'a service code exempt from network ACLs (repeatable; offline)',
+      collect,
+      [],
+    )
+    .option(
+      '--endpoint <url>',
+      'ask this KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
+    )
+    .option('--key <id>', 'with --endpoint: the AccessKey to check, from --ip')
+    .option('--request-id <id>', 'with --endpoint: the past call to check, as its audit event recorded it')
+    .option('--json', 'with --endpoint: print the server’s answer as JSON')
+    .action(async (options, command: Command) => {
+      if (options.endpoint !== undefined || options.key !== undefined || options.requestId !== undefined) {
+        const offlineOnly = ['accountPolicy', 'keyPolicy', 'temporary'].find(
+          (name) => options[name] !== undefined,
+        );
+        if (offlineOnly !== undefined || options.exemptService.length > 0) {
+          command.error(
+            'error: --account-policy, --key-policy, --temporary and --exempt-service are for offline checks, not with --endpoint',
+          );
+        }
+        const result = await runAccessCheck({
+          endpoint: options.endpoint,
+          key: options.key,
+          ip: options.ip,
+          vpcId: options.vpcId,
+          // The server decides under no service unless one is named.
+          service: command.getOptionValueSource('service') === 'default' ? undefined : options.service,
+          requestId: options.requestId,
+          json: options.json,
+          env: process.env,
+        });
+        process.stdout.write(result.stdout);
+        process.stderr.write(result.stderr);
+        process.exitCode = result.exitCode;
+        return;
+      }
+      if (options.ip === undefined) command.error("error: required option '--ip <address>' not specified");
       finish(
         await runPolicyCheck({
           ip: options.ip,

@@ -4,6 +4,7 @@ import { isPostgresUrl } from '../config/build-config.js';
 import { type KeyFenceStore, openStore, SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
 import { MISSED_HEARTBEATS, type PropagationReport, readPropagation } from '../sync/propagation.js';
 import { type CommandResult, DEFAULT_DATA_DIR, describeError, locationOf } from './init-command.js';
+import { textTable } from './text-table.js';
 
 export interface StatusOptions {
   readonly data?: string | undefined;
@@ -109,17 +110,11 @@ function toText(report: PropagationReport): string {
     `${(node.ageMs / 1000).toFixed(1)} s ago`,
     node.address ?? '-',
   ]);
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
   const { counts } = report;
   const lines = [
     `policy version ${report.version} (last committed: ${report.currentVersion})`,
     '',
-    ...(rows.length === 0 ? ['no node has reported yet'] : [line(header), ...rows.map(line)]),
+    ...(rows.length === 0 ? ['no node has reported yet'] : textTable(header, rows)),
     '',
     `${counts.enforcing} enforcing, ${counts.lagging} lagging, ${counts.stale} stale, ${counts.stopped} stopped`,
     !report.enforced

@@ -1,12 +1,14 @@
 /**
- * The Alibaba products KeyFence answers for: the API version each is routed by, and the service
- * code its calls are decided under. A request names a version; the version names the product.
+ * The products KeyFence answers for: the API version each is routed by, and the service code its
+ * calls are decided under. A request names a version; the version names the product. The
+ * Alibaba products, and `Keyfence`: KeyFence's own actions, for what Alibaba's API has no action.
  */
 export const PRODUCTS = {
   Ims: '2019-08-15',
   Ram: '2015-05-01',
   Sts: '2015-04-01',
   Actiontrail: '2020-07-06',
+  Keyfence: '2026-12-01',
 } as const;
 
 export type Product = keyof typeof PRODUCTS;
@@ -17,6 +19,7 @@ export const SERVICE_OF: Readonly<Record<Product, string>> = Object.freeze({
   Ram: 'ram',
   Sts: 'sts',
   Actiontrail: 'actiontrail',
+  Keyfence: 'keyfence',
 });
 
 const productByVersion: ReadonlyMap<string, Product> = new Map(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { StoreAuditSink } from '../../src/audit/store-audit-sink.js';
+import { DecisionIndex } from '../../src/policy/decision-index.js';
 import { DEFAULT_POLICY_LIMITS } from '../../src/policy/policy-limits.js';
 import type { Caller } from '../../src/request/caller.js';
 import { ACTIONTRAIL_ACTIONS } from '../../src/server/actions/actiontrail/index.js';
@@ -28,6 +29,7 @@ function contextFor(
     store,
     write: (work) => store.write(work),
     guardLockout: () => {},
+    explain: async (credential, source, service) => new DecisionIndex().explain(credential, source, service),
     policyLimits: DEFAULT_POLICY_LIMITS,
     now: () => now,
   };

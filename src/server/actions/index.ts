@@ -1,6 +1,7 @@
 import type { ActionDefinition } from '../rpc/action.js';
 import { ACTIONTRAIL_ACTIONS } from './actiontrail/index.js';
 import { IMS_ACTIONS } from './ims/index.js';
+import { KEYFENCE_ACTIONS } from './keyfence/index.js';
 import { RAM_ACTIONS } from './ram/index.js';
 import { STS_ACTIONS } from './sts/index.js';
 
@@ -13,4 +14,5 @@ export const ALL_ACTIONS: readonly ActionDefinition[] = Object.freeze([
   ...RAM_ACTIONS,
   ...STS_ACTIONS,
   ...ACTIONTRAIL_ACTIONS,
+  ...KEYFENCE_ACTIONS,
 ]);

@@ -131,6 +131,21 @@ export const invalidParameter = (name: string, why: string, detail?: ErrorDetail
     `InvalidParameter.${name}`,
   );
 
+/** `given` was sent with `other`, which it excludes. */
+export const mutuallyExclusive = (given: string, other: string) =>
+  answer(
+    'InvalidParameter.MutuallyExclusive',
+    catalogue['InvalidParameter.MutuallyExclusive'].message(given, other),
+  );
+
+/** CheckAccessKeyAccess's refusals of the call to check. */
+export const accessCheckErrors = {
+  /** Neither `AccessKeyId` nor `RequestId`. */
+  nothingToCheck: () => fixed('MissingParameter.AccessKeyIdOrRequestId'),
+  /** No event of the caller's account has the `RequestId`. */
+  unknownRequest: () => fixed('EntityNotExist.AuditEvent'),
+} as const;
+
 /** A system policy KeyFence does not have. */
 export const policyNotFound = () => fixed('EntityNotExist.Policy');
 

@@ -5,7 +5,8 @@ import type { ApiError } from './api-error.js';
  * An error in Alibaba's JSON shape: `RequestId`, `HostId`, `Code`, `Message`,
  * `Recommend`, then the error's own detail fields (e.g. `AccessDeniedDetail`). The SDKs read
  * `Code`, `Message`, `RequestId` and `AccessDeniedDetail`; `Recommend` points at Alibaba's
- * troubleshooting page for the code, as Alibaba's own errors do.
+ * troubleshooting page for the code, as Alibaba's own errors do, naming the product only when it
+ * is one of Alibaba's (that page knows nothing of KeyFence's own).
  */
 export function errorBody(
   requestId: string,
@@ -13,7 +14,7 @@ export function errorBody(
   error: Pick<ApiError, 'code' | 'message' | 'detail'>,
   product: Product | null,
 ): Record<string, unknown> {
-  const productQuery = product === null ? '' : `&product=${product}`;
+  const productQuery = product === null || product === 'Keyfence' ? '' : `&product=${product}`;
   return {
     RequestId: requestId,
     HostId: hostId,

@@ -68,7 +68,7 @@ export const serverErrorCatalogue = {
     httpStatus: 404,
     message: 'Specified parameter Version is not valid.',
     meaning:
-      'The signed Version is not one KeyFence serves (IMS 2019-08-15, RAM 2015-05-01, STS 2015-04-01, ActionTrail 2020-07-06).',
+      'The signed Version is not one KeyFence serves (IMS 2019-08-15, RAM 2015-05-01, STS 2015-04-01, ActionTrail 2020-07-06, KeyFence 2026-12-01).',
   },
   'InvalidAction.NotFound': {
     httpStatus: 404,
@@ -147,6 +147,26 @@ export const serverErrorCatalogue = {
     httpStatus: 404,
     message: 'The policy does not exist.',
     meaning: 'No system policy has this name.',
+  },
+  'InvalidParameter.MutuallyExclusive': {
+    httpStatus: 400,
+    message: (given: string, other: string) =>
+      `The parameters "${given}" and "${other}" cannot be given together; give one of them.`,
+    meaning: 'Two parameters that exclude each other were both given (e.g. `AccessKeyId` and `RequestId`).',
+  },
+
+  // KeyFence's own actions (2026-12-01).
+  'MissingParameter.AccessKeyIdOrRequestId': {
+    httpStatus: 400,
+    message:
+      'Name the call to check: AccessKeyId with SourceIp (and VpcId for a VPC source), or the RequestId of a past call.',
+    meaning: '`CheckAccessKeyAccess` was given neither `AccessKeyId` nor `RequestId`.',
+  },
+  'EntityNotExist.AuditEvent': {
+    httpStatus: 404,
+    message: 'The audit log of your account holds no call with this RequestId.',
+    meaning:
+      'No audit event of the caller’s account has this `RequestId`: another account’s call, one not written yet (events follow their calls by about a second), or one deleted by retention.',
   },
 
   // Forward-auth (docs/forward-auth.md).

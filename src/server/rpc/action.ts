@@ -1,3 +1,5 @@
+import type { Credential, Source } from '../../policy/decision.js';
+import type { Explanation } from '../../policy/decision-index.js';
 import type { AccessKeyPolicy } from '../../policy/policy-document.js';
 import type { PolicyLimits } from '../../policy/policy-limits.js';
 import type { Caller } from '../../request/caller.js';
@@ -30,6 +32,11 @@ export interface ActionContext {
    * to override it. Call it before writing a policy.
    */
   readonly guardLockout: (scope: PolicyTarget, policy: AccessKeyPolicy) => void;
+  /**
+   * What this node enforces now for `credential` from `source` calling `service`, and what each
+   * scope's policy would decide alone: read from the node's decision index, never the store.
+   */
+  readonly explain: (credential: Credential, source: Source, service: string) => Promise<Explanation>;
   /** The deployment's limits on AccessKeyPolicy documents (`policyLimits`). */
   readonly policyLimits: PolicyLimits;
   readonly now: () => Date;

@@ -155,6 +155,13 @@ export class RpcEndpoint {
           target,
           policy,
         ),
+      explain: async (credential, source, code) => {
+        const explained = follower.index.explain(credential, source, code);
+        if (explained.decision.reason !== 'unknown-access-key') return explained;
+        // A key created on another node within the poll interval: as the gate does, catch up once.
+        await follower.catchUp();
+        return follower.index.explain(credential, source, code);
+      },
       policyLimits: this.#deps.policyLimits,
       now,
     };

@@ -1,3 +1,8 @@
+// KeyFence's own actions (`keyfence:`) are about AccessKeys and their network ACLs, RAM's
+// business: RAM's readers may call the ones that only read, RAM's administrators all of them.
+// Their verbs say which: these read, the others (Set, Delete, Promote…) write.
+const KEYFENCE_READS = ['get', 'list', 'check', 'recommend', 'simulate'].map((verb) => `keyfence:${verb}*`);
+
 /**
  * The RAM system policies KeyFence knows: the action patterns each allows (what authorization
  * checks) and the description RAM lists with it (what ListPoliciesForUser shows). A pattern is an
@@ -6,8 +11,8 @@
  */
 export const SYSTEM_POLICIES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   AdministratorAccess: ['*'],
-  AliyunRAMFullAccess: ['ram:*'],
-  AliyunRAMReadOnlyAccess: ['ram:get*', 'ram:list*'],
+  AliyunRAMFullAccess: ['ram:*', 'keyfence:*'],
+  AliyunRAMReadOnlyAccess: ['ram:get*', 'ram:list*', ...KEYFENCE_READS],
   AliyunSTSAssumeRoleAccess: ['sts:assumerole'],
 });
 

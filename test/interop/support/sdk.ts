@@ -16,6 +16,7 @@ export const VERSIONS = {
   ram: '2015-05-01',
   sts: '2015-04-01',
   actiontrail: '2020-07-06',
+  keyfence: '2026-12-01',
 } as const;
 
 export interface Credentials {

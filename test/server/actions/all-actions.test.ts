@@ -25,6 +25,7 @@ const RAM_ACTION_PREFIX: Readonly<Record<Product, string>> = {
   Ram: 'ram',
   Sts: 'sts',
   Actiontrail: 'actiontrail',
+  Keyfence: 'keyfence',
 };
 
 const keyOf = (action: ActionDefinition) => `${action.product}:${action.name}`;

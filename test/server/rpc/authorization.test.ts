@@ -98,6 +98,26 @@ describe('system policies', () => {
     assert.ok(!policyAllows('AliyunSTSAssumeRoleAccess', 'ram:GetUser'));
   });
 
+  test('KeyFence’s own actions: RAM readers may read, RAM administrators may also write', () => {
+    for (const read of [
+      'keyfence:CheckAccessKeyAccess',
+      'keyfence:GetPolicyVersionStatus',
+      'keyfence:ListAccessKeySources',
+      'keyfence:RecommendAccessKeyPolicy',
+      'keyfence:SimulateAccessKeyPolicy',
+    ]) {
+      assert.ok(policyAllows('AliyunRAMReadOnlyAccess', read), read);
+      assert.ok(policyAllows('AliyunRAMFullAccess', read), read);
+      assert.ok(policyAllows('AdministratorAccess', read), read);
+      assert.ok(!policyAllows('AliyunSTSAssumeRoleAccess', read), read);
+    }
+    for (const write of ['keyfence:SetAccessKeyPolicyCandidate', 'keyfence:DeleteAccessKeyPolicyCandidate']) {
+      assert.ok(!policyAllows('AliyunRAMReadOnlyAccess', write), write);
+      assert.ok(policyAllows('AliyunRAMFullAccess', write), write);
+      assert.ok(policyAllows('AdministratorAccess', write), write);
+    }
+  });
+
   test('actions compare case-insensitively; unknown policies allow nothing', () => {
     assert.ok(policyAllows('AliyunRAMReadOnlyAccess', 'RAM:getuser'));
     assert.ok(!policyAllows('NoSuchPolicy', 'ram:GetUser'));

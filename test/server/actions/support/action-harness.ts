@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import * as $dara from '@darabonba/typescript';
+import { DecisionIndex } from '../../../../src/policy/decision-index.js';
 import type { AccessKeyPolicy } from '../../../../src/policy/policy-document.js';
 import { DEFAULT_POLICY_LIMITS } from '../../../../src/policy/policy-limits.js';
 import type { Caller } from '../../../../src/request/caller.js';
@@ -110,6 +111,9 @@ export function fakeContext(
         fake.lockoutChecks.push({ target, policy });
         options.guardLockout?.(target, policy);
       },
+      // No node here: an index that knows no key.
+      explain: async (credential, source, service) =>
+        new DecisionIndex().explain(credential, source, service),
       policyLimits: DEFAULT_POLICY_LIMITS,
       now: testClock,
     },

@@ -1,0 +1,68 @@
+import { formatAlibabaTime } from '../../../../common/alibaba-time.js';
+import { displayAddress } from '../../../../net/display-address.js';
+import type { DecisionScope, Source } from '../../../../policy/decision.js';
+import type { Explanation } from '../../../../policy/decision-index.js';
+import type { RecordedCall } from './recorded-call.js';
+
+/** Scopes as KeyFence's API names them, as `AccessDeniedDetail.DeniedBy` does. */
+const SCOPE_NAMES: Readonly<Record<DecisionScope, string>> = {
+  accessKey: 'AccessKey',
+  account: 'Account',
+  none: 'None',
+};
+
+const statementIndex = (statement: number | null): number | null =>
+  statement === null || statement < 0 ? null : statement;
+
+/** What was checked: the key, the source (`VpcId` only for a VPC source) and the service, if any. */
+export function checkedCallBody(
+  accessKeyId: string,
+  source: Source,
+  service: string,
+): Record<string, unknown> {
+  return {
+    AccessKeyId: accessKeyId,
+    SourceIp: source.ip === '' ? '' : displayAddress(source.ip),
+    ...(source.vpcId === undefined ? {} : { VpcId: source.vpcId }),
+    ...(service === '' ? {} : { Service: service }),
+  };
+}
+
+/**
+ * The decision and, in `Scopes`, what each scope's policy would decide alone (the AccessKey
+ * level first; Inactive ones too; a scope never set is absent). `StatementIndex` is null when no
+ * statement matched.
+ */
+export function explanationBody(explained: Explanation): Record<string, unknown> {
+  const { decision, scopes } = explained;
+  return {
+    Allowed: decision.allowed,
+    Reason: decision.reason,
+    Scope: SCOPE_NAMES[decision.scope],
+    StatementIndex: statementIndex(decision.statement),
+    PolicyVersion: decision.policyVersion,
+    Scopes: scopes.map((s) => ({
+      Scope: SCOPE_NAMES[s.scope],
+      Status: s.status,
+      PolicyVersion: s.policyVersion,
+      Effective: s.effective,
+      Allowed: s.wouldAllow,
+      Reason: s.reason,
+      StatementIndex: statementIndex(s.statement),
+    })),
+  };
+}
+
+/** A past call's own decision, as its audit event recorded it; null when none was made. */
+export function recordedCallBody(call: RecordedCall): Record<string, unknown> {
+  const { decision } = call;
+  return {
+    RequestId: call.requestId,
+    EventTime: formatAlibabaTime(call.at),
+    Allowed: decision?.allowed ?? null,
+    Reason: decision?.reason ?? null,
+    Scope: decision === null ? null : SCOPE_NAMES[decision.scope],
+    StatementIndex: decision === null ? null : statementIndex(decision.statement),
+    PolicyVersion: decision?.policyVersion ?? null,
+  };
+}
