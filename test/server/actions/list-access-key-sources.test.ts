@@ -52,7 +52,7 @@ for (const fixture of useDialects()) {
       ['192.0.2.9', undefined, 0, 1, false, true],
       ['198.51.100.7', undefined, 1, 0, false, true],
     ];
-    const summary = (body: Record<string, any>) =>
+    const summary = (body: { Sources: Record<string, unknown>[] }) =>
       body.Sources.map((s: Record<string, unknown>) => [
         s.SourceIp,
         s.VpcId,
@@ -100,7 +100,7 @@ for (const fixture of useDialects()) {
     });
 
     test('SortBy=LastSeen and pages of one: every source once, most recent first', async () => {
-      const seen: Record<string, any>[] = [];
+      const seen: Record<string, unknown>[] = [];
       let token = '';
       do {
         const params: Record<string, string> = {
@@ -116,7 +116,7 @@ for (const fixture of useDialects()) {
       } while (token !== '');
       assert.equal(seen.length, 4);
       assert.equal(seen[0].SourceIp, '192.0.2.9', 'the denied call came last');
-      const last = seen.map((s) => Date.parse(s.LastSeen));
+      const last = seen.map((s) => Date.parse(String(s.LastSeen)));
       assert.deepEqual(
         last,
         [...last].sort((a, b) => b - a),
