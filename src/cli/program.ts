@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { CONFIG_DEFAULTS } from '../config/config-defaults.js';
 import { runAccessCheck } from './access-check-command.js';
+import { DEFAULT_SOURCES_LIMIT, runAuditSources } from './audit-sources-command.js';
 import { DEFAULT_DATA_DIR, runInit } from './init-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
@@ -177,6 +178,34 @@ export function buildProgram(): Command {
           exemptServices: options.exemptService,
         }),
       );
+    });
+
+  const audit = program.command('audit').description('what the audit log says about AccessKeys');
+
+  audit
+    .command('sources')
+    .description(
+      'where a key, a RAM user’s keys or the whole account were used from, as a KeyFence server’s audit log says; exit 0, or 1 on error',
+    )
+    .requiredOption(
+      '--endpoint <url>',
+      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
+    )
+    .option('--key <id>', 'one AccessKey of the account')
+    .option('--user <upn>', 'the keys of this RAM user (its UserPrincipalName, name@account.onaliyun.com)')
+    .option(
+      '--since <time>',
+      'window start: a time (2026-12-01T00:00:00Z) or a duration before now (7d, 36h); default 30d',
+    )
+    .option('--until <time>', 'window end, the same way; default now')
+    .option('--sort <order>', 'calls (most first) or last-seen (most recent first)', 'calls')
+    .option('--limit <n>', 'at most this many sources, across pages', String(DEFAULT_SOURCES_LIMIT))
+    .option('--json', 'print every source as JSON')
+    .action(async (options) => {
+      const result = await runAuditSources({ ...options, env: process.env });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      process.exitCode = result.exitCode;
     });
 
   return program;

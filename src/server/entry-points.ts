@@ -50,6 +50,7 @@ export function entryPoints(options: KeyFenceServerOptions, parts: EntryPointPar
     gate: node.gate,
     policiesOf: options.policiesOf ?? attachedPoliciesOf(node.attachments),
     policyLimits: config.policyLimits,
+    auditRetentionDays: config.retention.days,
     now,
     audit: parts.audit,
   });

@@ -31,6 +31,7 @@ function contextFor(
     guardLockout: () => {},
     explain: async (credential, source, service) => new DecisionIndex().explain(credential, source, service),
     policyLimits: DEFAULT_POLICY_LIMITS,
+    auditRetentionDays: 90,
     now: () => now,
   };
 }

@@ -146,6 +146,17 @@ export const accessCheckErrors = {
   unknownRequest: () => fixed('EntityNotExist.AuditEvent'),
 } as const;
 
+/** A window of audit data (`StartTime`, `EndTime`) the audit log cannot answer for; `days`: `audit.retentionDays`. */
+export const timeRangeErrors = {
+  endBeforeStart: () => fixed('InvalidTimeRange.EndBeforeStart'),
+  /** Shorter than a day or longer than the retention. */
+  length: (days: number) =>
+    answer('InvalidTimeRange.Length', catalogue['InvalidTimeRange.Length'].message(days)),
+  /** Starting before now minus the retention. */
+  beforeRetention: (days: number) =>
+    answer('InvalidTimeRange.BeforeRetention', catalogue['InvalidTimeRange.BeforeRetention'].message(days)),
+} as const;
+
 /** A system policy KeyFence does not have. */
 export const policyNotFound = () => fixed('EntityNotExist.Policy');
 

@@ -168,6 +168,26 @@ export const serverErrorCatalogue = {
     meaning:
       'No audit event of the caller’s account has this `RequestId`: another account’s call, one not written yet (events follow their calls by about a second), or one deleted by retention.',
   },
+  'InvalidTimeRange.EndBeforeStart': {
+    httpStatus: 400,
+    message: 'EndTime is before StartTime: give a window that ends after it starts.',
+    meaning: 'A window of audit data (`StartTime`, `EndTime`) ends before it starts.',
+  },
+  'InvalidTimeRange.Length': {
+    httpStatus: 400,
+    /** `days`: `audit.retentionDays`. */
+    message: (days: number) =>
+      `The window from StartTime to EndTime must be 1 to ${days} days long (the audit log keeps ${days} days).`,
+    meaning:
+      'A window of audit data is shorter than a day or longer than `audit.retentionDays` (data is summed per UTC day).',
+  },
+  'InvalidTimeRange.BeforeRetention': {
+    httpStatus: 400,
+    /** `days`: `audit.retentionDays`. */
+    message: (days: number) =>
+      `StartTime must not be more than ${days} days ago: the audit log keeps ${days} days.`,
+    meaning: 'A window of audit data starts before now minus `audit.retentionDays`, whose data is deleted.',
+  },
 
   // Forward-auth (docs/forward-auth.md).
   'ForwardAuth.UntrustedCaller': {

@@ -9,7 +9,7 @@ import type { KeyFenceStore, StoreReads, StoreTransaction } from '../../store/in
 
 /** What a handler reads the store through; its changes go through `ActionContext.write`. */
 export type StoreView = StoreReads &
-  Pick<KeyFenceStore, 'currentVersion' | 'listNodes' | 'lookupAuditEvents'>;
+  Pick<KeyFenceStore, 'currentVersion' | 'listNodes' | 'lookupAuditEvents' | 'keySourceRollups'>;
 
 /** Everything an action handler may use. Handlers never see HTTP. */
 export interface ActionContext {
@@ -39,6 +39,8 @@ export interface ActionContext {
   readonly explain: (credential: Credential, source: Source, service: string) => Promise<Explanation>;
   /** The deployment's limits on AccessKeyPolicy documents (`policyLimits`). */
   readonly policyLimits: PolicyLimits;
+  /** `audit.retentionDays`: whole UTC days of audit data kept before today's. */
+  readonly auditRetentionDays: number;
   readonly now: () => Date;
 }
 

@@ -25,6 +25,8 @@ export interface RpcEndpointDependencies {
   readonly gate: AccessGate;
   readonly policiesOf: PoliciesOf;
   readonly policyLimits: PolicyLimits;
+  /** `audit.retentionDays`, for the actions that read audit data over a window. */
+  readonly auditRetentionDays: number;
   readonly now: () => Date;
   /** Makes the event a call's change commits with (change-audit.ts); without it, the call's record is all. */
   readonly audit?: Pick<AuditSink, 'committedEvent'>;
@@ -163,6 +165,7 @@ export class RpcEndpoint {
         return follower.index.explain(credential, source, code);
       },
       policyLimits: this.#deps.policyLimits,
+      auditRetentionDays: this.#deps.auditRetentionDays,
       now,
     };
     const body = await definition.handle(context);

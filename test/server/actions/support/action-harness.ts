@@ -115,6 +115,7 @@ export function fakeContext(
       explain: async (credential, source, service) =>
         new DecisionIndex().explain(credential, source, service),
       policyLimits: DEFAULT_POLICY_LIMITS,
+      auditRetentionDays: 90,
       now: testClock,
     },
   };
