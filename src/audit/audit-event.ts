@@ -127,7 +127,8 @@ export interface EventContext {
   readonly region: string;
 }
 
-const readAction = /^(?:Get|List|Lookup)[A-Z]/;
+// KeyFence's Check, Recommend and Simulate read the policies and the log; they change nothing.
+const readAction = /^(?:Get|List|Lookup|Check|Recommend|Simulate)[A-Z]/;
 
 // Events are built in arrival order, thousands a second: each second's text is made once.
 let lastSecond = Number.NaN;

@@ -185,12 +185,16 @@ describe('audit events', () => {
     assert.equal(JSON.parse(toStoredEvent({ event, at, accountId: ACCOUNT }).document).keyfence.count, 42);
   });
 
-  test('eventRW is Read for Get*, List* and Lookup*, Write otherwise', () => {
+  test('eventRW is Read for Get*, List*, Lookup*, Check*, Recommend* and Simulate*, Write otherwise', () => {
     const rw = (action: string | null) => buildAuditEvent(requestRecord({ action }), context).event.eventRW;
     assert.equal(rw('GetUser'), 'Read');
     assert.equal(rw('ListAccessKeys'), 'Read');
     assert.equal(rw('LookupEvents'), 'Read');
     assert.equal(rw('GetCallerIdentity'), 'Read');
+    assert.equal(rw('CheckAccessKeyAccess'), 'Read');
+    assert.equal(rw('RecommendAccessKeyPolicy'), 'Read');
+    assert.equal(rw('SimulateAccessKeyPolicy'), 'Read');
+    assert.equal(rw('Checkout'), 'Write');
     assert.equal(rw('SetAccessKeyPolicy'), 'Write');
     assert.equal(rw('AssumeRole'), 'Write');
     assert.equal(rw('Getaway'), 'Write');
