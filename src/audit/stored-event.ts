@@ -3,8 +3,9 @@ import type { BuiltAuditEvent } from './audit-event.js';
 import { mayHoldUnstorableText, withStorableText } from './storable-text.js';
 
 /**
- * An event as the store files it: the whole event as JSON, and copies of the fields lookups
- * filter on. Every string in both is storable text (storable-text.ts): this is the one place
+ * An event as the store files it: the whole event as JSON, copies of the fields lookups filter
+ * on, and of those the key-source rollups read (so that the store need not parse the JSON for
+ * them). Every string in all of them is storable text (storable-text.ts): this is the one place
  * an event's text is cleaned, after everything else was built.
  */
 export function toStoredEvent({ event: built, accountId, at }: BuiltAuditEvent): NewAuditEvent {
@@ -28,5 +29,11 @@ export function toStoredEvent({ event: built, accountId, at }: BuiltAuditEvent):
     errorCode: event.errorCode,
     appliedVersion: event.keyfence.appliedVersion,
     document,
+    rollup: {
+      vpcId: event.vpcId,
+      service: event.keyfence.service,
+      count: event.keyfence.count,
+      lastTime: event.keyfence.lastTime,
+    },
   };
 }

@@ -337,9 +337,40 @@ describe('audit events', () => {
         errorCode: 'NoPermission',
         appliedVersion: 12,
         document: undefined,
+        rollup: { vpcId: null, service: 'ims', count: 1, lastTime: null },
       },
     );
     assert.deepEqual(JSON.parse(stored.document), built.event);
+  });
+
+  test('the stored form hands the key-source rollups the fields of its document they read', () => {
+    const text = fc.string({ unit: fc.constantFrom('\u0000', '\uD800', '\uD83D\uDE00', 'a', '-', '"') });
+    fc.assert(
+      fc.property(
+        fc.option(text),
+        fc.option(text),
+        fc.option(fc.record({ count: fc.integer({ min: 2, max: 10_000 }), ms: fc.nat(999) })),
+        (vpcId, service, folded) => {
+          const record = requestRecord({ source: { ip: '192.0.2.10', vpcId, fault: null }, service });
+          const stored = toStoredEvent(
+            buildAuditEvent(record, {
+              ...context,
+              folded:
+                folded === null
+                  ? undefined
+                  : { count: folded.count, lastTime: new Date(record.time.getTime() + folded.ms) },
+            }),
+          );
+          const document = JSON.parse(stored.document);
+          assert.deepEqual(stored.rollup, {
+            vpcId: document.vpcId,
+            service: document.keyfence.service,
+            count: document.keyfence.count,
+            lastTime: document.keyfence.lastTime,
+          });
+        },
+      ),
+    );
   });
 
   test('every event carries its own arrival second, whatever order the records come in', () => {

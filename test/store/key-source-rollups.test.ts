@@ -328,6 +328,26 @@ for (const fixture of useDialects()) {
       );
     });
 
+    test('equal the truth when the events carry the fields of their documents the rollups read', async () => {
+      const carrying = (event: NewAuditEvent): NewAuditEvent => {
+        const { vpcId, keyfence } = JSON.parse(event.document);
+        return { ...event, rollup: { vpcId, ...keyfence } };
+      };
+      await fc.assert(
+        fc.asyncProperty(aTraffic, aWindow, async ({ traffic, batch }, window) => {
+          await execute(config, ['delete from audit_events', 'delete from key_source_rollups']);
+          const carried = traffic.map((item) => ({ ...item, event: carrying(item.event) }));
+          await store(a, b, carried, batch);
+          await assertRollupsMatch(
+            a,
+            carried.map((item) => item.event),
+            window,
+          );
+        }),
+        { numRuns: 15 },
+      );
+    });
+
     test('the migration backfills the rollups of the events stored before it', async () => {
       await fc.assert(
         fc.asyncProperty(aTraffic, aWindow, async ({ traffic }, window) => {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AccountId } from '../../common/identifiers.js';
 import { keySourceRollupRows } from '../rollups/key-source-rollup-batch.js';
-import { countsInRollups } from '../rollups/rolled-up-call.js';
+import { countsInRollups, type RollupFields } from '../rollups/rolled-up-call.js';
 import type { AuditEventTable, StoreDatabase } from '../schema/database.js';
 import { upsertKeySourceRollups } from './key-source-rollups.js';
 
@@ -27,6 +27,12 @@ export interface NewAuditEvent {
   readonly appliedVersion: number | null;
   /** The whole event, as JSON. */
   readonly document: string;
+  /**
+   * The few fields of `document` the key-source rollups read, as its builder has them at hand:
+   * without them the store parses `document` for them, the rollups' main cost. They must say what
+   * `document` says; they are not stored.
+   */
+  readonly rollup?: RollupFields;
 }
 
 export type AuditEventRW = 'Read' | 'Write';

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AccountId } from '../../common/identifiers.js';
-import { DAY_MS } from '../rollups/key-source-rollup-batch.js';
+import { DAY_MS } from '../../common/utc-day.js';
 import {
   capServiceCalls,
   decodeServiceCalls,

@@ -2,8 +2,6 @@ import type { KeySourceRollupTable } from '../schema/database.js';
 import { type RollupSource, rolledUpCall } from './rolled-up-call.js';
 import { addServiceCalls, capServiceCalls, encodeServiceCalls, type ServiceCalls } from './service-calls.js';
 
-export const DAY_MS = 86_400_000;
-
 interface Sums {
   readonly accountId: string;
   readonly accessKeyId: string;
@@ -31,7 +29,7 @@ export class KeySourceRollupBatch {
   add(event: RollupSource): void {
     const call = rolledUpCall(event);
     if (call === null) return;
-    const day = Math.floor(call.first / DAY_MS) * DAY_MS;
+    const { day } = call;
     const key = `${call.accountId}\n${call.accessKeyId}\n${day}\n${call.sourceIp}\n${call.vpcId}`;
     let sums = this.#sums.get(key);
     if (sums === undefined) {

@@ -1,4 +1,5 @@
 import { isAccessKeyId } from '../../common/identifiers.js';
+import { DAY_MS } from '../../common/utc-day.js';
 import { formatAddress, parseAddress } from '../../net/address.js';
 
 /** The error code of a call denied by a network ACL. */
@@ -13,6 +14,19 @@ export interface RollupSource {
   readonly errorCode: string | null;
   /** The whole event, as JSON. */
   readonly document: string;
+  /** The fields of `document` the rollups read, when its builder gives them: see NewAuditEvent. */
+  readonly rollup?: RollupFields;
+}
+
+/**
+ * What the rollups read from an event's document: its `vpcId`, and `keyfence.service`,
+ * `keyfence.count` and `keyfence.lastTime`, as they are there.
+ */
+export interface RollupFields {
+  readonly vpcId: string | null;
+  readonly service: string | null;
+  readonly count: number;
+  readonly lastTime: string | null;
 }
 
 /** What a key-source rollup takes from one stored event. */
@@ -23,6 +37,8 @@ export interface RolledUpCall {
   readonly sourceIp: string;
   /** The empty string for none: see KeySourceRollupTable. */
   readonly vpcId: string;
+  /** The UTC day of `first`, as ms since the epoch at its midnight. */
+  readonly day: number;
   readonly outcome: 'allowed' | 'denied' | 'failed';
   /** The service code the call was decided under; null when none was known. */
   readonly service: string | null;
@@ -38,24 +54,27 @@ export interface RolledUpCall {
  * one no account can read, or one whose key is not a permanent AccessKey (an STS key, a key a
  * refused request merely named).
  *
- * The VPC, the service, the count and the latest arrival are only in the event's document, which
- * is parsed for them (the store otherwise leaves it alone); a document without them (or not
- * JSON) counts as one call from no VPC under no known service.
+ * The VPC, the service, the count and the latest arrival are only in the event's document. Its
+ * builder hands them over beside it (`rollup`); an event without them (one read back from the
+ * table by the migration's backfill) has its document parsed for them, which costs several times
+ * what the rest of the rollups do. A document without them (or not JSON) counts as one call from
+ * no VPC under no known service.
  */
 export function rolledUpCall(event: RollupSource): RolledUpCall | null {
   const { accountId, accessKeyId } = event;
   if (accountId === null || accessKeyId === null || !countsInRollups(event)) return null;
   const first = event.at.getTime();
-  const document = documentFields(event.document);
-  const last = document.lastTime === null ? first : Math.max(first, Date.parse(document.lastTime) || first);
+  const { vpcId, service, count, lastTime } = event.rollup ?? documentFields(event.document);
+  const last = lastTime === null ? first : Math.max(first, Date.parse(lastTime) || first);
   return {
     accountId,
     accessKeyId,
     sourceIp: canonicalSource(event.sourceIp),
-    vpcId: document.vpcId ?? '',
+    vpcId: vpcId ?? '',
+    day: Math.floor(first / DAY_MS) * DAY_MS,
     outcome: event.errorCode === null ? 'allowed' : event.errorCode === ACL_DENIED_CODE ? 'denied' : 'failed',
-    service: document.service,
-    calls: document.count,
+    service,
+    calls: Number.isSafeInteger(count) && count > 0 ? count : 1,
     first,
     last,
   };
@@ -66,16 +85,9 @@ export function countsInRollups(event: Pick<RollupSource, 'accountId' | 'accessK
   return event.accountId !== null && event.accessKeyId !== null && isAccessKeyId(event.accessKeyId);
 }
 
-interface DocumentFields {
-  readonly vpcId: string | null;
-  readonly service: string | null;
-  readonly count: number;
-  readonly lastTime: string | null;
-}
+const NO_FIELDS: RollupFields = { vpcId: null, service: null, count: 1, lastTime: null };
 
-const NO_FIELDS: DocumentFields = { vpcId: null, service: null, count: 1, lastTime: null };
-
-function documentFields(document: string): DocumentFields {
+function documentFields(document: string): RollupFields {
   let parsed: unknown;
   try {
     parsed = JSON.parse(document);
@@ -90,9 +102,9 @@ function documentFields(document: string): DocumentFields {
     lastTime?: unknown;
   };
   return {
-    vpcId: typeof vpcId === 'string' && vpcId !== '' ? vpcId : null,
+    vpcId: typeof vpcId === 'string' ? vpcId : null,
     service: typeof fields.service === 'string' ? fields.service : null,
-    count: Number.isSafeInteger(fields.count) && (fields.count as number) > 0 ? (fields.count as number) : 1,
+    count: typeof fields.count === 'number' ? fields.count : 1,
     lastTime: typeof fields.lastTime === 'string' ? fields.lastTime : null,
   };
 }
