@@ -4,37 +4,14 @@
  * following its pages; a table by default, every source with --json; exit 1 on any refusal.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
 import type { UserName } from '../../src/store/index.js';
 import { classic, startCheckServer } from '../server/actions/support/check-server.js';
 import { useDialects } from '../store/support/dialects.js';
+import { keyfenceCli as keyfence } from '../support/remote-cli.js';
 import { call, expectError, expectSuccess } from '../support/server-harness.js';
 
 const [sqlite] = useDialects();
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI; `env` replaces the credentials variables (none unless given). */
-function keyfence(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const base = { ...process.env };
-  for (const name of Object.keys(base)) if (name.startsWith('ALIBABA_CLOUD_')) delete base[name];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { env: { ...base, ...env }, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe('keyfence audit sources against a server', async () => {
   const t = await startCheckServer(sqlite!);
