@@ -8,31 +8,19 @@ import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { ChangeAudit } from '../../src/server/rpc/change-audit.js';
 import type { AccountId, KeyFenceStore, NewAuditEvent, UserName } from '../../src/store/index.js';
+import { storedEvent, storedEventIds } from '../store/support/audit-events.js';
 import { type DatabaseConfig, useDialects } from '../store/support/dialects.js';
-import { newAccount, rawRows, storeHarness } from '../store/support/store-harness.js';
+import { newAccount, storeHarness } from '../store/support/store-harness.js';
 
 function auditEvent(accountId: AccountId, eventName = 'CreateUser'): NewAuditEvent {
-  const eventId = randomUUID().toUpperCase();
-  return {
-    eventId,
+  return storedEvent(randomUUID().toUpperCase(), {
     accountId,
     at: new Date(),
     requestId: randomUUID().toUpperCase(),
     accessKeyId: null,
-    userName: 'root',
     eventName,
-    serviceName: 'Ims',
     eventRW: 'Write',
-    sourceIp: '192.0.2.10',
-    errorCode: null,
-    appliedVersion: null,
-    document: JSON.stringify({ eventId }),
-  };
-}
-
-async function storedIds(config: DatabaseConfig): Promise<string[]> {
-  const rows = await rawRows(config, 'select event_id from audit_events order by event_id');
-  return rows.map((row) => String(row.event_id));
+  });
 }
 
 async function userExists(store: KeyFenceStore, accountId: AccountId, userName: string): Promise<boolean> {
@@ -58,7 +46,7 @@ for (const fixture of useDialects()) {
         await tx.appendAuditEvent(event);
       });
       assert.ok(await userExists(store, account, 'alice'));
-      assert.ok((await storedIds(config)).includes(event.eventId));
+      assert.ok((await storedEventIds(config)).includes(event.eventId));
     });
 
     test('a transaction that rolls back takes its event with it', async () => {
@@ -72,7 +60,7 @@ for (const fixture of useDialects()) {
         /the action failed after writing/,
       );
       assert.equal(await userExists(store, account, 'bob'), false);
-      assert.equal((await storedIds(config)).includes(event.eventId), false);
+      assert.equal((await storedEventIds(config)).includes(event.eventId), false);
     });
 
     test('an event ID already stored is skipped, in a transaction or by the writer', async () => {
@@ -80,7 +68,7 @@ for (const fixture of useDialects()) {
       await store.write((tx) => tx.appendAuditEvent(event));
       await store.write((tx) => tx.appendAuditEvent({ ...event, document: '{"again":true}' }));
       await store.appendAuditEvents([event]);
-      const ids = await storedIds(config);
+      const ids = await storedEventIds(config);
       assert.equal(ids.filter((id) => id === event.eventId).length, 1);
     });
 
@@ -117,7 +105,7 @@ for (const fixture of useDialects()) {
       );
       assert.equal(audit.committed, true);
       await audit.write((tx) => tx.createUser(account, { userName: 'fay' as UserName, displayName: 'Fay' }));
-      const ids = await storedIds(config);
+      const ids = await storedEventIds(config);
       // Built once `work` resolved: for the first committed write only.
       assert.equal(made.length, 1);
       assert.ok(ids.includes(made[0]!.eventId));

@@ -11,6 +11,7 @@ import type {
   RoleName,
   UserName,
 } from '../../src/store/index.js';
+import { storedEvent } from '../store/support/audit-events.js';
 import type { DatabaseConfig } from '../store/support/dialects.js';
 import { useDialects } from '../store/support/dialects.js';
 import { newAccount, rawRows, rejectsWith, storeHarness } from '../store/support/store-harness.js';
@@ -19,22 +20,12 @@ const T0 = Date.UTC(2024, 4, 6, 12, 0, 0);
 
 function auditEvent(accountId: AccountId | null, changes: Partial<NewAuditEvent> = {}): NewAuditEvent {
   const eventId = changes.eventId ?? randomUUID().toUpperCase();
-  return {
-    eventId,
+  return storedEvent(eventId, {
     accountId,
     at: new Date(T0),
     requestId: randomUUID().toUpperCase(),
-    accessKeyId: 'LTAI5tRootKeyRootKey0001',
-    userName: 'root',
-    eventName: 'ListUsers',
-    serviceName: 'Ims',
-    eventRW: 'Read',
-    sourceIp: '192.0.2.10',
-    errorCode: null,
-    appliedVersion: null,
-    document: JSON.stringify({ eventId }),
     ...changes,
-  };
+  });
 }
 
 /** Every page of a query, following `next`. */

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { DAY_MS, utcDayOf } from '../../src/common/utc-day.js';
-import type { AccountId, DailyLease, KeyFenceStore, NewAuditEvent } from '../../src/store/index.js';
-import { type DatabaseConfig, useDialects } from './support/dialects.js';
-import { rawRows, storeHarness } from './support/store-harness.js';
+import type { DailyLease, KeyFenceStore, NewAuditEvent } from '../../src/store/index.js';
+import { storedEvent, storedEventIds } from './support/audit-events.js';
+import { useDialects } from './support/dialects.js';
+import { storeHarness } from './support/store-harness.js';
 
 const TODAY = utcDayOf(new Date('2026-05-01T00:00:00Z'));
 
@@ -12,26 +13,7 @@ let serial = 0;
 
 function eventAt(at: number): NewAuditEvent {
   const eventId = `E-${String(++serial).padStart(8, '0')}`;
-  return {
-    eventId,
-    accountId: '1000000000000001' as AccountId,
-    at: new Date(at),
-    requestId: eventId,
-    accessKeyId: 'LTAI5tRetentionKey000001',
-    userName: 'root',
-    eventName: 'ListUsers',
-    serviceName: 'Ims',
-    eventRW: 'Read',
-    sourceIp: '192.0.2.10',
-    errorCode: null,
-    appliedVersion: null,
-    document: JSON.stringify({ eventId }),
-  };
-}
-
-async function storedIds(config: DatabaseConfig): Promise<string[]> {
-  const rows = await rawRows(config, 'select event_id from audit_events order by event_id');
-  return rows.map((row) => String(row.event_id));
+  return storedEvent(eventId, { at: new Date(at), accessKeyId: 'LTAI5tRetentionKey000001' });
 }
 
 /** Deletes batch after batch until one comes back short, as a retention pass does; the counts. */
@@ -83,7 +65,7 @@ for (const fixture of useDialects()) {
               due.length,
             );
             assert.equal(counts.length, Math.floor(due.length / limit) + 1);
-            assert.deepEqual(await storedIds(config), [...model.keys()].sort());
+            assert.deepEqual(await storedEventIds(config), [...model.keys()].sort());
           },
         ),
         { numRuns: fixture.name === 'postgres' ? 20 : 40 },
@@ -97,7 +79,7 @@ for (const fixture of useDialects()) {
       await store.appendAuditEvents(events);
       assert.equal(await store.deleteRetainedBatch('audit_events', TODAY, 2), 2);
       assert.deepEqual(
-        await storedIds(config),
+        await storedEventIds(config),
         [events[0]!, events[2]!, events[4]!].map((event) => event.eventId),
       );
     });
@@ -114,7 +96,7 @@ for (const fixture of useDialects()) {
       ] as const) {
         await assert.rejects(store.deleteRetainedBatch('audit_events', beforeDay, limit), RangeError);
       }
-      assert.equal((await storedIds(config)).length, 1);
+      assert.equal((await storedEventIds(config)).length, 1);
     });
   });
 

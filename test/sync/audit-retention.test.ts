@@ -5,14 +5,15 @@ import { pino } from 'pino';
 import { DAY_MS, utcDayOf } from '../../src/common/utc-day.js';
 import { serverConfig } from '../../src/config/server-config.js';
 import { createServer } from '../../src/server/keyfence-server.js';
-import type { AccountId, KeyFenceStore, NewAuditEvent } from '../../src/store/index.js';
+import type { KeyFenceStore, NewAuditEvent } from '../../src/store/index.js';
 import {
   AuditRetention,
   type AuditRetentionOptions,
   type RetentionPass,
 } from '../../src/sync/audit-retention.js';
-import { type DatabaseConfig, useDialects } from '../store/support/dialects.js';
-import { rawRows, storeHarness } from '../store/support/store-harness.js';
+import { storedEvent, storedEventIds } from '../store/support/audit-events.js';
+import { useDialects } from '../store/support/dialects.js';
+import { storeHarness } from '../store/support/store-harness.js';
 import { testActions, testListener } from '../support/server-harness.js';
 import { until } from '../support/until.js';
 
@@ -24,26 +25,10 @@ let serial = 0;
 
 function eventOn(day: number, ms = DAY_MS / 2): NewAuditEvent {
   const eventId = `R-${String(++serial).padStart(8, '0')}`;
-  return {
-    eventId,
-    accountId: '1000000000000001' as AccountId,
+  return storedEvent(eventId, {
     at: new Date((TODAY + day) * DAY_MS + ms),
-    requestId: eventId,
     accessKeyId: 'LTAI5tRetentionKey000001',
-    userName: 'root',
-    eventName: 'ListUsers',
-    serviceName: 'Ims',
-    eventRW: 'Read',
-    sourceIp: '192.0.2.10',
-    errorCode: null,
-    appliedVersion: null,
-    document: JSON.stringify({ eventId }),
-  };
-}
-
-async function storedIds(config: DatabaseConfig): Promise<string[]> {
-  const rows = await rawRows(config, 'select event_id from audit_events order by event_id');
-  return rows.map((row) => String(row.event_id));
+  });
 }
 
 const ids = (events: readonly NewAuditEvent[]) => events.map((event) => event.eventId).sort();
@@ -122,7 +107,7 @@ for (const fixture of useDialects()) {
         new Date((TODAY - 3) * DAY_MS),
         'midnight UTC three days before today',
       );
-      assert.deepEqual(await storedIds(config), ids([...edge, ...young]));
+      assert.deepEqual(await storedEventIds(config), ids([...edge, ...young]));
 
       await store.appendAuditEvents([eventOn(-6)]);
       now = new Date(now.getTime() + 6 * 3_600_000);
@@ -134,7 +119,7 @@ for (const fixture of useDialects()) {
       const second = [...a.passes, ...b.passes].slice(1);
       assert.equal(second.length, 1, "the next day's pass, by one node");
       assert.deepEqual(second[0]!.deleted, { audit_events: 1 + edge.length, key_source_rollups: 2 });
-      assert.deepEqual(await storedIds(config), ids(young));
+      assert.deepEqual(await storedEventIds(config), ids(young));
       assert.deepEqual([...a.errors, ...b.errors], []);
       assert.equal(a.job.deleted.audit_events + b.job.deleted.audit_events, old.length + 1 + edge.length);
     });
@@ -149,7 +134,7 @@ for (const fixture of useDialects()) {
       assert.deepEqual(seen.batches, [2, 2, 1]);
       assert.equal(seen.leases(), 3, 'taken, then renewed after each full batch');
       assert.deepEqual(passes[0]!.deleted, { audit_events: 5, key_source_rollups: 1 });
-      assert.equal((await storedIds(config)).length, 1);
+      assert.equal((await storedEventIds(config)).length, 1);
     });
 
     test('a node that stops mid-pass gives the rest back to the others the same day', async () => {
@@ -180,7 +165,7 @@ for (const fixture of useDialects()) {
         b.passes.map((pass) => [pass.outcome, pass.deleted.audit_events]),
         [['finished', 3]],
       );
-      assert.deepEqual(await storedIds(config), []);
+      assert.deepEqual(await storedEventIds(config), []);
     });
 
     test('a pass that fails gives the lease back unfinished: the next check, of any node, runs it', async () => {
@@ -200,7 +185,7 @@ for (const fixture of useDialects()) {
       const b = retention(other, { nodeId: 'node-b' });
       await b.job.run();
       assert.deepEqual(b.passes[0]?.deleted, { audit_events: 1, key_source_rollups: 1 });
-      assert.deepEqual(await storedIds(config), []);
+      assert.deepEqual(await storedEventIds(config), []);
     });
 
     test('refuses settings that would never run or never stop', async () => {
@@ -243,7 +228,11 @@ for (const fixture of useDialects()) {
         const [url] = await server.start([testListener()]);
         const passes = () => lines.filter((line) => line.msg === 'retention pass');
         await until(() => passes().length === 1, 'the pass on start');
-        assert.deepEqual(await storedIds(config), ids(kept), 'the 90 days before today and today are kept');
+        assert.deepEqual(
+          await storedEventIds(config),
+          ids(kept),
+          'the 90 days before today and today are kept',
+        );
         assert.equal(passes()[0]!.outcome, 'finished');
         assert.deepEqual(passes()[0]!.deleted, { audit_events: 2, key_source_rollups: 2 });
 
@@ -252,7 +241,7 @@ for (const fixture of useDialects()) {
         assert.equal(passes().length, 1, 'checks later the same day find the pass done');
         now = noon(1);
         await until(() => passes().length === 2, "the next day's pass, at a check");
-        assert.deepEqual(await storedIds(config), ids(kept.slice(1)));
+        assert.deepEqual(await storedEventIds(config), ids(kept.slice(1)));
 
         const metrics = await (await fetch(`${url}/metrics`)).text();
         assert.match(metrics, /^keyfence_retention_deleted_rows_total\{table="audit_events"\} 4$/m);
