@@ -40,7 +40,7 @@ export interface RetentionConfig {
   readonly days: number;
   /** How often a node asks whether today's pass is due, and runs it if no other node does. */
   readonly checkMs: number;
-  /** Rows one statement deletes. Undefined: 500 on SQLite, 5,000 on PostgreSQL. */
+  /** Rows one statement deletes. Undefined: 100 on SQLite, 5,000 on PostgreSQL. */
   readonly batchRows: number | undefined;
 }
 
