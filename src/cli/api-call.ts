@@ -12,7 +12,7 @@ export interface ApiCredentials {
   readonly securityToken?: string | undefined;
 }
 
-export const CREDENTIAL_VARIABLES = {
+const CREDENTIAL_VARIABLES = {
   accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
   accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',

@@ -1,4 +1,5 @@
 import { formatAlibabaTime, parseAlibabaTime } from '../common/alibaba-time.js';
+import { DAY_MS } from '../common/utc-day.js';
 import { PRODUCTS } from '../request/product.js';
 import { type ApiReply, callApi, credentialsFrom, endpointUrl } from './api-call.js';
 import type { CommandResult } from './init-command.js';
@@ -26,7 +27,7 @@ const SORTS: Readonly<Record<string, string>> = { calls: 'Calls', 'last-seen': '
 export const DEFAULT_SOURCES_LIMIT = 100;
 /** The action's largest page. */
 const PAGE = 100;
-const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: DAY_MS };
 
 interface Source {
   readonly AccessKeyId: string;

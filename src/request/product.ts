@@ -22,6 +22,20 @@ export const SERVICE_OF: Readonly<Record<Product, string>> = Object.freeze({
   Keyfence: 'keyfence',
 });
 
+/**
+ * Whether a product is Alibaba's (its endpoints and troubleshooting pages know it) rather than
+ * KeyFence's own. A Record, so that a new product must say which it is.
+ */
+const ALIBABA_PRODUCT: Readonly<Record<Product, boolean>> = Object.freeze({
+  Ims: true,
+  Ram: true,
+  Sts: true,
+  Actiontrail: true,
+  Keyfence: false,
+});
+
+export const isAlibabaProduct = (product: Product): boolean => ALIBABA_PRODUCT[product];
+
 const productByVersion: ReadonlyMap<string, Product> = new Map(
   (Object.entries(PRODUCTS) as [Product, string][]).map(([product, version]) => [version, product]),
 );

@@ -13,7 +13,7 @@ import {
  * How long a node holds the retention lease without renewing it (it renews after every batch):
  * a node that dies mid-pass leaves the rest to another node this long after its last batch.
  */
-export const RETENTION_LEASE_MS = 5 * 60_000;
+const RETENTION_LEASE_MS = 5 * 60_000;
 
 /** Rows deleted, per retained table. */
 export type RetentionCounts = Record<RetainedTableName, number>;

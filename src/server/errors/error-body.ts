@@ -1,4 +1,4 @@
-import type { Product } from '../../request/product.js';
+import { isAlibabaProduct, type Product } from '../../request/product.js';
 import type { ApiError } from './api-error.js';
 
 /**
@@ -14,7 +14,7 @@ export function errorBody(
   error: Pick<ApiError, 'code' | 'message' | 'detail'>,
   product: Product | null,
 ): Record<string, unknown> {
-  const productQuery = product === null || product === 'Keyfence' ? '' : `&product=${product}`;
+  const productQuery = product !== null && isAlibabaProduct(product) ? `&product=${product}` : '';
   return {
     RequestId: requestId,
     HostId: hostId,

@@ -3,7 +3,7 @@ import { DAY_MS } from '../../common/utc-day.js';
 import { formatAddress, parseAddress } from '../../net/address.js';
 
 /** The error code of a call denied by a network ACL. */
-export const ACL_DENIED_CODE = 'InvalidAccessKeyId.AccessPolicyDenied';
+const ACL_DENIED_CODE = 'InvalidAccessKeyId.AccessPolicyDenied';
 
 /** The fields of a stored event (NewAuditEvent) the rollups read. */
 export interface RollupSource {

@@ -66,6 +66,16 @@ describe('errorBody', () => {
     assert.deepEqual(Object.keys(body), ['RequestId', 'HostId', 'Code', 'Message', 'Recommend', 'Detail']);
     assert.equal(body.Recommend, 'https://api.aliyun.com/troubleshoot?q=A.B&product=Ims&requestId=ID');
   });
+
+  test('Recommend names no product for KeyFence’s own, nor when the product is unknown', () => {
+    const error = { code: 'A.B', message: 'msg', detail: undefined };
+    for (const product of ['Keyfence', null] as const) {
+      assert.equal(
+        errorBody('ID', 'h', error, product).Recommend,
+        'https://api.aliyun.com/troubleshoot?q=A.B&requestId=ID',
+      );
+    }
+  });
 });
 
 describe('hostIdOf', () => {

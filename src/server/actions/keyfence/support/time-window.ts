@@ -1,4 +1,4 @@
-import { formatAlibabaTime, parseAlibabaTime } from '../../../../common/alibaba-time.js';
+import { parseAlibabaTime } from '../../../../common/alibaba-time.js';
 import { DAY_MS } from '../../../../common/utc-day.js';
 import { invalidParameter, timeRangeErrors } from '../../../errors/api-error.js';
 import type { Params } from '../../support/params.js';
@@ -41,5 +41,5 @@ function readTime(params: Params, name: string): Date | undefined {
 }
 
 function wholeSecond(time: Date): Date {
-  return parseAlibabaTime(formatAlibabaTime(time))!;
+  return new Date(Math.floor(time.getTime() / 1000) * 1000);
 }
