@@ -15,6 +15,7 @@ const LAYERS: Readonly<Record<string, number>> = {
   policy: 2,
   auth: 2,
   store: 3,
+  insights: 3,
   request: 4,
   audit: 5,
   sync: 5,
