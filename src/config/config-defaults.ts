@@ -33,9 +33,9 @@ export const CONFIG_DEFAULTS = Object.freeze({
   /** How often a node asks whether today's retention pass is due (docs/audit.md, "Retention"). */
   retentionCheckMs: 10 * 60_000,
   /**
-   * Rows one retention statement deletes, per database: a SQLite batch runs on the thread that
-   * serves requests (about 60 µs a row with its index entries and the commit: 100 rows hold it
-   * some 6 ms), a PostgreSQL one on the server.
+   * Rows one retention statement deletes, per database: a SQLite batch holds the process's write
+   * turn (about 60 µs a row with its index entries and the commit: 100 rows, some 6 ms, which
+   * every other write waits out), a PostgreSQL one locks only its rows.
    */
   retentionBatchRows: Object.freeze({ sqlite: 100, postgres: 5000 }),
 });

@@ -8,7 +8,7 @@ import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './q
 import { changesSince, currentVersion } from './queries/change-log.js';
 import { type KeySourceRollupQuery, keySourceRollups } from './queries/key-source-rollups.js';
 import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
-import { deleteRetainedBatch, type RetainedTableName } from './queries/retention.js';
+import type { RetainedTableName } from './queries/retention.js';
 import {
   purgeSignatureNonceChunk,
   SIGNATURE_NONCE_PURGE_CHUNK,
@@ -167,15 +167,13 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
     return this.#dialect.write((connection) => guard(() => releaseDailyLease(connection, lease, done)));
   }
 
-  // Its own transaction per batch, without the change-log lock: a pass takes the write lock (and
-  // on SQLite the event loop) for one batch at a time, and writes of all kinds go in between.
+  // Its own transaction per batch, without the change-log lock: a pass takes the write lock for
+  // one batch at a time, and writes of all kinds go in between.
   deleteRetainedBatch(table: RetainedTableName, beforeDay: number, limit: number): Promise<number> {
     if (!Number.isSafeInteger(beforeDay) || !Number.isSafeInteger(limit) || limit <= 0) {
       return Promise.reject(new RangeError('beforeDay must be a whole number and limit a positive one'));
     }
-    return this.#dialect.write((connection) =>
-      guard(() => deleteRetainedBatch(connection, table, beforeDay, limit)),
-    );
+    return guard(() => this.#dialect.deleteRetainedBatch(table, beforeDay, limit));
   }
 
   close(): Promise<void> {

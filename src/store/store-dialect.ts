@@ -1,6 +1,7 @@
 import type { Expression, Kysely, RawBuilder } from 'kysely';
 import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from './change-feed.js';
 import type { NewAuditEvent } from './queries/audit-events.js';
+import type { RetainedTableName } from './queries/retention.js';
 import type { SignatureNonce } from './queries/signature-nonces.js';
 import type { StoreDatabase } from './schema/database.js';
 
@@ -46,6 +47,12 @@ export interface StoreDialect {
    * caller should set aside), `Store.Database` for anything else (worth retrying).
    */
   appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void>;
+  /**
+   * Deletes one batch of audit data past retention (retainedBatchDeletion), in its own
+   * transaction, outside the change log and its lock; returns how many rows it deleted. Where
+   * the audit log is written off the request thread, so is this.
+   */
+  deleteRetainedBatch(table: RetainedTableName, beforeDay: number, limit: number): Promise<number>;
   /**
    * Inserts the nonces not stored yet, all in one transaction, outside the change log and its
    * lock; says which were inserted (KeyFenceStore.claimSignatureNonces).

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from '../change-feed.js';
 import type { NewAuditEvent } from '../queries/audit-events.js';
+import { deleteRetainedBatch, type RetainedTableName } from '../queries/retention.js';
 import type { SignatureNonce } from '../queries/signature-nonces.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { StoreDialect, TableScan } from '../store-dialect.js';
@@ -82,6 +83,10 @@ export class PostgresStoreDialect implements StoreDialect {
 
   appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
     return appendPostgresAuditEvents(this.db, events);
+  }
+
+  deleteRetainedBatch(table: RetainedTableName, beforeDay: number, limit: number): Promise<number> {
+    return this.write((connection) => deleteRetainedBatch(connection, table, beforeDay, limit));
   }
 
   claimSignatureNonces(nonces: readonly SignatureNonce[]): Promise<boolean[]> {

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { DAY_MS } from '../../common/utc-day.js';
 import type { StoreDatabase } from '../schema/database.js';
 
@@ -29,26 +29,36 @@ export type RetainedTableName = keyof typeof RETAINED_TABLES;
 export const RETAINED_TABLE_NAMES = Object.keys(RETAINED_TABLES) as readonly RetainedTableName[];
 
 /**
- * Deletes at most `limit` of `table`'s rows dated before the UTC day `beforeDay` (days since the
- * epoch), oldest first, in one statement; returns how many. The batch is picked by a subquery on
- * the key (neither database's DELETE takes a LIMIT as standard), so a statement never holds more
- * than `limit` rows' locks however many are due.
+ * The statement deleting at most `limit` of `table`'s rows dated before the UTC day `beforeDay`
+ * (days since the epoch), oldest first. The batch is picked by a subquery on the key (neither
+ * database's DELETE takes a LIMIT as standard), so a statement never holds more than `limit`
+ * rows' locks however many are due. Compiled for SQLite's audit worker too, which runs it on its
+ * own connection (sqlite-audit-worker.ts): one text for both.
  */
+export function retainedBatchDeletion(
+  table: RetainedTableName,
+  beforeDay: number,
+  limit: number,
+): RawBuilder<unknown> {
+  const { key, dated, unit } = RETAINED_TABLES[table];
+  const before = unit === 'ms' ? beforeDay * DAY_MS : beforeDay;
+  const keys = sql.join(key.map((column) => sql.ref(column)));
+  return sql`
+    delete from ${sql.table(table)} where (${keys}) in (
+      select ${keys} from ${sql.table(table)}
+      where ${sql.ref(dated)} < ${before}
+      order by ${sql.ref(dated)}
+      limit ${limit}
+    )`;
+}
+
+/** Runs retainedBatchDeletion in one statement; returns how many rows it deleted. */
 export async function deleteRetainedBatch(
   db: Kysely<StoreDatabase>,
   table: RetainedTableName,
   beforeDay: number,
   limit: number,
 ): Promise<number> {
-  const { key, dated, unit } = RETAINED_TABLES[table];
-  const before = unit === 'ms' ? beforeDay * DAY_MS : beforeDay;
-  const keys = sql.join(key.map((column) => sql.ref(column)));
-  const result = await sql`
-    delete from ${sql.table(table)} where (${keys}) in (
-      select ${keys} from ${sql.table(table)}
-      where ${sql.ref(dated)} < ${before}
-      order by ${sql.ref(dated)}
-      limit ${limit}
-    )`.execute(db);
+  const result = await retainedBatchDeletion(table, beforeDay, limit).execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }

@@ -2,18 +2,19 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NewAuditEvent } from '../queries/audit-events.js';
+import type { RetainedTableName } from '../queries/retention.js';
 import { StoreError } from '../store-error.js';
 import type { AuditWorkerData, AuditWorkerReply, AuditWorkerRequest } from './sqlite-audit-worker.js';
 import type { WriteQueue } from './sqlite-connection.js';
 import type { SqliteStoreConfig } from './sqlite-store-config.js';
 
 interface Pending {
-  readonly resolve: () => void;
+  readonly resolve: (deleted: number) => void;
   readonly reject: (error: StoreError) => void;
 }
 
 /**
- * Audit inserts on a thread of their own. better-sqlite3 is synchronous, and inserting a batch
+ * Audit inserts (and retention's deletions) on a thread of their own. better-sqlite3 is synchronous, and inserting a batch
  * and committing it (its pages written to the WAL, an fsync, now and then a checkpoint) cost the
  * thread serving requests 40 to 90 µs per event: more than serving a request. The worker
  * (sqlite-audit-worker.ts) has its own connection; each batch takes its turn in the process's
@@ -36,8 +37,13 @@ export class SqliteAuditAppender {
     this.#writers = writers;
   }
 
-  append(events: readonly NewAuditEvent[]): Promise<void> {
-    return this.#writers.run(() => this.#send({ kind: 'append', events }));
+  async append(events: readonly NewAuditEvent[]): Promise<void> {
+    await this.#writers.run(() => this.#send({ kind: 'append', events }));
+  }
+
+  /** One retention batch (retainedBatchDeletion), in the write queue like a batch of events. */
+  deleteRetained(table: RetainedTableName, beforeDay: number, limit: number): Promise<number> {
+    return this.#writers.run(() => this.#send({ kind: 'delete-retained', table, beforeDay, limit }));
   }
 
   /** Waits for the batch in flight, then closes the worker's connection and ends it. */
@@ -54,7 +60,7 @@ export class SqliteAuditAppender {
     });
   }
 
-  #send(request: AuditWorkerRequest): Promise<void> {
+  #send(request: AuditWorkerRequest): Promise<number> {
     // As every other call on a closed store.
     if (this.#closed) {
       return Promise.reject(
@@ -80,7 +86,7 @@ export class SqliteAuditAppender {
     worker.unref();
     worker.on('message', (reply: AuditWorkerReply) => {
       worker.unref();
-      if (reply.ok) this.#settle(undefined);
+      if (reply.ok) this.#settle(undefined, reply.deleted);
       else {
         const cause = Object.assign(new Error(reply.message), { code: reply.code });
         this.#settle(
@@ -94,10 +100,10 @@ export class SqliteAuditAppender {
     return worker;
   }
 
-  #settle(error: StoreError | undefined): void {
+  #settle(error: StoreError | undefined, deleted = 0): void {
     const pending = this.#pending;
     this.#pending = undefined;
-    if (error === undefined) pending?.resolve();
+    if (error === undefined) pending?.resolve(deleted);
     else pending?.reject(error);
   }
 

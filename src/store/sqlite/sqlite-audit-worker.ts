@@ -4,9 +4,13 @@
  * queue, and it answers each with an `AuditWorkerReply`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Statement } from 'better-sqlite3';
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import { AUDIT_EVENT_COLUMNS, auditEventRow, type NewAuditEvent } from '../queries/audit-events.js';
 import { KEY_SOURCE_ROLLUP_COLUMNS, KEY_SOURCE_ROLLUP_CONFLICT } from '../queries/key-source-rollups.js';
+import { type RetainedTableName, retainedBatchDeletion } from '../queries/retention.js';
 import { KeySourceRollupBatch } from '../rollups/key-source-rollup-batch.js';
+import type { StoreDatabase } from '../schema/database.js';
 import { openSqliteDatabase } from './sqlite-connection.js';
 import type { SqliteStoreConfig } from './sqlite-store-config.js';
 
@@ -17,10 +21,17 @@ export interface AuditWorkerData {
 
 export type AuditWorkerRequest =
   | { readonly kind: 'append'; readonly events: readonly NewAuditEvent[] }
+  | {
+      readonly kind: 'delete-retained';
+      readonly table: RetainedTableName;
+      readonly beforeDay: number;
+      readonly limit: number;
+    }
   | { readonly kind: 'close' };
 
 export type AuditWorkerReply =
-  | { readonly ok: true }
+  /** `deleted`: the rows a `delete-retained` request deleted (0 for an append). */
+  | { readonly ok: true; readonly deleted: number }
   | {
       readonly ok: false;
       /** The database refused a value: the same batch would fail again (see isInvalidData). */
@@ -56,6 +67,29 @@ const appendAll = database.transaction((events: readonly NewAuditEvent[]) => {
   for (const row of rollups.rows()) addRollup.run(KEY_SOURCE_ROLLUP_COLUMNS.map((column) => row[column]));
 });
 
+// Retention batches are the worker's other write: one statement that costs a few ms per 100 rows,
+// which would otherwise stall the thread serving requests. The statement is the store's own
+// (retainedBatchDeletion), compiled for SQLite without a connection, prepared once per table.
+const compiler = new Kysely<StoreDatabase>({
+  dialect: {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  },
+});
+const deletions = new Map<RetainedTableName, Statement>();
+
+function deleteRetained(table: RetainedTableName, beforeDay: number, limit: number): number {
+  const { sql, parameters } = retainedBatchDeletion(table, beforeDay, limit).compile(compiler);
+  let statement = deletions.get(table);
+  if (statement === undefined) {
+    statement = database.prepare(sql);
+    deletions.set(table, statement);
+  }
+  return database.transaction(() => statement.run(parameters as unknown[]).changes).immediate();
+}
+
 port.on('message', (request: AuditWorkerRequest) => {
   if (request.kind === 'close') {
     database.close();
@@ -65,8 +99,12 @@ port.on('message', (request: AuditWorkerRequest) => {
   let reply: AuditWorkerReply;
   try {
     // BEGIN IMMEDIATE, as every writer of the store (sqlite-store-dialect.ts).
-    appendAll.immediate(request.events);
-    reply = { ok: true };
+    if (request.kind === 'append') {
+      appendAll.immediate(request.events);
+      reply = { ok: true, deleted: 0 };
+    } else {
+      reply = { ok: true, deleted: deleteRetained(request.table, request.beforeDay, request.limit) };
+    }
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     reply = {

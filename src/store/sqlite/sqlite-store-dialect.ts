@@ -1,6 +1,7 @@
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { type ChangeSubscription, NO_CHANGE_FEED } from '../change-feed.js';
 import type { NewAuditEvent } from '../queries/audit-events.js';
+import type { RetainedTableName } from '../queries/retention.js';
 import type { SignatureNonce } from '../queries/signature-nonces.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { StoreDialect, TableScan } from '../store-dialect.js';
@@ -77,6 +78,11 @@ export class SqliteStoreDialect implements StoreDialect {
   // On a worker thread: see SqliteAuditAppender.
   appendAuditEvents(events: readonly NewAuditEvent[]): Promise<void> {
     return this.#audit.append(events);
+  }
+
+  // On the audit worker too: a batch costs the thread running it several ms (sqlite-audit-worker.ts).
+  deleteRetainedBatch(table: RetainedTableName, beforeDay: number, limit: number): Promise<number> {
+    return this.#audit.deleteRetained(table, beforeDay, limit);
   }
 
   // On a connection of its own: see SqliteNonceClaims.
