@@ -209,7 +209,7 @@ const seedingCell = (dialect: Dialect) => {
   if (result === undefined) return '–';
   const { seeding } = result;
   const rate = Math.round(seeding.events / seeding.seconds);
-  return `${seeding.seconds.toFixed(0)} s (${rate} events/s; ${seeding.rollupRows} rollup rows)${seeding.reused ? ', reused' : ''}`;
+  return `${seeding.seconds.toFixed(0)} s, CPU ${seeding.cpuSeconds.toFixed(0)} s here (${rate} events/s; ${seeding.rollupRows} rollup rows)${seeding.reused ? ', reused' : ''}`;
 };
 const table = [
   '| measurement | target | SQLite | PostgreSQL |',
@@ -255,7 +255,10 @@ publishResult({
         runs: 'node --import tsx --expose-gc bench/insights.bench.ts',
         machine,
         started,
-        setting: ' PostgreSQL is the embedded test server (durability off) on the same machine.',
+        setting:
+          process.env.DATABASE_URL === undefined
+            ? ' PostgreSQL is the embedded test server (durability off) on the same machine.'
+            : ' PostgreSQL is the server at DATABASE_URL.',
       }),
       `${EVENTS.toLocaleString('en-US')} audit events over ${ACCOUNTS * 100} permanent keys in ${ACCOUNTS} accounts across the 90 UTC days ending at the run, seeded`,
       '(bench/insights/traffic.ts): 1–5 sources a key (1% of keys noisy, 100–500), Pareto calls per key, about 20% of',

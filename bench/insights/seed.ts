@@ -29,6 +29,8 @@ export interface SeedReport {
   readonly seconds: number;
   /** Of `seconds`: building the events (the writer's steps) and summing their rollups. */
   readonly buildSeconds: number;
+  /** CPU time of this process (all its threads) while seeding: the wall time on an idle machine, for SQLite. */
+  readonly cpuSeconds: number;
 }
 
 /** A seed's report, and the traffic keys from the busiest to the quietest. */
@@ -60,6 +62,7 @@ export async function seed(
   progress: (line: string) => void,
 ): Promise<Seeded> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const random = seededRandom(seedValue ^ 0xe4e7);
   const weights = keyWeights(
     random,
@@ -107,7 +110,7 @@ export async function seed(
     if (day % 10 === 9 || day === SEEDED_DAYS - 1) {
       const seconds = (performance.now() - started) / 1000;
       progress(
-        `  day ${day + 1}/${SEEDED_DAYS}: ${written} events, ${rollupRows} rollup rows, ${seconds.toFixed(0)} s (${(building / 1000).toFixed(0)} s building)`,
+        `  day ${day + 1}/${SEEDED_DAYS}: ${written} events, ${rollupRows} rollup rows, ${seconds.toFixed(0)} s (${(building / 1000).toFixed(0)} s building; CPU ${cpuSecondsSince(cpu).toFixed(0)} s)`,
       );
     }
   }
@@ -120,9 +123,15 @@ export async function seed(
     rollupRows,
     seconds: (performance.now() - started) / 1000,
     buildSeconds: building / 1000,
+    cpuSeconds: cpuSecondsSince(cpu),
   };
   const order = [...keys.keys()].sort((a, b) => eventsOf[b]! - eventsOf[a]!);
   return { report, byEvents: order.map((index) => keys[index]!) };
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
 }
 
 const byKey = (a: KeySourceRollupTable, b: KeySourceRollupTable) => {
