@@ -1,0 +1,202 @@
+/**
+ * What the insights benchmark measures on a seeded database: a list of named measurements, each
+ * a small function over the seeded store and a server answering signed calls in this process.
+ * A measurement reports only what it measured; one that needs something not built yet is simply
+ * not in the list. Still to add, once their actions exist (each a Measurement in MEASUREMENTS):
+ *   - `RecommendAccessKeyPolicy` for a whole account, 30 days: target ≤ 1 s (median);
+ *   - `SimulateAccessKeyPolicy` of an account-level candidate, 30 days: target ≤ 1 s (median);
+ *   - the decision with and without a report-only candidate present, same run: ns per decision.
+ */
+
+import { DAY_MS } from '../../src/common/utc-day.js';
+import { CONFIG_DEFAULTS } from '../../src/config/config-defaults.js';
+import type { Caller } from '../../src/request/caller.js';
+import type {
+  KeyFenceStore,
+  NewAuditEvent,
+  RoleId,
+  RoleName,
+  TemporaryAccessKeyId,
+} from '../../src/store/index.js';
+import { AuditRetention, type RetentionPass } from '../../src/sync/audit-retention.js';
+import { call } from '../../test/support/server-harness.js';
+import { percentile } from '../measure.js';
+import type { Population } from './population.js';
+import type { SeedDatabase } from './seed-database.js';
+import { storedEvent, type TrafficKey } from './seeded-events.js';
+import { draw } from './traffic.js';
+
+export const KEYFENCE_VERSION = '2026-12-01';
+
+/** What a measurement runs against. */
+export interface InsightsRun {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly store: KeyFenceStore;
+  /** The port of a server over `store`, answering signed calls of every action. */
+  readonly port: number;
+  readonly population: Population;
+  readonly keys: readonly TrafficKey[];
+  readonly db: SeedDatabase;
+  readonly random: () => number;
+}
+
+/** A measurement's outcome: `value` is what its target bounds, `text` what the table shows. */
+export interface Measured {
+  readonly value: number;
+  readonly text: string;
+}
+
+export interface Measurement {
+  readonly name: string;
+  /** Met when `value` is at most `max`; said as `text` (e.g. `≤ 50 ms`). */
+  readonly target?: { readonly max: number; readonly text: string };
+  run(run: InsightsRun): Promise<Measured>;
+}
+
+const ROLLUP_ROUNDS = 40;
+const ROLLUP_WARMUP = 3;
+const BATCH = 500;
+const SOURCES_CALLS = 40;
+const RETENTION_DAYS_DELETED = 3;
+
+const medianP95 = (samples: readonly number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: percentile(sorted, 50), p95: percentile(sorted, 95) };
+};
+
+/** Arrival times as a server sees them: one clock, always forward. */
+let clock = Date.now();
+const arrival = () => new Date(Math.max(++clock, Date.now()));
+
+const STS_CALLER = (accountId: Caller['accountId']): Caller => ({
+  type: 'assumed-role',
+  accountId,
+  accessKeyId: 'STS.BenchInsightsRollupsOff01' as TemporaryAccessKeyId,
+  roleName: 'bench' as RoleName,
+  roleId: '3001' as RoleId,
+  roleSessionName: 'bench',
+});
+
+/**
+ * bench:audit's stage 4 against 4b on the big tables: `appendAuditEvents` of a batch of 500
+ * events (building included) of a random seeded key from its own sources, and the same calls
+ * signed by an STS key, which the rollups leave out; rounds alternate. The added cost is the
+ * median per event with rollups over the median without, minus one.
+ */
+const rollupMaintenance: Measurement = {
+  name: 'rollup maintenance: added cost per event on the audit write path',
+  target: { max: 10, text: '≤ 10 %' },
+  async run({ store, keys, random }) {
+    const withRollups: number[] = [];
+    const without: number[] = [];
+    const batchOf = (sts: boolean): NewAuditEvent[] => {
+      const key = keys[Math.floor(random() * keys.length)]!;
+      const caller = sts ? STS_CALLER(key.key.principal.accountId) : undefined;
+      return Array.from({ length: BATCH }, () =>
+        storedEvent(key, draw(random, key.profile), arrival(), caller),
+      );
+    };
+    const timed = async (sts: boolean) => {
+      const started = performance.now();
+      await store.appendAuditEvents(batchOf(sts));
+      return ((performance.now() - started) * 1000) / BATCH;
+    };
+    for (let round = 0; round < ROLLUP_WARMUP + ROLLUP_ROUNDS; round++) {
+      // Which of the two goes first alternates.
+      const stsFirst = round % 2 === 0;
+      const first = await timed(stsFirst);
+      const second = await timed(!stsFirst);
+      if (round < ROLLUP_WARMUP) continue;
+      withRollups.push(stsFirst ? second : first);
+      without.push(stsFirst ? first : second);
+    }
+    const on = medianP95(withRollups);
+    const off = medianP95(without);
+    const added = (on.median / off.median - 1) * 100;
+    return {
+      value: added,
+      text: `${added.toFixed(1)} % (${on.median.toFixed(1)} µs/event, p95 ${on.p95.toFixed(1)}; without ${off.median.toFixed(1)}, p95 ${off.p95.toFixed(1)})`,
+    };
+  },
+};
+
+/**
+ * `ListAccessKeySources` of one key over the default window (30 days), signed by its account's
+ * operator key: random keys, and every fourth call the key with the most sources.
+ */
+const listAccessKeySources: Measurement = {
+  name: '`ListAccessKeySources`, one key, 30 days',
+  target: { max: 50, text: '≤ 50 ms' },
+  async run({ port, population, keys, random }) {
+    const operators = new Map(population.accounts.map((a) => [a.accountId as string, a.operator]));
+    const noisiest = keys.reduce((a, b) => (b.profile.sources.length > a.profile.sources.length ? b : a));
+    const samples: number[] = [];
+    const noisy: number[] = [];
+    let sources = 0;
+    for (let i = -3; i < SOURCES_CALLS; i++) {
+      const key = i % 4 === 0 ? noisiest : keys[Math.floor(random() * keys.length)]!;
+      const started = performance.now();
+      const reply = await call(port, {
+        action: 'ListAccessKeySources',
+        version: KEYFENCE_VERSION,
+        credentials: operators.get(key.key.principal.accountId)!,
+        params: { AccessKeyId: key.key.accessKeyId },
+      });
+      const ms = performance.now() - started;
+      if (reply.status !== 200) throw new Error(`ListAccessKeySources: ${reply.status} ${reply.text}`);
+      if (i < 0) continue;
+      samples.push(ms);
+      if (key === noisiest) {
+        noisy.push(ms);
+        sources = reply.body.TotalCount;
+      }
+    }
+    const all = medianP95(samples);
+    const busiest = medianP95(noisy);
+    return {
+      value: all.median,
+      text: `${all.median.toFixed(1)} ms, p95 ${all.p95.toFixed(1)} (${samples.length} calls); the noisiest key (${sources} sources): ${busiest.median.toFixed(1)} ms`,
+    };
+  },
+};
+
+/**
+ * The retention chore deleting the oldest day's events and rollups, a day per pass, for
+ * RETENTION_DAYS_DELETED days (the last measurement: it takes those days away). Each pass is
+ * given a clock and a retention that put its cut-off the day after the oldest event's, and a
+ * lease day far ahead of the server's own daily pass, so that the lease never stands in its way.
+ */
+const retention: Measurement = {
+  name: 'one day\u2019s retention deletion (the retention chore)',
+  async run({ dialect, store, db }) {
+    const passes: RetentionPass[] = [];
+    for (let day = 0; day < RETENTION_DAYS_DELETED; day++) {
+      const oldest = Math.floor((await db.oldestEvent()) / DAY_MS);
+      const leaseDay = oldest + 100_000;
+      const chore = new AuditRetention(store, {
+        nodeId: 'bench-retention',
+        days: leaseDay - (oldest + 1),
+        checkMs: 3_600_000,
+        batchRows: CONFIG_DEFAULTS.retentionBatchRows[dialect],
+        now: () => new Date(leaseDay * DAY_MS + 3_600_000),
+        onPass: (pass) => passes.push(pass),
+        // run() rejects with a pass's error itself; this is for the chore's scheduler.
+        onError: () => {},
+      });
+      await chore.run();
+    }
+    const rows = passes.map((p) => p.deleted.audit_events + p.deleted.key_source_rollups);
+    const seconds = passes.map((p) => p.durationMs / 1000);
+    const rates = rows.map((count, i) => count / Math.max(seconds[i]!, 1e-3));
+    const time = medianP95(seconds);
+    const events = medianP95(passes.map((p) => p.deleted.audit_events)).median;
+    const rollups = medianP95(passes.map((p) => p.deleted.key_source_rollups)).median;
+    return {
+      value: time.median,
+      text: `${time.median.toFixed(1)} s, p95 ${time.p95.toFixed(1)} (${passes.length} days); ${events} events + ${rollups} rollup rows a day; ${Math.round(medianP95(rates).median)} rows/s`,
+    };
+  },
+};
+
+/** In the order they run: retention last, since it deletes days. */
+export const MEASUREMENTS: readonly Measurement[] = [rollupMaintenance, listAccessKeySources, retention];
