@@ -151,6 +151,7 @@ describe('defaults', () => {
         durability: 'async',
         retentionDays: 90,
       },
+      insights: { simulateMaxSources: 10_000 },
     });
   });
 
@@ -253,6 +254,7 @@ describe('every key', () => {
         durability: 'async',
         retentionDays: 90,
       },
+      insights: { simulateMaxSources: 10_000 },
     });
     assert.ok(config.trustedProxies.contains('10.1.2.3'));
     assert.ok(config.trustedProxies.contains('fd00::1'));
