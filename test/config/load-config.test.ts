@@ -189,6 +189,18 @@ describe('every key', () => {
     assert.equal(problem.message, 'expected a whole number from 1 to 3650, got 0');
   });
 
+  test('insights.simulateMaxSources: any whole number from 1', async () => {
+    const config = await valid({ yaml: 'insights: {simulateMaxSources: 500}' });
+    assert.equal(config.insights.simulateMaxSources, 500);
+    for (const value of ['0', '1.5', 'many']) {
+      await expectProblem(
+        { yaml: `insights: {simulateMaxSources: ${value}}` },
+        'insights.simulateMaxSources',
+        'Config.InvalidValue',
+      );
+    }
+  });
+
   test('strict audit durability goes with gateway routes', async () => {
     const config = await valid({
       yaml: 'audit: {durability: strict}\ngateway: {routes: [{service: ecs, host: ecs.example.com, upstream: "http://127.0.0.1:9"}]}',
