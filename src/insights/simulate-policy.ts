@@ -186,10 +186,13 @@ function change(row: SimulatedTraffic, calls: number, exempt: ReadonlySet<string
   return { sourceIp: row.sourceIp, vpcId: row.vpcId, calls, lastSeen: row.lastSeen, services };
 }
 
-/** Most calls first, then by key, address and VPC: the cap keeps the heaviest, the same each time. */
+/**
+ * Most calls allowed or denied first (those a policy decides; as ListAccessKeySources counts
+ * them), then by key, address and VPC: the cap keeps the heaviest, the same each time.
+ */
 function byWeight(a: SimulatedTraffic, b: SimulatedTraffic): number {
   return (
-    b.allowed + b.denied + b.failed - (a.allowed + a.denied + a.failed) ||
+    b.allowed + b.denied - (a.allowed + a.denied) ||
     compareText(a.accessKeyId, b.accessKeyId) ||
     compareText(a.sourceIp, b.sourceIp) ||
     compareText(a.vpcId ?? '', b.vpcId ?? '')
