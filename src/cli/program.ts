@@ -5,6 +5,7 @@ import { DEFAULT_SOURCES_LIMIT, runAuditSources } from './audit-sources-command.
 import { DEFAULT_DATA_DIR, runInit } from './init-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
+import { runPolicySimulate } from './policy-simulate-command.js';
 import { runServe } from './serve-command.js';
 import { runStatus } from './status-command.js';
 
@@ -178,6 +179,28 @@ export function buildProgram(): Command {
           exemptServices: options.exemptService,
         }),
       );
+    });
+
+  policy
+    .command('simulate')
+    .description(
+      'what a candidate policy would newly deny and newly allow over a window of a KeyFence server’s audit data; exit 0 whatever the impact, 1 on error',
+    )
+    .requiredOption(
+      '--endpoint <url>',
+      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
+    )
+    .requiredOption('--file <file>', 'the candidate AccessKeyPolicy JSON document')
+    .option('--key <id>', 'the candidate is this AccessKey’s policy (default: the account-level policy)')
+    .option('--days <n>', 'the window: the last n days (default 30)')
+    .option('--start <time>', 'window start, a time like 2026-12-01T00:00:00Z')
+    .option('--end <time>', 'window end, the same way; default now')
+    .option('--json', 'print the server’s answer as JSON')
+    .action(async (options) => {
+      const result = await runPolicySimulate({ ...options, env: process.env });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      process.exitCode = result.exitCode;
     });
 
   const audit = program.command('audit').description('what the audit log says about AccessKeys');

@@ -73,6 +73,7 @@ const FILE_KEYS = [
   'gateway',
   'sync',
   'audit',
+  'insights',
 ] as const;
 
 /** The file's top level: each key is checked on its own below, where its other sources are. */
@@ -118,6 +119,11 @@ const audit = section({
   coalesce: flag().default(CONFIG_DEFAULTS.auditCoalesce),
   durability: choice(AUDIT_DURABILITIES).default(CONFIG_DEFAULTS.auditDurability),
   retentionDays: wholeNumber(MAX_AUDIT_RETENTION_DAYS).default(CONFIG_DEFAULTS.auditRetentionDays),
+}).prefault({});
+
+/** `insights`: the analysis actions over the audit data. */
+const insights = section({
+  simulateMaxSources: wholeNumber().default(CONFIG_DEFAULTS.simulateMaxSources),
 }).prefault({});
 
 /**
@@ -204,6 +210,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
   const gatewayConfig = fileSection('gateway', gateway);
   const syncConfig = fileSection('sync', sync);
   const auditConfig = fileSection('audit', audit);
+  const insightsConfig = fileSection('insights', insights);
 
   // As given: reported even when the gateway has other problems.
   const routes = isRecord(file.gateway) ? (file.gateway.routes ?? []) : [];
@@ -220,7 +227,8 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     forwardAuthConfig === undefined ||
     gatewayConfig === undefined ||
     syncConfig === undefined ||
-    auditConfig === undefined
+    auditConfig === undefined ||
+    insightsConfig === undefined
   ) {
     return undefined;
   }
@@ -238,6 +246,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     gateway: gatewayConfig,
     sync: syncConfig,
     audit: { spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName), ...auditConfig },
+    insights: insightsConfig,
   };
 }
 

@@ -38,6 +38,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
    * every other write waits out), a PostgreSQL one locks only its rows.
    */
   retentionBatchRows: Object.freeze({ sqlite: 100, postgres: 5000 }),
+  /** `insights.simulateMaxSources`: distinct (key, source, VPC) one simulation decides. */
+  simulateMaxSources: 10_000,
 });
 
 /**

@@ -36,6 +36,7 @@ export interface KeyFenceConfig {
   readonly gateway: GatewayConfig;
   readonly sync: SyncConfig;
   readonly audit: AuditConfig;
+  readonly insights: InsightsConfig;
 }
 
 /**
@@ -181,4 +182,13 @@ export interface AuditConfig {
    * MAX_AUDIT_RETENTION_DAYS; default 90.
    */
   readonly retentionDays: number;
+}
+
+/** `insights`: the analysis actions over the audit data (docs/server.md). */
+export interface InsightsConfig {
+  /**
+   * `simulateMaxSources`: SimulateAccessKeyPolicy decides at most this many distinct (key, source,
+   * VPC) of a window, those with the most calls first, and says when it left some out. Default 10,000.
+   */
+  readonly simulateMaxSources: number;
 }

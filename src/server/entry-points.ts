@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { ProxyFaultCode } from '../request/source/proxy-protocol/proxy-header.js';
 import type { OutageLog } from '../sync/outage-log.js';
+import { Exemptions } from './access/exemptions.js';
 import { RequestAudit } from './access/request-audit.js';
 import { ServiceRoutes } from './access/service-routes.js';
 import { ForwardAuthEndpoint } from './forward-auth/forward-auth-endpoint.js';
@@ -51,6 +52,8 @@ export function entryPoints(options: KeyFenceServerOptions, parts: EntryPointPar
     policiesOf: options.policiesOf ?? attachedPoliciesOf(node.attachments),
     policyLimits: config.policyLimits,
     auditRetentionDays: config.retention.days,
+    exemptServices: new Exemptions(config.exemptServices).wholeServices,
+    simulateMaxSources: config.insights.simulateMaxSources,
     now,
     audit: parts.audit,
   });

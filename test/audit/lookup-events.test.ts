@@ -32,6 +32,8 @@ function contextFor(
     explain: async (credential, source, service) => new DecisionIndex().explain(credential, source, service),
     policyLimits: DEFAULT_POLICY_LIMITS,
     auditRetentionDays: 90,
+    exemptServices: [],
+    simulateMaxSources: 10_000,
     now: () => now,
   };
 }

@@ -151,6 +151,7 @@ describe('defaults', () => {
         durability: 'async',
         retentionDays: 90,
       },
+      insights: { simulateMaxSources: 10_000 },
     });
   });
 
@@ -186,6 +187,18 @@ describe('every key', () => {
       'Config.InvalidValue',
     );
     assert.equal(problem.message, 'expected a whole number from 1 to 3650, got 0');
+  });
+
+  test('insights.simulateMaxSources: any whole number from 1', async () => {
+    const config = await valid({ yaml: 'insights: {simulateMaxSources: 500}' });
+    assert.equal(config.insights.simulateMaxSources, 500);
+    for (const value of ['0', '1.5', 'many']) {
+      await expectProblem(
+        { yaml: `insights: {simulateMaxSources: ${value}}` },
+        'insights.simulateMaxSources',
+        'Config.InvalidValue',
+      );
+    }
   });
 
   test('strict audit durability goes with gateway routes', async () => {
@@ -253,6 +266,7 @@ describe('every key', () => {
         durability: 'async',
         retentionDays: 90,
       },
+      insights: { simulateMaxSources: 10_000 },
     });
     assert.ok(config.trustedProxies.contains('10.1.2.3'));
     assert.ok(config.trustedProxies.contains('fd00::1'));

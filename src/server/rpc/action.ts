@@ -41,6 +41,10 @@ export interface ActionContext {
   readonly policyLimits: PolicyLimits;
   /** `audit.retentionDays`: whole UTC days of audit data kept before today's. */
   readonly auditRetentionDays: number;
+  /** Services exempt from network ACLs on every path (`exemptServices`). */
+  readonly exemptServices: readonly string[];
+  /** `insights.simulateMaxSources`. */
+  readonly simulateMaxSources: number;
   readonly now: () => Date;
 }
 

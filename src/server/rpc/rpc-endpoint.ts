@@ -27,6 +27,10 @@ export interface RpcEndpointDependencies {
   readonly policyLimits: PolicyLimits;
   /** `audit.retentionDays`, for the actions that read audit data over a window. */
   readonly auditRetentionDays: number;
+  /** Services exempt from network ACLs on every path, for the actions that simulate decisions. */
+  readonly exemptServices: readonly string[];
+  /** `insights.simulateMaxSources`. */
+  readonly simulateMaxSources: number;
   readonly now: () => Date;
   /** Makes the event a call's change commits with (change-audit.ts); without it, the call's record is all. */
   readonly audit?: Pick<AuditSink, 'committedEvent'>;
@@ -166,6 +170,8 @@ export class RpcEndpoint {
       },
       policyLimits: this.#deps.policyLimits,
       auditRetentionDays: this.#deps.auditRetentionDays,
+      exemptServices: this.#deps.exemptServices,
+      simulateMaxSources: this.#deps.simulateMaxSources,
       now,
     };
     const body = await definition.handle(context);

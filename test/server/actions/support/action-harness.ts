@@ -116,6 +116,8 @@ export function fakeContext(
         new DecisionIndex().explain(credential, source, service),
       policyLimits: DEFAULT_POLICY_LIMITS,
       auditRetentionDays: 90,
+      exemptServices: [],
+      simulateMaxSources: 10_000,
       now: testClock,
     },
   };
