@@ -2,22 +2,12 @@
  * What the insights benchmark measures on a seeded database: a list of named measurements, each
  * a small function over the seeded store and a server answering signed calls in this process.
  * A measurement reports only what it measured; one that needs something not built yet is simply
- * not in the list. Still to add, once their actions exist (each a Measurement in MEASUREMENTS):
- *   - `RecommendAccessKeyPolicy` for a whole account, 30 days: target ≤ 1 s (median);
- *   - `SimulateAccessKeyPolicy` of an account-level candidate, 30 days: target ≤ 1 s (median);
- *   - the decision with and without a report-only candidate present, same run: ns per decision.
+ * not in the list.
  */
 
 import { DAY_MS } from '../../src/common/utc-day.js';
 import { CONFIG_DEFAULTS } from '../../src/config/config-defaults.js';
-import type { Caller } from '../../src/request/caller.js';
-import type {
-  KeyFenceStore,
-  NewAuditEvent,
-  RoleId,
-  RoleName,
-  TemporaryAccessKeyId,
-} from '../../src/store/index.js';
+import type { KeyFenceStore, NewAuditEvent } from '../../src/store/index.js';
 import { AuditRetention, type RetentionPass } from '../../src/sync/audit-retention.js';
 import { call } from '../../test/support/server-harness.js';
 import { percentile } from '../measure.js';
@@ -58,6 +48,7 @@ const ROLLUP_WARMUP = 3;
 const BATCH = 500;
 const SOURCES_CALLS = 40;
 const RETENTION_DAYS_DELETED = 3;
+const ACCOUNT_CALLS = 12;
 
 const medianP95 = (samples: readonly number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -68,20 +59,15 @@ const medianP95 = (samples: readonly number[]) => {
 let clock = Date.now();
 const arrival = () => new Date(Math.max(++clock, Date.now()));
 
-const STS_CALLER = (accountId: Caller['accountId']): Caller => ({
-  type: 'assumed-role',
-  accountId,
-  accessKeyId: 'STS.BenchInsightsRollupsOff01' as TemporaryAccessKeyId,
-  roleName: 'bench' as RoleName,
-  roleId: '3001' as RoleId,
-  roleSessionName: 'bench',
-});
+/** A temporary key: its events are not rolled up (only permanent keys' are). */
+const UNROLLED_KEY = 'STS.BenchInsightsRollupsOff01';
 
 /**
- * bench:audit's stage 4 against 4b on the big tables: `appendAuditEvents` of a batch of 500
- * events (building included) of a random seeded key from its own sources, and the same calls
- * signed by an STS key, which the rollups leave out; rounds alternate. The added cost is the
- * median per event with rollups over the median without, minus one.
+ * `appendAuditEvents` of a batch of 500 events (building included) of a random seeded key from
+ * its own sources, on the big tables, against the same: batches built the same way whose
+ * AccessKeyId column alone names a temporary key, which the rollups leave out (documents, sizes
+ * and every other column alike); rounds alternate. The added cost is the median per event with
+ * rollups over the median without, minus one.
  */
 const rollupMaintenance: Measurement = {
   name: 'rollup maintenance: added cost per event on the audit write path',
@@ -89,12 +75,12 @@ const rollupMaintenance: Measurement = {
   async run({ store, keys, random }) {
     const withRollups: number[] = [];
     const without: number[] = [];
-    const batchOf = (sts: boolean): NewAuditEvent[] => {
+    const batchOf = (unrolled: boolean): NewAuditEvent[] => {
       const key = keys[Math.floor(random() * keys.length)]!;
-      const caller = sts ? STS_CALLER(key.key.principal.accountId) : undefined;
-      return Array.from({ length: BATCH }, () =>
-        storedEvent(key, draw(random, key.profile), arrival(), caller),
-      );
+      return Array.from({ length: BATCH }, () => {
+        const event = storedEvent(key, draw(random, key.profile), arrival());
+        return unrolled ? { ...event, accessKeyId: UNROLLED_KEY } : event;
+      });
     };
     const timed = async (sts: boolean) => {
       const started = performance.now();
@@ -161,6 +147,65 @@ const listAccessKeySources: Measurement = {
 };
 
 /**
+ * One account-wide action over the default window (30 days), signed by the account's operator
+ * key, for random accounts (the first three calls warm up): its median and p95, and what
+ * `describe` makes of the last reply.
+ */
+async function accountCalls(
+  { port, population, random }: InsightsRun,
+  action: string,
+  params: Record<string, string>,
+  describe: (body: Record<string, unknown>) => string,
+): Promise<Measured> {
+  const samples: number[] = [];
+  let last: Record<string, unknown> = {};
+  for (let i = -3; i < ACCOUNT_CALLS; i++) {
+    const account = population.accounts[Math.floor(random() * population.accounts.length)]!;
+    const started = performance.now();
+    const reply = await call(port, {
+      action,
+      version: KEYFENCE_VERSION,
+      credentials: account.operator,
+      params,
+    });
+    const ms = performance.now() - started;
+    if (reply.status !== 200) throw new Error(`${action}: ${reply.status} ${reply.text}`);
+    if (i < 0) continue;
+    samples.push(ms);
+    last = reply.body;
+  }
+  const { median, p95 } = medianP95(samples);
+  return {
+    value: median,
+    text: `${median.toFixed(0)} ms, p95 ${p95.toFixed(0)} (${samples.length} accounts); last: ${describe(last)}`,
+  };
+}
+
+/**
+ * `SimulateAccessKeyPolicy` of an account-level candidate that lets in one /24 none of the
+ * traffic comes from and no VPC: nearly every source of every key the account policy governs is
+ * newly denied, the largest answer an account can get (up to the cap on sources).
+ */
+const simulateAccountCandidate: Measurement = {
+  name: '`SimulateAccessKeyPolicy`, account-level candidate, 30 days',
+  target: { max: 1000, text: '≤ 1 s' },
+  run: (run) =>
+    accountCalls(
+      run,
+      'SimulateAccessKeyPolicy',
+      {
+        AccessKeyPolicy: JSON.stringify({
+          Version: 1,
+          Status: 'Active',
+          Statements: [{ Type: 'ClassicWhiteList', IPList: ['192.0.2.0/24'] }],
+        }),
+      },
+      (body) =>
+        `${body.AffectedKeys} keys, ${body.ScannedSources} sources scanned, ${body.NewlyDeniedCalls} calls newly denied`,
+    ),
+};
+
+/**
  * The retention chore deleting the oldest day's events and rollups, a day per pass, for
  * RETENTION_DAYS_DELETED days (the last measurement: it takes those days away). Each pass is
  * given a clock and a retention that put its cut-off the day after the oldest event's, and a
@@ -199,4 +244,9 @@ const retention: Measurement = {
 };
 
 /** In the order they run: retention last, since it deletes days. */
-export const MEASUREMENTS: readonly Measurement[] = [rollupMaintenance, listAccessKeySources, retention];
+export const MEASUREMENTS: readonly Measurement[] = [
+  rollupMaintenance,
+  listAccessKeySources,
+  simulateAccountCandidate,
+  retention,
+];
