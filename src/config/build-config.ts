@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
+import { WIDE_IPV4_PREFIX, WIDE_IPV6_PREFIX } from '../policy/lint-entry.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits, parsePolicyLimits } from '../policy/policy-limits.js';
 import { FORWARDED_HEADERS } from '../request/source/trusted-proxies.js';
 import { SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
@@ -73,6 +74,7 @@ const FILE_KEYS = [
   'gateway',
   'sync',
   'audit',
+  'insights',
 ] as const;
 
 /** The file's top level: each key is checked on its own below, where its other sources are. */
@@ -118,6 +120,19 @@ const audit = section({
   coalesce: flag().default(CONFIG_DEFAULTS.auditCoalesce),
   durability: choice(AUDIT_DURABILITIES).default(CONFIG_DEFAULTS.auditDurability),
   retentionDays: wholeNumber(MAX_AUDIT_RETENTION_DAYS).default(CONFIG_DEFAULTS.auditRetentionDays),
+}).prefault({});
+
+/** A prefix length from `min` (wider entries draw a lint warning) to the family's width. */
+function prefixLength(min: number, max: number) {
+  const error = (issue: { input?: unknown }) =>
+    `expected a prefix length from ${min} to ${max}, got ${shown(issue.input)}`;
+  return z.number({ error }).refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, { error });
+}
+
+/** `insights`. */
+const insights = section({
+  recommendMaxPrefixV4: prefixLength(WIDE_IPV4_PREFIX, 32).default(CONFIG_DEFAULTS.recommendMaxPrefixV4),
+  recommendMaxPrefixV6: prefixLength(WIDE_IPV6_PREFIX, 128).default(CONFIG_DEFAULTS.recommendMaxPrefixV6),
 }).prefault({});
 
 /**
@@ -204,6 +219,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
   const gatewayConfig = fileSection('gateway', gateway);
   const syncConfig = fileSection('sync', sync);
   const auditConfig = fileSection('audit', audit);
+  const insightsConfig = fileSection('insights', insights);
 
   // As given: reported even when the gateway has other problems.
   const routes = isRecord(file.gateway) ? (file.gateway.routes ?? []) : [];
@@ -220,7 +236,8 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     forwardAuthConfig === undefined ||
     gatewayConfig === undefined ||
     syncConfig === undefined ||
-    auditConfig === undefined
+    auditConfig === undefined ||
+    insightsConfig === undefined
   ) {
     return undefined;
   }
@@ -238,6 +255,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     gateway: gatewayConfig,
     sync: syncConfig,
     audit: { spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName), ...auditConfig },
+    insights: insightsConfig,
   };
 }
 

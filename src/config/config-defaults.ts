@@ -38,6 +38,9 @@ export const CONFIG_DEFAULTS = Object.freeze({
    * some 6 ms), a PostgreSQL one on the server.
    */
   retentionBatchRows: Object.freeze({ sqlite: 100, postgres: 5000 }),
+  /** The widest block RecommendAccessKeyPolicy aggregates sources into, per family. */
+  recommendMaxPrefixV4: 16,
+  recommendMaxPrefixV6: 48,
 });
 
 /**

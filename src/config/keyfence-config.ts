@@ -36,6 +36,7 @@ export interface KeyFenceConfig {
   readonly gateway: GatewayConfig;
   readonly sync: SyncConfig;
   readonly audit: AuditConfig;
+  readonly insights: InsightsConfig;
 }
 
 /**
@@ -181,4 +182,16 @@ export interface AuditConfig {
    * MAX_AUDIT_RETENTION_DAYS; default 90.
    */
   readonly retentionDays: number;
+}
+
+/** `insights`: what the analyses of audit data may do. */
+export interface InsightsConfig {
+  /**
+   * `recommendMaxPrefixV4`: the widest block RecommendAccessKeyPolicy may aggregate IPv4 sources
+   * into, as a prefix length, 8 to 32 (lint warns about
+   * wider entries). Default 16.
+   */
+  readonly recommendMaxPrefixV4: number;
+  /** `recommendMaxPrefixV6`: the same for IPv6, 32 to 128. Default 48. */
+  readonly recommendMaxPrefixV6: number;
 }

@@ -21,6 +21,7 @@ export interface ServerConfig
     | 'replayProtection'
     | 'forwardAuth'
     | 'gateway'
+    | 'insights'
   > {
   /**
    * With `replayProtection: store`, a folder this node alone owns (its locked data folder) where
@@ -88,6 +89,7 @@ export function serverConfigOf(config: KeyFenceConfig): ServerConfig {
     replayProtection: config.replayProtection,
     forwardAuth: config.forwardAuth,
     gateway: config.gateway,
+    insights: config.insights,
     sync: config.sync,
     retention: { days: config.audit.retentionDays },
     replayJournalDir:
@@ -116,6 +118,10 @@ export function serverConfig(settings: ServerSettings = {}): ServerConfig {
     replayJournalDir: settings.replayJournalDir,
     forwardAuth: settings.forwardAuth ?? { verifySignature: CONFIG_DEFAULTS.verifySignature },
     gateway: settings.gateway ?? { routes: [], upstreamTimeoutMs: CONFIG_DEFAULTS.upstreamTimeoutMs },
+    insights: settings.insights ?? {
+      recommendMaxPrefixV4: CONFIG_DEFAULTS.recommendMaxPrefixV4,
+      recommendMaxPrefixV6: CONFIG_DEFAULTS.recommendMaxPrefixV6,
+    },
     sync: {
       pollIntervalMs: positive('pollIntervalMs', sync.pollIntervalMs ?? CONFIG_DEFAULTS.pollIntervalMs),
       heartbeatMs: positive('heartbeatMs', sync.heartbeatMs ?? CONFIG_DEFAULTS.heartbeatMs),

@@ -51,6 +51,10 @@ export function entryPoints(options: KeyFenceServerOptions, parts: EntryPointPar
     policiesOf: options.policiesOf ?? attachedPoliciesOf(node.attachments),
     policyLimits: config.policyLimits,
     auditRetentionDays: config.retention.days,
+    recommendBound: {
+      v4: config.insights.recommendMaxPrefixV4,
+      v6: config.insights.recommendMaxPrefixV6,
+    },
     now,
     audit: parts.audit,
   });

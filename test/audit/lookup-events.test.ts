@@ -32,6 +32,7 @@ function contextFor(
     explain: async (credential, source, service) => new DecisionIndex().explain(credential, source, service),
     policyLimits: DEFAULT_POLICY_LIMITS,
     auditRetentionDays: 90,
+    recommendBound: { v4: 16, v6: 48 },
     now: () => now,
   };
 }

@@ -1,3 +1,4 @@
+import type { AggregationBound } from '../../insights/cidr-ceiling.js';
 import type { Credential, Source } from '../../policy/decision.js';
 import type { Explanation } from '../../policy/decision-index.js';
 import type { AccessKeyPolicy } from '../../policy/policy-document.js';
@@ -41,6 +42,8 @@ export interface ActionContext {
   readonly policyLimits: PolicyLimits;
   /** `audit.retentionDays`: whole UTC days of audit data kept before today's. */
   readonly auditRetentionDays: number;
+  /** The widest block RecommendAccessKeyPolicy aggregates sources into (`insights.recommendMaxPrefixV4`/`V6`). */
+  readonly recommendBound: AggregationBound;
   readonly now: () => Date;
 }
 

@@ -1,5 +1,6 @@
 import type { AuditSink } from '../../audit/audit-sink.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
+import type { AggregationBound } from '../../insights/cidr-ceiling.js';
 import type { PolicyLimits } from '../../policy/policy-limits.js';
 import { productOfVersion, SERVICE_OF } from '../../request/product.js';
 import type { RequestRecord } from '../../request/request-record.js';
@@ -27,6 +28,8 @@ export interface RpcEndpointDependencies {
   readonly policyLimits: PolicyLimits;
   /** `audit.retentionDays`, for the actions that read audit data over a window. */
   readonly auditRetentionDays: number;
+  /** `insights.recommendMaxPrefixV4`/`V6`, for RecommendAccessKeyPolicy. */
+  readonly recommendBound: AggregationBound;
   readonly now: () => Date;
   /** Makes the event a call's change commits with (change-audit.ts); without it, the call's record is all. */
   readonly audit?: Pick<AuditSink, 'committedEvent'>;
@@ -166,6 +169,7 @@ export class RpcEndpoint {
       },
       policyLimits: this.#deps.policyLimits,
       auditRetentionDays: this.#deps.auditRetentionDays,
+      recommendBound: this.#deps.recommendBound,
       now,
     };
     const body = await definition.handle(context);

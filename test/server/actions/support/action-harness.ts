@@ -116,6 +116,7 @@ export function fakeContext(
         new DecisionIndex().explain(credential, source, service),
       policyLimits: DEFAULT_POLICY_LIMITS,
       auditRetentionDays: 90,
+      recommendBound: { v4: 16, v6: 48 },
       now: testClock,
     },
   };
