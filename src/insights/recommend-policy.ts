@@ -4,7 +4,7 @@ import { serializePolicy } from '../policy/serialize-policy.js';
 import { isVpcId } from '../policy/vpc-id.js';
 import { aggregateBlocks } from './cidr-aggregate.js';
 import { addressValue, blockContains, blockSize, blockText, type CidrBlock } from './cidr-block.js';
-import { ceilingBlock, forbiddenBlocks, insideAny } from './cidr-ceiling.js';
+import { type AggregationBound, ceilingBlock, forbiddenBlocks, insideAny } from './cidr-ceiling.js';
 import type { ObservedSource, RecommendOptions } from './recommend-input.js';
 import type { Recommendation, RecommendedEntry, UncoveredReason, UncoveredSource } from './recommendation.js';
 
@@ -87,32 +87,14 @@ function draftWithin(
   const uncovered: UncoveredSource[] = [];
   let coveredCalls = 0;
   for (const candidate of candidates) {
-    const reason = ((): UncoveredReason | Member => {
-      if (candidate.calls < minCalls) return 'BelowMinCalls';
-      const { family, value, vpcId } = candidate;
-      if (family === undefined || value === 0n || (vpcId !== null && !isVpcId(vpcId))) return 'NotListable';
-      const forbidden = vpcId === null ? PUBLIC_FORBIDDEN : VPC_FORBIDDEN;
-      if (insideAny(forbidden, family, value)) return vpcId === null ? 'NotPublicAddress' : 'NotListable';
-      if (coveredCalls >= target) return 'BeyondCoverage';
-      const key = vpcId ?? '';
-      const group = groups.get(key);
-      // The public statement is the one ClassicWhiteList, and every limit allows at least one.
-      if (group === undefined && groups.size >= budget.statements) return 'StatementLimit';
-      const ceiling = ceilingBlock(family, value, bound, forbidden);
-      const ceilingKey = `${ceiling.family}:${ceiling.first}/${ceiling.prefix}`;
-      if (group !== undefined && !group.ceilings.has(ceilingKey) && group.ceilings.size >= budget.entries) {
-        return 'EntryLimit';
-      }
-      const joined = group ?? { vpcId, ceilings: new Set<string>(), members: [] };
-      groups.set(key, joined);
-      joined.ceilings.add(ceilingKey);
-      return { candidate, ceiling };
-    })();
-    if (typeof reason === 'string') {
+    const placed =
+      candidate.calls < minCalls
+        ? 'BelowMinCalls'
+        : place(candidate, groups, coveredCalls >= target, bound, budget);
+    if (typeof placed === 'string') {
       const { sourceIp, vpcId, calls, lastSeen } = candidate;
-      uncovered.push({ sourceIp, vpcId, calls, lastSeen, reason });
+      uncovered.push({ sourceIp, vpcId, calls, lastSeen, reason: placed });
     } else {
-      groups.get(candidate.vpcId ?? '')!.members.push(reason);
       coveredCalls += candidate.calls;
     }
   }
@@ -133,6 +115,39 @@ function draftWithin(
     Statements: statements,
   };
   return { policy, entries, uncovered, coveredCalls, totalCalls };
+}
+
+/**
+ * Adds the source to its statement's group, or says why it stays out: what no entry can name
+ * first, then whether the coverage is reached, then whether the draft still has room for it.
+ */
+function place(
+  candidate: Candidate,
+  groups: Map<string, Group>,
+  covered: boolean,
+  bound: AggregationBound,
+  budget: Budget,
+): UncoveredReason | Member {
+  const { family, value, vpcId } = candidate;
+  if (family === undefined || value === 0n || (vpcId !== null && !isVpcId(vpcId))) return 'NotListable';
+  const forbidden = vpcId === null ? PUBLIC_FORBIDDEN : VPC_FORBIDDEN;
+  if (insideAny(forbidden, family, value)) return vpcId === null ? 'NotPublicAddress' : 'NotListable';
+  if (covered) return 'BeyondCoverage';
+  const key = vpcId ?? '';
+  const group = groups.get(key);
+  // The public statement is the one ClassicWhiteList, and every limit allows at least one.
+  if (group === undefined && groups.size >= budget.statements) return 'StatementLimit';
+  const ceiling = ceilingBlock(family, value, bound, forbidden);
+  const ceilingKey = `${ceiling.family}:${ceiling.first}/${ceiling.prefix}`;
+  if (group !== undefined && !group.ceilings.has(ceilingKey) && group.ceilings.size >= budget.entries) {
+    return 'EntryLimit';
+  }
+  const joined = group ?? { vpcId, ceilings: new Set<string>(), members: [] };
+  groups.set(key, joined);
+  joined.ceilings.add(ceilingKey);
+  const member = { candidate, ceiling };
+  joined.members.push(member);
+  return member;
 }
 
 /** The group's entries (texts for its IPList), each with what it covers appended to `entries`. */
@@ -163,7 +178,7 @@ function entriesOf(
       entry,
       sources: inside.map((c) => c.sourceIp),
       calls: inside.reduce((sum, c) => sum + c.calls, 0),
-      lastSeen: new Date(Math.max(...inside.map((c) => c.lastSeen.getTime()))),
+      lastSeen: new Date(inside.reduce((last, c) => Math.max(last, c.lastSeen.getTime()), 0)),
       addresses: blockSize(block),
     });
     return entry;

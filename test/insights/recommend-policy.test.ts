@@ -66,6 +66,24 @@ describe('recommendPolicy', () => {
     assert.deepEqual(r.entries[0]!.sources, ['198.51.100.1', '198.51.100.2', '198.51.100.3']);
   });
 
+  it('aggregates up to a special range of the public network, never over it', () => {
+    // 100.64.0.0/10 is carrier-grade NAT: with a /8 bound, 100.0.0.0/10 is as wide as its neighbours get.
+    const sources = [seen('100.1.0.1', 1), seen('100.63.0.1', 1), seen('100.128.0.1', 1)];
+    const limits = { ...DEFAULT_POLICY_LIMITS, maxEntriesPerStatement: 2 };
+    const r = recommendPolicy(sources, { ...options, limits, bound: { v4: 8, v6: 48 } });
+    assert.deepEqual(r.policy.Statements[0]!.IPList, ['100.0.0.0/10', '100.128.0.1']);
+    const one = recommendPolicy(sources, {
+      ...options,
+      limits: { ...limits, maxEntriesPerStatement: 1 },
+      bound: { v4: 8, v6: 48 },
+    });
+    assert.deepEqual(one.policy.Statements[0]!.IPList, ['100.0.0.0/10']);
+    assert.deepEqual(
+      one.uncovered.map((u) => [u.sourceIp, u.reason]),
+      [['100.128.0.1', 'EntryLimit']],
+    );
+  });
+
   it('leaves out what the bound, the limits, the coverage and MinCalls do not let in, and says why', () => {
     const r = recommendPolicy(
       [
