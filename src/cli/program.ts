@@ -5,6 +5,7 @@ import { DEFAULT_SOURCES_LIMIT, runAuditSources } from './audit-sources-command.
 import { DEFAULT_DATA_DIR, runInit } from './init-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
+import { runPolicyRecommend } from './policy-recommend-command.js';
 import { runPolicySimulate } from './policy-simulate-command.js';
 import { runServe } from './serve-command.js';
 import { runStatus } from './status-command.js';
@@ -179,6 +180,29 @@ export function buildProgram(): Command {
           exemptServices: options.exemptService,
         }),
       );
+    });
+
+  policy
+    .command('recommend')
+    .description(
+      'draft an AccessKeyPolicy from where a key, or the keys the account’s policy governs, were used, as a KeyFence server’s audit data says; never applied; exit 0, or 1 on error',
+    )
+    .requiredOption(
+      '--endpoint <url>',
+      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
+    )
+    .option('--key <id>', 'one AccessKey of the account; default: every key the account-level policy governs')
+    .option('--days <n>', 'the last n days (default 30)')
+    .option('--start <time>', 'window start instead, e.g. 2026-12-01T00:00:00Z')
+    .option('--end <time>', 'window end (default now)')
+    .option('--coverage <percent>', 'the share of allowed calls to let in, 1-100 (default 100)')
+    .option('--min-calls <n>', 'leave out sources with fewer allowed calls (default 1)')
+    .option('--json', 'print the server’s answer as JSON')
+    .action(async (options) => {
+      const result = await runPolicyRecommend({ ...options, env: process.env });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      process.exitCode = result.exitCode;
     });
 
   policy

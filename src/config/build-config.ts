@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
+import { WIDE_IPV4_PREFIX, WIDE_IPV6_PREFIX } from '../policy/lint-entry.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits, parsePolicyLimits } from '../policy/policy-limits.js';
 import { FORWARDED_HEADERS } from '../request/source/trusted-proxies.js';
 import { SQLITE_FILE_NAME, type StoreConfig } from '../store/index.js';
@@ -121,9 +122,18 @@ const audit = section({
   retentionDays: wholeNumber(MAX_AUDIT_RETENTION_DAYS).default(CONFIG_DEFAULTS.auditRetentionDays),
 }).prefault({});
 
+/** A prefix length from `min` (wider entries draw a lint warning) to the family's width. */
+function prefixLength(min: number, max: number) {
+  const error = (issue: { input?: unknown }) =>
+    `expected a prefix length from ${min} to ${max}, got ${shown(issue.input)}`;
+  return z.number({ error }).refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, { error });
+}
+
 /** `insights`: the analysis actions over the audit data. */
 const insights = section({
   simulateMaxSources: wholeNumber().default(CONFIG_DEFAULTS.simulateMaxSources),
+  recommendMaxPrefixV4: prefixLength(WIDE_IPV4_PREFIX, 32).default(CONFIG_DEFAULTS.recommendMaxPrefixV4),
+  recommendMaxPrefixV6: prefixLength(WIDE_IPV6_PREFIX, 128).default(CONFIG_DEFAULTS.recommendMaxPrefixV6),
 }).prefault({});
 
 /**

@@ -40,6 +40,9 @@ export const CONFIG_DEFAULTS = Object.freeze({
   retentionBatchRows: Object.freeze({ sqlite: 100, postgres: 5000 }),
   /** `insights.simulateMaxSources`: distinct (key, source, VPC) one simulation decides. */
   simulateMaxSources: 10_000,
+  /** The widest block RecommendAccessKeyPolicy aggregates sources into, per family. */
+  recommendMaxPrefixV4: 16,
+  recommendMaxPrefixV6: 48,
 });
 
 /**

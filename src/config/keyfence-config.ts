@@ -191,4 +191,11 @@ export interface InsightsConfig {
    * VPC) of a window, those with the most calls first, and says when it left some out. Default 10,000.
    */
   readonly simulateMaxSources: number;
+  /**
+   * `recommendMaxPrefixV4`: the widest block RecommendAccessKeyPolicy may aggregate IPv4 sources
+   * into, as a prefix length, 8 to 32 (lint warns about wider entries). Default 16.
+   */
+  readonly recommendMaxPrefixV4: number;
+  /** `recommendMaxPrefixV6`: the same for IPv6, 32 to 128. Default 48. */
+  readonly recommendMaxPrefixV6: number;
 }

@@ -123,6 +123,8 @@ export function serverConfig(settings: ServerSettings = {}): ServerConfig {
         'insights.simulateMaxSources',
         settings.insights?.simulateMaxSources ?? CONFIG_DEFAULTS.simulateMaxSources,
       ),
+      recommendMaxPrefixV4: settings.insights?.recommendMaxPrefixV4 ?? CONFIG_DEFAULTS.recommendMaxPrefixV4,
+      recommendMaxPrefixV6: settings.insights?.recommendMaxPrefixV6 ?? CONFIG_DEFAULTS.recommendMaxPrefixV6,
     },
     sync: {
       pollIntervalMs: positive('pollIntervalMs', sync.pollIntervalMs ?? CONFIG_DEFAULTS.pollIntervalMs),

@@ -54,6 +54,10 @@ export function entryPoints(options: KeyFenceServerOptions, parts: EntryPointPar
     auditRetentionDays: config.retention.days,
     exemptServices: new Exemptions(config.exemptServices).wholeServices,
     simulateMaxSources: config.insights.simulateMaxSources,
+    recommendBound: {
+      v4: config.insights.recommendMaxPrefixV4,
+      v6: config.insights.recommendMaxPrefixV6,
+    },
     now,
     audit: parts.audit,
   });

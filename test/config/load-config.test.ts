@@ -151,7 +151,7 @@ describe('defaults', () => {
         durability: 'async',
         retentionDays: 90,
       },
-      insights: { simulateMaxSources: 10_000 },
+      insights: { simulateMaxSources: 10_000, recommendMaxPrefixV4: 16, recommendMaxPrefixV6: 48 },
     });
   });
 
@@ -199,6 +199,31 @@ describe('every key', () => {
         'Config.InvalidValue',
       );
     }
+  });
+
+  test('insights.recommendMaxPrefixV4/V6: a prefix length no wider than lint accepts', async () => {
+    const config = await valid({ yaml: 'insights: {recommendMaxPrefixV4: 24, recommendMaxPrefixV6: 128}' });
+    assert.deepEqual(config.insights, {
+      simulateMaxSources: 10_000,
+      recommendMaxPrefixV4: 24,
+      recommendMaxPrefixV6: 128,
+    });
+    const problem = await expectProblem(
+      { yaml: 'insights: {recommendMaxPrefixV4: 7}' },
+      'insights.recommendMaxPrefixV4',
+      'Config.InvalidValue',
+    );
+    assert.equal(problem.message, 'expected a prefix length from 8 to 32, got 7');
+    await expectProblem(
+      { yaml: 'insights: {recommendMaxPrefixV6: 129}' },
+      'insights.recommendMaxPrefixV6',
+      'Config.InvalidValue',
+    );
+    await expectProblem(
+      { yaml: 'insights: {recommendMaxPrefix: 16}' },
+      'insights.recommendMaxPrefix',
+      'Config.UnknownKey',
+    );
   });
 
   test('strict audit durability goes with gateway routes', async () => {
@@ -266,7 +291,7 @@ describe('every key', () => {
         durability: 'async',
         retentionDays: 90,
       },
-      insights: { simulateMaxSources: 10_000 },
+      insights: { simulateMaxSources: 10_000, recommendMaxPrefixV4: 16, recommendMaxPrefixV6: 48 },
     });
     assert.ok(config.trustedProxies.contains('10.1.2.3'));
     assert.ok(config.trustedProxies.contains('fd00::1'));

@@ -1,3 +1,4 @@
+import type { AggregationBound } from '../../insights/cidr-ceiling.js';
 import type { Credential, Source } from '../../policy/decision.js';
 import type { Explanation } from '../../policy/decision-index.js';
 import type { AccessKeyPolicy } from '../../policy/policy-document.js';
@@ -45,6 +46,8 @@ export interface ActionContext {
   readonly exemptServices: readonly string[];
   /** `insights.simulateMaxSources`. */
   readonly simulateMaxSources: number;
+  /** The widest block RecommendAccessKeyPolicy aggregates sources into (`insights.recommendMaxPrefixV4`/`V6`). */
+  readonly recommendBound: AggregationBound;
   readonly now: () => Date;
 }
 

@@ -1,5 +1,6 @@
 import type { AuditSink } from '../../audit/audit-sink.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
+import type { AggregationBound } from '../../insights/cidr-ceiling.js';
 import type { PolicyLimits } from '../../policy/policy-limits.js';
 import { productOfVersion, SERVICE_OF } from '../../request/product.js';
 import type { RequestRecord } from '../../request/request-record.js';
@@ -31,6 +32,8 @@ export interface RpcEndpointDependencies {
   readonly exemptServices: readonly string[];
   /** `insights.simulateMaxSources`. */
   readonly simulateMaxSources: number;
+  /** `insights.recommendMaxPrefixV4`/`V6`, for RecommendAccessKeyPolicy. */
+  readonly recommendBound: AggregationBound;
   readonly now: () => Date;
   /** Makes the event a call's change commits with (change-audit.ts); without it, the call's record is all. */
   readonly audit?: Pick<AuditSink, 'committedEvent'>;
@@ -172,6 +175,7 @@ export class RpcEndpoint {
       auditRetentionDays: this.#deps.auditRetentionDays,
       exemptServices: this.#deps.exemptServices,
       simulateMaxSources: this.#deps.simulateMaxSources,
+      recommendBound: this.#deps.recommendBound,
       now,
     };
     const body = await definition.handle(context);

@@ -2,6 +2,7 @@ import type { ActionDefinition } from '../../rpc/action.js';
 import { checkAccessKeyAccess } from './check-access-key-access.js';
 import { getPolicyVersionStatus } from './get-policy-version-status.js';
 import { listAccessKeySources } from './list-access-key-sources.js';
+import { recommendAccessKeyPolicy } from './recommend-access-key-policy.js';
 import { simulateAccessKeyPolicy } from './simulate-access-key-policy.js';
 
 /** KeyFence 2026-12-01: KeyFence's own actions, for what Alibaba's API has no action. */
@@ -10,4 +11,5 @@ export const KEYFENCE_ACTIONS: readonly ActionDefinition[] = Object.freeze([
   getPolicyVersionStatus,
   listAccessKeySources,
   simulateAccessKeyPolicy,
+  recommendAccessKeyPolicy,
 ]);
