@@ -11,6 +11,9 @@ export interface SnapshotAccount {
   readonly policy: CanonicalPolicyJson | null;
   /** The version that set `policy`; 0 while it was never set. */
   readonly policyVersion: number;
+  /** The report-only candidate (docs/server.md); null when none is staged. */
+  readonly candidate: CanonicalPolicyJson | null;
+  readonly candidateVersion: number;
 }
 
 /** A permanent AccessKey as the decision index needs it. */
@@ -21,6 +24,8 @@ export interface SnapshotAccessKey {
   readonly status: AccessKeyStatus;
   readonly policy: CanonicalPolicyJson | null;
   readonly policyVersion: number;
+  readonly candidate: CanonicalPolicyJson | null;
+  readonly candidateVersion: number;
 }
 
 /** A policy attached to a RAM user (RAM's AttachPolicyToUser), as authorization needs it. */

@@ -27,7 +27,13 @@ import {
 export const DEFAULT_SNAPSHOT_PAGE_SIZE = 10_000;
 
 // Rows are selected under the snapshot's field names, so they are handed out without copying.
-const accountColumns = ['account_id as accountId', 'policy', 'policy_version as policyVersion'] as const;
+const accountColumns = [
+  'account_id as accountId',
+  'policy',
+  'policy_version as policyVersion',
+  'candidate',
+  'candidate_version as candidateVersion',
+] as const;
 const accessKeyColumns = [
   'access_key_id as accessKeyId',
   'account_id as accountId',
@@ -35,6 +41,8 @@ const accessKeyColumns = [
   'status',
   'policy',
   'policy_version as policyVersion',
+  'candidate',
+  'candidate_version as candidateVersion',
 ] as const;
 
 const accountScan: TableScan<SnapshotAccount> = {
