@@ -186,7 +186,6 @@ function truth(
           allowed: 0,
           denied: 0,
           failed: 0,
-          candidateDenied: 0,
           firstSeen: event.at.getTime(),
           lastSeen: last,
         },
@@ -202,7 +201,9 @@ function truth(
           ? 'denied'
           : 'failed';
     (entry.row[outcome] as number) += calls;
-    if (document.keyfence.candidate?.allowed === false) (entry.row.candidateDenied as number) += calls;
+    if (document.keyfence.candidate?.allowed === false) {
+      entry.row.candidateDenied = ((entry.row.candidateDenied as number | undefined) ?? 0) + calls;
+    }
     entry.row.firstSeen = Math.min(entry.row.firstSeen as number, event.at.getTime());
     entry.row.lastSeen = Math.max(entry.row.lastSeen as number, last);
     entry.days.add(day);

@@ -95,8 +95,8 @@ export interface KeySourceRollup {
   readonly allowed: number;
   readonly denied: number;
   readonly failed: number;
-  /** Calls a report-only candidate in force at the time would have denied. */
-  readonly candidateDenied: number;
+  /** Calls a report-only candidate staged at the time would have denied; absent when none. */
+  readonly candidateDenied?: number;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
   /** Days of the window with at least one call. */
@@ -153,12 +153,12 @@ export async function keySourceRollups(
       allowed: sum.allowed,
       denied: sum.denied,
       failed: sum.failed,
-      candidateDenied: sum.candidate_denied_calls,
       firstSeen: new Date(sum.first_seen),
       lastSeen: new Date(sum.last_seen),
       days: sum.days,
       services,
       otherServices,
+      ...(sum.candidate_denied_calls > 0 ? { candidateDenied: sum.candidate_denied_calls } : {}),
     };
   });
 }
