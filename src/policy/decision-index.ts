@@ -72,6 +72,8 @@ export interface Explanation {
   readonly decision: Decision;
   /** The AccessKey-level evaluation first, then the account-level one; absent scopes omitted. */
   readonly scopes: readonly ScopeEvaluation[];
+  /** What the report-only candidates would decide (`decideCandidate`); null when none is staged. */
+  readonly candidate: Decision | null;
 }
 
 /** One table of records (keys, or accounts) with the per-VPC ranges of its policies. */
@@ -361,7 +363,8 @@ export class DecisionIndex {
   explain(credential: Credential, source: Source, service: string): Explanation {
     const decision = this.decide(credential, source, service);
     const slot = this.#keyIds.get(credential.accessKeyId);
-    if (slot === undefined) return { decision, scopes: [] };
+    const candidate = this.decideCandidate(credential, source, service);
+    if (slot === undefined) return { decision, scopes: [], candidate };
     const scopes: ScopeEvaluation[] = [];
     const add = (scope: 'accessKey' | 'account', table: RecordTable, base: number) => {
       const status = table.records[base + STATUS];
@@ -380,7 +383,7 @@ export class DecisionIndex {
     const keyBase = slot * STRIDE;
     add('accessKey', this.#keys, keyBase);
     add('account', this.#accounts, this.#keys.records[keyBase + OWNER]! * STRIDE);
-    return { decision, scopes };
+    return { decision, scopes, candidate };
   }
 
   /** Reclaims released ranges and trims spare capacity, e.g. after loading a snapshot. */
