@@ -11,9 +11,6 @@ export interface SnapshotAccount {
   readonly policy: CanonicalPolicyJson | null;
   /** The version that set `policy`; 0 while it was never set. */
   readonly policyVersion: number;
-  /** The report-only candidate (docs/server.md); null when none is staged. */
-  readonly candidate: CanonicalPolicyJson | null;
-  readonly candidateVersion: number;
 }
 
 /** A permanent AccessKey as the decision index needs it. */
@@ -24,8 +21,16 @@ export interface SnapshotAccessKey {
   readonly status: AccessKeyStatus;
   readonly policy: CanonicalPolicyJson | null;
   readonly policyVersion: number;
-  readonly candidate: CanonicalPolicyJson | null;
-  readonly candidateVersion: number;
+}
+
+/** A staged report-only candidate (docs/server.md, "Report-only candidates"). */
+export interface SnapshotCandidate {
+  readonly accountId: AccountId;
+  /** Null for the account-level candidate. */
+  readonly accessKeyId: AccessKeyId | null;
+  readonly policy: CanonicalPolicyJson;
+  /** The version that staged it. */
+  readonly version: number;
 }
 
 /** A policy attached to a RAM user (RAM's AttachPolicyToUser), as authorization needs it. */
@@ -59,4 +64,6 @@ export interface Snapshot {
    */
   signingCredentials(): AsyncIterable<readonly SnapshotSigningCredential[]>;
   userPolicyAttachments(): AsyncIterable<readonly SnapshotPolicyAttachment[]>;
+  /** The staged candidates, the accounts' first: only the scopes that have one are read. */
+  candidates(): AsyncIterable<readonly SnapshotCandidate[]>;
 }

@@ -16,26 +16,31 @@ export async function loadIndex(
   const version = await store.snapshot(async (snapshot) => {
     for await (const page of snapshot.accounts()) {
       for (const a of page) {
-        if (a.policy !== null) {
-          index.setAccountPolicy(
-            a.accountId,
-            decodeStoredPolicy(a.policy, `account ${a.accountId}`),
-            a.policyVersion,
-          );
-        }
-        if (a.candidate !== null) {
-          const candidate = decodeStoredPolicy(a.candidate, `candidate of account ${a.accountId}`);
-          index.setAccountCandidate(a.accountId, candidate, a.candidateVersion);
-        }
+        if (a.policy === null) continue;
+        index.setAccountPolicy(
+          a.accountId,
+          decodeStoredPolicy(a.policy, `account ${a.accountId}`),
+          a.policyVersion,
+        );
       }
     }
     for await (const page of snapshot.accessKeys()) {
       for (const k of page) {
         const policy = k.policy === null ? null : decodeStoredPolicy(k.policy, `AccessKey ${k.accessKeyId}`);
         index.setKey(k.accessKeyId, k.accountId, policy, k.policyVersion);
-        if (k.candidate !== null) {
-          const candidate = decodeStoredPolicy(k.candidate, `candidate of AccessKey ${k.accessKeyId}`);
-          index.setKeyCandidate(k.accessKeyId, candidate, k.candidateVersion);
+      }
+    }
+    for await (const page of snapshot.candidates()) {
+      for (const c of page) {
+        if (c.accessKeyId === null) {
+          index.setAccountCandidate(
+            c.accountId,
+            decodeStoredPolicy(c.policy, `candidate of account ${c.accountId}`),
+            c.version,
+          );
+        } else {
+          const policy = decodeStoredPolicy(c.policy, `candidate of AccessKey ${c.accessKeyId}`);
+          index.setKeyCandidate(c.accessKeyId, policy, c.version);
         }
       }
     }
