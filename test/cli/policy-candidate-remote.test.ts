@@ -71,4 +71,25 @@ describe('keyfence policy candidate against a server', async () => {
     assert.equal(noCredentials.code, 1);
     assert.match(noCredentials.stderr, /ALIBABA_CLOUD_ACCESS_KEY_ID/);
   });
+
+  test('policy check against the server says what the staged candidate would decide', async () => {
+    // The account's candidate from the test before: 198.51.100.0/24 only. Alice's key now has
+    // its own Active policy (promoted above), which a candidate of the account does not override.
+    const key = (await t.store.write((tx) => tx.createAccessKey(t.accountId))).accessKeyId;
+    const deadline = Date.now() + 5000;
+    while ((await t.check({ AccessKeyId: key, SourceIp: '203.0.113.9' })).body.Candidate === undefined) {
+      assert.ok(Date.now() < deadline, 'the server never evaluated the candidate');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const run = await keyfence(
+      ['policy', 'check', '--endpoint', t.url, '--key', key, '--ip', '203.0.113.9'],
+      env,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^ALLOWED: no-active-policy/m);
+    assert.match(
+      run.stdout,
+      /^report-only candidate: would deny: public-ip-not-allowed \(the Account policy, version \d+, statement -\)$/m,
+    );
+  });
 });
