@@ -2,9 +2,9 @@ import type { StoreMigration } from '../store-migration.js';
 
 /**
  * Report-only candidates (docs/server.md, "Report-only candidates"): a scope's staged policy sits
- * beside its enforced one, in the same row, so that deleting a key deletes its candidate and a
- * snapshot reads both in one scan. `candidate_denied_calls` counts, per rollup row, the calls the
- * candidates in force at the time would have denied.
+ * beside its enforced one, in the same row, so that deleting a key deletes its candidate with it.
+ * `candidate_denied_calls` counts, per rollup row, the calls the candidates staged at the time
+ * would have denied.
  */
 export const policyCandidates: StoreMigration = {
   async up(db): Promise<void> {
