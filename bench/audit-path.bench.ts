@@ -156,6 +156,7 @@ function forwardAuthPassage(caller: Caller): Passage {
         policyVersion: 3,
       },
       appliedVersion: 4,
+      candidate: null,
     },
   };
 }

@@ -58,6 +58,7 @@ function rollupTable(row: Row): KeySourceRollupTable {
     first_seen: Number(row.first_seen),
     last_seen: Number(row.last_seen),
     services: String(row.services),
+    candidate_denied_calls: Number(row.candidate_denied_calls),
   };
 }
 

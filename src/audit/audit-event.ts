@@ -1,5 +1,5 @@
 import { formatAlibabaTime } from '../common/alibaba-time.js';
-import type { DecisionReason, DecisionScope } from '../policy/decision.js';
+import type { Decision, DecisionReason, DecisionScope } from '../policy/decision.js';
 import type { Caller } from '../request/caller.js';
 import type { Product } from '../request/product.js';
 import type {
@@ -48,6 +48,11 @@ export interface KeyFenceFields {
    * a write whose receipt (`PolicyVersion`) is at most this was applied. Null without a decision.
    */
   readonly appliedVersion: number | null;
+  /**
+   * What the report-only candidates of the key's scopes would have decided (docs/server.md,
+   * "Report-only candidates"); absent when none was staged. Never what happened.
+   */
+  readonly candidate?: CandidateOutcome;
   /** Whether the request's signature was verified and its credential accepted. */
   readonly authenticated: boolean;
   /**
@@ -72,6 +77,16 @@ export interface KeyFenceFields {
   readonly count: number;
   /** When `count` > 1: the latest arrival among them, ISO 8601 to the millisecond; else null. */
   readonly lastTime: string | null;
+}
+
+/** A report-only candidate's decision, as the audit event keeps it. */
+export interface CandidateOutcome {
+  readonly allowed: boolean;
+  readonly reason: DecisionReason;
+  readonly scope: DecisionScope;
+  /** Index in the candidate's (or, for a scope without one, the policy's) `Statements`; null when none matched. */
+  readonly statement: number | null;
+  readonly policyVersion: number;
 }
 
 /** One API call in ActionTrail's event shape (docs/audit.md) plus `keyfence`. Nothing in it is secret. */
@@ -148,7 +163,7 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
   const secrets = secretsOf(params);
   const { decision, product } = record;
   const principal = keyToResolve(record) === null ? undefined : context.principal;
-  return {
+  const built: BuiltAuditEvent = {
     accountId: ownerOf(record, principal),
     at: record.time,
     event: {
@@ -193,6 +208,21 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
         lastTime: context.folded === undefined ? null : context.folded.lastTime.toISOString(),
       },
     },
+  };
+  // Only events decided while a candidate was staged carry one: the rest keep their shape.
+  if (record.candidate != null) {
+    (built.event.keyfence as { candidate?: CandidateOutcome }).candidate = candidateOutcome(record.candidate);
+  }
+  return built;
+}
+
+function candidateOutcome(candidate: Decision): CandidateOutcome {
+  return {
+    allowed: candidate.allowed,
+    reason: candidate.reason,
+    scope: candidate.scope,
+    statement: candidate.statement < 0 ? null : candidate.statement,
+    policyVersion: candidate.policyVersion,
   };
 }
 

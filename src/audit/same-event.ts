@@ -26,6 +26,7 @@ export function sameEvent(a: AuditedRequest, b: AuditedRequest): boolean {
     sameOriginal(a.original, b.original) &&
     sameCaller(a.caller, b.caller) &&
     sameDecision(a.decision, b.decision) &&
+    sameDecision(a.candidate ?? null, b.candidate ?? null) &&
     sameParams(a.params ?? null, b.params ?? null)
   );
 }

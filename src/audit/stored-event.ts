@@ -15,6 +15,8 @@ export function toStoredEvent({ event: built, accountId, at }: BuiltAuditEvent):
     event = withStorableText(event);
     document = JSON.stringify(event);
   }
+  const { vpcId, keyfence } = event;
+  const rollup = { vpcId, service: keyfence.service, count: keyfence.count, lastTime: keyfence.lastTime };
   return {
     eventId: event.eventId,
     accountId,
@@ -29,11 +31,7 @@ export function toStoredEvent({ event: built, accountId, at }: BuiltAuditEvent):
     errorCode: event.errorCode,
     appliedVersion: event.keyfence.appliedVersion,
     document,
-    rollup: {
-      vpcId: event.vpcId,
-      service: event.keyfence.service,
-      count: event.keyfence.count,
-      lastTime: event.keyfence.lastTime,
-    },
+    // Said only when true: an event without a candidate hands over what it did before.
+    rollup: keyfence.candidate?.allowed === false ? { ...rollup, candidateDenied: true } : rollup,
   };
 }

@@ -100,6 +100,8 @@ interface CheckAnswer extends Outcome {
   readonly Service?: string;
   readonly Scopes: readonly (Outcome & { Status: string; Effective: boolean })[];
   readonly RecordedCall?: Outcome & { RequestId: string; EventTime: string };
+  /** While a report-only candidate of the key's scopes is staged. */
+  readonly Candidate?: Outcome;
 }
 
 const verdict = (allowed: boolean | null) => (allowed === null ? '-' : allowed ? 'allow' : 'deny');
@@ -134,6 +136,10 @@ function describe(answer: CheckAnswer): string {
         ]),
       ),
     );
+  }
+  const candidate = answer.Candidate;
+  if (candidate !== undefined) {
+    lines.push('', `report-only candidate: would ${verdict(candidate.Allowed)}: ${decided(candidate)}`);
   }
   const recorded = answer.RecordedCall;
   if (recorded !== undefined) {

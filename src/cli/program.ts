@@ -3,6 +3,7 @@ import { CONFIG_DEFAULTS } from '../config/config-defaults.js';
 import { runAccessCheck } from './access-check-command.js';
 import { DEFAULT_SOURCES_LIMIT, runAuditSources } from './audit-sources-command.js';
 import { DEFAULT_DATA_DIR, runInit } from './init-command.js';
+import { type CandidateOperation, runPolicyCandidate } from './policy-candidate-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
 import { runPolicyRecommend } from './policy-recommend-command.js';
@@ -222,6 +223,37 @@ export function buildProgram(): Command {
     .option('--json', 'print the server’s answer as JSON')
     .action(async (options) => {
       const result = await runPolicySimulate({ ...options, env: process.env });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      process.exitCode = result.exitCode;
+    });
+
+  policy
+    .command('candidate')
+    .description(
+      'a report-only candidate policy on a KeyFence server: set (stage, from --file), get, delete, promote (enforce it); exit 0, or 1 on error',
+    )
+    .argument('<operation>', 'set, get, delete or promote')
+    .requiredOption(
+      '--endpoint <url>',
+      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
+    )
+    .option('--key <id>', 'one permanent AccessKey of the account; default: the account-level candidate')
+    .option('--file <file>', 'set: the candidate AccessKeyPolicy JSON document')
+    .option('--expected-version <n>', 'promote: only if the enforced policy is still at this PolicyVersion')
+    .option('--ignore-lockout-check', 'promote: even if the policy would deny this very call')
+    .option('--json', 'print the server’s answer as JSON')
+    .action(async (operation: string, options, command: Command) => {
+      if (!['set', 'get', 'delete', 'promote'].includes(operation)) {
+        command.error(
+          `error: the operation must be set, get, delete or promote, not ${JSON.stringify(operation)}`,
+        );
+      }
+      const result = await runPolicyCandidate({
+        operation: operation as CandidateOperation,
+        ...options,
+        env: process.env,
+      });
       process.stdout.write(result.stdout);
       process.stderr.write(result.stderr);
       process.exitCode = result.exitCode;

@@ -72,6 +72,8 @@ export interface Explanation {
   readonly decision: Decision;
   /** The AccessKey-level evaluation first, then the account-level one; absent scopes omitted. */
   readonly scopes: readonly ScopeEvaluation[];
+  /** What the report-only candidates would decide (`decideCandidate`); null when none is staged. */
+  readonly candidate: Decision | null;
 }
 
 /** One table of records (keys, or accounts) with the per-VPC ranges of its policies. */
@@ -108,6 +110,33 @@ class RecordTable {
   trim(): void {
     this.records = this.records.slice(0, this.slots * STRIDE);
   }
+
+  /**
+   * Makes `slot` usable in a table whose slots are another table's (the candidates of the keys
+   * or of the accounts): a slot never written before reads as no policy.
+   */
+  reserve(slot: number): void {
+    while (this.slots <= slot) {
+      const fresh = this.slots++;
+      this.decisions.push(undefined);
+      const needed = this.slots * STRIDE;
+      if (needed > this.records.length) {
+        const next = new Uint32Array(
+          Math.max(needed, Math.ceil((this.records.length * 1.5) / STRIDE) * STRIDE),
+        );
+        next.set(this.records);
+        this.records = next;
+      }
+      const base = fresh * STRIDE;
+      this.records[base + CLASSIC] = NONE;
+      this.records[base + ALL_VPC] = NONE;
+    }
+  }
+
+  /** Whether `slot` holds a policy; false for a slot never reserved. */
+  holds(slot: number): boolean {
+    return slot < this.slots && this.records[slot * STRIDE + STATUS] !== UNSET;
+  }
 }
 
 function reasonFor(outcome: number, source: Source): DecisionReason {
@@ -137,6 +166,13 @@ export class DecisionIndex {
   readonly #accountIds = new Map<string, number>();
   readonly #accountNames: (string | undefined)[] = [];
   readonly #accounts = new RecordTable();
+  /**
+   * Report-only candidates, at the same slots as the keys and accounts they belong to. Apart
+   * from the tables the decision reads, so that `decide` costs the same with or without them.
+   */
+  readonly #keyCandidates = new RecordTable();
+  readonly #accountCandidates = new RecordTable();
+  #candidates = 0;
 
   constructor(options: DecisionIndexOptions = {}) {
     this.#exempt = new Set(options.exemptServices ?? []);
@@ -152,6 +188,58 @@ export class DecisionIndex {
 
   hasKey(accessKeyId: string): boolean {
     return this.#keyIds.has(accessKeyId);
+  }
+
+  /** How many report-only candidates (of keys and of accounts) are staged. */
+  get candidateCount(): number {
+    return this.#candidates;
+  }
+
+  /** Stages (or with null, removes) an account's report-only candidate policy. */
+  setAccountCandidate(accountId: string, policy: AccessKeyPolicy | null, version: number): void {
+    const slot = this.#accountSlot(accountId);
+    this.#setCandidate(this.#accountCandidates, slot, policy, version);
+    this.#releaseAccountIfUnused(slot);
+  }
+
+  /** Stages (or with null, removes) a key's report-only candidate; a key not in the index has none. */
+  setKeyCandidate(accessKeyId: string, policy: AccessKeyPolicy | null, version: number): void {
+    const slot = this.#keyIds.get(accessKeyId);
+    if (slot === undefined) return;
+    this.#setCandidate(this.#keyCandidates, slot, policy, version);
+  }
+
+  #setCandidate(table: RecordTable, slot: number, policy: AccessKeyPolicy | null, version: number): void {
+    table.reserve(slot);
+    const had = table.holds(slot);
+    this.#setPolicy(table, slot, policy, version);
+    this.#candidates += (table.holds(slot) ? 1 : 0) - (had ? 1 : 0);
+  }
+
+  /**
+   * The decision that would be made if every candidate of the key's scopes were promoted (the
+   * key's replacing its policy, the account's the account's; then the usual precedence), or null
+   * when neither the key nor its account has one, and for STS and unknown keys. Never consulted
+   * by `decide`.
+   */
+  decideCandidate(credential: Credential, source: Source, service: string): Decision | null {
+    if (this.#candidates === 0 || credential.temporary) return null;
+    const slot = this.#keyIds.get(credential.accessKeyId);
+    if (slot === undefined) return null;
+    const account = this.#keys.records[slot * STRIDE + OWNER]!;
+    const ownCandidate = this.#keyCandidates.holds(slot);
+    const accountCandidate = this.#accountCandidates.holds(account);
+    if (!ownCandidate && !accountCandidate) return null;
+    if (this.#exempt.has(service)) return EXEMPT;
+    const keys = ownCandidate ? this.#keyCandidates : this.#keys;
+    if (keys.records[slot * STRIDE + STATUS] === ACTIVE) {
+      const outcome = this.#evaluate(keys, slot * STRIDE, source);
+      return this.#decision(outcome, source, 'accessKey', keys, slot);
+    }
+    const accounts = accountCandidate ? this.#accountCandidates : this.#accounts;
+    if (accounts.records[account * STRIDE + STATUS] !== ACTIVE) return NO_POLICY;
+    const outcome = this.#evaluate(accounts, account * STRIDE, source);
+    return this.#decision(outcome, source, 'account', accounts, account);
   }
 
   /** Sets (or with null, removes) an account's account-level policy. */
@@ -202,6 +290,7 @@ export class DecisionIndex {
     const slot = this.#keyIds.get(accessKeyId);
     if (slot === undefined) return;
     this.#keyIds.delete(accessKeyId);
+    if (this.#keyCandidates.holds(slot)) this.#setCandidate(this.#keyCandidates, slot, null, 0);
     this.#setPolicy(this.#keys, slot, null, 0);
     const account = this.#keys.records[slot * STRIDE + OWNER]!;
     this.#accounts.records[account * STRIDE + OWNER]!--;
@@ -274,7 +363,8 @@ export class DecisionIndex {
   explain(credential: Credential, source: Source, service: string): Explanation {
     const decision = this.decide(credential, source, service);
     const slot = this.#keyIds.get(credential.accessKeyId);
-    if (slot === undefined) return { decision, scopes: [] };
+    const candidate = this.decideCandidate(credential, source, service);
+    if (slot === undefined) return { decision, scopes: [], candidate };
     const scopes: ScopeEvaluation[] = [];
     const add = (scope: 'accessKey' | 'account', table: RecordTable, base: number) => {
       const status = table.records[base + STATUS];
@@ -293,7 +383,7 @@ export class DecisionIndex {
     const keyBase = slot * STRIDE;
     add('accessKey', this.#keys, keyBase);
     add('account', this.#accounts, this.#keys.records[keyBase + OWNER]! * STRIDE);
-    return { decision, scopes };
+    return { decision, scopes, candidate };
   }
 
   /** Reclaims released ranges and trims spare capacity, e.g. after loading a snapshot. */
@@ -302,6 +392,8 @@ export class DecisionIndex {
     this.#keys.trim();
     this.#routes = this.#routes.slice(0, this.#keys.slots);
     this.#accounts.trim();
+    this.#keyCandidates.trim();
+    this.#accountCandidates.trim();
   }
 
   /** Bytes held in typed arrays: the range arena and the record tables. */
@@ -310,7 +402,9 @@ export class DecisionIndex {
       this.#arena.byteLength +
       this.#keys.records.byteLength +
       this.#routes.byteLength +
-      this.#accounts.records.byteLength
+      this.#accounts.records.byteLength +
+      this.#keyCandidates.records.byteLength +
+      this.#accountCandidates.records.byteLength
     );
   }
 
@@ -357,6 +451,7 @@ export class DecisionIndex {
     const base = slot * STRIDE;
     const records = this.#accounts.records;
     if (records[base + OWNER] !== 0 || records[base + STATUS] !== UNSET) return;
+    if (this.#accountCandidates.holds(slot)) return;
     this.#accountIds.delete(this.#accountNames[slot]!);
     this.#accountNames[slot] = undefined;
     this.#accounts.free.push(slot);
@@ -416,7 +511,7 @@ export class DecisionIndex {
 
   #compactArena(headroom: number): void {
     this.#arena.compact((move) => {
-      for (const table of [this.#keys, this.#accounts]) {
+      for (const table of [this.#keys, this.#accounts, this.#keyCandidates, this.#accountCandidates]) {
         const records = table.records;
         for (let slot = 0; slot < table.slots; slot++) {
           const base = slot * STRIDE;

@@ -85,6 +85,11 @@ export interface RequestRecord {
    * elsewhere may leave it out; the server always sets it.)
    */
   readonly appliedVersion?: number | null;
+  /**
+   * What the report-only candidates of the key's scopes would have decided (docs/server.md,
+   * "Report-only candidates"); null or absent when none was staged. Never the outcome.
+   */
+  readonly candidate?: Decision | null;
   /** Null on success. */
   readonly errorCode: string | null;
   readonly errorMessage: string | null;

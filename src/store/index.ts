@@ -74,6 +74,7 @@ export type {
   Snapshot,
   SnapshotAccessKey,
   SnapshotAccount,
+  SnapshotCandidate,
   SnapshotPolicyAttachment,
   SnapshotSigningCredential,
 } from './snapshot.js';

@@ -63,6 +63,8 @@ export interface StoreReads {
 
   getPolicy(scope: PolicyScope): Promise<ScopePolicy>;
   listPolicyHistory(scope: PolicyScope, page?: HistoryPage): Promise<PolicyChange[]>;
+  /** The scope's report-only candidate; `policy` null (version 0) when none is staged. */
+  getPolicyCandidate(scope: PolicyScope): Promise<ScopePolicy>;
 }
 
 /**
@@ -128,6 +130,11 @@ export interface StoreWrites {
     options: PolicyWriteOptions,
   ): Promise<ScopePolicy>;
   rollbackPolicy(scope: PolicyScope, toVersion: number, options: PolicyWriteOptions): Promise<ScopePolicy>;
+  /**
+   * Stages the scope's report-only candidate, or with null removes it; answers it with the
+   * change's version. Not a policy change: the policy history does not record it.
+   */
+  setPolicyCandidate(scope: PolicyScope, policy: CanonicalPolicyJson | null): Promise<ScopePolicy>;
 }
 
 export interface StoreTransaction extends StoreReads, StoreWrites {

@@ -23,6 +23,16 @@ export interface SnapshotAccessKey {
   readonly policyVersion: number;
 }
 
+/** A staged report-only candidate (docs/server.md, "Report-only candidates"). */
+export interface SnapshotCandidate {
+  readonly accountId: AccountId;
+  /** Null for the account-level candidate. */
+  readonly accessKeyId: AccessKeyId | null;
+  readonly policy: CanonicalPolicyJson;
+  /** The version that staged it. */
+  readonly version: number;
+}
+
 /** A policy attached to a RAM user (RAM's AttachPolicyToUser), as authorization needs it. */
 export interface SnapshotPolicyAttachment {
   readonly accountId: AccountId;
@@ -54,4 +64,6 @@ export interface Snapshot {
    */
   signingCredentials(): AsyncIterable<readonly SnapshotSigningCredential[]>;
   userPolicyAttachments(): AsyncIterable<readonly SnapshotPolicyAttachment[]>;
+  /** The staged candidates, the accounts' first: only the scopes that have one are read. */
+  candidates(): AsyncIterable<readonly SnapshotCandidate[]>;
 }

@@ -13,6 +13,7 @@ import * as accessKeys from './queries/access-keys.js';
 import * as accounts from './queries/accounts.js';
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
+import { getPolicyCandidate } from './queries/policy-candidates.js';
 import * as roles from './queries/roles.js';
 import * as temporaryCredentials from './queries/temporary-credentials.js';
 import * as users from './queries/users.js';
@@ -84,5 +85,9 @@ export class StoreReader implements StoreReads {
 
   listPolicyHistory(scope: PolicyScope, page?: policies.HistoryPage) {
     return this.run(() => policies.listPolicyHistory(this.db, scope, page));
+  }
+
+  getPolicyCandidate(scope: PolicyScope) {
+    return this.run(() => getPolicyCandidate(this.db, scope));
   }
 }

@@ -8,6 +8,7 @@ import * as accounts from './queries/accounts.js';
 import { appendAuditEventInTransaction, type NewAuditEvent } from './queries/audit-events.js';
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
+import { setPolicyCandidate } from './queries/policy-candidates.js';
 import * as roles from './queries/roles.js';
 import * as temporaryCredentials from './queries/temporary-credentials.js';
 import * as users from './queries/users.js';
@@ -122,6 +123,10 @@ export class KyselyStoreTransaction extends StoreReader implements StoreTransact
 
   rollbackPolicy(scope: PolicyScope, toVersion: number, options: policies.PolicyWriteOptions) {
     return this.run(() => policies.rollbackPolicy(this.#tx, scope, toVersion, options));
+  }
+
+  setPolicyCandidate(scope: PolicyScope, policy: CanonicalPolicyJson | null) {
+    return this.run(() => setPolicyCandidate(this.#tx, scope, policy));
   }
 
   accessKeyPrincipals(accessKeyIds: readonly string[]) {

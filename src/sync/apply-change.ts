@@ -30,6 +30,24 @@ export function applyChange(index: DecisionIndex, change: ChangeRecord): void {
         change.version,
       );
       return;
+    case 'candidate.key.set':
+      index.setKeyCandidate(
+        change.accessKeyId,
+        change.policy === null
+          ? null
+          : decodeStoredPolicy(change.policy, `candidate of AccessKey ${change.accessKeyId}`),
+        change.version,
+      );
+      return;
+    case 'candidate.account.set':
+      index.setAccountCandidate(
+        change.accountId,
+        change.policy === null
+          ? null
+          : decodeStoredPolicy(change.policy, `candidate of account ${change.accountId}`),
+        change.version,
+      );
+      return;
     default:
       return;
   }

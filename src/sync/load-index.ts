@@ -30,6 +30,20 @@ export async function loadIndex(
         index.setKey(k.accessKeyId, k.accountId, policy, k.policyVersion);
       }
     }
+    for await (const page of snapshot.candidates()) {
+      for (const c of page) {
+        if (c.accessKeyId === null) {
+          index.setAccountCandidate(
+            c.accountId,
+            decodeStoredPolicy(c.policy, `candidate of account ${c.accountId}`),
+            c.version,
+          );
+        } else {
+          const policy = decodeStoredPolicy(c.policy, `candidate of AccessKey ${c.accessKeyId}`);
+          index.setKeyCandidate(c.accessKeyId, policy, c.version);
+        }
+      }
+    }
     for (const consumer of consumers) await consumer.load(snapshot);
     return snapshot.version;
   });

@@ -297,6 +297,7 @@ describe('the audit sink', () => {
           statement: -1,
           policyVersion: 0,
         },
+        candidate: null,
         appliedVersion: t.server.appliedVersion,
         source: { ip: '127.0.0.1', vpcId: null, fault: null },
         entryPoint: 'rpc',

@@ -125,6 +125,7 @@ export class AccessGate {
       claimedAccessKeyId: null,
       decision: null,
       appliedVersion: null,
+      candidate: null,
     };
     const resolved = resolveSource(arrival.origin, arrival.headers, this.#deps.trustedProxies);
     if (resolved.ok) {
@@ -259,6 +260,14 @@ export class AccessGate {
     const { progress } = passage;
     progress.decision = decision;
     progress.appliedVersion = appliedVersion;
+    // Report-only: recorded and counted, never the outcome; with no candidate anywhere, one
+    // comparison. An exempt call is exempt under any candidate.
+    const { index } = this.#deps.follower;
+    if (index.candidateCount !== 0 && decision.reason !== 'exempt-service') {
+      const candidate = index.decideCandidate(who.key, passage.source, enforcement.service ?? '');
+      progress.candidate = candidate;
+      if (candidate !== null) this.#deps.decisions.observeCandidate(candidate);
+    }
     if (!decision.allowed) {
       throw accessPolicyDenied(decision, passage.recorded.ip, passage.source.vpcId);
     }

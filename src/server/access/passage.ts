@@ -36,6 +36,8 @@ export interface Progress {
   decision: Decision | null;
   /** The change-log version the index enforced when `decision` was made. */
   appliedVersion: number | null;
+  /** What the report-only candidates would have decided; null when none was staged. */
+  candidate: Decision | null;
 }
 
 /** One request on its way through the access gate. */
@@ -71,6 +73,7 @@ export function recordOf(passage: Passage, status: number, refusal: Refusal | nu
     claimedAccessKeyId: progress.claimedAccessKeyId,
     decision: progress.decision,
     appliedVersion: progress.appliedVersion,
+    candidate: progress.candidate,
     source: passage.recorded,
     entryPoint: arrival.entryPoint,
     original: arrival.original,

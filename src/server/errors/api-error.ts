@@ -157,6 +157,9 @@ export const timeRangeErrors = {
     answer('InvalidTimeRange.BeforeRetention', catalogue['InvalidTimeRange.BeforeRetention'].message(days)),
 } as const;
 
+/** A scope without a report-only candidate, asked for one (docs/server.md, "Report-only candidates"). */
+export const candidateNotFound = () => fixed('EntityNotExist.AccessKeyPolicyCandidate');
+
 /** A system policy KeyFence does not have. */
 export const policyNotFound = () => fixed('EntityNotExist.Policy');
 

@@ -188,6 +188,12 @@ export const serverErrorCatalogue = {
       `StartTime must not be more than ${days} days ago: the audit log keeps ${days} days.`,
     meaning: 'A window of audit data starts before now minus `audit.retentionDays`, whose data is deleted.',
   },
+  'EntityNotExist.AccessKeyPolicyCandidate': {
+    httpStatus: 404,
+    message: 'No report-only candidate policy is staged for this scope.',
+    meaning:
+      'Get, Delete or Promote of a report-only candidate for a scope (the account, or one AccessKey) that has none staged; nothing was changed.',
+  },
 
   // Forward-auth (docs/forward-auth.md).
   'ForwardAuth.UntrustedCaller': {

@@ -1,4 +1,4 @@
-import type { Decision, DecisionReason } from '../../policy/decision.js';
+import type { Decision, DecisionReason, DecisionScope } from '../../policy/decision.js';
 
 /** Every reason a decision can give, in a fixed order: counters are indexed by it. */
 export const DECISION_REASONS: readonly DecisionReason[] = Object.freeze([
@@ -25,6 +25,9 @@ export const DECISION_LATENCY_BUCKETS: readonly number[] = Object.freeze([
   1e-7, 2.5e-7, 5e-7, 1e-6, 2.5e-6, 5e-6, 1e-5, 1e-4, 1e-3,
 ]);
 
+/** The scopes a candidate decision can come from, in the order of `DecisionCounters.candidates`. */
+export const CANDIDATE_SCOPES: readonly DecisionScope[] = Object.freeze(['accessKey', 'account', 'none']);
+
 /** One decision in this many is timed (`keyfence_decision_duration_seconds`). */
 export const DECISION_TIMING_SAMPLE = 16;
 
@@ -39,6 +42,11 @@ export class DecisionCounters {
   /** Non-cumulative per bucket, plus one overflow bucket at the end. */
   readonly latencyBuckets = new Float64Array(DECISION_LATENCY_BUCKETS.length + 1);
   latencySum = 0;
+  /**
+   * Report-only candidate decisions: at `CANDIDATE_SCOPES` index × 2, would allow; plus 1,
+   * would deny.
+   */
+  readonly candidates = new Float64Array(CANDIDATE_SCOPES.length * 2);
 
   #untilTimed = 0;
 
@@ -54,6 +62,12 @@ export class DecisionCounters {
     }
     this.#untilTimed = DECISION_TIMING_SAMPLE - 1;
     return true;
+  }
+
+  /** Counts what a report-only candidate would have decided. */
+  observeCandidate(decision: Decision): void {
+    const scope = decision.scope === 'accessKey' ? 0 : decision.scope === 'account' ? 1 : 2;
+    this.candidates[scope * 2 + (decision.allowed ? 0 : 1)]!++;
   }
 
   /** Counts one decision; `seconds` is how long it took when it was timed. */

@@ -1,7 +1,12 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { AuditCounters } from '../../audit/audit-writer.js';
 import type { SyncStatistics } from '../../sync/index-follower.js';
-import { DECISION_LATENCY_BUCKETS, DECISION_REASONS, type DecisionCounters } from './decision-counters.js';
+import {
+  CANDIDATE_SCOPES,
+  DECISION_LATENCY_BUCKETS,
+  DECISION_REASONS,
+  type DecisionCounters,
+} from './decision-counters.js';
 import type { ServerStatus } from './server-status.js';
 
 /** What a scrape reads from the running node: read only when scraped, never on the request path. */
@@ -44,6 +49,16 @@ export class KeyFenceMetrics {
         labels: { result: ALLOWING.has(reason) ? 'allow' : 'deny', reason },
         value: decisions.byReason[i]!,
       })),
+    );
+    this.#add(
+      'keyfence_candidate_decisions_total',
+      'What report-only candidate policies would have decided, by the scope that would decide.',
+      'counter',
+      () =>
+        CANDIDATE_SCOPES.flatMap((scope, i) => [
+          { labels: { scope, outcome: 'would_allow' }, value: decisions.candidates[i * 2]! },
+          { labels: { scope, outcome: 'would_deny' }, value: decisions.candidates[i * 2 + 1]! },
+        ]),
     );
     this.#add(
       'keyfence_decision_duration_seconds',

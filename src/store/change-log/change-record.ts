@@ -52,6 +52,13 @@ export type ChangeBody =
       readonly policy: CanonicalPolicyJson;
       readonly rolledBackTo: number | null;
     }
+  /** A report-only candidate staged, or with `policy` null removed (docs/server.md). */
+  | { readonly kind: 'candidate.account.set'; readonly policy: CanonicalPolicyJson | null }
+  | {
+      readonly kind: 'candidate.key.set';
+      readonly accessKeyId: AccessKeyId;
+      readonly policy: CanonicalPolicyJson | null;
+    }
   | { readonly kind: 'role.created' | 'role.updated' | 'role.deleted'; readonly roleName: RoleName }
   | {
       readonly kind: 'credential.issued';

@@ -55,6 +55,10 @@ export function toChangeRow(
         policy: body.policy,
         detail: rollbackDetail(body.rolledBackTo),
       };
+    case 'candidate.account.set':
+      return { ...row, policy: body.policy };
+    case 'candidate.key.set':
+      return { ...row, access_key_id: body.accessKeyId, policy: body.policy };
     case 'role.created':
     case 'role.updated':
     case 'role.deleted':
@@ -129,6 +133,15 @@ export function fromChangeRow(row: Row): ChangeRecord {
         accessKeyId: row.access_key_id as AccessKeyId,
         policy: row.policy as CanonicalPolicyJson,
         rolledBackTo: (detail.rolledBackTo as number | undefined) ?? null,
+      };
+    case 'candidate.account.set':
+      return { ...base, kind, policy: row.policy as CanonicalPolicyJson | null };
+    case 'candidate.key.set':
+      return {
+        ...base,
+        kind,
+        accessKeyId: row.access_key_id as AccessKeyId,
+        policy: row.policy as CanonicalPolicyJson | null,
       };
     case 'role.created':
     case 'role.updated':

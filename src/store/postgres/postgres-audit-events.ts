@@ -31,6 +31,8 @@ interface RollupClass {
   readonly vpc_id: string;
   readonly service: string;
   readonly outcome: RolledUpCall['outcome'];
+  /** 1 when a report-only candidate would have denied the calls, else 0. */
+  readonly candidate_denied: number;
 }
 
 const rollupKey = sql.raw('account_id, access_key_id, day, source_ip, vpc_id');
@@ -39,7 +41,7 @@ const sharedRecordType = sql.raw(
 );
 const classType = sql.raw(
   `class(rollup_class integer, account_id text, access_key_id text, day bigint, source_ip text,
-    vpc_id text, service text, outcome text)`,
+    vpc_id text, service text, outcome text, candidate_denied integer)`,
 );
 const rollupColumns = sql.raw(KEY_SOURCE_ROLLUP_COLUMNS.join(', '));
 const rollupConflict = sql.raw(KEY_SOURCE_ROLLUP_CONFLICT);
@@ -54,7 +56,7 @@ const rollupConflict = sql.raw(KEY_SOURCE_ROLLUP_CONFLICT);
  * statement, one round trip, atomic on its own. The insert is a data-modifying CTE; the rows its
  * `returning` names (only the events inserted count: one stored already is counted already) are
  * summed per rollup class: each such event's row carries the number of a class (row key, service,
- * outcome), its call count and last arrival when they are not 1 and its own time, and a second,
+ * outcome, candidate outcome), its call count and last arrival when they are not 1 and its own time, and a second,
  * small JSON array describes the classes. The sums are upserted in key order, so that concurrent
  * nodes do not deadlock. A second JSON array of every event's share would cost more: the
  * database parses every object of such an array field by field.
@@ -94,7 +96,8 @@ export async function appendPostgresAuditEvents(
         coalesce(sum(calls) filter (where outcome = 'denied'), 0),
         coalesce(sum(calls) filter (where outcome = 'failed'), 0),
         min(first_seen), max(last_seen),
-        keyfence_merge_service_calls('{}', json_object_agg(service, calls)::text)
+        keyfence_merge_service_calls('{}', json_object_agg(service, calls)::text),
+        coalesce(sum(calls) filter (where candidate_denied = 1), 0)
       from shares join json_to_recordset(${JSON.stringify([...classes.values()])}::json) as ${classType}
         using (rollup_class)
       group by ${rollupKey}
@@ -140,7 +143,8 @@ function sharingRow(
 /** The number of `call`'s class, added to `classes` if new. */
 function classOf(call: RolledUpCall, classes: Map<string, RollupClass>): number {
   const service = call.service ?? OTHER_SERVICES;
-  const name = `${call.accountId}\n${call.accessKeyId}\n${call.day}\n${call.sourceIp}\n${call.vpcId}\n${service}\n${call.outcome}`;
+  const candidateDenied = call.candidateDenied ? 1 : 0;
+  const name = `${call.accountId}\n${call.accessKeyId}\n${call.day}\n${call.sourceIp}\n${call.vpcId}\n${service}\n${call.outcome}\n${candidateDenied}`;
   let rollupClass = classes.get(name);
   if (rollupClass === undefined) {
     rollupClass = {
@@ -152,6 +156,7 @@ function classOf(call: RolledUpCall, classes: Map<string, RollupClass>): number 
       vpc_id: call.vpcId,
       service,
       outcome: call.outcome,
+      candidate_denied: candidateDenied,
     };
     classes.set(name, rollupClass);
   }

@@ -24,7 +24,10 @@ export interface AccessKeyUse {
   readonly service: string;
 }
 
-type AccessKeyRow = Omit<Selectable<AccessKeyTable>, 'sealed_secret' | 'policy' | 'policy_version'>;
+type AccessKeyRow = Omit<
+  Selectable<AccessKeyTable>,
+  'sealed_secret' | 'policy' | 'policy_version' | 'candidate' | 'candidate_version'
+>;
 
 const publicColumns = [
   'access_key_id',

@@ -10,8 +10,8 @@ import {
 } from '../rollups/service-calls.js';
 import type { KeySourceRollupTable, StoreDatabase } from '../schema/database.js';
 
-/** The columns of `key_source_rollups`, in the order the upserts name them. */
-export const KEY_SOURCE_ROLLUP_COLUMNS = [
+/** The columns migration 0007 created: its backfill, which runs before 0009, writes these alone. */
+const COLUMNS_SINCE_0007 = [
   'account_id',
   'access_key_id',
   'day',
@@ -25,12 +25,13 @@ export const KEY_SOURCE_ROLLUP_COLUMNS = [
   'services',
 ] as const satisfies readonly (keyof KeySourceRollupTable)[];
 
-/**
- * What makes an upsert additive: a row already there takes the sum of both. The same text on
- * both databases (no `min`/`greatest`, which only one of them has), and in the SQLite audit
- * worker's prepared statement.
- */
-export const KEY_SOURCE_ROLLUP_CONFLICT = `on conflict (account_id, access_key_id, day, source_ip, vpc_id) do update set
+/** The columns of `key_source_rollups`, in the order the upserts name them. */
+export const KEY_SOURCE_ROLLUP_COLUMNS = [
+  ...COLUMNS_SINCE_0007,
+  'candidate_denied_calls',
+] as const satisfies readonly (keyof KeySourceRollupTable)[];
+
+const CONFLICT_SINCE_0007 = `on conflict (account_id, access_key_id, day, source_ip, vpc_id) do update set
   allowed = key_source_rollups.allowed + excluded.allowed,
   denied = key_source_rollups.denied + excluded.denied,
   failed = key_source_rollups.failed + excluded.failed,
@@ -38,9 +39,23 @@ export const KEY_SOURCE_ROLLUP_CONFLICT = `on conflict (account_id, access_key_i
   last_seen = case when excluded.last_seen > key_source_rollups.last_seen then excluded.last_seen else key_source_rollups.last_seen end,
   services = keyfence_merge_service_calls(key_source_rollups.services, excluded.services)`;
 
-const columns = sql.raw(KEY_SOURCE_ROLLUP_COLUMNS.join(', '));
-const conflict = sql.raw(KEY_SOURCE_ROLLUP_CONFLICT);
-// 11 parameters a row: far below both databases' limits per statement.
+/**
+ * What makes an upsert additive: a row already there takes the sum of both. The same text on
+ * both databases (no `min`/`greatest`, which only one of them has), and in the SQLite audit
+ * worker's prepared statement.
+ */
+export const KEY_SOURCE_ROLLUP_CONFLICT = `${CONFLICT_SINCE_0007},
+  candidate_denied_calls = key_source_rollups.candidate_denied_calls + excluded.candidate_denied_calls`;
+
+/** The table's shape an upsert writes: as it is now, or as migration 0007 left it. */
+export type RollupSchema = 'current' | '0007';
+
+const statementParts = {
+  current: { names: KEY_SOURCE_ROLLUP_COLUMNS, conflict: sql.raw(KEY_SOURCE_ROLLUP_CONFLICT) },
+  '0007': { names: COLUMNS_SINCE_0007, conflict: sql.raw(CONFLICT_SINCE_0007) },
+} as const;
+
+// 12 parameters a row: far below both databases' limits per statement.
 const UPSERT_CHUNK = 500;
 
 /**
@@ -50,11 +65,14 @@ const UPSERT_CHUNK = 500;
 export async function upsertKeySourceRollups(
   db: Kysely<StoreDatabase>,
   rows: readonly KeySourceRollupTable[],
+  schema: RollupSchema = 'current',
 ): Promise<void> {
+  const { names, conflict } = statementParts[schema];
+  const columns = sql.raw(names.join(', '));
   for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
     const values = rows
       .slice(start, start + UPSERT_CHUNK)
-      .map((row) => sql`(${sql.join(KEY_SOURCE_ROLLUP_COLUMNS.map((column) => row[column]))})`);
+      .map((row) => sql`(${sql.join(names.map((column) => row[column]))})`);
     await sql`insert into key_source_rollups (${columns}) values ${sql.join(values)} ${conflict}`.execute(db);
   }
 }
@@ -77,6 +95,8 @@ export interface KeySourceRollup {
   readonly allowed: number;
   readonly denied: number;
   readonly failed: number;
+  /** Calls a report-only candidate staged at the time would have denied; absent when none. */
+  readonly candidateDenied?: number;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
   /** Days of the window with at least one call. */
@@ -115,6 +135,7 @@ export async function keySourceRollups(
     sum.allowed += row.allowed;
     sum.denied += row.denied;
     sum.failed += row.failed;
+    sum.candidate_denied_calls += row.candidate_denied_calls;
     if (row.first_seen < sum.first_seen) sum.first_seen = row.first_seen;
     if (row.last_seen > sum.last_seen) sum.last_seen = row.last_seen;
     sum.days++;
@@ -137,6 +158,7 @@ export async function keySourceRollups(
       days: sum.days,
       services,
       otherServices,
+      ...(sum.candidate_denied_calls > 0 ? { candidateDenied: sum.candidate_denied_calls } : {}),
     };
   });
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { err, ok } from '../../common/result.js';
 import type { StoreDatabase } from '../schema/database.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -7,6 +7,7 @@ import type {
   Snapshot,
   SnapshotAccessKey,
   SnapshotAccount,
+  SnapshotCandidate,
   SnapshotPolicyAttachment,
   SnapshotSigningCredential,
 } from '../snapshot.js';
@@ -62,6 +63,48 @@ const accessKeyScan: TableScan<SnapshotAccessKey> = {
       .$castTo<SnapshotAccessKey>(),
   key: (row) => row.accessKeyId,
 };
+
+// Few scopes hold a candidate: these scans return those alone, so a snapshot of a million keys
+// without any reads no candidate column of theirs.
+const accountCandidateScan: TableScan<SnapshotCandidate> = {
+  all: (db) => accountCandidates(db),
+  after: (db, after, limit) =>
+    accountCandidates(db).where('account_id', '>', after).orderBy('account_id').limit(limit),
+  key: (row) => row.accountId,
+};
+
+function accountCandidates(db: Kysely<StoreDatabase>) {
+  return db
+    .selectFrom('accounts')
+    .select([
+      'account_id as accountId',
+      sql<null>`null`.as('accessKeyId'),
+      'candidate as policy',
+      'candidate_version as version',
+    ])
+    .where('candidate', 'is not', null)
+    .$castTo<SnapshotCandidate>();
+}
+
+const keyCandidateScan: TableScan<SnapshotCandidate> = {
+  all: (db) => keyCandidates(db),
+  after: (db, after, limit) =>
+    keyCandidates(db).where('access_key_id', '>', after).orderBy('access_key_id').limit(limit),
+  key: (row) => row.accessKeyId!,
+};
+
+function keyCandidates(db: Kysely<StoreDatabase>) {
+  return db
+    .selectFrom('access_keys')
+    .select([
+      'account_id as accountId',
+      'access_key_id as accessKeyId',
+      'candidate as policy',
+      'candidate_version as version',
+    ])
+    .where('candidate', 'is not', null)
+    .$castTo<SnapshotCandidate>();
+}
 
 const permanentCredentialScan: TableScan<PermanentCredentialRow> = {
   all: (db) => selectPermanentCredentials(db),
@@ -178,6 +221,10 @@ export async function readSnapshot<T>(
       accessKeys: () => pages(accessKeyScan),
       signingCredentials,
       userPolicyAttachments: () => pages(attachmentScan),
+      candidates: async function* () {
+        yield* pages(accountCandidateScan);
+        yield* pages(keyCandidateScan);
+      },
     });
   } finally {
     open = false;

@@ -11,6 +11,7 @@ interface Sums {
   allowed: number;
   denied: number;
   failed: number;
+  candidateDenied: number;
   first: number;
   last: number;
   readonly services: ServiceCalls;
@@ -42,6 +43,7 @@ export class KeySourceRollupBatch {
         allowed: 0,
         denied: 0,
         failed: 0,
+        candidateDenied: 0,
         first: call.first,
         last: call.last,
         services: new Map(),
@@ -49,6 +51,7 @@ export class KeySourceRollupBatch {
       this.#sums.set(key, sums);
     }
     sums[call.outcome] += call.calls;
+    if (call.candidateDenied) sums.candidateDenied += call.calls;
     if (call.first < sums.first) sums.first = call.first;
     if (call.last > sums.last) sums.last = call.last;
     addServiceCalls(sums.services, call.service, call.calls);
@@ -73,6 +76,7 @@ export class KeySourceRollupBatch {
         first_seen: sums.first,
         last_seen: sums.last,
         services: encodeServiceCalls(capServiceCalls(sums.services)),
+        candidate_denied_calls: sums.candidateDenied,
       }));
   }
 }

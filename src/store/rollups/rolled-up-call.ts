@@ -20,13 +20,16 @@ export interface RollupSource {
 
 /**
  * What the rollups read from an event's document: its `vpcId`, and `keyfence.service`,
- * `keyfence.count` and `keyfence.lastTime`, as they are there.
+ * `keyfence.count`, `keyfence.lastTime` and whether `keyfence.candidate.allowed` is false, as
+ * they are there.
  */
 export interface RollupFields {
   readonly vpcId: string | null;
   readonly service: string | null;
   readonly count: number;
   readonly lastTime: string | null;
+  /** A report-only candidate would have denied the call (optional: events before candidates). */
+  readonly candidateDenied?: boolean;
 }
 
 /** What a key-source rollup takes from one stored event. */
@@ -44,6 +47,8 @@ export interface RolledUpCall {
   readonly service: string | null;
   /** The requests the event stands for (`keyfence.count`; 1 unless coalesced). */
   readonly calls: number;
+  /** A report-only candidate would have denied them (all or none: coalescing keeps outcomes apart). */
+  readonly candidateDenied: boolean;
   /** The first and latest arrival among them, ms since the epoch: the same UTC second. */
   readonly first: number;
   readonly last: number;
@@ -64,7 +69,7 @@ export function rolledUpCall(event: RollupSource): RolledUpCall | null {
   const { accountId, accessKeyId } = event;
   if (accountId === null || accessKeyId === null || !countsInRollups(event)) return null;
   const first = event.at.getTime();
-  const { vpcId, service, count, lastTime } = event.rollup ?? documentFields(event.document);
+  const { vpcId, service, count, lastTime, candidateDenied } = event.rollup ?? documentFields(event.document);
   const last = lastTime === null ? first : Math.max(first, Date.parse(lastTime) || first);
   return {
     accountId,
@@ -75,6 +80,7 @@ export function rolledUpCall(event: RollupSource): RolledUpCall | null {
     outcome: event.errorCode === null ? 'allowed' : event.errorCode === ACL_DENIED_CODE ? 'denied' : 'failed',
     service,
     calls: Number.isSafeInteger(count) && count > 0 ? count : 1,
+    candidateDenied: candidateDenied === true,
     first,
     last,
   };
@@ -100,12 +106,14 @@ function documentFields(document: string): RollupFields {
     service?: unknown;
     count?: unknown;
     lastTime?: unknown;
+    candidate?: { allowed?: unknown } | null;
   };
   return {
     vpcId: typeof vpcId === 'string' ? vpcId : null,
     service: typeof fields.service === 'string' ? fields.service : null,
     count: typeof fields.count === 'number' ? fields.count : 1,
     lastTime: typeof fields.lastTime === 'string' ? fields.lastTime : null,
+    candidateDenied: typeof fields.candidate === 'object' && fields.candidate?.allowed === false,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The tables as Kysely sees them. Times are milliseconds since the epoch and versions are
  * change-log versions, both in 64-bit integer columns: one representation on SQLite and
@@ -58,6 +60,10 @@ export interface AccountTable {
   policy: string | null;
   /** Version of the change that set `policy`; 0 while it was never set. */
   policy_version: number;
+  /** The report-only candidate policy (docs/server.md); NULL when none is staged. */
+  candidate: string | null;
+  /** Version of the change that staged `candidate`; 0 when none is staged. */
+  candidate_version: Generated<number>;
 }
 
 export interface UserTable {
@@ -83,6 +89,8 @@ export interface AccessKeyTable {
   last_used_service: string | null;
   policy: string | null;
   policy_version: number;
+  candidate: string | null;
+  candidate_version: Generated<number>;
 }
 
 export interface RoleTable {
@@ -165,6 +173,8 @@ export interface KeySourceRollupTable {
   last_seen: number;
   /** Calls per service code, as JSON (src/store/rollups/service-calls.ts). */
   services: string;
+  /** Of all the calls, those a report-only candidate would have denied. */
+  candidate_denied_calls: number;
 }
 
 /** One KeyFence node's own report of the version it enforces (src/sync/node-heartbeat.ts). */

@@ -6,6 +6,7 @@ import { signatureNonces } from './migrations/0005-signature-nonces.js';
 import { retention } from './migrations/0006-retention.js';
 import { keySourceRollups } from './migrations/0007-key-source-rollups.js';
 import { auditRequestId } from './migrations/0008-audit-request-id.js';
+import { policyCandidates } from './migrations/0009-policy-candidates.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Applied in this order, each exactly once; never edit or reorder a released entry. */
@@ -18,4 +19,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0006-retention', retention],
   ['0007-key-source-rollups', keySourceRollups],
   ['0008-audit-request-id', auditRequestId],
+  ['0009-policy-candidates', policyCandidates],
 ];

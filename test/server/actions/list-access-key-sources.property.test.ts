@@ -63,6 +63,7 @@ interface Row {
   AllowedCalls: number;
   DeniedCalls: number;
   FailedCalls: number;
+  CandidateDeniedCalls: number;
   FirstSeen: number;
   LastSeen: number;
   Services: Map<string, number>;
@@ -116,6 +117,7 @@ for (const fixture of useDialects()) {
             AllowedCalls: 0,
             DeniedCalls: 0,
             FailedCalls: 0,
+            CandidateDeniedCalls: 0,
             FirstSeen: Infinity,
             LastSeen: 0,
             Services: new Map(),
@@ -128,6 +130,7 @@ for (const fixture of useDialects()) {
         if (event.errorCode === null) row.AllowedCalls += calls;
         else if (event.errorCode === 'InvalidAccessKeyId.AccessPolicyDenied') row.DeniedCalls += calls;
         else row.FailedCalls += calls;
+        if (document.keyfence.candidate?.allowed === false) row.CandidateDeniedCalls += calls;
         row.FirstSeen = Math.min(row.FirstSeen, event.at.getTime());
         const last =
           document.keyfence.lastTime === null ? event.at.getTime() : Date.parse(document.keyfence.lastTime);

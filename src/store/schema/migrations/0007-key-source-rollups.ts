@@ -113,7 +113,7 @@ async function backfill(db: MigrationDb): Promise<void> {
         document: row.event,
       });
     }
-    await upsertKeySourceRollups(db, batch.rows());
+    await upsertKeySourceRollups(db, batch.rows(), '0007');
     if (page.length < BACKFILL_PAGE) return;
     after = page[page.length - 1]!.event_id;
   }

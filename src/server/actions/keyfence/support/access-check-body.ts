@@ -34,7 +34,7 @@ export function checkedCallBody(
  * statement matched.
  */
 export function explanationBody(explained: Explanation): Record<string, unknown> {
-  const { decision, scopes } = explained;
+  const { decision, scopes, candidate } = explained;
   return {
     Allowed: decision.allowed,
     Reason: decision.reason,
@@ -50,6 +50,18 @@ export function explanationBody(explained: Explanation): Record<string, unknown>
       Reason: s.reason,
       StatementIndex: statementIndex(s.statement),
     })),
+    // Only while a report-only candidate of the key's scopes is staged: what it would decide.
+    ...(candidate === null
+      ? {}
+      : {
+          Candidate: {
+            Allowed: candidate.allowed,
+            Reason: candidate.reason,
+            Scope: SCOPE_NAMES[candidate.scope],
+            StatementIndex: statementIndex(candidate.statement),
+            PolicyVersion: candidate.policyVersion,
+          },
+        }),
   };
 }
 

@@ -24,6 +24,8 @@ export function sourceBody(row: KeySourceRollup, verdicts: SourceVerdicts): Reco
     AllowedCalls: row.allowed,
     DeniedCalls: row.denied,
     FailedCalls: row.failed,
+    // Calls a report-only candidate staged at the time would have denied (docs/server.md).
+    CandidateDeniedCalls: row.candidateDenied ?? 0,
     FirstSeen: formatAlibabaTime(row.firstSeen),
     LastSeen: formatAlibabaTime(row.lastSeen),
     Services: services,
