@@ -1,5 +1,6 @@
 import type { ActionDefinition } from '../../rpc/action.js';
 import { checkAccessKeyAccess } from './check-access-key-access.js';
+import { getAccessKeyPolicyEntryUsage } from './get-access-key-policy-entry-usage.js';
 import { getPolicyVersionStatus } from './get-policy-version-status.js';
 import { listAccessKeySources } from './list-access-key-sources.js';
 import { recommendAccessKeyPolicy } from './recommend-access-key-policy.js';
@@ -12,4 +13,5 @@ export const KEYFENCE_ACTIONS: readonly ActionDefinition[] = Object.freeze([
   listAccessKeySources,
   simulateAccessKeyPolicy,
   recommendAccessKeyPolicy,
+  getAccessKeyPolicyEntryUsage,
 ]);
