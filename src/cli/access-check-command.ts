@@ -90,6 +90,8 @@ interface Outcome {
   readonly Reason: string | null;
   readonly Scope: string | null;
   readonly StatementIndex: number | null;
+  readonly EntryIndex: number | null;
+  readonly Entry: string | null;
   readonly PolicyVersion: number | null;
 }
 
@@ -148,6 +150,20 @@ function describe(answer: CheckAnswer): string {
       recorded.Allowed === null
         ? `the call ${recorded.RequestId} at ${recorded.EventTime} was refused before the network ACL decided`
         : `the call ${recorded.RequestId} at ${recorded.EventTime} was ${recorded.Allowed ? 'allowed' : 'denied'}: ${decided(recorded)}`,
+    );
+  }
+  const matched = [
+    ...answer.Scopes.map((s) => [`the ${s.Scope} policy`, s] as const),
+    ...(recorded === undefined ? [] : [['the recorded call', recorded] as const]),
+  ].filter(([, outcome]) => outcome.Entry !== null && outcome.Entry !== undefined);
+  if (matched.length > 0) {
+    lines.push(
+      '',
+      'Matching entries:',
+      ...matched.map(
+        ([who, o]) =>
+          `  ${who}: statement ${orDash(o.StatementIndex)}, entry ${orDash(o.EntryIndex)}: ${o.Entry}`,
+      ),
     );
   }
   return `${lines.join('\n')}\n`;

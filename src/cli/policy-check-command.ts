@@ -1,5 +1,7 @@
 import { formatAddress, parseAddress } from '../net/address.js';
+import type { DecisionScope } from '../policy/decision.js';
 import { DecisionIndex, type ScopeEvaluation } from '../policy/decision-index.js';
+import { matchedEntry } from '../policy/matched-entry.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import type { AccessKeyPolicy } from '../policy/policy-document.js';
 import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from '../policy/policy-limits.js';
@@ -54,7 +56,12 @@ async function loadPolicy(
   return { policy: parsed.policy };
 }
 
-function describeScope(s: ScopeEvaluation) {
+type EntryOf = (
+  scope: DecisionScope,
+  statement: number,
+) => { entryIndex: number | null; entry: string | null };
+
+function describeScope(s: ScopeEvaluation, entryOf: EntryOf) {
   return {
     scope: s.scope,
     status: s.status,
@@ -62,6 +69,21 @@ function describeScope(s: ScopeEvaluation) {
     wouldAllow: s.wouldAllow,
     reason: s.reason,
     statement: s.statement,
+    ...entryOf(s.scope, s.statement),
+  };
+}
+
+/** The first entry of the matched statement containing `ip` (null when none matched). */
+function entriesFor(
+  ip: string,
+  policies: { accessKey: AccessKeyPolicy | null; account: AccessKeyPolicy | null },
+): EntryOf {
+  return (scope, statement) => {
+    const policy = scope === 'none' ? null : policies[scope];
+    const index = policy === null || statement < 0 ? -1 : matchedEntry(policy, statement, ip);
+    return index < 0
+      ? { entryIndex: null, entry: null }
+      : { entryIndex: index, entry: policy!.Statements[statement]!.IPList[index]! };
   };
 }
 
@@ -91,13 +113,15 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Polic
   const credential = { accessKeyId: KEY, temporary: options.temporary === true };
   const source = { ip: options.ip, vpcId };
   const { decision, scopes } = index.explain(credential, source, options.service ?? DEFAULT_SERVICE);
+  const entryOf = entriesFor(options.ip, { accessKey: key.policy, account: account.policy });
   const output = print({
     allowed: decision.allowed,
     reason: decision.reason,
     scope: decision.scope,
     statement: decision.statement,
+    ...entryOf(decision.scope, decision.statement),
     source: { ip: formatAddress(address.value), vpcId: vpcId ?? null },
-    scopes: scopes.map(describeScope),
+    scopes: scopes.map((s) => describeScope(s, entryOf)),
   });
   return { exitCode: decision.allowed ? 0 : 3, output };
 }

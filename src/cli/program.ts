@@ -8,6 +8,7 @@ import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
 import { runPolicyRecommend } from './policy-recommend-command.js';
 import { runPolicySimulate } from './policy-simulate-command.js';
+import { runPolicyUsage } from './policy-usage-command.js';
 import { runServe } from './serve-command.js';
 import { runStatus } from './status-command.js';
 
@@ -254,6 +255,27 @@ export function buildProgram(): Command {
         ...options,
         env: process.env,
       });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      process.exitCode = result.exitCode;
+    });
+
+  policy
+    .command('usage')
+    .description(
+      'per entry of the account’s (or a key’s) policy, the allowed calls it let in over a window of a KeyFence server’s audit data; unused entries flagged; exit 0, or 1 on error',
+    )
+    .requiredOption(
+      '--endpoint <url>',
+      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
+    )
+    .option('--key <id>', 'this AccessKey’s policy (default: the account-level policy)')
+    .option('--days <n>', 'the last n days (default: the whole retention)')
+    .option('--start <time>', 'window start instead, e.g. 2026-12-01T00:00:00Z')
+    .option('--end <time>', 'window end (default now)')
+    .option('--json', 'print the server’s answer as JSON')
+    .action(async (options) => {
+      const result = await runPolicyUsage({ ...options, env: process.env });
       process.stdout.write(result.stdout);
       process.stderr.write(result.stderr);
       process.exitCode = result.exitCode;

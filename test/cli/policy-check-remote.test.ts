@@ -46,6 +46,20 @@ describe('keyfence policy check against a server', async () => {
     );
   });
 
+  test('the entries the matching statements matched, after the table', async () => {
+    const run = await keyfence(remote('--key', t.alice.accessKeyId, '--ip', '::ffff:203.0.113.9'), env);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.deepEqual(lines.slice(-2), [
+      'Matching entries:',
+      '  the Account policy: statement 0, entry 0: 203.0.113.0/24',
+    ]);
+    const json = JSON.parse(
+      (await keyfence(remote('--key', t.alice.accessKeyId, '--ip', '203.0.113.9', '--json'), env)).stdout,
+    );
+    assert.deepEqual([json.EntryIndex, json.Entry], [0, '203.0.113.0/24']);
+  });
+
   test('--json: the answer as the API gives it; exit 3 when denied', async () => {
     const run = await keyfence(
       remote('--key', t.alice.accessKeyId, '--ip', '10.0.0.1', '--vpc-id', 'vpc-abc', '--json'),

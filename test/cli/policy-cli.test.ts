@@ -43,6 +43,31 @@ describe('keyfence policy check', () => {
     );
   });
 
+  test('the entry of the matching statement, for the decision and each scope', () => {
+    const r = keyfence(
+      'policy',
+      'check',
+      '--account-policy',
+      account,
+      '--key-policy',
+      inactiveKey,
+      '--ip',
+      '8.8.8.8',
+    );
+    assert.deepEqual([r.json.entryIndex, r.json.entry], [null, null]);
+    assert.deepEqual(
+      r.json.scopes.map((s: { scope: string; entryIndex: number | null; entry: string | null }) => [
+        s.scope,
+        s.entryIndex,
+        s.entry,
+      ]),
+      [
+        ['accessKey', 0, '8.8.8.8'],
+        ['account', null, null],
+      ],
+    );
+  });
+
   test('exit 3 when denied, with what an Inactive key policy would have said', () => {
     const r = keyfence(
       'policy',

@@ -146,6 +146,9 @@ export const accessCheckErrors = {
   unknownRequest: () => fixed('EntityNotExist.AuditEvent'),
 } as const;
 
+/** Entry usage of a scope whose policy was never set. */
+export const policyNeverSet = () => fixed('EntityNotExist.AccessKeyPolicy');
+
 /** A window of audit data (`StartTime`, `EndTime`) the audit log cannot answer for; `days`: `audit.retentionDays`. */
 export const timeRangeErrors = {
   endBeforeStart: () => fixed('InvalidTimeRange.EndBeforeStart'),

@@ -168,6 +168,12 @@ export const serverErrorCatalogue = {
     meaning:
       'No audit event of the caller’s account has this `RequestId`: another account’s call, one not written yet (events follow their calls by about a second), or one deleted by retention.',
   },
+  'EntityNotExist.AccessKeyPolicy': {
+    httpStatus: 404,
+    message: 'No network ACL policy was ever set for this scope: there are no entries to report on.',
+    meaning:
+      '`GetAccessKeyPolicyEntryUsage` for a scope (the account, or the AccessKey) whose policy was never set (`GetAccessKeyPolicy*` answer `{}`).',
+  },
   'InvalidTimeRange.EndBeforeStart': {
     httpStatus: 400,
     message: 'EndTime is before StartTime: give a window that ends after it starts.',

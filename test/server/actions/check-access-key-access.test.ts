@@ -30,6 +30,8 @@ for (const fixture of useDialects()) {
           Reason: 'no-active-policy',
           Scope: 'None',
           StatementIndex: null,
+          EntryIndex: null,
+          Entry: null,
           PolicyVersion: 0,
           Scopes: [],
         },
@@ -59,6 +61,8 @@ for (const fixture of useDialects()) {
           Allowed: false,
           Reason: 'public-ip-not-allowed',
           StatementIndex: null,
+          EntryIndex: null,
+          Entry: null,
         },
         {
           Scope: 'Account',
@@ -68,6 +72,8 @@ for (const fixture of useDialects()) {
           Allowed: true,
           Reason: 'public-ip-allowed',
           StatementIndex: 0,
+          EntryIndex: 0,
+          Entry: '203.0.113.0/24',
         },
       ]);
       // Any spelling of an address; the answer names it canonically.
@@ -78,6 +84,8 @@ for (const fixture of useDialects()) {
       assert.equal(allowed.Allowed, true);
       assert.equal(allowed.Reason, 'public-ip-allowed');
       assert.equal(allowed.StatementIndex, 0);
+      assert.equal(allowed.EntryIndex, 1);
+      assert.equal(allowed.Entry, '2001:db8::/32');
     });
 
     test('an Inactive key-level policy has no effect, and is reported as what it would decide', async () => {
@@ -125,6 +133,8 @@ for (const fixture of useDialects()) {
       assert.equal(body.Allowed, true);
       assert.equal(body.Reason, 'vpc-allowed');
       assert.equal(body.StatementIndex, 1);
+      assert.equal(body.EntryIndex, 0);
+      assert.equal(body.Entry, '10.0.0.0/8');
       const other = expectSuccess(await t.check({ ...inVpc, VpcId: 'vpc-other' }));
       assert.equal(other.Allowed, false);
       assert.equal(other.Reason, 'vpc-not-allowed');
@@ -200,6 +210,36 @@ for (const fixture of useDialects()) {
       const now = expectSuccess(await t.check({ RequestId: denial.RequestId }));
       assert.equal(now.Allowed, true);
       assert.equal(now.RecordedCall.Allowed, false);
+    });
+
+    test('by RequestId: the entry that let the call in, its text while that policy version is stored', async () => {
+      const version = await t.setPolicy(
+        { kind: 'accessKey', key: t.alice },
+        classic('198.51.100.1', '203.0.113.0/24'),
+      );
+      const allowed = await call(t.port, {
+        action: 'GetCallerIdentity',
+        version: '2015-04-01',
+        credentials: t.alice,
+        headers: { 'x-forwarded-for': '203.0.113.77' },
+      });
+      const { RequestId } = expectSuccess(allowed);
+      await t.sink.flush();
+      const body = expectSuccess(await t.check({ RequestId }));
+      assert.deepEqual(
+        [
+          body.RecordedCall.PolicyVersion,
+          body.RecordedCall.StatementIndex,
+          body.RecordedCall.EntryIndex,
+          body.RecordedCall.Entry,
+        ],
+        [version, 0, 1, '203.0.113.0/24'],
+      );
+      // The policy moved on: the entry of the version decided under is no longer known.
+      await t.setPolicy({ kind: 'accessKey', key: t.alice }, classic('203.0.113.0/24'));
+      const later = expectSuccess(await t.check({ RequestId }));
+      assert.deepEqual([later.RecordedCall.EntryIndex, later.RecordedCall.Entry], [null, null]);
+      assert.deepEqual([later.EntryIndex, later.Entry], [0, '203.0.113.0/24']);
     });
 
     test('bad input: each refused with its own code', async () => {

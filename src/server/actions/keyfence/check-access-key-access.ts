@@ -3,6 +3,7 @@ import { isAccessKeyId, isStoreError, isTemporaryAccessKeyId, StoreError } from 
 import type { ActionDefinition, StoreView } from '../../rpc/action.js';
 import { checkedCallBody, explanationBody, recordedCallBody } from './support/access-check-body.js';
 import { readAccessCheckRequest } from './support/access-check-request.js';
+import { explainedStatements, matchedEntries } from './support/matched-entries.js';
 import { recordedCall } from './support/recorded-call.js';
 
 /**
@@ -22,9 +23,17 @@ export const checkAccessKeyAccess: ActionDefinition = {
     if (request.kind === 'source') {
       const { accessKeyId, source, service } = request;
       const temporary = await accountKeyKind(store, caller, accessKeyId);
+      const explained = await explain({ accessKeyId, temporary }, source, service);
+      const entries = await matchedEntries(
+        store,
+        caller.accountId,
+        accessKeyId,
+        source,
+        explainedStatements(explained),
+      );
       return {
         ...checkedCallBody(accessKeyId, source, service),
-        ...explanationBody(await explain({ accessKeyId, temporary }, source, service)),
+        ...explanationBody(explained, entries),
       };
     }
     const call = await recordedCall(store, caller.accountId, request.requestId, now());
@@ -32,10 +41,14 @@ export const checkAccessKeyAccess: ActionDefinition = {
     // The event proves the key was the account's; a temporary one may have expired and gone since.
     const temporary =
       isTemporaryAccessKeyId(accessKeyId) || (await accountKeyKind(store, caller, accessKeyId));
+    const explained = await explain({ accessKeyId, temporary }, source, service);
+    const matched = explainedStatements(explained);
+    if (call.decision !== null) matched.push(call.decision);
+    const entries = await matchedEntries(store, caller.accountId, accessKeyId, source, matched);
     return {
       ...checkedCallBody(accessKeyId, source, service),
-      ...explanationBody(await explain({ accessKeyId, temporary }, source, service)),
-      RecordedCall: recordedCallBody(call),
+      ...explanationBody(explained, entries),
+      RecordedCall: recordedCallBody(call, entries),
     };
   },
 };

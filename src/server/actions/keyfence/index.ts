@@ -2,6 +2,7 @@ import type { ActionDefinition } from '../../rpc/action.js';
 import { checkAccessKeyAccess } from './check-access-key-access.js';
 import { deleteAccessKeyPolicyCandidate } from './delete-access-key-policy-candidate.js';
 import { getAccessKeyPolicyCandidate } from './get-access-key-policy-candidate.js';
+import { getAccessKeyPolicyEntryUsage } from './get-access-key-policy-entry-usage.js';
 import { getPolicyVersionStatus } from './get-policy-version-status.js';
 import { listAccessKeySources } from './list-access-key-sources.js';
 import { promoteAccessKeyPolicyCandidate } from './promote-access-key-policy-candidate.js';
@@ -20,4 +21,5 @@ export const KEYFENCE_ACTIONS: readonly ActionDefinition[] = Object.freeze([
   getAccessKeyPolicyCandidate,
   deleteAccessKeyPolicyCandidate,
   promoteAccessKeyPolicyCandidate,
+  getAccessKeyPolicyEntryUsage,
 ]);

@@ -2,8 +2,8 @@ import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import type { ObservedSource } from '../../../insights/recommend-input.js';
 import { recommendPolicy } from '../../../insights/recommend-policy.js';
 import { serializePolicy } from '../../../policy/serialize-policy.js';
-import type { KeySourceRollup } from '../../../store/index.js';
-import type { ActionContext, ActionDefinition } from '../../rpc/action.js';
+import type { ActionDefinition } from '../../rpc/action.js';
+import { governedByAccount } from './support/governed-rollups.js';
 import { readRecommendRequest } from './support/recommend-request.js';
 import { scopeRollups } from './support/scope-rollups.js';
 
@@ -61,24 +61,3 @@ export const recommendAccessKeyPolicy: ActionDefinition = {
     };
   },
 };
-
-/**
- * The rows of the keys an account-level policy would govern: keys that still exist and have no
- * Active policy of their own, as this node's decision index knows them.
- */
-async function governedByAccount(
-  { explain }: Pick<ActionContext, 'explain'>,
-  rows: readonly KeySourceRollup[],
-): Promise<KeySourceRollup[]> {
-  const governs = new Map<string, boolean>();
-  for (const { accessKeyId } of rows) {
-    if (governs.has(accessKeyId)) continue;
-    const { decision, scopes } = await explain({ accessKeyId, temporary: false }, { ip: '' }, '');
-    governs.set(
-      accessKeyId,
-      decision.reason !== 'unknown-access-key' &&
-        !scopes.some((s) => s.scope === 'accessKey' && s.status === 'Active'),
-    );
-  }
-  return rows.filter((row) => governs.get(row.accessKeyId));
-}

@@ -2,6 +2,7 @@ import { formatAlibabaTime } from '../../../../common/alibaba-time.js';
 import { displayAddress } from '../../../../net/display-address.js';
 import type { DecisionScope, Source } from '../../../../policy/decision.js';
 import type { Explanation } from '../../../../policy/decision-index.js';
+import type { EntryFieldsOf } from './matched-entries.js';
 import type { RecordedCall } from './recorded-call.js';
 
 /** Scopes as KeyFence's API names them, as `AccessDeniedDetail.DeniedBy` does. */
@@ -31,15 +32,17 @@ export function checkedCallBody(
 /**
  * The decision and, in `Scopes`, what each scope's policy would decide alone (the AccessKey
  * level first; Inactive ones too; a scope never set is absent). `StatementIndex` is null when no
- * statement matched.
+ * statement matched; `EntryIndex` and `Entry` too, and when the store no longer holds the version
+ * decided under (matched-entries.ts).
  */
-export function explanationBody(explained: Explanation): Record<string, unknown> {
+export function explanationBody(explained: Explanation, entries: EntryFieldsOf): Record<string, unknown> {
   const { decision, scopes, candidate } = explained;
   return {
     Allowed: decision.allowed,
     Reason: decision.reason,
     Scope: SCOPE_NAMES[decision.scope],
     StatementIndex: statementIndex(decision.statement),
+    ...entries(decision),
     PolicyVersion: decision.policyVersion,
     Scopes: scopes.map((s) => ({
       Scope: SCOPE_NAMES[s.scope],
@@ -49,6 +52,7 @@ export function explanationBody(explained: Explanation): Record<string, unknown>
       Allowed: s.wouldAllow,
       Reason: s.reason,
       StatementIndex: statementIndex(s.statement),
+      ...entries(s),
     })),
     // Only while a report-only candidate of the key's scopes is staged: what it would decide.
     ...(candidate === null
@@ -66,7 +70,7 @@ export function explanationBody(explained: Explanation): Record<string, unknown>
 }
 
 /** A past call's own decision, as its audit event recorded it; null when none was made. */
-export function recordedCallBody(call: RecordedCall): Record<string, unknown> {
+export function recordedCallBody(call: RecordedCall, entries: EntryFieldsOf): Record<string, unknown> {
   const { decision } = call;
   return {
     RequestId: call.requestId,
@@ -75,6 +79,7 @@ export function recordedCallBody(call: RecordedCall): Record<string, unknown> {
     Reason: decision?.reason ?? null,
     Scope: decision === null ? null : SCOPE_NAMES[decision.scope],
     StatementIndex: decision === null ? null : statementIndex(decision.statement),
+    ...(decision === null ? { EntryIndex: null, Entry: null } : entries(decision)),
     PolicyVersion: decision?.policyVersion ?? null,
   };
 }

@@ -14,15 +14,20 @@ const DEFAULT_DAYS = 30;
 
 /**
  * `StartTime` and `EndTime` (Alibaba's `yyyy-MM-ddTHH:mm:ssZ`), each optional: `EndTime`
- * defaults to now, `StartTime` to 30 days before `EndTime` (at most `retentionDays`). The window
+ * defaults to now, `StartTime` to `defaultDays` (30) before `EndTime` (at most `retentionDays`). The window
  * must be 1 day to `retentionDays` long and start no earlier than `retentionDays` before now,
  * so that every day it touches is still kept.
  */
-export function readTimeWindow(params: Params, now: Date, retentionDays: number): TimeWindow {
+export function readTimeWindow(
+  params: Params,
+  now: Date,
+  retentionDays: number,
+  defaultDays = DEFAULT_DAYS,
+): TimeWindow {
   const nowSecond = wholeSecond(now);
   const end = readTime(params, 'EndTime') ?? nowSecond;
   const start =
-    readTime(params, 'StartTime') ?? new Date(end.getTime() - Math.min(DEFAULT_DAYS, retentionDays) * DAY_MS);
+    readTime(params, 'StartTime') ?? new Date(end.getTime() - Math.min(defaultDays, retentionDays) * DAY_MS);
   const length = end.getTime() - start.getTime();
   if (length < 0) throw timeRangeErrors.endBeforeStart();
   if (length < DAY_MS || length > retentionDays * DAY_MS) throw timeRangeErrors.length(retentionDays);
