@@ -144,6 +144,7 @@ const BIGINT = new Set([
   'failed',
   'first_seen',
   'last_seen',
+  'candidate_denied_calls',
 ]);
 const recordType = (columns: readonly string[]) =>
   columns.map((c) => `${c} ${BIGINT.has(c) ? 'bigint' : 'text'}`).join(', ');

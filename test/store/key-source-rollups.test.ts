@@ -369,6 +369,21 @@ for (const fixture of useDialects()) {
       );
     });
 
+    test('a batch partly stored already adds the events it stores, and those only', async () => {
+      await fc.assert(
+        fc.asyncProperty(aTraffic, aWindow, async ({ traffic, batch }, window) => {
+          await execute(config, ['delete from audit_events', 'delete from key_source_rollups']);
+          const events = traffic.map((item) => item.event);
+          // Each batch but the first starts with one to three events of the batch before it.
+          for (let i = 0; i < events.length; i += batch) {
+            await a.appendAuditEvents(events.slice(Math.max(0, i - 1 - (i % 3)), i + batch));
+          }
+          await assertRollupsMatch(a, events, window);
+        }),
+        { numRuns: fixture.name === 'sqlite' ? 30 : 20 },
+      );
+    });
+
     test('the migration backfills the rollups of the events stored before it', async () => {
       await fc.assert(
         fc.asyncProperty(aTraffic, aWindow, async ({ traffic }, window) => {

@@ -1,5 +1,5 @@
 import type { KeySourceRollupTable } from '../schema/database.js';
-import { type RollupSource, rolledUpCall } from './rolled-up-call.js';
+import { type RolledUpCall, type RollupSource, rolledUpCall } from './rolled-up-call.js';
 import { addServiceCalls, capServiceCalls, encodeServiceCalls, type ServiceCalls } from './service-calls.js';
 
 interface Sums {
@@ -29,7 +29,11 @@ export class KeySourceRollupBatch {
   /** Counts `event` if the rollups count it at all (rolled-up-call.ts). */
   add(event: RollupSource): void {
     const call = rolledUpCall(event);
-    if (call === null) return;
+    if (call !== null) this.addCall(call);
+  }
+
+  /** Counts the call an event stands for (rolledUpCall's). */
+  addCall(call: RolledUpCall): void {
     const { day } = call;
     const key = `${call.accountId}\n${call.accessKeyId}\n${day}\n${call.sourceIp}\n${call.vpcId}`;
     let sums = this.#sums.get(key);

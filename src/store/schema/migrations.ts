@@ -7,6 +7,7 @@ import { retention } from './migrations/0006-retention.js';
 import { keySourceRollups } from './migrations/0007-key-source-rollups.js';
 import { auditRequestId } from './migrations/0008-audit-request-id.js';
 import { policyCandidates } from './migrations/0009-policy-candidates.js';
+import { rollupFunctions } from './migrations/0010-rollup-functions.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Applied in this order, each exactly once; never edit or reorder a released entry. */
@@ -20,4 +21,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0007-key-source-rollups', keySourceRollups],
   ['0008-audit-request-id', auditRequestId],
   ['0009-policy-candidates', policyCandidates],
+  ['0010-rollup-functions', rollupFunctions],
 ];

@@ -1,4 +1,4 @@
-import { type CreateTableBuilder, sql } from 'kysely';
+import { type CreateTableBuilder, type RawBuilder, sql } from 'kysely';
 import { upsertKeySourceRollups } from '../../queries/key-source-rollups.js';
 import { KeySourceRollupBatch } from '../../rollups/key-source-rollup-batch.js';
 import { MAX_NAMED_SERVICES, OTHER_SERVICES } from '../../rollups/service-calls.js';
@@ -58,10 +58,19 @@ export const keySourceRollups: StoreMigration = {
 type MigrationDb = Parameters<StoreMigration['up']>[0];
 
 async function createMergeFunction(db: MigrationDb): Promise<void> {
+  await sql`create function keyfence_merge_service_calls(stored text, added text) returns text
+    language sql immutable parallel safe as $$ ${serviceCallsMerge()} $$`.execute(db);
+}
+
+/**
+ * The query merging `services` maps `stored` and `added` (the function's arguments): literals
+ * only, as a function body takes no bound parameters. 0010-rollup-functions makes the same query
+ * a PL/pgSQL function.
+ */
+export function serviceCallsMerge(): RawBuilder<unknown> {
   const other = sql.lit(OTHER_SERVICES);
   const max = sql.lit(MAX_NAMED_SERVICES);
-  await sql`create function keyfence_merge_service_calls(stored text, added text) returns text
-    language sql immutable parallel safe as $$
+  return sql`
       with summed as (
         select key as name, sum(value::bigint) as calls
         from (select * from json_each_text(stored::json) union all select * from json_each_text(added::json)) as maps
@@ -79,8 +88,7 @@ async function createMergeFunction(db: MigrationDb): Promise<void> {
         ) as rest
         having count(*) > 0
       )
-      select coalesce(json_object_agg(name, calls order by name collate "C"), '{}')::text from capped
-    $$`.execute(db);
+      select coalesce(json_object_agg(name, calls order by name collate "C"), '{}')::text from capped`;
 }
 
 async function backfill(db: MigrationDb): Promise<void> {
