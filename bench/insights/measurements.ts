@@ -7,8 +7,11 @@
 
 import { DAY_MS } from '../../src/common/utc-day.js';
 import { CONFIG_DEFAULTS } from '../../src/config/config-defaults.js';
+import { DecisionIndex } from '../../src/policy/decision-index.js';
+import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { KeyFenceStore, NewAuditEvent } from '../../src/store/index.js';
 import { AuditRetention, type RetentionPass } from '../../src/sync/audit-retention.js';
+import { loadIndex } from '../../src/sync/load-index.js';
 import { call } from '../../test/support/server-harness.js';
 import { percentile } from '../measure.js';
 import type { Population } from './population.js';
@@ -43,7 +46,7 @@ export interface Measurement {
   run(run: InsightsRun): Promise<Measured>;
 }
 
-const ROLLUP_ROUNDS = 40;
+const ROLLUP_ROUNDS = 120;
 const ROLLUP_WARMUP = 3;
 const BATCH = 500;
 const SOURCES_CALLS = 40;
@@ -66,8 +69,8 @@ const UNROLLED_KEY = 'STS.BenchInsightsRollupsOff01';
  * `appendAuditEvents` of a batch of 500 events (building included) of a random seeded key from
  * its own sources, on the big tables, against the same: batches built the same way whose
  * AccessKeyId column alone names a temporary key, which the rollups leave out (documents, sizes
- * and every other column alike); rounds alternate. The added cost is the median per event with
- * rollups minus without, paired by round, over the median without.
+ * and every other column alike), in blocks of rounds. The added cost is the median per event with
+ * rollups over the median without, minus one.
  */
 const rollupMaintenance: Measurement = {
   name: 'rollup maintenance: added cost per event on the audit write path',
@@ -87,20 +90,21 @@ const rollupMaintenance: Measurement = {
       await store.appendAuditEvents(batchOf(sts));
       return ((performance.now() - started) * 1000) / BATCH;
     };
-    for (let round = 0; round < ROLLUP_WARMUP + ROLLUP_ROUNDS; round++) {
-      // Which of the two goes first alternates.
-      const stsFirst = round % 2 === 0;
-      const first = await timed(stsFirst);
-      const second = await timed(!stsFirst);
-      if (round < ROLLUP_WARMUP) continue;
-      withRollups.push(stsFirst ? second : first);
-      without.push(stsFirst ? first : second);
+    // Blocks of rounds in turn (a block of each, twice): back-to-back pairs showed a bias by
+    // position even between identical batches (an A/A run measured -30 %), which blocks do not.
+    for (let round = 0; round < ROLLUP_WARMUP; round++) {
+      await timed(false);
+      await timed(true);
+    }
+    for (let block = 0; block < 4; block++) {
+      const unrolled = block % 2 === 1;
+      for (let round = 0; round < ROLLUP_ROUNDS / 2; round++) {
+        (unrolled ? without : withRollups).push(await timed(unrolled));
+      }
     }
     const on = medianP95(withRollups);
     const off = medianP95(without);
-    // Paired: each round's two batches ran back to back, so a passing load (a checkpoint, another
-    // process) weighs on both; the median of the rounds' differences is robust to the rest.
-    const added = (medianP95(withRollups.map((value, i) => value - without[i]!)).median / off.median) * 100;
+    const added = (on.median / off.median - 1) * 100;
     return {
       value: added,
       text: `${added.toFixed(1)} % (${on.median.toFixed(1)} µs/event, p95 ${on.p95.toFixed(1)}; without ${off.median.toFixed(1)}, p95 ${off.p95.toFixed(1)})`,
@@ -224,6 +228,85 @@ const simulateAccountCandidate: Measurement = {
     ),
 };
 
+const DECISIONS = 100_000;
+
+function parsePolicyOrThrow(document: unknown) {
+  const parsed = parsePolicy(JSON.stringify(document));
+  if (!parsed.ok) throw new Error(`bench policy refused: ${JSON.stringify(parsed.errors)}`);
+  return parsed.policy;
+}
+const DECISION_ROUNDS = 7;
+
+/**
+ * What a node's gate does per request (access-gate.ts): `decide`, then `decideCandidate` only
+ * while a candidate is staged somewhere, on an index loaded from the seeded store, over 100,000
+ * (key, source, service) drawn from the traffic. Three states, in the same run, a round of each
+ * in turn: no candidate anywhere; one account's candidate (every other key pays the check of
+ * whether its scopes have one); a candidate on every account (every key under an account policy
+ * decides twice). The candidate lets in one /24 none of the traffic comes from.
+ */
+const decisionWithCandidates: Measurement = {
+  name: 'the decision (gate sequence) without and with report-only candidates',
+  async run({ store, population, keys, random }) {
+    const index = new DecisionIndex();
+    await loadIndex(store, index);
+    const candidate = parsePolicyOrThrow({
+      Version: 1,
+      Status: 'Active',
+      Statements: [{ Type: 'ClassicWhiteList', IPList: ['192.0.2.0/24'] }],
+    });
+    const calls = Array.from({ length: DECISIONS }, () => {
+      const key = keys[Math.floor(random() * keys.length)]!;
+      const { source, service } = draw(random, key.profile);
+      return {
+        credential: { accessKeyId: key.key.accessKeyId as string, temporary: false },
+        source: source.vpcId === null ? { ip: source.ip } : { ip: source.ip, vpcId: source.vpcId },
+        service,
+      };
+    });
+    let denied = 0;
+    const pass = (): number => {
+      const started = process.hrtime.bigint();
+      for (const { credential, source, service } of calls) {
+        const decision = index.decide(credential, source, service);
+        if (!decision.allowed) denied++;
+        if (index.candidateCount !== 0 && decision.reason !== 'exempt-service') {
+          if (index.decideCandidate(credential, source, service)?.allowed === false) denied++;
+        }
+      }
+      return Number(process.hrtime.bigint() - started) / calls.length;
+    };
+    const accounts = population.accounts.map((a) => a.accountId as string);
+    const stage = (which: readonly string[], policy: typeof candidate | null) => {
+      for (const accountId of which) index.setAccountCandidate(accountId, policy, 1);
+    };
+    const states = {
+      none: [] as number[],
+      one: [] as number[],
+      every: [] as number[],
+    };
+    for (let round = -1; round < DECISION_ROUNDS; round++) {
+      const none = pass();
+      stage(accounts.slice(0, 1), candidate);
+      const one = pass();
+      stage(accounts, candidate);
+      const every = pass();
+      stage(accounts, null);
+      if (round < 0) continue;
+      states.none.push(none);
+      states.one.push(one);
+      states.every.push(every);
+    }
+    const none = medianP95(states.none).median;
+    const one = medianP95(states.one).median;
+    const every = medianP95(states.every).median;
+    return {
+      value: none,
+      text: `${none.toFixed(0)} ns without a candidate; ${one.toFixed(0)} ns with one account's (+${(one - none).toFixed(0)}); ${every.toFixed(0)} ns with every account's (+${(every - none).toFixed(0)}); median of ${DECISION_ROUNDS} rounds of ${DECISIONS.toLocaleString('en')} (${denied} denials seen)`,
+    };
+  },
+};
+
 /**
  * The retention chore deleting the oldest day's events and rollups, a day per pass, for
  * RETENTION_DAYS_DELETED days (the last measurement: it takes those days away). Each pass is
@@ -268,5 +351,6 @@ export const MEASUREMENTS: readonly Measurement[] = [
   listAccessKeySources,
   recommendForAccount,
   simulateAccountCandidate,
+  decisionWithCandidates,
   retention,
 ];
