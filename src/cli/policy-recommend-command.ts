@@ -154,7 +154,7 @@ function report(body: Record<string, unknown>): string[] {
   if (uncovered.length > 0) {
     lines.push(
       '',
-      `Left out: ${uncovered.length} sources`,
+      `Left out: ${String(body.UncoveredCount)} sources${body.UncoveredTruncated === true ? ` (the ${uncovered.length} with the most calls below)` : ''}`,
       ...textTable(
         ['SOURCE', 'VPC', 'CALLS', 'LAST SEEN', 'REASON'],
         uncovered.map((u) => [u.SourceIp, u.VpcId ?? '-', String(u.Calls), u.LastSeen, u.Reason]),

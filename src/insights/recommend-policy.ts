@@ -45,8 +45,8 @@ const VPC_FORBIDDEN = forbiddenBlocks(false);
  * `RecommendAccessKeyPolicy`): public sources in one ClassicWhiteList, each VPC's in a
  * VPCWhiteList of its own. Sources are taken most calls first until the coverage asked for is
  * reached, each only while the draft can still hold it within the limits; entries are the exact
- * addresses, aggregated (cidr-aggregate.ts) only where a statement would hold too many. The
- * draft is Active, to be reviewed and set by hand; with nothing to let in it is Inactive with no
+ * addresses, aggregated (cidr-aggregate.ts) only where a statement would hold too many; a source
+ * left out that such a block holds anyway is let in, counted in that entry. The draft is Active, to be reviewed and set by hand; with nothing to let in it is Inactive with no
  * statements, since an Active empty policy would deny every call. The same sources, in any order,
  * give the same draft.
  */
@@ -84,25 +84,26 @@ function draftWithin(
   const totalCalls = candidates.reduce((sum, c) => sum + c.calls, 0);
   const target = Math.ceil((totalCalls * coverage) / 100);
   const groups = new Map<string, Group>();
-  const uncovered: UncoveredSource[] = [];
+  const leftOut: { readonly candidate: Candidate; readonly reason: UncoveredReason }[] = [];
   let coveredCalls = 0;
   for (const candidate of candidates) {
     const placed =
       candidate.calls < minCalls
         ? 'BelowMinCalls'
         : place(candidate, groups, coveredCalls >= target, bound, budget);
-    if (typeof placed === 'string') {
-      const { sourceIp, vpcId, calls, lastSeen } = candidate;
-      uncovered.push({ sourceIp, vpcId, calls, lastSeen, reason: placed });
-    } else {
-      coveredCalls += candidate.calls;
-    }
+    if (typeof placed === 'string') leftOut.push({ candidate, reason: placed });
+    else coveredCalls += candidate.calls;
   }
   const ordered = [...groups.values()].sort((a, b) => compareText(a.vpcId ?? '', b.vpcId ?? ''));
   const statements: PolicyStatement[] = [];
   const entries: RecommendedEntry[] = [];
+  // A source left out may still fall inside a block aggregated for others: the draft lets it in.
+  const letIn = new Set<Candidate>();
   ordered.forEach((group, index) => {
-    const blocks = entriesOf(group, budget.entries, index, entries);
+    const outside = leftOut
+      .map(({ candidate }) => candidate)
+      .filter((c) => c.family !== undefined && c.vpcId === group.vpcId);
+    const blocks = entriesOf(group, budget.entries, index, outside, { entries, letIn });
     statements.push(
       group.vpcId === null
         ? { Type: 'ClassicWhiteList', IPList: blocks }
@@ -114,6 +115,15 @@ function draftWithin(
     Status: statements.length === 0 ? 'Inactive' : 'Active',
     Statements: statements,
   };
+  const uncovered: UncoveredSource[] = [];
+  for (const { candidate, reason } of leftOut) {
+    if (letIn.has(candidate)) {
+      coveredCalls += candidate.calls;
+      continue;
+    }
+    const { sourceIp, vpcId, calls, lastSeen } = candidate;
+    uncovered.push({ sourceIp, vpcId, calls, lastSeen, reason });
+  }
   return { policy, entries, uncovered, coveredCalls, totalCalls };
 }
 
@@ -150,30 +160,38 @@ function place(
   return member;
 }
 
-/** The group's entries (texts for its IPList), each with what it covers appended to `entries`. */
+/**
+ * The group's entries (texts for its IPList), each with what it covers appended to `out.entries`:
+ * its members, and the sources of its network left out (`outside`, addresses only) that a block
+ * holds anyway, which are added to `out.letIn`.
+ */
 function entriesOf(
   group: Group,
   maxEntries: number,
   statement: number,
-  entries: RecommendedEntry[],
+  outside: readonly Candidate[],
+  out: { readonly entries: RecommendedEntry[]; readonly letIn: Set<Candidate> },
 ): string[] {
   const members = [...group.members].sort((a, b) => compareAddresses(a.candidate, b.candidate));
   const blocks = aggregateBlocks(
     members.map(({ candidate, ceiling }) => ({ family: candidate.family!, value: candidate.value, ceiling })),
     maxEntries,
   );
+  const isMember = new Set(members.map(({ candidate }) => candidate));
+  // Blocks and sources in the same address order: one walk. Every member is inside a block.
+  const all = [...members.map(({ candidate }) => candidate), ...outside].sort(compareAddresses);
   let m = 0;
   return blocks.map((block) => {
+    while (m < all.length && before(all[m]!, block)) m++;
     const inside: Candidate[] = [];
-    while (
-      m < members.length &&
-      blockContains(block, members[m]!.candidate.family!, members[m]!.candidate.value)
-    ) {
-      inside.push(members[m]!.candidate);
+    while (m < all.length && blockContains(block, all[m]!.family!, all[m]!.value)) {
+      const candidate = all[m]!;
+      inside.push(candidate);
+      if (!isMember.has(candidate)) out.letIn.add(candidate);
       m++;
     }
     const entry = blockText(block);
-    entries.push({
+    out.entries.push({
       statement,
       entry,
       sources: inside.map((c) => c.sourceIp),
@@ -217,6 +235,13 @@ function compareCandidates(a: Candidate, b: Candidate): number {
     compareAddresses(a, b) ||
     compareText(a.sourceIp, b.sourceIp) ||
     compareText(a.vpcId ?? '', b.vpcId ?? '')
+  );
+}
+
+/** Whether the source's address comes before the block's first (IPv4 before IPv6). */
+function before(candidate: Candidate, block: CidrBlock): boolean {
+  return (
+    candidate.family! < block.family || (candidate.family === block.family && candidate.value < block.first)
   );
 }
 

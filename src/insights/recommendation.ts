@@ -43,7 +43,7 @@ export interface Recommendation {
   readonly policy: AccessKeyPolicy;
   /** Statement by statement, each statement's entries in IPList order. */
   readonly entries: readonly RecommendedEntry[];
-  /** Most calls first. */
+  /** Every source left out, most calls first (ties in address order, then VPC). */
   readonly uncovered: readonly UncoveredSource[];
   readonly coveredCalls: number;
   /** Every allowed call observed, covered or not. */

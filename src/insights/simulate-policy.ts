@@ -89,9 +89,11 @@ const NO_SERVICE = '';
  * force now, and with the candidate in place, following the decision's precedence: an
  * account-level candidate decides only for keys without an Active key-level policy; a key-level
  * candidate decides for its key when Active, and hands it to the account's policy when Inactive.
- * Calls allowed now and denied then are newly denied (less those of exempt services, which are
- * never denied); calls denied by an ACL now and allowed then are newly allowed. Calls that failed
- * otherwise are left out: they would fail under any policy. Deterministic for the same input.
+ * A source decided otherwise counts every call a network ACL decided from it, allowed or denied
+ * when it was made (the policy may have changed since), less those of exempt services, which are
+ * never denied: under the policies in force now they would all have had the decision the source
+ * gets now. Calls that failed otherwise are left out: they fail under any policy, only the error
+ * would differ. Deterministic for the same input.
  */
 export async function simulatePolicy(input: SimulationInput): Promise<SimulationResult> {
   const { scope, candidate, current } = input;
@@ -118,7 +120,7 @@ export async function simulatePolicy(input: SimulationInput): Promise<Simulation
       then = account?.status === 'Active' ? account.wouldAllow : true;
     }
     if (now.decision.allowed === then) continue;
-    const change = then ? newlyAllowed(row, exempt) : newlyDenied(row, exempt);
+    const change = changeOf(row, exempt);
     if (change === undefined) continue;
     let impact = impacts.get(row.accessKeyId);
     if (impact === undefined) {
@@ -164,19 +166,11 @@ async function affectedKeys({ scope, keys, current }: SimulationInput): Promise<
   return affected;
 }
 
-function newlyDenied(row: SimulatedTraffic, exempt: ReadonlySet<string>): SourceChange | undefined {
+function changeOf(row: SimulatedTraffic, exempt: ReadonlySet<string>): SourceChange | undefined {
   // The rollups keep no outcome per service: an exempt service's calls are taken as allowed.
   let exemptCalls = 0;
   for (const [service, calls] of row.services) if (exempt.has(service)) exemptCalls += calls;
-  return change(row, Math.max(0, row.allowed - exemptCalls), exempt);
-}
-
-function newlyAllowed(row: SimulatedTraffic, exempt: ReadonlySet<string>): SourceChange | undefined {
-  // A call denied by an ACL was never under an exempt service.
-  return change(row, row.denied, exempt);
-}
-
-function change(row: SimulatedTraffic, calls: number, exempt: ReadonlySet<string>): SourceChange | undefined {
+  const calls = Math.max(0, row.allowed + row.denied - exemptCalls);
   if (calls === 0) return undefined;
   const services = [...row.services]
     .filter(([service, count]) => count > 0 && !exempt.has(service))

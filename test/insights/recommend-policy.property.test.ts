@@ -65,6 +65,31 @@ const input = fc.record({
   bound,
 });
 
+// Many sources in a few /24s and few entries: blocks aggregated over sources left out for
+// MinCalls or Coverage.
+const crowded = fc.record({
+  sources: fc.array(
+    fc.record({
+      sourceIp: fc
+        .tuple(fc.constantFrom(0xcb007100, 0xc6336400), fc.nat(0xff))
+        .map(([base, low]) => formatIPv4(base + low)),
+      vpcId: fc.constantFrom(null, 'vpc-a1'),
+      calls: fc.integer({ min: 1, max: 100 }),
+      lastSeen: fc.constant(new Date('2026-12-01T00:00:00Z')),
+    }),
+    { minLength: 4, maxLength: 60 },
+  ),
+  coverage: fc.integer({ min: 1, max: 100 }),
+  minCalls: fc.integer({ min: 1, max: 50 }),
+  limits: fc.record({
+    maxStatements: fc.constant(8),
+    maxClassicStatements: fc.constant(1),
+    maxEntriesPerStatement: fc.integer({ min: 1, max: 4 }),
+    maxDocumentBytes: fc.constant(64 * 1024),
+  }),
+  bound: fc.constant({ v4: 16, v6: 48 }),
+});
+
 type Input = typeof input extends fc.Arbitrary<infer T> ? T : never;
 
 const run = (i: Input) => recommendPolicy(i.sources, i);
@@ -139,6 +164,32 @@ describe('recommendPolicy (properties)', () => {
           r.policy.Statements.reduce((n, s) => n + s.IPList.length, 0),
         );
         for (const u of r.uncovered) assert.ok(!covered.has(`${canonical(u.sourceIp)} ${u.vpcId ?? ''}`));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never says a source is left out when an entry of its statement lets it in', () => {
+    fc.assert(
+      fc.property(fc.oneof(input, crowded), (i) => {
+        const { policy, uncovered } = run(i);
+        for (const u of uncovered) {
+          const address = parseCidr(u.sourceIp);
+          if (!address.ok) continue;
+          const statement = policy.Statements.find((s) =>
+            u.vpcId === null
+              ? s.Type === 'ClassicWhiteList'
+              : s.Type === 'VPCWhiteList' && s.Value === u.vpcId,
+          );
+          for (const entry of statement?.IPList ?? []) {
+            const block = parseCidr(entry);
+            assert.ok(block.ok);
+            assert.ok(
+              !rangeContains(toEntryRange(block.value), toEntryRange(address.value)),
+              `${u.sourceIp} (${u.reason}) is inside ${entry}`,
+            );
+          }
+        }
       }),
       { numRuns: 300 },
     );

@@ -138,6 +138,40 @@ describe('recommendPolicy', () => {
     );
   });
 
+  it('counts a source left out that an aggregated block lets in anyway in that entry', () => {
+    const r = recommendPolicy(
+      [
+        seen('198.51.100.1', 50),
+        seen('198.51.100.3', 40),
+        seen('203.0.113.9', 30),
+        seen('198.51.100.2', 5),
+        seen('198.51.100.0', 1),
+        seen('198.51.100.9', 1),
+      ],
+      {
+        ...options,
+        coverage: 90,
+        minCalls: 2,
+        limits: { ...DEFAULT_POLICY_LIMITS, maxEntriesPerStatement: 2 },
+      },
+    );
+    // .2 is beyond the coverage and .0 below MinCalls, but 198.51.100.0/30 holds them both.
+    assert.deepEqual(r.policy.Statements[0]!.IPList, ['198.51.100.0/30', '203.0.113.9']);
+    assert.deepEqual(
+      r.entries.map((e) => [e.entry, e.sources, e.calls]),
+      [
+        ['198.51.100.0/30', ['198.51.100.0', '198.51.100.1', '198.51.100.2', '198.51.100.3'], 96],
+        ['203.0.113.9', ['203.0.113.9'], 30],
+      ],
+    );
+    assert.deepEqual(
+      r.uncovered.map((u) => [u.sourceIp, u.reason]),
+      [['198.51.100.9', 'BelowMinCalls']],
+    );
+    assert.equal(r.coveredCalls, 126);
+    assert.equal(r.totalCalls, 127);
+  });
+
   it('drafts an Inactive empty policy when there is nothing to let in', () => {
     const r = recommendPolicy([seen('127.0.0.1', 3)], options);
     assert.deepEqual(r.policy, { Version: 1, Status: 'Inactive', Statements: [] });

@@ -79,3 +79,30 @@ test('the answer does not depend on the order of the traffic', async () => {
   assert.deepEqual(await simulate([...traffic].reverse(), 10), all);
   assert.deepEqual(await simulate([...traffic].reverse(), 3), await simulate(traffic, 3));
 });
+
+test('a source decided otherwise counts every call an ACL decided, as the policy then decided it or not', async () => {
+  // Recorded under an earlier policy: some calls from each source were allowed, some denied.
+  const result = await simulate(
+    [
+      row('203.0.113.7', 3, 8, [
+        ['ecs', 9],
+        ['mns', 2],
+      ]),
+      row('198.51.100.9', 4, 6, [['oss', 10]]),
+    ],
+    10,
+  );
+  const [key] = result.keys;
+  // Allowed now, denied by the candidate: all 11 less mns's 2.
+  assert.deepEqual(
+    key?.newlyDenied.map((c) => [c.sourceIp, c.calls]),
+    [['203.0.113.7', 9]],
+  );
+  // Denied now, allowed by the candidate: the 4 calls allowed then would be denied now too.
+  assert.deepEqual(
+    key?.newlyAllowed.map((c) => [c.sourceIp, c.calls]),
+    [['198.51.100.9', 10]],
+  );
+  assert.equal(result.newlyDeniedCalls, 9);
+  assert.equal(result.newlyAllowedCalls, 10);
+});

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parsePolicy } from '../../../src/policy/parse-policy.js';
-import type { UserName } from '../../../src/store/index.js';
+import type { NewAuditEvent, UserName } from '../../../src/store/index.js';
 import { useDialects } from '../../store/support/dialects.js';
 import {
   type Credentials,
@@ -16,7 +16,7 @@ import {
   expectSuccess,
   type Reply,
 } from '../../support/server-harness.js';
-import { classic, KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
+import { type CheckServer, classic, KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
 
 const DAY = 86_400_000;
 const format = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -159,5 +159,71 @@ for (const fixture of useDialects()) {
       assert.deepEqual(none.Entries, []);
       assert.equal(none.TotalCalls, 0);
     });
+  });
+
+  describe(`RecommendAccessKeyPolicy's left-out sources on ${fixture.name}`, async () => {
+    const t = await startCheckServer(fixture);
+
+    test('at most 1,000 listed, the heaviest, with how many there were', async () => {
+      const key = await t.store.write(async (tx) => (await tx.createAccessKey(t.accountId)).accessKeyId);
+      const sources = Array.from({ length: 1_005 }, (_, i) => ({
+        sourceIp: `8.8.${i >> 8}.${i & 255}`,
+        calls: 1 + (i % 7),
+      }));
+      const at = Math.floor((Date.now() - DAY) / 1000) * 1000;
+      await t.store.appendAuditEvents(
+        sources.map(({ sourceIp, calls }, i): NewAuditEvent => {
+          const eventId = `RU${String(i).padStart(10, '0')}`;
+          return {
+            eventId,
+            accountId: t.accountId,
+            at: new Date(at),
+            requestId: eventId,
+            accessKeyId: key,
+            userName: null,
+            eventName: 'GetCallerIdentity',
+            serviceName: null,
+            eventRW: 'Read',
+            sourceIp,
+            errorCode: null,
+            appliedVersion: null,
+            document: JSON.stringify({
+              eventId,
+              sourceIpAddress: sourceIp,
+              vpcId: null,
+              errorCode: null,
+              keyfence: { service: null, count: calls, lastTime: null },
+            }),
+          };
+        }),
+      );
+      // Every source below MinCalls: all left out.
+      const body = expectSuccess(await recommendFor(t, { AccessKeyId: key, MinCalls: '100' }));
+      assert.equal(body.UncoveredCount, 1_005);
+      assert.equal(body.UncoveredTruncated, true);
+      const heaviest = [...sources]
+        .map((s, i) => ({ ...s, i }))
+        .sort((a, b) => b.calls - a.calls || a.i - b.i)
+        .slice(0, 1_000);
+      assert.deepEqual(
+        body.Uncovered.map((u: Record<string, unknown>) => [u.SourceIp, u.Calls, u.Reason]),
+        heaviest.map((s) => [s.sourceIp, s.calls, 'BelowMinCalls']),
+      );
+
+      // 143 sources with 7 calls each are let in: fewer than 1,000 are left out.
+      const few = expectSuccess(await recommendFor(t, { AccessKeyId: key, MinCalls: '7' }));
+      assert.ok(few.UncoveredCount <= 1_005 - 143);
+      assert.equal(few.UncoveredTruncated, false);
+      assert.equal(few.Uncovered.length, few.UncoveredCount);
+    });
+  });
+}
+
+function recommendFor(t: CheckServer, params: Record<string, string>): Promise<Reply> {
+  return call(t.port, {
+    action: 'RecommendAccessKeyPolicy',
+    version: KEYFENCE_VERSION,
+    credentials: t.root,
+    params,
   });
 }

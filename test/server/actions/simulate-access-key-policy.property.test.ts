@@ -2,9 +2,10 @@
  * SimulateAccessKeyPolicy against the truth computed from the raw events, through a real server
  * on SQLite and PostgreSQL: random policies on the account and on fresh keys (Active, Inactive),
  * random traffic (public and VPC sources, an exempt service, STS credentials, coalesced events,
- * calls that failed otherwise) recorded as the policies in force decided it, and a random
- * candidate for the account or one key. The truth decides every raw event with a fresh
- * DecisionIndex under the current policies and under the candidate in place.
+ * calls that failed otherwise) recorded as the policies in force decided it, or as earlier
+ * policies did (the policies changed after the traffic), and a random candidate for the account
+ * or one key. The truth decides every raw event with a fresh DecisionIndex under the current
+ * policies and under the candidate in place.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -66,9 +67,21 @@ const aTraffic: fc.Arbitrary<Traffic> = fc.record({
   count: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 20 })),
 });
 
+const somePolicies = fc.record({
+  account: aPolicy,
+  keys: fc.array(fc.option(aPolicy, { nil: undefined }), { minLength: KEYS, maxLength: KEYS }),
+});
+
+interface Policies {
+  readonly account: PolicyChoice;
+  readonly keys: readonly (PolicyChoice | undefined)[];
+}
+
 const aRun = fc.record({
   account: aPolicy,
   keys: fc.array(fc.option(aPolicy, { nil: undefined }), { minLength: KEYS, maxLength: KEYS }),
+  /** The policies the traffic was recorded under, when they were not the current ones. */
+  earlier: fc.option(somePolicies, { nil: undefined }),
   traffic: fc.array(aTraffic, { maxLength: 30 }),
   /** Undefined: an account-level candidate; otherwise the key it is for. */
   target: fc.option(fc.nat(KEYS - 1), { nil: undefined }),
@@ -121,18 +134,19 @@ for (const fixture of useDialects()) {
               );
             }
 
-            const build = (candidate: boolean) => {
+            const build = (policies: Policies, candidate: boolean) => {
               const index = new DecisionIndex({ exemptServices: [EXEMPT_SERVICE] });
-              const account = candidate && run.target === undefined ? run.candidate : run.account;
+              const account = candidate && run.target === undefined ? run.candidate : policies.account;
               index.setAccountPolicy(t.accountId, policyOf(account), 1);
               for (const [i, key] of keys.entries()) {
-                const choice = candidate && run.target === i ? run.candidate : run.keys[i];
+                const choice = candidate && run.target === i ? run.candidate : policies.keys[i];
                 index.setKey(key, t.accountId, choice === undefined ? null : policyOf(choice), 1);
               }
               return index;
             };
-            const now = build(false);
-            const then = build(true);
+            const now = build(run, false);
+            const then = build(run, true);
+            const recorded = run.earlier === undefined ? now : build(run.earlier, false);
 
             const start = Date.now();
             const denied = new Map<string, Change>();
@@ -146,9 +160,10 @@ for (const fixture of useDialects()) {
               const service = SERVICES[item.service]!;
               const before = now.decide(credential, source, service ?? '');
               const after = then.decide(credential, source, service ?? '');
+              const whenMade = recorded.decide(credential, source, service ?? '');
               // As the server records it: a call the policies allow may still fail (never an exempt one).
-              const failed = before.allowed && item.failed && service !== EXEMPT_SERVICE;
-              const errorCode = !before.allowed ? ACL_DENIED : failed ? 'NoPermission' : null;
+              const failed = whenMade.allowed && item.failed && service !== EXEMPT_SERVICE;
+              const errorCode = !whenMade.allowed ? ACL_DENIED : failed ? 'NoPermission' : null;
               const count = errorCode === null ? item.count : 1;
               if (!failed && before.allowed !== after.allowed) {
                 const changes = after.allowed ? allowed : denied;

@@ -7,6 +7,9 @@ import { governedByAccount } from './support/governed-rollups.js';
 import { readRecommendRequest } from './support/recommend-request.js';
 import { scopeRollups } from './support/scope-rollups.js';
 
+/** The most left-out sources an answer lists: a window of scanners' addresses could hold millions. */
+const MAX_UNCOVERED = 1_000;
+
 /**
  * A draft AccessKeyPolicy from where a key, or the keys the account's policy governs, were used
  * successfully over a window (docs/server.md): the document, what each entry lets in, and what
@@ -49,13 +52,16 @@ export const recommendAccessKeyPolicy: ActionDefinition = {
         // A string: an IPv6 block holds more addresses than a JSON number carries exactly.
         Addresses: entry.addresses.toString(),
       })),
-      Uncovered: draft.uncovered.map((source) => ({
+      // The heaviest, in the draft's order (most calls first, then address and VPC): the same each time.
+      Uncovered: draft.uncovered.slice(0, MAX_UNCOVERED).map((source) => ({
         SourceIp: source.sourceIp,
         ...(source.vpcId === null ? {} : { VpcId: source.vpcId }),
         Calls: source.calls,
         LastSeen: formatAlibabaTime(source.lastSeen),
         Reason: source.reason,
       })),
+      UncoveredCount: draft.uncovered.length,
+      UncoveredTruncated: draft.uncovered.length > MAX_UNCOVERED,
       CoveredCalls: draft.coveredCalls,
       TotalCalls: draft.totalCalls,
     };
