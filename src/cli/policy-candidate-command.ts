@@ -83,7 +83,7 @@ async function candidateParams(options: PolicyCandidateOptions): Promise<Record<
   if (operation !== 'promote' && (options.expectedVersion !== undefined || options.ignoreLockoutCheck)) {
     return `--expected-version and --ignore-lockout-check are for promote, not ${operation}`;
   }
-  const params: Record<string, string> = options.key === undefined ? {} : { AccessKeyId: options.key };
+  const params: Record<string, string> = options.key === undefined ? {} : { UserAccessKeyId: options.key };
   if (operation === 'set') {
     if (options.file === undefined) return 'set needs --file, the candidate AccessKeyPolicy document';
     // The server validates the document; the file is only read within the size a document may have.
