@@ -97,7 +97,9 @@ describe('report-only candidates across nodes on postgres', async () => {
     });
     assert.equal(reply.status, 200, 'report-only: the call still passes');
 
-    expectSuccess(await keyfence(b, 'DeleteAccessKeyPolicyCandidate', { UserAccessKeyId: alice.accessKeyId }));
+    expectSuccess(
+      await keyfence(b, 'DeleteAccessKeyPolicyCandidate', { UserAccessKeyId: alice.accessKeyId }),
+    );
     await until(
       async () => (await candidateOn(a)) === undefined,
       'node a kept evaluating a deleted candidate',

@@ -195,7 +195,9 @@ for (const fixture of useDialects()) {
           AccessKeyPolicy: JSON.stringify(classic('198.51.100.0/24')),
         }),
       );
-      const refused = await keyfence('PromoteAccessKeyPolicyCandidate', { UserAccessKeyId: t.root.accessKeyId });
+      const refused = await keyfence('PromoteAccessKeyPolicyCandidate', {
+        UserAccessKeyId: t.root.accessKeyId,
+      });
       assert.equal(refused.body.Code, 'LockoutPrevented');
       assert.ok(
         expectSuccess(await keyfence('GetAccessKeyPolicyCandidate', { UserAccessKeyId: t.root.accessKeyId })),
