@@ -1,8 +1,7 @@
-import { DEFAULT_POLICY_LIMITS } from '../policy/policy-limits.js';
 import { PRODUCTS } from '../request/product.js';
 import { type ApiReply, callApi, credentialsFrom, endpointUrl } from './api-call.js';
 import type { CommandResult } from './init-command.js';
-import { readPolicyFile } from './read-policy-file.js';
+import { readPolicyFileToSend } from './read-policy-file.js';
 
 export type CandidateOperation = 'set' | 'get' | 'delete' | 'promote';
 
@@ -83,11 +82,11 @@ async function candidateParams(options: PolicyCandidateOptions): Promise<Record<
   if (operation !== 'promote' && (options.expectedVersion !== undefined || options.ignoreLockoutCheck)) {
     return `--expected-version and --ignore-lockout-check are for promote, not ${operation}`;
   }
-  const params: Record<string, string> = options.key === undefined ? {} : { AccessKeyId: options.key };
+  const params: Record<string, string> = options.key === undefined ? {} : { UserAccessKeyId: options.key };
   if (operation === 'set') {
     if (options.file === undefined) return 'set needs --file, the candidate AccessKeyPolicy document';
-    // The server validates the document; the file is only read within the size a document may have.
-    const read = await readPolicyFile(options.file, DEFAULT_POLICY_LIMITS);
+    // The server validates the document, against its own limits.
+    const read = await readPolicyFileToSend(options.file);
     if (!read.ok) return `${read.error.code}: ${read.error.message}`;
     params.AccessKeyPolicy = read.value;
   }

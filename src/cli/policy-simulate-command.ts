@@ -1,10 +1,9 @@
 import { formatAlibabaTime, parseAlibabaTime } from '../common/alibaba-time.js';
 import { DAY_MS } from '../common/utc-day.js';
-import { DEFAULT_POLICY_LIMITS } from '../policy/policy-limits.js';
 import { PRODUCTS } from '../request/product.js';
 import { type ApiReply, callApi, credentialsFrom, endpointUrl } from './api-call.js';
 import type { CommandResult } from './init-command.js';
-import { readPolicyFile } from './read-policy-file.js';
+import { readPolicyFileToSend } from './read-policy-file.js';
 import { textTable } from './text-table.js';
 
 export interface PolicySimulateOptions {
@@ -58,7 +57,7 @@ export async function runPolicySimulate(options: PolicySimulateOptions): Promise
   if (typeof endpoint === 'string') return fail(endpoint);
   const window = windowParams(options, options.now ?? new Date());
   if (typeof window === 'string') return fail(window);
-  const read = await readPolicyFile(options.file, DEFAULT_POLICY_LIMITS);
+  const read = await readPolicyFileToSend(options.file);
   if (!read.ok) return fail(`[${read.error.code}] ${read.error.message}`);
   const credentials = credentialsFrom(options.env);
   if (typeof credentials === 'string') return fail(credentials);

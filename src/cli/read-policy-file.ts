@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { err, ok, type Result } from '../common/result.js';
 import { policyTooLarge } from '../policy/parse-policy.js';
-import type { PolicyLimits } from '../policy/policy-limits.js';
+import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from '../policy/policy-limits.js';
 
 /** The code the CLI reports when a policy file itself cannot be read. */
 export const FILE_UNREADABLE = 'File.Unreadable';
@@ -49,4 +49,16 @@ export async function readPolicyFile(
     return err({ code, message });
   }
   return ok(buffer.subarray(start, total).toString('utf8'));
+}
+
+/**
+ * The most of a policy file the CLI sends a server. The server validates the document against its
+ * own limits, which a deployment may raise above the defaults; this cap only keeps a wrong file
+ * (a log, an image) from being read and sent whole.
+ */
+const MAX_SENT_POLICY_BYTES = 1024 * 1024;
+
+/** A policy file to send a server as it is (`policy candidate set`, `policy simulate`). */
+export function readPolicyFileToSend(path: string): Promise<Result<string, PolicyFileError>> {
+  return readPolicyFile(path, { ...DEFAULT_POLICY_LIMITS, maxDocumentBytes: MAX_SENT_POLICY_BYTES });
 }

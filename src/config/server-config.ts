@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { WIDE_IPV4_PREFIX, WIDE_IPV6_PREFIX } from '../policy/lint-entry.js';
 import { DEFAULT_POLICY_LIMITS } from '../policy/policy-limits.js';
 import { TrustedProxies } from '../request/source/trusted-proxies.js';
 import { CONFIG_DEFAULTS, largestRequest } from './config-defaults.js';
@@ -123,8 +124,18 @@ export function serverConfig(settings: ServerSettings = {}): ServerConfig {
         'insights.simulateMaxSources',
         settings.insights?.simulateMaxSources ?? CONFIG_DEFAULTS.simulateMaxSources,
       ),
-      recommendMaxPrefixV4: settings.insights?.recommendMaxPrefixV4 ?? CONFIG_DEFAULTS.recommendMaxPrefixV4,
-      recommendMaxPrefixV6: settings.insights?.recommendMaxPrefixV6 ?? CONFIG_DEFAULTS.recommendMaxPrefixV6,
+      recommendMaxPrefixV4: prefixLength(
+        'insights.recommendMaxPrefixV4',
+        settings.insights?.recommendMaxPrefixV4 ?? CONFIG_DEFAULTS.recommendMaxPrefixV4,
+        WIDE_IPV4_PREFIX,
+        32,
+      ),
+      recommendMaxPrefixV6: prefixLength(
+        'insights.recommendMaxPrefixV6',
+        settings.insights?.recommendMaxPrefixV6 ?? CONFIG_DEFAULTS.recommendMaxPrefixV6,
+        WIDE_IPV6_PREFIX,
+        128,
+      ),
     },
     sync: {
       pollIntervalMs: positive('pollIntervalMs', sync.pollIntervalMs ?? CONFIG_DEFAULTS.pollIntervalMs),
@@ -164,5 +175,13 @@ export function serverConfig(settings: ServerSettings = {}): ServerConfig {
 
 function positive(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer`);
+  return value;
+}
+
+/** As the configuration file bounds it (build-config.ts): from the widest block lint lets pass to one address. */
+function prefixLength(name: string, value: number, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be a prefix length from ${min} to ${max}`);
+  }
   return value;
 }

@@ -219,8 +219,10 @@ export class DecisionIndex {
   /**
    * The decision that would be made if every candidate of the key's scopes were promoted (the
    * key's replacing its policy, the account's the account's; then the usual precedence), or null
-   * when neither the key nor its account has one, and for STS and unknown keys. Never consulted
-   * by `decide`.
+   * when no candidate takes part in it: neither the key nor its account has one, or only the
+   * account has one and the key's own Active policy decides (its decision is not a candidate's,
+   * and counted as one it would inflate the would-deny figures); null too for STS and unknown
+   * keys. Never consulted by `decide`.
    */
   decideCandidate(credential: Credential, source: Source, service: string): Decision | null {
     if (this.#candidates === 0 || credential.temporary) return null;
@@ -229,10 +231,11 @@ export class DecisionIndex {
     const account = this.#keys.records[slot * STRIDE + OWNER]!;
     const ownCandidate = this.#keyCandidates.holds(slot);
     const accountCandidate = this.#accountCandidates.holds(account);
-    if (!ownCandidate && !accountCandidate) return null;
-    if (this.#exempt.has(service)) return EXEMPT;
     const keys = ownCandidate ? this.#keyCandidates : this.#keys;
-    if (keys.records[slot * STRIDE + STATUS] === ACTIVE) {
+    const keyDecides = keys.records[slot * STRIDE + STATUS] === ACTIVE;
+    if (!ownCandidate && (keyDecides || !accountCandidate)) return null;
+    if (this.#exempt.has(service)) return EXEMPT;
+    if (keyDecides) {
       const outcome = this.#evaluate(keys, slot * STRIDE, source);
       return this.#decision(outcome, source, 'accessKey', keys, slot);
     }

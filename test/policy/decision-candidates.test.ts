@@ -125,7 +125,7 @@ function built(state: ReturnType<typeof replay>, promote: boolean): DecisionInde
   return index;
 }
 
-test('report-only candidates change no decision, and decideCandidate is the decision once they are promoted', () => {
+test('report-only candidates change no decision, and decideCandidate is the decision once they are promoted, when one takes part', () => {
   fc.assert(
     fc.property(fc.array(operation, { maxLength: 40 }), (operations) => {
       const index = new DecisionIndex({ exemptServices: ['mns'] });
@@ -139,9 +139,13 @@ test('report-only candidates change no decision, and decideCandidate is the deci
       assert.equal(index.candidateCount, candidates);
       for (const key of KEYS) {
         const scope = state.keys.get(key);
+        // A candidate takes part: the key's own, or the account's when no Active key-level
+        // policy decides for the key.
         const staged =
           scope !== undefined &&
-          (scope.candidate.policy !== null || state.accounts.get(accountOf(key))!.candidate.policy !== null);
+          (scope.candidate.policy !== null ||
+            (state.accounts.get(accountOf(key))!.candidate.policy !== null &&
+              scope.enforced.policy?.Status !== 'Active'));
         for (const ip of IPS) {
           for (const vpcId of VPCS) {
             for (const service of SERVICES) {
@@ -204,4 +208,24 @@ test('an account with only a candidate keeps it until a key arrives', () => {
     index.decide({ accessKeyId: KEYS[0]!, temporary: false }, { ip: '10.0.0.1' }, 'ecs').allowed,
     true,
   );
+});
+
+test("an account's candidate takes no part for a key its own Active policy decides", () => {
+  const index = new DecisionIndex();
+  const allowTen: AccessKeyPolicy = {
+    Version: 1,
+    Status: 'Active',
+    Statements: [{ Type: 'ClassicWhiteList', IPList: ['10.0.0.0/8'] }],
+  };
+  const denyAll: AccessKeyPolicy = { Version: 1, Status: 'Active', Statements: [] };
+  index.setKey(KEYS[0]!, '1001', allowTen, 1);
+  index.setAccountCandidate('1001', denyAll, 2);
+  const credential = { accessKeyId: KEYS[0]!, temporary: false };
+  assert.equal(index.decideCandidate(credential, { ip: '192.168.1.1' }, 'ecs'), null);
+  assert.equal(index.decideCandidate(credential, { ip: '10.0.0.1' }, 'mns'), null);
+  // Its key's Inactive candidate hands the key to the account's candidate: both take part.
+  index.setKeyCandidate(KEYS[0]!, { ...allowTen, Status: 'Inactive' }, 3);
+  const candidate = index.decideCandidate(credential, { ip: '10.0.0.1' }, 'ecs');
+  assert.equal(candidate?.allowed, false);
+  assert.equal(candidate?.scope, 'account');
 });

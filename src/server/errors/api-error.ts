@@ -152,6 +152,8 @@ export const policyNeverSet = () => fixed('EntityNotExist.AccessKeyPolicy');
 /** A window of audit data (`StartTime`, `EndTime`) the audit log cannot answer for; `days`: `audit.retentionDays`. */
 export const timeRangeErrors = {
   endBeforeStart: () => fixed('InvalidTimeRange.EndBeforeStart'),
+  /** Ending more than a minute after now. */
+  endInFuture: () => fixed('InvalidTimeRange.EndInFuture'),
   /** Shorter than a day or longer than the retention. */
   length: (days: number) =>
     answer('InvalidTimeRange.Length', catalogue['InvalidTimeRange.Length'].message(days)),

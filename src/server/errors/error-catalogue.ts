@@ -179,6 +179,12 @@ export const serverErrorCatalogue = {
     message: 'EndTime is before StartTime: give a window that ends after it starts.',
     meaning: 'A window of audit data (`StartTime`, `EndTime`) ends before it starts.',
   },
+  'InvalidTimeRange.EndInFuture': {
+    httpStatus: 400,
+    message: 'EndTime must not be more than a minute after now: the audit log holds no calls yet to be made.',
+    meaning:
+      'A window of audit data ends more than a minute after now (the minute allows for the clocks of client and server).',
+  },
   'InvalidTimeRange.Length': {
     httpStatus: 400,
     /** `days`: `audit.retentionDays`. */

@@ -77,7 +77,7 @@ describe('report-only candidates across nodes on postgres', async () => {
   test('staged on one node, evaluated on the other; deleted there, gone on both', async () => {
     const staged = expectSuccess(
       await keyfence(a, 'SetAccessKeyPolicyCandidate', {
-        AccessKeyId: alice.accessKeyId,
+        UserAccessKeyId: alice.accessKeyId,
         AccessKeyPolicy: JSON.stringify(classic('198.51.100.0/24')),
       }),
     );
@@ -97,7 +97,9 @@ describe('report-only candidates across nodes on postgres', async () => {
     });
     assert.equal(reply.status, 200, 'report-only: the call still passes');
 
-    expectSuccess(await keyfence(b, 'DeleteAccessKeyPolicyCandidate', { AccessKeyId: alice.accessKeyId }));
+    expectSuccess(
+      await keyfence(b, 'DeleteAccessKeyPolicyCandidate', { UserAccessKeyId: alice.accessKeyId }),
+    );
     await until(
       async () => (await candidateOn(a)) === undefined,
       'node a kept evaluating a deleted candidate',

@@ -62,7 +62,7 @@ for (const fixture of useDialects()) {
         'STS.NSomeTemporaryKeyId0001',
       ]) {
         const reply = await keyfence('SetAccessKeyPolicyCandidate', {
-          AccessKeyId: accessKeyId,
+          UserAccessKeyId: accessKeyId,
           AccessKeyPolicy: JSON.stringify(classic('198.51.100.0/24')),
         });
         assert.equal(reply.status, 404);
@@ -176,14 +176,14 @@ for (const fixture of useDialects()) {
       // A key-level candidate, deleted unpromoted.
       const staged = expectSuccess(
         await keyfence('SetAccessKeyPolicyCandidate', {
-          AccessKeyId: aliceKey,
+          UserAccessKeyId: aliceKey,
           AccessKeyPolicy: JSON.stringify(classic('203.0.113.0/24')),
         }),
       );
       assert.equal(staged.AccessKeyId, aliceKey);
-      expectSuccess(await keyfence('DeleteAccessKeyPolicyCandidate', { AccessKeyId: aliceKey }));
+      expectSuccess(await keyfence('DeleteAccessKeyPolicyCandidate', { UserAccessKeyId: aliceKey }));
       assert.equal(
-        (await keyfence('GetAccessKeyPolicyCandidate', { AccessKeyId: aliceKey })).body.Code,
+        (await keyfence('GetAccessKeyPolicyCandidate', { UserAccessKeyId: aliceKey })).body.Code,
         'EntityNotExist.AccessKeyPolicyCandidate',
       );
     });
@@ -191,14 +191,49 @@ for (const fixture of useDialects()) {
     test('the lockout guard refuses a promotion that would lock out its own call', async () => {
       expectSuccess(
         await keyfence('SetAccessKeyPolicyCandidate', {
-          AccessKeyId: t.root.accessKeyId,
+          UserAccessKeyId: t.root.accessKeyId,
           AccessKeyPolicy: JSON.stringify(classic('198.51.100.0/24')),
         }),
       );
-      const refused = await keyfence('PromoteAccessKeyPolicyCandidate', { AccessKeyId: t.root.accessKeyId });
+      const refused = await keyfence('PromoteAccessKeyPolicyCandidate', {
+        UserAccessKeyId: t.root.accessKeyId,
+      });
       assert.equal(refused.body.Code, 'LockoutPrevented');
       assert.ok(
-        expectSuccess(await keyfence('GetAccessKeyPolicyCandidate', { AccessKeyId: t.root.accessKeyId })),
+        expectSuccess(await keyfence('GetAccessKeyPolicyCandidate', { UserAccessKeyId: t.root.accessKeyId })),
+      );
+    });
+
+    test('signed with HMAC-SHA1 (V2), whose AccessKeyId is the signing key, Set without UserAccessKeyId stages the account-level candidate', async () => {
+      const v2 = (action: string, params: Record<string, string> = {}) =>
+        call(t.port, { action, version: KEYFENCE_VERSION, credentials: t.root, params, signature: 'v2' });
+      const ofRoot = expectSuccess(
+        await keyfence('GetAccessKeyPolicyCandidate', { UserAccessKeyId: t.root.accessKeyId }),
+      ).AccessKeyPolicy;
+      const staged = expectSuccess(
+        await v2('SetAccessKeyPolicyCandidate', { AccessKeyPolicy: JSON.stringify(classic('192.0.2.0/24')) }),
+      );
+      assert.equal(staged.AccessKeyId, undefined, 'the answer names no key: the account-level candidate');
+      const account = expectSuccess(await keyfence('GetAccessKeyPolicyCandidate'));
+      assert.equal(account.AccessKeyPolicy, staged.AccessKeyPolicy);
+      assert.equal(
+        expectSuccess(await keyfence('GetAccessKeyPolicyCandidate', { UserAccessKeyId: t.root.accessKeyId }))
+          .AccessKeyPolicy,
+        ofRoot,
+        "the signing key's candidate is untouched",
+      );
+      const ofAlice = expectSuccess(
+        await v2('SetAccessKeyPolicyCandidate', {
+          UserAccessKeyId: aliceKey,
+          AccessKeyPolicy: JSON.stringify(classic('192.0.2.0/24')),
+        }),
+      );
+      assert.equal(ofAlice.AccessKeyId, aliceKey);
+      expectSuccess(await v2('DeleteAccessKeyPolicyCandidate', { UserAccessKeyId: aliceKey }));
+      expectSuccess(await v2('DeleteAccessKeyPolicyCandidate'));
+      assert.equal(
+        (await keyfence('GetAccessKeyPolicyCandidate')).body.Code,
+        'EntityNotExist.AccessKeyPolicyCandidate',
       );
     });
   });

@@ -3,7 +3,7 @@ import { readAccessKeyPolicy, warningsBody } from '../ims/support/policy-paramet
 import { readCandidateKey, resolveCandidateScope, scopeBody } from './support/candidate-scope.js';
 
 /**
- * Stages a report-only candidate for the account (no `AccessKeyId`) or one of its permanent
+ * Stages a report-only candidate for the account (no `UserAccessKeyId`) or one of its permanent
  * AccessKeys, replacing any staged before: every decision for a key under that scope evaluates it
  * too, and nothing but the audit log, the rollups and a metric hears what it decides. The
  * document is validated exactly as SetAccessKeyPolicy validates one (same limits, same errors).

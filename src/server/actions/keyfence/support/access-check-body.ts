@@ -54,7 +54,7 @@ export function explanationBody(explained: Explanation, entries: EntryFieldsOf):
       StatementIndex: statementIndex(s.statement),
       ...entries(s),
     })),
-    // Only while a report-only candidate of the key's scopes is staged: what it would decide.
+    // Only while a report-only candidate takes part in the key's decision: what it would decide.
     ...(candidate === null
       ? {}
       : {

@@ -9,13 +9,18 @@ export interface CandidateScope {
   readonly target: PolicyTarget;
 }
 
-/** The optional `AccessKeyId` of the candidate actions, checked for size only (its owner is checked in `resolveCandidateScope`). */
+/**
+ * The optional `UserAccessKeyId` of the candidate actions, checked for size only (its owner is
+ * checked in `resolveCandidateScope`). Not `AccessKeyId`: a request signed with HMAC-SHA1 (V2)
+ * always carries that one as the signing key, so a call meant for the account's candidate would
+ * act on the signing key's.
+ */
 export function readCandidateKey(params: Params): string | undefined {
-  return optionalText(params, 'AccessKeyId', { maxLength: 128 });
+  return optionalText(params, 'UserAccessKeyId', { maxLength: 128 });
 }
 
 /**
- * The account's scope without an `AccessKeyId`, else that key's: one of the caller's account's
+ * The account's scope without a `UserAccessKeyId`, else that key's: one of the caller's account's
  * permanent AccessKeys. Anything else (another account's key, an STS key, which has no policy of
  * its own, an unknown one) is answered alike, `EntityNotExist.User.AccessKey`.
  */
