@@ -169,9 +169,12 @@ for (const fixture of useDialects()) {
           const promoted = reference(true);
           for (const k of [0, 1]) {
             const state = model.get(k);
+            // A candidate takes part: the key's own, or the account's when no Active key-level
+            // policy decides for the key.
             const staged =
               state !== undefined &&
-              (state.candidate.policy !== null || model.get(-1)!.candidate.policy !== null);
+              (state.candidate.policy !== null ||
+                (model.get(-1)!.candidate.policy !== null && state.enforced.policy?.Status !== 'Active'));
             for (const source of SOURCES) {
               for (const target of [index, fresh]) {
                 const who = credential(keys[k]!);
