@@ -1,14 +1,12 @@
 import { DEFAULT_POLICY_LIMITS } from '../policy/policy-limits.js';
-import { PRODUCTS } from '../request/product.js';
-import { type ApiReply, callApi, credentialsFrom, endpointUrl } from './api-call.js';
 import type { CommandResult } from './init-command.js';
 import { readPolicyFile } from './read-policy-file.js';
+import { type RemoteOptions, runOneCallCommand } from './remote-command.js';
 
 export type CandidateOperation = 'set' | 'get' | 'delete' | 'promote';
 
-export interface PolicyCandidateOptions {
+export interface PolicyCandidateOptions extends RemoteOptions {
   readonly operation: CandidateOperation;
-  readonly endpoint?: string | undefined;
   /** One permanent AccessKey's candidate; absent: the account's. */
   readonly key?: string | undefined;
   /** `set`: the candidate AccessKeyPolicy document. */
@@ -17,9 +15,6 @@ export interface PolicyCandidateOptions {
   readonly expectedVersion?: string | undefined;
   /** `promote`: set it even if it would deny this very call (the lockout guard). */
   readonly ignoreLockoutCheck?: boolean | undefined;
-  readonly json?: boolean | undefined;
-  /** Where the credentials are read from (the standard Alibaba variables). */
-  readonly env: NodeJS.ProcessEnv;
 }
 
 const ACTIONS: Readonly<Record<CandidateOperation, string>> = {
@@ -34,47 +29,14 @@ const ACTIONS: Readonly<Record<CandidateOperation, string>> = {
  * report-only candidate on a KeyFence server (docs/server.md, "Report-only candidates"). A line
  * or two for people, or with `--json` the server's answer as it is; exit 0, or 1 on any refusal.
  */
-export async function runPolicyCandidate(options: PolicyCandidateOptions): Promise<CommandResult> {
-  const command = `keyfence policy candidate ${options.operation}`;
-  const fail = (message: string): CommandResult => ({
-    exitCode: 1,
-    stdout: '',
-    stderr: `${command}: ${message}\n`,
+export function runPolicyCandidate(options: PolicyCandidateOptions): Promise<CommandResult> {
+  return runOneCallCommand({
+    command: `keyfence policy candidate ${options.operation}`,
+    options,
+    action: ACTIONS[options.operation],
+    read: () => candidateParams(options),
+    report: (body) => describe(options.operation, body),
   });
-  if (options.endpoint === undefined) return fail('--endpoint is required');
-  const endpoint = endpointUrl(options.endpoint);
-  if (typeof endpoint === 'string') return fail(endpoint);
-  const params = await candidateParams(options);
-  if (typeof params === 'string') return fail(params);
-  const credentials = credentialsFrom(options.env);
-  if (typeof credentials === 'string') return fail(credentials);
-
-  let reply: ApiReply;
-  try {
-    reply = await callApi({
-      endpoint,
-      credentials,
-      action: ACTIONS[options.operation],
-      version: PRODUCTS.Keyfence,
-      params,
-    });
-  } catch (error) {
-    return fail(`${endpoint.origin}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const { body } = reply;
-  if (options.json) {
-    return {
-      exitCode: reply.status === 200 ? 0 : 1,
-      stdout: `${JSON.stringify(body, null, 2)}\n`,
-      stderr: '',
-    };
-  }
-  if (reply.status !== 200) {
-    return fail(
-      `${String(body.Code ?? `HTTP ${reply.status}`)}: ${String(body.Message ?? '')} (RequestId ${String(body.RequestId ?? '-')})`,
-    );
-  }
-  return { exitCode: 0, stdout: describe(options.operation, body), stderr: '' };
 }
 
 async function candidateParams(options: PolicyCandidateOptions): Promise<Record<string, string> | string> {
