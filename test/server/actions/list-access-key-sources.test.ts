@@ -25,21 +25,14 @@ for (const fixture of useDialects()) {
     const t = await startCheckServer(fixture);
     const list = (params: Record<string, string>, credentials: Credentials = t.root): Promise<Reply> =>
       call(t.port, { action: 'ListAccessKeySources', version: KEYFENCE_VERSION, credentials, params });
-    const from = (ip: string, vpcId?: string) =>
-      call(t.port, {
-        action: 'GetCallerIdentity',
-        version: '2015-04-01',
-        credentials: t.alice,
-        headers: { 'x-forwarded-for': ip, ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }) },
-      });
 
     // Alice's traffic: three calls from one address, one from another, one from a VPC; then a
     // policy that lets in only the first address, and a call it denies.
-    for (let i = 0; i < 3; i++) expectSuccess(await from('203.0.113.5'));
-    expectSuccess(await from('::ffff:198.51.100.7'));
-    expectSuccess(await from('10.1.2.3', 'vpc-abc123'));
+    for (let i = 0; i < 3; i++) expectSuccess(await t.aliceFrom('203.0.113.5'));
+    expectSuccess(await t.aliceFrom('::ffff:198.51.100.7'));
+    expectSuccess(await t.aliceFrom('10.1.2.3', 'vpc-abc123'));
     await t.setPolicy({ kind: 'accessKey', key: t.alice }, classic('203.0.113.0/24'));
-    expectError(await from('192.0.2.9'), 400, 'InvalidAccessKeyId.AccessPolicyDenied');
+    expectError(await t.aliceFrom('192.0.2.9'), 400, 'InvalidAccessKeyId.AccessPolicyDenied');
     // A source alice used three days ago, and again today: not new.
     const old = Date.now() - 3 * DAY;
     await t.store.appendAuditEvents([eventOf(t.accountId, t.alice.accessKeyId, '203.0.113.5', old)]);
@@ -196,11 +189,7 @@ for (const fixture of useDialects()) {
     });
 
     test('a RAM user without keyfence:List* is refused; AliyunRAMReadOnlyAccess allows it', async () => {
-      const reader = await t.store.write(async (tx) => {
-        await tx.createUser(t.accountId, { userName: 'reader' as UserName });
-        return tx.createAccessKey(t.accountId, { userName: 'reader' as UserName });
-      });
-      const credentials = { accessKeyId: reader.accessKeyId, accessKeySecret: reader.accessKeySecret };
+      const credentials = await t.newUserKey('reader');
       expectError(await list({}, credentials), 403, 'NoPermission');
       await t.store.write((tx) =>
         tx.attachPolicyToUser(t.accountId, 'reader' as UserName, {

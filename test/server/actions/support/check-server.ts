@@ -37,6 +37,10 @@ export interface CheckServer {
   setPolicy(scope: Scope, policy: unknown): Promise<number>;
   /** CheckAccessKeyAccess, signed with `credentials` (root by default). */
   check(params: Record<string, string>, credentials?: Credentials): Promise<Reply>;
+  /** A GetCallerIdentity of alice's from `ip` (in `vpcId`), as the trusted proxy forwards it. */
+  aliceFrom(ip: string, vpcId?: string): Promise<Reply>;
+  /** A new RAM user `userName` with a key and no permission yet; the key. */
+  newUserKey(userName: string): Promise<Credentials>;
 }
 
 /**
@@ -103,6 +107,20 @@ export async function startCheckServer(fixture: DialectFixture): Promise<CheckSe
     setPolicy,
     check: (params, credentials = root) =>
       call(port, { action: 'CheckAccessKeyAccess', version: KEYFENCE_VERSION, credentials, params }),
+    aliceFrom: (ip, vpcId) =>
+      call(port, {
+        action: 'GetCallerIdentity',
+        version: '2015-04-01',
+        credentials: alice,
+        headers: { 'x-forwarded-for': ip, ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }) },
+      }),
+    newUserKey: async (userName) => {
+      const key = await store.write(async (tx) => {
+        await tx.createUser(accountId, { userName: userName as UserName });
+        return tx.createAccessKey(accountId, { userName: userName as UserName });
+      });
+      return { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret };
+    },
   };
 }
 
