@@ -12,10 +12,12 @@ import { formatAddress, parseAddress } from '../../../src/net/address.js';
 import { parseCidr } from '../../../src/net/cidr.js';
 import { DecisionIndex } from '../../../src/policy/decision-index.js';
 import type { AccessKeyPolicy } from '../../../src/policy/policy-document.js';
-import type { NewAuditEvent, UserName } from '../../../src/store/index.js';
+import type { NewAuditEvent } from '../../../src/store/index.js';
 import { useDialects } from '../../store/support/dialects.js';
 import { call, expectSuccess } from '../../support/server-harness.js';
+import { bobAndCarolKeys } from './support/bob-and-carol.js';
 import { KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
+import { lastCallOf, seededEvent } from './support/seeded-event.js';
 
 const HOUR = 3_600_000;
 const SOURCES = [
@@ -89,15 +91,7 @@ function bruteForceEntry(policy: AccessKeyPolicy, statement: number, ip: string)
 for (const fixture of useDialects()) {
   describe(`GetAccessKeyPolicyEntryUsage against the raw events on ${fixture.name}`, async () => {
     const t = await startCheckServer(fixture);
-    const keys = await t.store.write(async (tx) => {
-      await tx.createUser(t.accountId, { userName: 'bob' as UserName });
-      await tx.createUser(t.accountId, { userName: 'carol' as UserName });
-      return [
-        await tx.createAccessKey(t.accountId, { userName: 'bob' as UserName }),
-        await tx.createAccessKey(t.accountId, { userName: 'bob' as UserName }),
-        await tx.createAccessKey(t.accountId, { userName: 'carol' as UserName }),
-      ].map((key) => key.accessKeyId as string);
-    });
+    const keys = await bobAndCarolKeys(t);
     const credentials = (k: number) => ({ accessKeyId: keys[k]!, accessKeySecret: '' });
     await t.setPolicy({ kind: 'accessKey', key: credentials(0) }, OWN_POLICY);
     await t.setPolicy({ kind: 'accessKey', key: credentials(2) }, INACTIVE_POLICY);
@@ -115,8 +109,7 @@ for (const fixture of useDialects()) {
       for (const event of events) {
         const document = JSON.parse(event.document);
         const id = `${event.accessKeyId} ${canonical(event.sourceIp)} ${document.vpcId}`;
-        const last =
-          document.keyfence.lastTime === null ? event.at.getTime() : Date.parse(document.keyfence.lastTime);
+        const last = lastCallOf(event);
         lastUse.set(id, Math.max(lastUse.get(id) ?? 0, last));
       }
       const usage = new Map<string, { hits: number; sources: Set<string>; lastHit: number }>();
@@ -193,38 +186,22 @@ function canonical(ip: string): string {
   return formatAddress(parsed.value);
 }
 
-let serial = 0;
-
 function eventOf(
   accountId: NewAuditEvent['accountId'],
   accessKeyId: string,
   traffic: Traffic,
   start: number,
 ): NewAuditEvent {
-  const eventId = `EU${String(++serial).padStart(10, '0')}`;
-  const at = Math.floor((start - traffic.hoursAgo * HOUR - HOUR / 2) / 1000) * 1000;
   const errorCode = traffic.denied ? 'InvalidAccessKeyId.AccessPolicyDenied' : null;
-  const count = errorCode === null ? traffic.count : 1;
-  const sourceIp = SOURCES[traffic.source]!;
-  return {
-    eventId,
+  return seededEvent('EU', {
     accountId,
-    at: new Date(at),
-    requestId: eventId,
     accessKeyId,
     userName: 'bob',
-    eventName: 'GetCallerIdentity',
-    serviceName: null,
-    eventRW: 'Read',
-    sourceIp,
+    sourceIp: SOURCES[traffic.source]!,
+    vpcId: traffic.vpc,
+    service: null,
     errorCode,
-    appliedVersion: null,
-    document: JSON.stringify({
-      eventId,
-      sourceIpAddress: sourceIp,
-      vpcId: traffic.vpc,
-      errorCode,
-      keyfence: { service: null, count, lastTime: count > 1 ? new Date(at + 999).toISOString() : null },
-    }),
-  };
+    count: errorCode === null ? traffic.count : 1,
+    at: start - traffic.hoursAgo * HOUR - HOUR / 2,
+  });
 }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AccessKeyId, NewAuditEvent, UserName } from '../../../src/store/index.js';
+import type { NewAuditEvent, UserName } from '../../../src/store/index.js';
 import { useDialects } from '../../store/support/dialects.js';
 import {
   type Credentials,
@@ -16,6 +16,7 @@ import {
   type Reply,
 } from '../../support/server-harness.js';
 import { classic, KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
+import { seededEvent } from './support/seeded-event.js';
 
 const DAY = 86_400_000;
 const format = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -208,30 +209,17 @@ for (const fixture of useDialects()) {
   });
 }
 
-let serial = 0;
-
 /** An allowed call of `accessKeyId` from `ip` at `at`, as the audit log stores it. */
 function eventOf(accountId: string, accessKeyId: string, ip: string, at: number): NewAuditEvent {
-  const eventId = `LS${String(++serial).padStart(10, '0')}`;
-  return {
-    eventId,
+  return seededEvent('LS', {
     accountId: accountId as NewAuditEvent['accountId'],
-    at: new Date(at),
-    requestId: eventId,
-    accessKeyId: accessKeyId as AccessKeyId,
+    accessKeyId,
     userName: 'alice',
-    eventName: 'GetCallerIdentity',
-    serviceName: null,
-    eventRW: 'Read',
     sourceIp: ip,
+    vpcId: null,
+    service: null,
     errorCode: null,
-    appliedVersion: null,
-    document: JSON.stringify({
-      eventId,
-      sourceIpAddress: ip,
-      vpcId: null,
-      errorCode: null,
-      keyfence: { service: null, count: 1, lastTime: null },
-    }),
-  };
+    count: 1,
+    at,
+  });
 }
