@@ -17,9 +17,9 @@ import { useDialects } from '../../store/support/dialects.js';
 import { call, expectSuccess } from '../../support/server-harness.js';
 import { bobAndCarolKeys } from './support/bob-and-carol.js';
 import { KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
-import { lastCallOf, seededEvent } from './support/seeded-event.js';
+import { aDecidedTraffic, decidedEvent } from './support/decided-traffic.js';
+import { lastCallOf } from './support/seeded-event.js';
 
-const HOUR = 3_600_000;
 const SOURCES = [
   '203.0.113.5',
   '203.0.113.6',
@@ -53,23 +53,7 @@ const INACTIVE_POLICY: AccessKeyPolicy = {
   ],
 };
 
-interface Traffic {
-  readonly key: number;
-  readonly source: number;
-  readonly vpc: string | null;
-  readonly hoursAgo: number;
-  readonly denied: boolean;
-  readonly count: number;
-}
-
-const aTraffic: fc.Arbitrary<Traffic> = fc.record({
-  key: fc.nat(2),
-  source: fc.nat(SOURCES.length - 1),
-  vpc: fc.constantFrom(null, null, 'vpc-a', 'vpc-b'),
-  hoursAgo: fc.nat(6 * 24),
-  denied: fc.boolean(),
-  count: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 50 })),
-});
+const aTraffic = aDecidedTraffic(SOURCES.length, [null, null, 'vpc-a', 'vpc-b']);
 
 /** The first entry of the statement containing `ip`, by the ranges parseCidr gives. */
 function bruteForceEntry(policy: AccessKeyPolicy, statement: number, ip: string): number {
@@ -158,7 +142,9 @@ for (const fixture of useDialects()) {
           fc.array(aTraffic, { maxLength: 25 }),
           fc.constantFrom(0, 2, undefined),
           async (traffic, key) => {
-            const batch = traffic.map((item) => eventOf(t.accountId, keys[item.key]!, item, start));
+            const batch = traffic.map((item) =>
+              decidedEvent('EU', t.accountId, keys[item.key]!, SOURCES[item.source]!, item, start),
+            );
             await t.store.appendAuditEvents(batch);
             events.push(...batch);
             const body = expectSuccess(
@@ -184,24 +170,4 @@ function canonical(ip: string): string {
   const parsed = parseAddress(ip);
   assert.ok(parsed.ok);
   return formatAddress(parsed.value);
-}
-
-function eventOf(
-  accountId: NewAuditEvent['accountId'],
-  accessKeyId: string,
-  traffic: Traffic,
-  start: number,
-): NewAuditEvent {
-  const errorCode = traffic.denied ? 'InvalidAccessKeyId.AccessPolicyDenied' : null;
-  return seededEvent('EU', {
-    accountId,
-    accessKeyId,
-    userName: 'bob',
-    sourceIp: SOURCES[traffic.source]!,
-    vpcId: traffic.vpc,
-    service: null,
-    errorCode,
-    count: errorCode === null ? traffic.count : 1,
-    at: start - traffic.hoursAgo * HOUR - HOUR / 2,
-  });
 }

@@ -11,6 +11,7 @@ import { useDialects } from '../../store/support/dialects.js';
 import {
   type Credentials,
   call,
+  createUserKey,
   expectError,
   expectSuccess,
   type Reply,
@@ -131,7 +132,7 @@ for (const fixture of useDialects()) {
     });
 
     test('a RAM user without keyfence:Get* is refused; AliyunRAMReadOnlyAccess allows it', async () => {
-      const credentials = await t.newUserKey('reader');
+      const credentials = await createUserKey(t, 'reader');
       expectError(await usage({}, credentials), 403, 'NoPermission');
       await t.store.write((tx) =>
         tx.attachPolicyToUser(t.accountId, 'reader' as UserName, {

@@ -11,6 +11,7 @@ import { useDialects } from '../../store/support/dialects.js';
 import {
   type Credentials,
   call,
+  createUserKey,
   expectError,
   expectSuccess,
   type Reply,
@@ -190,7 +191,7 @@ for (const fixture of useDialects()) {
     });
 
     test('a RAM user without keyfence:List* is refused; AliyunRAMReadOnlyAccess allows it', async () => {
-      const credentials = await t.newUserKey('reader');
+      const credentials = await createUserKey(t, 'reader');
       expectError(await list({}, credentials), 403, 'NoPermission');
       await t.store.write((tx) =>
         tx.attachPolicyToUser(t.accountId, 'reader' as UserName, {

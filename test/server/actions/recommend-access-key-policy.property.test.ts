@@ -17,29 +17,13 @@ import { useDialects } from '../../store/support/dialects.js';
 import { call, expectSuccess } from '../../support/server-harness.js';
 import { bobAndCarolKeys } from './support/bob-and-carol.js';
 import { classic, KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
-import { lastCallOf, seededEvent } from './support/seeded-event.js';
+import { aDecidedTraffic, decidedEvent } from './support/decided-traffic.js';
+import { lastCallOf } from './support/seeded-event.js';
 
-const HOUR = 3_600_000;
 const SOURCES = ['203.0.113.5', '203.0.113.6', '198.51.100.7', '2001:db8::1', '10.0.0.1'];
 const format = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
-interface Traffic {
-  readonly key: number;
-  readonly source: number;
-  readonly vpc: string | null;
-  readonly hoursAgo: number;
-  readonly denied: boolean;
-  readonly count: number;
-}
-
-const aTraffic: fc.Arbitrary<Traffic> = fc.record({
-  key: fc.nat(2),
-  source: fc.nat(SOURCES.length - 1),
-  vpc: fc.constantFrom(null, null, 'vpc-a'),
-  hoursAgo: fc.nat(6 * 24),
-  denied: fc.boolean(),
-  count: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 50 })),
-});
+const aTraffic = aDecidedTraffic(SOURCES.length, [null, null, 'vpc-a']);
 
 const aRequest = fc.record({
   key: fc.constantFrom(0, 1, undefined),
@@ -89,7 +73,9 @@ for (const fixture of useDialects()) {
     test('the answer is the recommendation over the raw events of the keys in scope', async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(aTraffic, { maxLength: 25 }), aRequest, async (traffic, request) => {
-          const batch = traffic.map((item) => eventOf(t.accountId, keys[item.key]!, item, start));
+          const batch = traffic.map((item) =>
+            decidedEvent('RP', t.accountId, keys[item.key]!, SOURCES[item.source]!, item, start),
+          );
           await t.store.appendAuditEvents(batch);
           events.push(...batch);
           const params: Record<string, string> = {
@@ -139,25 +125,5 @@ for (const fixture of useDialects()) {
         { numRuns: 15 },
       );
     });
-  });
-}
-
-function eventOf(
-  accountId: NewAuditEvent['accountId'],
-  accessKeyId: string,
-  traffic: Traffic,
-  start: number,
-): NewAuditEvent {
-  const errorCode = traffic.denied ? 'InvalidAccessKeyId.AccessPolicyDenied' : null;
-  return seededEvent('RP', {
-    accountId,
-    accessKeyId,
-    userName: 'bob',
-    sourceIp: SOURCES[traffic.source]!,
-    vpcId: traffic.vpc,
-    service: null,
-    errorCode,
-    count: errorCode === null ? traffic.count : 1,
-    at: start - traffic.hoursAgo * HOUR - HOUR / 2,
   });
 }

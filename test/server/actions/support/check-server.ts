@@ -39,8 +39,6 @@ export interface CheckServer {
   check(params: Record<string, string>, credentials?: Credentials): Promise<Reply>;
   /** A GetCallerIdentity of alice's from `ip` (in `vpcId`), as the trusted proxy forwards it. */
   aliceFrom(ip: string, vpcId?: string): Promise<Reply>;
-  /** A new RAM user `userName` with a key and no permission yet; the key. */
-  newUserKey(userName: string): Promise<Credentials>;
 }
 
 /**
@@ -114,13 +112,6 @@ export async function startCheckServer(fixture: DialectFixture): Promise<CheckSe
         credentials: alice,
         headers: { 'x-forwarded-for': ip, ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }) },
       }),
-    newUserKey: async (userName) => {
-      const key = await store.write(async (tx) => {
-        await tx.createUser(accountId, { userName: userName as UserName });
-        return tx.createAccessKey(accountId, { userName: userName as UserName });
-      });
-      return { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret };
-    },
   };
 }
 
