@@ -1,10 +1,8 @@
-import { PRODUCTS } from '../request/product.js';
-import { type ApiCredentials, callApi, credentialsFrom, endpointUrl } from './api-call.js';
 import type { CommandResult } from './init-command.js';
+import { type RemoteOptions, runOneCallCommand } from './remote-command.js';
 import { textTable } from './text-table.js';
 
-export interface AccessCheckOptions {
-  readonly endpoint?: string | undefined;
+export interface AccessCheckOptions extends RemoteOptions {
   /** With `ip` (and perhaps `vpcId`, `service`): a key from a source. */
   readonly key?: string | undefined;
   readonly ip?: string | undefined;
@@ -12,59 +10,26 @@ export interface AccessCheckOptions {
   readonly service?: string | undefined;
   /** Instead: the call with this RequestId, as its audit event recorded it. */
   readonly requestId?: string | undefined;
-  readonly json?: boolean | undefined;
-  /** Where the credentials are read from (the standard Alibaba variables). */
-  readonly env: NodeJS.ProcessEnv;
 }
 
-/** As `keyfence policy check` offline: 0 allowed, 3 denied, 1 nothing was decided. */
-const EXIT = { allowed: 0, denied: 3, error: 1 } as const;
-const command = 'keyfence policy check';
+/** As `keyfence policy check` offline: 0 allowed, 3 denied (refusals exit 1, nothing was decided). */
+const EXIT = { allowed: 0, denied: 3 } as const;
 
 /**
  * `keyfence policy check --endpoint URL --key ID --ip ADDR` (or `--request-id ID`): asks a
  * KeyFence server's `CheckAccessKeyAccess` what it enforces now for that key from that source,
  * and what each scope's policy would decide alone; a table, or with `--json` the answer as is.
  */
-export async function runAccessCheck(options: AccessCheckOptions): Promise<CommandResult> {
-  const fail = (message: string): CommandResult => ({
-    exitCode: EXIT.error,
-    stdout: '',
-    stderr: `${command}: ${message}\n`,
+export function runAccessCheck(options: AccessCheckOptions): Promise<CommandResult> {
+  return runOneCallCommand({
+    command: 'keyfence policy check',
+    options,
+    endpointRequired: '--endpoint is required with --key and --request-id',
+    action: 'CheckAccessKeyAccess',
+    read: () => checkParams(options),
+    report: (body) => describe(body as unknown as CheckAnswer),
+    exitCode: (body) => (body.Allowed === true ? EXIT.allowed : EXIT.denied),
   });
-  if (options.endpoint === undefined) return fail('--endpoint is required with --key and --request-id');
-  const endpoint = endpointUrl(options.endpoint);
-  if (typeof endpoint === 'string') return fail(endpoint);
-  const params = checkParams(options);
-  if (typeof params === 'string') return fail(params);
-  const credentials: ApiCredentials | string = credentialsFrom(options.env);
-  if (typeof credentials === 'string') return fail(credentials);
-
-  let reply: Awaited<ReturnType<typeof callApi>>;
-  try {
-    reply = await callApi({
-      endpoint,
-      credentials,
-      action: 'CheckAccessKeyAccess',
-      version: PRODUCTS.Keyfence,
-      params,
-    });
-  } catch (error) {
-    return fail(`${endpoint.origin}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const { body } = reply;
-  if (reply.status !== 200) {
-    const code = String(body.Code ?? `HTTP ${reply.status}`);
-    const message = String(body.Message ?? '');
-    return options.json
-      ? { exitCode: EXIT.error, stdout: `${JSON.stringify(body, null, 2)}\n`, stderr: '' }
-      : fail(`${code}: ${message} (RequestId ${String(body.RequestId ?? '-')})`);
-  }
-  return {
-    exitCode: body.Allowed === true ? EXIT.allowed : EXIT.denied,
-    stdout: options.json ? `${JSON.stringify(body, null, 2)}\n` : describe(body as unknown as CheckAnswer),
-    stderr: '',
-  };
 }
 
 function checkParams(options: AccessCheckOptions): Record<string, string> | string {

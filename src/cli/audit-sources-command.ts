@@ -1,12 +1,10 @@
 import { formatAlibabaTime, parseAlibabaTime } from '../common/alibaba-time.js';
 import { DAY_MS } from '../common/utc-day.js';
-import { PRODUCTS } from '../request/product.js';
-import { type ApiReply, callApi, credentialsFrom, endpointUrl } from './api-call.js';
 import type { CommandResult } from './init-command.js';
+import { printJson, type RemoteOptions, runRemoteCommand } from './remote-command.js';
 import { textTable } from './text-table.js';
 
-export interface AuditSourcesOptions {
-  readonly endpoint?: string | undefined;
+export interface AuditSourcesOptions extends RemoteOptions {
   /** One key's sources, or (`user`) those of a RAM user's keys; neither: the whole account. */
   readonly key?: string | undefined;
   readonly user?: string | undefined;
@@ -16,13 +14,9 @@ export interface AuditSourcesOptions {
   readonly sort?: string | undefined;
   /** At most this many sources, across as many pages as it takes. */
   readonly limit?: string | undefined;
-  readonly json?: boolean | undefined;
-  /** Where the credentials are read from (the standard Alibaba variables). */
-  readonly env: NodeJS.ProcessEnv;
   readonly now?: Date;
 }
 
-const command = 'keyfence audit sources';
 const SORTS: Readonly<Record<string, string>> = { calls: 'Calls', 'last-seen': 'LastSeen' };
 export const DEFAULT_SOURCES_LIMIT = 100;
 /** The action's largest page. */
@@ -47,65 +41,48 @@ interface Source {
  * or the whole account were used from, as a KeyFence server's `ListAccessKeySources` says,
  * following its pages up to `--limit`; a table, or with `--json` one object with every source.
  */
-export async function runAuditSources(options: AuditSourcesOptions): Promise<CommandResult> {
-  const fail = (message: string): CommandResult => ({
-    exitCode: 1,
-    stdout: '',
-    stderr: `${command}: ${message}\n`,
-  });
-  if (options.endpoint === undefined) return fail('--endpoint is required');
-  const endpoint = endpointUrl(options.endpoint);
-  if (typeof endpoint === 'string') return fail(endpoint);
-  const params = listingParams(options, options.now ?? new Date());
-  if (typeof params === 'string') return fail(params);
-  const limitText = options.limit ?? String(DEFAULT_SOURCES_LIMIT);
-  if (!/^[1-9][0-9]{0,8}$/.test(limitText)) return fail('--limit must be a whole number from 1');
-  const limit = Number(limitText);
-  const credentials = credentialsFrom(options.env);
-  if (typeof credentials === 'string') return fail(credentials);
-
-  const sources: Source[] = [];
-  let first: Record<string, unknown> | undefined;
-  let token = '';
-  do {
-    let reply: ApiReply;
-    try {
-      reply = await callApi({
-        endpoint,
-        credentials,
-        action: 'ListAccessKeySources',
-        version: PRODUCTS.Keyfence,
-        params: {
+export function runAuditSources(options: AuditSourcesOptions): Promise<CommandResult> {
+  return runRemoteCommand({
+    command: 'keyfence audit sources',
+    options,
+    read: () => {
+      const params = listingParams(options, options.now ?? new Date());
+      if (typeof params === 'string') return params;
+      const limit = options.limit ?? String(DEFAULT_SOURCES_LIMIT);
+      if (!/^[1-9][0-9]{0,8}$/.test(limit)) return '--limit must be a whole number from 1';
+      return { params, limit: Number(limit) };
+    },
+    run: async (ask, { params, limit }) => {
+      const sources: Source[] = [];
+      let first: Record<string, unknown> | undefined;
+      let token = '';
+      do {
+        const page = await ask('ListAccessKeySources', {
           ...params,
           MaxResults: String(Math.min(PAGE, limit - sources.length)),
           ...(token === '' ? {} : { NextToken: token }),
-        },
-      });
-    } catch (error) {
-      return fail(`${endpoint.origin}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const { body } = reply;
-    if (reply.status !== 200) {
-      return options.json
-        ? { exitCode: 1, stdout: `${JSON.stringify(body, null, 2)}\n`, stderr: '' }
-        : fail(
-            `${String(body.Code ?? `HTTP ${reply.status}`)}: ${String(body.Message ?? '')} (RequestId ${String(body.RequestId ?? '-')})`,
-          );
-    }
-    first ??= body;
-    sources.push(...(body.Sources as Source[]));
-    token = String(body.NextToken ?? '');
-  } while (token !== '' && sources.length < limit);
+        });
+        if (!page.ok) return page.error;
+        first ??= page.value;
+        sources.push(...(page.value.Sources as Source[]));
+        token = String(page.value.NextToken ?? '');
+      } while (token !== '' && sources.length < limit);
 
-  const { StartTime, EndTime, TotalCount } = first as Record<string, unknown>;
-  if (options.json) {
-    const all = { StartTime, EndTime, TotalCount, Sources: sources };
-    return { exitCode: 0, stdout: `${JSON.stringify(all, null, 2)}\n`, stderr: '' };
-  }
-  const shown = sources.length < Number(TotalCount) ? ` (the first ${sources.length}; --limit for more)` : '';
-  const lines = [`${String(TotalCount)} sources from ${String(StartTime)} to ${String(EndTime)}${shown}`];
-  if (sources.length > 0) lines.push('', ...table(sources));
-  return { exitCode: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
+      const { StartTime, EndTime, TotalCount } = first;
+      if (options.json) {
+        return {
+          exitCode: 0,
+          stdout: printJson({ StartTime, EndTime, TotalCount, Sources: sources }),
+          stderr: '',
+        };
+      }
+      const shown =
+        sources.length < Number(TotalCount) ? ` (the first ${sources.length}; --limit for more)` : '';
+      const lines = [`${String(TotalCount)} sources from ${String(StartTime)} to ${String(EndTime)}${shown}`];
+      if (sources.length > 0) lines.push('', ...table(sources));
+      return { exitCode: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };
+    },
+  });
 }
 
 function listingParams(options: AuditSourcesOptions, now: Date): Record<string, string> | string {

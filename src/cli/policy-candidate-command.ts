@@ -1,13 +1,11 @@
-import { PRODUCTS } from '../request/product.js';
-import { type ApiReply, callApi, credentialsFrom, endpointUrl } from './api-call.js';
 import type { CommandResult } from './init-command.js';
 import { readPolicyFileToSend } from './read-policy-file.js';
+import { type RemoteOptions, runOneCallCommand } from './remote-command.js';
 
 export type CandidateOperation = 'set' | 'get' | 'delete' | 'promote';
 
-export interface PolicyCandidateOptions {
+export interface PolicyCandidateOptions extends RemoteOptions {
   readonly operation: CandidateOperation;
-  readonly endpoint?: string | undefined;
   /** One permanent AccessKey's candidate; absent: the account's. */
   readonly key?: string | undefined;
   /** `set`: the candidate AccessKeyPolicy document. */
@@ -16,9 +14,6 @@ export interface PolicyCandidateOptions {
   readonly expectedVersion?: string | undefined;
   /** `promote`: set it even if it would deny this very call (the lockout guard). */
   readonly ignoreLockoutCheck?: boolean | undefined;
-  readonly json?: boolean | undefined;
-  /** Where the credentials are read from (the standard Alibaba variables). */
-  readonly env: NodeJS.ProcessEnv;
 }
 
 const ACTIONS: Readonly<Record<CandidateOperation, string>> = {
@@ -33,47 +28,14 @@ const ACTIONS: Readonly<Record<CandidateOperation, string>> = {
  * report-only candidate on a KeyFence server (docs/server.md, "Report-only candidates"). A line
  * or two for people, or with `--json` the server's answer as it is; exit 0, or 1 on any refusal.
  */
-export async function runPolicyCandidate(options: PolicyCandidateOptions): Promise<CommandResult> {
-  const command = `keyfence policy candidate ${options.operation}`;
-  const fail = (message: string): CommandResult => ({
-    exitCode: 1,
-    stdout: '',
-    stderr: `${command}: ${message}\n`,
+export function runPolicyCandidate(options: PolicyCandidateOptions): Promise<CommandResult> {
+  return runOneCallCommand({
+    command: `keyfence policy candidate ${options.operation}`,
+    options,
+    action: ACTIONS[options.operation],
+    read: () => candidateParams(options),
+    report: (body) => describe(options.operation, body),
   });
-  if (options.endpoint === undefined) return fail('--endpoint is required');
-  const endpoint = endpointUrl(options.endpoint);
-  if (typeof endpoint === 'string') return fail(endpoint);
-  const params = await candidateParams(options);
-  if (typeof params === 'string') return fail(params);
-  const credentials = credentialsFrom(options.env);
-  if (typeof credentials === 'string') return fail(credentials);
-
-  let reply: ApiReply;
-  try {
-    reply = await callApi({
-      endpoint,
-      credentials,
-      action: ACTIONS[options.operation],
-      version: PRODUCTS.Keyfence,
-      params,
-    });
-  } catch (error) {
-    return fail(`${endpoint.origin}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const { body } = reply;
-  if (options.json) {
-    return {
-      exitCode: reply.status === 200 ? 0 : 1,
-      stdout: `${JSON.stringify(body, null, 2)}\n`,
-      stderr: '',
-    };
-  }
-  if (reply.status !== 200) {
-    return fail(
-      `${String(body.Code ?? `HTTP ${reply.status}`)}: ${String(body.Message ?? '')} (RequestId ${String(body.RequestId ?? '-')})`,
-    );
-  }
-  return { exitCode: 0, stdout: describe(options.operation, body), stderr: '' };
 }
 
 async function candidateParams(options: PolicyCandidateOptions): Promise<Record<string, string> | string> {
@@ -85,7 +47,7 @@ async function candidateParams(options: PolicyCandidateOptions): Promise<Record<
   const params: Record<string, string> = options.key === undefined ? {} : { UserAccessKeyId: options.key };
   if (operation === 'set') {
     if (options.file === undefined) return 'set needs --file, the candidate AccessKeyPolicy document';
-    // The server validates the document, against its own limits.
+    // The server validates the document; the file is only read within the size a document may have.
     const read = await readPolicyFileToSend(options.file);
     if (!read.ok) return `${read.error.code}: ${read.error.message}`;
     params.AccessKeyPolicy = read.value;

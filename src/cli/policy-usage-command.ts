@@ -1,20 +1,13 @@
-import { PRODUCTS } from '../request/product.js';
-import { type ApiReply, callApi, credentialsFrom, endpointUrl } from './api-call.js';
 import type { CommandResult } from './init-command.js';
+import { type RemoteOptions, runOneCallCommand } from './remote-command.js';
 import { textTable } from './text-table.js';
 import { type WindowOptions, windowParams } from './window-params.js';
 
-export interface PolicyUsageOptions extends WindowOptions {
-  readonly endpoint?: string | undefined;
+export interface PolicyUsageOptions extends RemoteOptions, WindowOptions {
   /** One key's policy; absent: the account-level policy. */
   readonly key?: string | undefined;
-  readonly json?: boolean | undefined;
-  /** Where the credentials are read from (the standard Alibaba variables). */
-  readonly env: NodeJS.ProcessEnv;
   readonly now?: Date;
 }
-
-const command = 'keyfence policy usage';
 
 interface EntryUsage {
   readonly StatementIndex: number;
@@ -32,45 +25,18 @@ interface EntryUsage {
  * `GetAccessKeyPolicyEntryUsage` counts them; entries that let nothing in are flagged `unused`.
  * With `--json` the server's answer.
  */
-export async function runPolicyUsage(options: PolicyUsageOptions): Promise<CommandResult> {
-  const fail = (message: string): CommandResult => ({
-    exitCode: 1,
-    stdout: '',
-    stderr: `${command}: ${message}\n`,
+export function runPolicyUsage(options: PolicyUsageOptions): Promise<CommandResult> {
+  return runOneCallCommand({
+    command: 'keyfence policy usage',
+    options,
+    action: 'GetAccessKeyPolicyEntryUsage',
+    read: () => {
+      const window = windowParams(options, options.now ?? new Date());
+      if (typeof window === 'string') return window;
+      return { ...(options.key === undefined ? {} : { AccessKeyId: options.key }), ...window };
+    },
+    report: (body) => `${report(body).join('\n')}\n`,
   });
-  if (options.endpoint === undefined) return fail('--endpoint is required');
-  const endpoint = endpointUrl(options.endpoint);
-  if (typeof endpoint === 'string') return fail(endpoint);
-  const window = windowParams(options, options.now ?? new Date());
-  if (typeof window === 'string') return fail(window);
-  const credentials = credentialsFrom(options.env);
-  if (typeof credentials === 'string') return fail(credentials);
-  let reply: ApiReply;
-  try {
-    reply = await callApi({
-      endpoint,
-      credentials,
-      action: 'GetAccessKeyPolicyEntryUsage',
-      version: PRODUCTS.Keyfence,
-      params: { ...(options.key === undefined ? {} : { AccessKeyId: options.key }), ...window },
-    });
-  } catch (error) {
-    return fail(`${endpoint.origin}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const { body } = reply;
-  if (options.json) {
-    return {
-      exitCode: reply.status === 200 ? 0 : 1,
-      stdout: `${JSON.stringify(body, null, 2)}\n`,
-      stderr: '',
-    };
-  }
-  if (reply.status !== 200) {
-    return fail(
-      `${String(body.Code ?? `HTTP ${reply.status}`)}: ${String(body.Message ?? '')} (RequestId ${String(body.RequestId ?? '-')})`,
-    );
-  }
-  return { exitCode: 0, stdout: `${report(body).join('\n')}\n`, stderr: '' };
 }
 
 function report(body: Record<string, unknown>): string[] {

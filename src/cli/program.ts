@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { CONFIG_DEFAULTS } from '../config/config-defaults.js';
 import { runAccessCheck } from './access-check-command.js';
 import { DEFAULT_SOURCES_LIMIT, runAuditSources } from './audit-sources-command.js';
-import { DEFAULT_DATA_DIR, runInit } from './init-command.js';
+import { type CommandResult, DEFAULT_DATA_DIR, runInit } from './init-command.js';
 import { type CandidateOperation, runPolicyCandidate } from './policy-candidate-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
 import { runPolicyLintFile } from './policy-lint-command.js';
@@ -18,6 +18,20 @@ function finish(outcome: { exitCode: number; output: string }): void {
   process.stdout.write(outcome.output);
   process.exitCode = outcome.exitCode;
 }
+
+function write(result: CommandResult): void {
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}
+
+/** Where a command that asks a server finds its credentials (api-call.ts reads them). */
+const CREDENTIALS_FROM =
+  'credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN';
+
+/** The `--endpoint` of a command that only asks a server. */
+const endpointOption = () =>
+  new Option('--endpoint <url>', `the KeyFence server (${CREDENTIALS_FROM})`).makeOptionMandatory();
 
 export function buildProgram(): Command {
   const program = new Command('keyfence')
@@ -36,9 +50,7 @@ export function buildProgram(): Command {
     .option('--database-url <url>', 'use this PostgreSQL database instead of SQLite')
     .action(async (options) => {
       const result = await runInit({ data: options.data, databaseUrl: options.databaseUrl });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
+      write(result);
     });
 
   // No defaults on these flags: an absent flag lets the environment and the configuration file
@@ -104,9 +116,7 @@ export function buildProgram(): Command {
         version: options.version,
         json: options.json,
       });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
+      write(result);
     });
 
   const policy = program
@@ -137,10 +147,7 @@ export function buildProgram(): Command {
       collect,
       [],
     )
-    .option(
-      '--endpoint <url>',
-      'ask this KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
-    )
+    .option('--endpoint <url>', `ask this KeyFence server (${CREDENTIALS_FROM})`)
     .option('--key <id>', 'with --endpoint: the AccessKey to check, from --ip')
     .option('--request-id <id>', 'with --endpoint: the past call to check, as its audit event recorded it')
     .option('--json', 'with --endpoint: print the server’s answer as JSON')
@@ -189,10 +196,7 @@ export function buildProgram(): Command {
     .description(
       'draft an AccessKeyPolicy from where a key, or the keys the account’s policy governs, were used, as a KeyFence server’s audit data says; never applied; exit 0, or 1 on error',
     )
-    .requiredOption(
-      '--endpoint <url>',
-      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
-    )
+    .addOption(endpointOption())
     .option('--key <id>', 'one AccessKey of the account; default: every key the account-level policy governs')
     .option('--days <n>', 'the last n days (default 30)')
     .option('--start <time>', 'window start instead, e.g. 2026-12-01T00:00:00Z')
@@ -202,9 +206,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the server’s answer as JSON')
     .action(async (options) => {
       const result = await runPolicyRecommend({ ...options, env: process.env });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
+      write(result);
     });
 
   policy
@@ -212,10 +214,7 @@ export function buildProgram(): Command {
     .description(
       'what a candidate policy would newly deny and newly allow over a window of a KeyFence server’s audit data; exit 0 whatever the impact, 1 on error',
     )
-    .requiredOption(
-      '--endpoint <url>',
-      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
-    )
+    .addOption(endpointOption())
     .requiredOption('--file <file>', 'the candidate AccessKeyPolicy JSON document')
     .option('--key <id>', 'the candidate is this AccessKey’s policy (default: the account-level policy)')
     .option('--days <n>', 'the window: the last n days (default 30)')
@@ -224,9 +223,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the server’s answer as JSON')
     .action(async (options) => {
       const result = await runPolicySimulate({ ...options, env: process.env });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
+      write(result);
     });
 
   policy
@@ -235,10 +232,7 @@ export function buildProgram(): Command {
       'a report-only candidate policy on a KeyFence server: set (stage, from --file), get, delete, promote (enforce it); exit 0, or 1 on error',
     )
     .argument('<operation>', 'set, get, delete or promote')
-    .requiredOption(
-      '--endpoint <url>',
-      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
-    )
+    .addOption(endpointOption())
     .option('--key <id>', 'one permanent AccessKey of the account; default: the account-level candidate')
     .option('--file <file>', 'set: the candidate AccessKeyPolicy JSON document')
     .option('--expected-version <n>', 'promote: only if the enforced policy is still at this PolicyVersion')
@@ -255,9 +249,7 @@ export function buildProgram(): Command {
         ...options,
         env: process.env,
       });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
+      write(result);
     });
 
   policy
@@ -265,10 +257,7 @@ export function buildProgram(): Command {
     .description(
       'per entry of the account’s (or a key’s) policy, the allowed calls it let in over a window of a KeyFence server’s audit data; unused entries flagged; exit 0, or 1 on error',
     )
-    .requiredOption(
-      '--endpoint <url>',
-      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
-    )
+    .addOption(endpointOption())
     .option('--key <id>', 'this AccessKey’s policy (default: the account-level policy)')
     .option('--days <n>', 'the last n days (default: the whole retention)')
     .option('--start <time>', 'window start instead, e.g. 2026-12-01T00:00:00Z')
@@ -276,9 +265,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the server’s answer as JSON')
     .action(async (options) => {
       const result = await runPolicyUsage({ ...options, env: process.env });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
+      write(result);
     });
 
   const audit = program.command('audit').description('what the audit log says about AccessKeys');
@@ -288,10 +275,7 @@ export function buildProgram(): Command {
     .description(
       'where a key, a RAM user’s keys or the whole account were used from, as a KeyFence server’s audit log says; exit 0, or 1 on error',
     )
-    .requiredOption(
-      '--endpoint <url>',
-      'the KeyFence server (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN)',
-    )
+    .addOption(endpointOption())
     .option('--key <id>', 'one AccessKey of the account')
     .option('--user <upn>', 'the keys of this RAM user (its UserPrincipalName, name@account.onaliyun.com)')
     .option(
@@ -304,9 +288,7 @@ export function buildProgram(): Command {
     .option('--json', 'print every source as JSON')
     .action(async (options) => {
       const result = await runAuditSources({ ...options, env: process.env });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
+      write(result);
     });
 
   return program;

@@ -6,30 +6,21 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { UserName } from '../../src/store/index.js';
-import { classic, startCheckServer } from '../server/actions/support/check-server.js';
+import { classic } from '../server/actions/support/check-server.js';
 import { useDialects } from '../store/support/dialects.js';
 import { keyfenceCli as keyfence } from '../support/remote-cli.js';
-import { call, expectError, expectSuccess } from '../support/server-harness.js';
+import { expectError, expectSuccess } from '../support/server-harness.js';
+import { startCliServer } from './support/cli-server.js';
 
 const [sqlite] = useDialects();
 
 describe('keyfence audit sources against a server', async () => {
-  const t = await startCheckServer(sqlite!);
-  const env = {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: t.root.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: t.root.accessKeySecret,
-  };
-  const from = (ip: string) =>
-    call(t.port, {
-      action: 'GetCallerIdentity',
-      version: '2015-04-01',
-      credentials: t.alice,
-      headers: { 'x-forwarded-for': ip },
-    });
-  for (let i = 0; i < 2; i++) expectSuccess(await from('203.0.113.5'));
-  expectSuccess(await from('198.51.100.7'));
+  const t = await startCliServer(sqlite!);
+  const { env } = t;
+  for (let i = 0; i < 2; i++) expectSuccess(await t.aliceFrom('203.0.113.5'));
+  expectSuccess(await t.aliceFrom('198.51.100.7'));
   await t.setPolicy({ kind: 'accessKey', key: t.alice }, classic('203.0.113.0/24'));
-  expectError(await from('192.0.2.9'), 400, 'InvalidAccessKeyId.AccessPolicyDenied');
+  expectError(await t.aliceFrom('192.0.2.9'), 400, 'InvalidAccessKeyId.AccessPolicyDenied');
   await t.sink.flush();
   const alice = await t.store.getUser(t.accountId, 'alice' as UserName);
   const sources = (...args: string[]) => ['audit', 'sources', '--endpoint', t.url, ...args];

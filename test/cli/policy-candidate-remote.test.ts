@@ -7,18 +7,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { classic, startCheckServer } from '../server/actions/support/check-server.js';
+import { classic } from '../server/actions/support/check-server.js';
 import { useDialects } from '../store/support/dialects.js';
 import { keyfenceCli as keyfence } from '../support/remote-cli.js';
+import { startCliServer } from './support/cli-server.js';
 
 const [sqlite] = useDialects();
 
 describe('keyfence policy candidate against a server', async () => {
-  const t = await startCheckServer(sqlite!);
-  const env = {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: t.root.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: t.root.accessKeySecret,
-  };
+  const t = await startCliServer(sqlite!);
+  const { env } = t;
   const dir = await mkdtemp(join(tmpdir(), 'keyfence-candidate-'));
   after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'candidate.json');

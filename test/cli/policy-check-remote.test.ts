@@ -6,19 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { classic, startCheckServer } from '../server/actions/support/check-server.js';
+import { classic } from '../server/actions/support/check-server.js';
 import { useDialects } from '../store/support/dialects.js';
 import { keyfenceCli as keyfence } from '../support/remote-cli.js';
-import { call, expectError } from '../support/server-harness.js';
+import { expectError } from '../support/server-harness.js';
+import { startCliServer } from './support/cli-server.js';
 
 const [sqlite] = useDialects();
 
 describe('keyfence policy check against a server', async () => {
-  const t = await startCheckServer(sqlite!);
-  const env = {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: t.root.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: t.root.accessKeySecret,
-  };
+  const t = await startCliServer(sqlite!);
+  const { env } = t;
   const accountVersion = await t.setPolicy({ kind: 'account' }, classic('203.0.113.0/24'));
   const keyVersion = await t.setPolicy(
     { kind: 'accessKey', key: t.alice },
@@ -75,16 +73,7 @@ describe('keyfence policy check against a server', async () => {
   });
 
   test('--request-id: the recorded call, decided now and then', async () => {
-    const denied = expectError(
-      await call(t.port, {
-        action: 'GetCallerIdentity',
-        version: '2015-04-01',
-        credentials: t.alice,
-        headers: { 'x-forwarded-for': '192.0.2.1' },
-      }),
-      400,
-      'InvalidAccessKeyId.AccessPolicyDenied',
-    );
+    const denied = expectError(await t.aliceFrom('192.0.2.1'), 400, 'InvalidAccessKeyId.AccessPolicyDenied');
     await t.sink.flush();
     const run = await keyfence(remote('--request-id', denied.RequestId), env);
     assert.equal(run.code, 3, run.stderr);

@@ -6,29 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startCheckServer } from '../server/actions/support/check-server.js';
 import { useDialects } from '../store/support/dialects.js';
 import { keyfenceCli as keyfence } from '../support/remote-cli.js';
-import { call, expectSuccess } from '../support/server-harness.js';
+import { expectSuccess } from '../support/server-harness.js';
+import { startCliServer } from './support/cli-server.js';
 
 const [sqlite] = useDialects();
 
 describe('keyfence policy recommend against a server', async () => {
-  const t = await startCheckServer(sqlite!);
-  const env = {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: t.root.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: t.root.accessKeySecret,
-  };
-  const from = (ip: string, vpcId?: string) =>
-    call(t.port, {
-      action: 'GetCallerIdentity',
-      version: '2015-04-01',
-      credentials: t.alice,
-      headers: { 'x-forwarded-for': ip, ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }) },
-    });
-  for (let i = 0; i < 2; i++) expectSuccess(await from('203.0.113.5'));
-  expectSuccess(await from('10.1.2.3', 'vpc-abc123'));
-  expectSuccess(await from('192.168.0.9'));
+  const t = await startCliServer(sqlite!);
+  const { env } = t;
+  for (let i = 0; i < 2; i++) expectSuccess(await t.aliceFrom('203.0.113.5'));
+  expectSuccess(await t.aliceFrom('10.1.2.3', 'vpc-abc123'));
+  expectSuccess(await t.aliceFrom('192.168.0.9'));
   await t.sink.flush();
   const recommend = (...args: string[]) => ['policy', 'recommend', '--endpoint', t.url, ...args];
 

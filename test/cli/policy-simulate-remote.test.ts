@@ -8,33 +8,22 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { classic, startCheckServer } from '../server/actions/support/check-server.js';
+import { classic } from '../server/actions/support/check-server.js';
 import { useDialects } from '../store/support/dialects.js';
 import { keyfenceCli as keyfence } from '../support/remote-cli.js';
-import { call, expectSuccess } from '../support/server-harness.js';
+import { expectSuccess } from '../support/server-harness.js';
+import { startCliServer } from './support/cli-server.js';
 
 const [sqlite] = useDialects();
 
 describe('keyfence policy simulate against a server', async () => {
-  const t = await startCheckServer(sqlite!);
-  const env = {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: t.root.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: t.root.accessKeySecret,
-  };
+  const t = await startCliServer(sqlite!);
+  const { env } = t;
   const dir = await mkdtemp(join(tmpdir(), 'keyfence-simulate-'));
   after(() => rm(dir, { recursive: true, force: true }));
   const candidate = join(dir, 'candidate.json');
   await writeFile(candidate, JSON.stringify(classic('198.51.100.0/24')));
-  for (let i = 0; i < 2; i++) {
-    expectSuccess(
-      await call(t.port, {
-        action: 'GetCallerIdentity',
-        version: '2015-04-01',
-        credentials: t.alice,
-        headers: { 'x-forwarded-for': '203.0.113.5' },
-      }),
-    );
-  }
+  for (let i = 0; i < 2; i++) expectSuccess(await t.aliceFrom('203.0.113.5'));
   await t.sink.flush();
   const simulate = (...args: string[]) => ['policy', 'simulate', '--endpoint', t.url, ...args];
 

@@ -6,26 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startCheckServer } from '../server/actions/support/check-server.js';
 import { useDialects } from '../store/support/dialects.js';
 import { keyfenceCli as keyfence } from '../support/remote-cli.js';
-import { call, expectSuccess } from '../support/server-harness.js';
+import { expectSuccess } from '../support/server-harness.js';
+import { startCliServer } from './support/cli-server.js';
 
 const [sqlite] = useDialects();
 
 describe('keyfence policy usage against a server', async () => {
-  const t = await startCheckServer(sqlite!);
-  const env = {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: t.root.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: t.root.accessKeySecret,
-  };
-  const from = (ip: string, vpcId?: string) =>
-    call(t.port, {
-      action: 'GetCallerIdentity',
-      version: '2015-04-01',
-      credentials: t.alice,
-      headers: { 'x-forwarded-for': ip, ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }) },
-    });
+  const t = await startCliServer(sqlite!);
+  const { env } = t;
   const usage = (...args: string[]) => ['policy', 'usage', '--endpoint', t.url, ...args];
 
   test('no policy yet: the server’s refusal, exit 1', async () => {
@@ -46,8 +36,8 @@ describe('keyfence policy usage against a server', async () => {
         ],
       },
     );
-    for (let i = 0; i < 2; i++) expectSuccess(await from('203.0.113.5'));
-    expectSuccess(await from('10.1.2.3', 'vpc-abc123'));
+    for (let i = 0; i < 2; i++) expectSuccess(await t.aliceFrom('203.0.113.5'));
+    expectSuccess(await t.aliceFrom('10.1.2.3', 'vpc-abc123'));
     await t.sink.flush();
     const run = await keyfence(usage('--key', t.alice.accessKeyId, '--days', '7'), env);
     assert.equal(run.code, 0, run.stderr);

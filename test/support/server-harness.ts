@@ -268,7 +268,10 @@ export async function startTestServer(
 }
 
 /** A RAM user with one key. */
-export async function createUserKey(t: TestServer, userName: string): Promise<Credentials> {
+export async function createUserKey(
+  t: Pick<TestServer, 'store' | 'accountId'>,
+  userName: string,
+): Promise<Credentials> {
   const key = await t.store.write(async (tx) => {
     await tx.createUser(t.accountId, { userName: userName as UserName });
     return tx.createAccessKey(t.accountId, { userName: userName as UserName });

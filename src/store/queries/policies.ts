@@ -7,6 +7,7 @@ import type { PolicyHistoryTable, StoreDatabase } from '../schema/database.js';
 import { PolicyVersionConflictError, StoreError } from '../store-error.js';
 import type { WriteContext } from '../write-context.js';
 import { requireAccount } from './accounts.js';
+import { readScopePolicy, writeScopePolicy } from './scope-policy.js';
 
 export interface PolicyWriteOptions {
   /** Recorded in the policy history as who made the change. */
@@ -25,26 +26,8 @@ export interface HistoryPage {
   readonly limit?: number;
 }
 
-export async function getPolicy(db: Kysely<StoreDatabase>, scope: PolicyScope): Promise<ScopePolicy> {
-  const row =
-    scope.scope === 'account'
-      ? await db
-          .selectFrom('accounts')
-          .select(['policy', 'policy_version'])
-          .where('account_id', '=', scope.accountId)
-          .executeTakeFirst()
-      : await db
-          .selectFrom('access_keys')
-          .select(['policy', 'policy_version'])
-          .where('access_key_id', '=', scope.accessKeyId)
-          .where('account_id', '=', scope.accountId)
-          .executeTakeFirst();
-  if (row === undefined) {
-    throw scope.scope === 'account'
-      ? new StoreError('EntityNotExist.Account', scope.accountId)
-      : new StoreError('EntityNotExist.User.AccessKey', scope.accessKeyId);
-  }
-  return { policy: row.policy as CanonicalPolicyJson | null, version: row.policy_version };
+export function getPolicy(db: Kysely<StoreDatabase>, scope: PolicyScope): Promise<ScopePolicy> {
+  return readScopePolicy(db, scope, 'policy');
 }
 
 export async function setPolicy(
@@ -63,23 +46,13 @@ export async function setPolicy(
     );
   }
   const { accountId } = scope;
-  let version: number;
-  if (scope.scope === 'account') {
-    version = await tx.log.append(accountId, { kind: 'policy.account.set', policy, rolledBackTo });
-    await tx.db
-      .updateTable('accounts')
-      .set({ policy, policy_version: version })
-      .where('account_id', '=', accountId)
-      .execute();
-  } else {
-    const { accessKeyId } = scope;
-    version = await tx.log.append(accountId, { kind: 'policy.key.set', accessKeyId, policy, rolledBackTo });
-    await tx.db
-      .updateTable('access_keys')
-      .set({ policy, policy_version: version })
-      .where('access_key_id', '=', accessKeyId)
-      .execute();
-  }
+  const version = await tx.log.append(
+    accountId,
+    scope.scope === 'account'
+      ? { kind: 'policy.account.set', policy, rolledBackTo }
+      : { kind: 'policy.key.set', accessKeyId: scope.accessKeyId, policy, rolledBackTo },
+  );
+  await writeScopePolicy(tx.db, scope, 'policy', { policy, version });
   await tx.db
     .insertInto('policy_history')
     .values({

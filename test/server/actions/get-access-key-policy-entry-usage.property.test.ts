@@ -12,12 +12,14 @@ import { formatAddress, parseAddress } from '../../../src/net/address.js';
 import { parseCidr } from '../../../src/net/cidr.js';
 import { DecisionIndex } from '../../../src/policy/decision-index.js';
 import type { AccessKeyPolicy } from '../../../src/policy/policy-document.js';
-import type { NewAuditEvent, UserName } from '../../../src/store/index.js';
+import type { NewAuditEvent } from '../../../src/store/index.js';
 import { useDialects } from '../../store/support/dialects.js';
 import { call, expectSuccess } from '../../support/server-harness.js';
+import { bobAndCarolKeys } from './support/bob-and-carol.js';
 import { KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
+import { aDecidedTraffic, decidedEvent } from './support/decided-traffic.js';
+import { lastCallOf } from './support/seeded-event.js';
 
-const HOUR = 3_600_000;
 const SOURCES = [
   '203.0.113.5',
   '203.0.113.6',
@@ -51,23 +53,7 @@ const INACTIVE_POLICY: AccessKeyPolicy = {
   ],
 };
 
-interface Traffic {
-  readonly key: number;
-  readonly source: number;
-  readonly vpc: string | null;
-  readonly hoursAgo: number;
-  readonly denied: boolean;
-  readonly count: number;
-}
-
-const aTraffic: fc.Arbitrary<Traffic> = fc.record({
-  key: fc.nat(2),
-  source: fc.nat(SOURCES.length - 1),
-  vpc: fc.constantFrom(null, null, 'vpc-a', 'vpc-b'),
-  hoursAgo: fc.nat(6 * 24),
-  denied: fc.boolean(),
-  count: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 50 })),
-});
+const aTraffic = aDecidedTraffic(SOURCES.length, [null, null, 'vpc-a', 'vpc-b']);
 
 /** The first entry of the statement containing `ip`, by the ranges parseCidr gives. */
 function bruteForceEntry(policy: AccessKeyPolicy, statement: number, ip: string): number {
@@ -89,15 +75,7 @@ function bruteForceEntry(policy: AccessKeyPolicy, statement: number, ip: string)
 for (const fixture of useDialects()) {
   describe(`GetAccessKeyPolicyEntryUsage against the raw events on ${fixture.name}`, async () => {
     const t = await startCheckServer(fixture);
-    const keys = await t.store.write(async (tx) => {
-      await tx.createUser(t.accountId, { userName: 'bob' as UserName });
-      await tx.createUser(t.accountId, { userName: 'carol' as UserName });
-      return [
-        await tx.createAccessKey(t.accountId, { userName: 'bob' as UserName }),
-        await tx.createAccessKey(t.accountId, { userName: 'bob' as UserName }),
-        await tx.createAccessKey(t.accountId, { userName: 'carol' as UserName }),
-      ].map((key) => key.accessKeyId as string);
-    });
+    const keys = await bobAndCarolKeys(t);
     const credentials = (k: number) => ({ accessKeyId: keys[k]!, accessKeySecret: '' });
     await t.setPolicy({ kind: 'accessKey', key: credentials(0) }, OWN_POLICY);
     await t.setPolicy({ kind: 'accessKey', key: credentials(2) }, INACTIVE_POLICY);
@@ -115,8 +93,7 @@ for (const fixture of useDialects()) {
       for (const event of events) {
         const document = JSON.parse(event.document);
         const id = `${event.accessKeyId} ${canonical(event.sourceIp)} ${document.vpcId}`;
-        const last =
-          document.keyfence.lastTime === null ? event.at.getTime() : Date.parse(document.keyfence.lastTime);
+        const last = lastCallOf(event);
         lastUse.set(id, Math.max(lastUse.get(id) ?? 0, last));
       }
       const usage = new Map<string, { hits: number; sources: Set<string>; lastHit: number }>();
@@ -165,7 +142,9 @@ for (const fixture of useDialects()) {
           fc.array(aTraffic, { maxLength: 25 }),
           fc.constantFrom(0, 2, undefined),
           async (traffic, key) => {
-            const batch = traffic.map((item) => eventOf(t.accountId, keys[item.key]!, item, start));
+            const batch = traffic.map((item) =>
+              decidedEvent('EU', t.accountId, keys[item.key]!, SOURCES[item.source]!, item, start),
+            );
             await t.store.appendAuditEvents(batch);
             events.push(...batch);
             const body = expectSuccess(
@@ -191,40 +170,4 @@ function canonical(ip: string): string {
   const parsed = parseAddress(ip);
   assert.ok(parsed.ok);
   return formatAddress(parsed.value);
-}
-
-let serial = 0;
-
-function eventOf(
-  accountId: NewAuditEvent['accountId'],
-  accessKeyId: string,
-  traffic: Traffic,
-  start: number,
-): NewAuditEvent {
-  const eventId = `EU${String(++serial).padStart(10, '0')}`;
-  const at = Math.floor((start - traffic.hoursAgo * HOUR - HOUR / 2) / 1000) * 1000;
-  const errorCode = traffic.denied ? 'InvalidAccessKeyId.AccessPolicyDenied' : null;
-  const count = errorCode === null ? traffic.count : 1;
-  const sourceIp = SOURCES[traffic.source]!;
-  return {
-    eventId,
-    accountId,
-    at: new Date(at),
-    requestId: eventId,
-    accessKeyId,
-    userName: 'bob',
-    eventName: 'GetCallerIdentity',
-    serviceName: null,
-    eventRW: 'Read',
-    sourceIp,
-    errorCode,
-    appliedVersion: null,
-    document: JSON.stringify({
-      eventId,
-      sourceIpAddress: sourceIp,
-      vpcId: traffic.vpc,
-      errorCode,
-      keyfence: { service: null, count, lastTime: count > 1 ? new Date(at + 999).toISOString() : null },
-    }),
-  };
 }

@@ -11,6 +11,7 @@ import { useDialects } from '../../store/support/dialects.js';
 import {
   type Credentials,
   call,
+  createUserKey,
   expectError,
   expectSuccess,
   type Reply,
@@ -40,13 +41,6 @@ for (const fixture of useDialects()) {
         credentials,
         params,
       });
-    const from = (ip: string, vpcId?: string) =>
-      call(t.port, {
-        action: 'GetCallerIdentity',
-        version: '2015-04-01',
-        credentials: t.alice,
-        headers: { 'x-forwarded-for': ip, ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }) },
-      });
 
     test('no policy set: EntityNotExist.AccessKeyPolicy', async () => {
       expectError(await usage({}), 404, 'EntityNotExist.AccessKeyPolicy');
@@ -55,11 +49,11 @@ for (const fixture of useDialects()) {
 
     test('per entry: hits, sources and last hit of the allowed calls; denied calls left out', async () => {
       const version = await t.setPolicy({ kind: 'account' }, POLICY);
-      for (let i = 0; i < 2; i++) expectSuccess(await from('203.0.113.5'));
-      expectSuccess(await from('203.0.113.9'));
-      expectSuccess(await from('::ffff:198.51.100.7'));
-      expectSuccess(await from('10.1.2.3', 'vpc-abc123'));
-      expectError(await from('192.168.0.9'), 400, 'InvalidAccessKeyId.AccessPolicyDenied');
+      for (let i = 0; i < 2; i++) expectSuccess(await t.aliceFrom('203.0.113.5'));
+      expectSuccess(await t.aliceFrom('203.0.113.9'));
+      expectSuccess(await t.aliceFrom('::ffff:198.51.100.7'));
+      expectSuccess(await t.aliceFrom('10.1.2.3', 'vpc-abc123'));
+      expectError(await t.aliceFrom('192.168.0.9'), 400, 'InvalidAccessKeyId.AccessPolicyDenied');
       await t.sink.flush();
       const body = expectSuccess(await usage({}));
       assert.equal(body.PolicyVersion, version);
@@ -138,11 +132,7 @@ for (const fixture of useDialects()) {
     });
 
     test('a RAM user without keyfence:Get* is refused; AliyunRAMReadOnlyAccess allows it', async () => {
-      const reader = await t.store.write(async (tx) => {
-        await tx.createUser(t.accountId, { userName: 'reader' as UserName });
-        return tx.createAccessKey(t.accountId, { userName: 'reader' as UserName });
-      });
-      const credentials = { accessKeyId: reader.accessKeyId, accessKeySecret: reader.accessKeySecret };
+      const credentials = await createUserKey(t, 'reader');
       expectError(await usage({}, credentials), 403, 'NoPermission');
       await t.store.write((tx) =>
         tx.attachPolicyToUser(t.accountId, 'reader' as UserName, {

@@ -11,7 +11,9 @@ import fc from 'fast-check';
 import type { NewAuditEvent, UserName } from '../../../src/store/index.js';
 import { useDialects } from '../../store/support/dialects.js';
 import { call, expectSuccess } from '../../support/server-harness.js';
+import { bobAndCarolKeys } from './support/bob-and-carol.js';
 import { classic, KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
+import { lastCallOf, seededEvent } from './support/seeded-event.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -74,15 +76,7 @@ interface Row {
 for (const fixture of useDialects()) {
   describe(`ListAccessKeySources against the raw events on ${fixture.name}`, async () => {
     const t = await startCheckServer(fixture);
-    const keys = await t.store.write(async (tx) => {
-      await tx.createUser(t.accountId, { userName: 'bob' as UserName });
-      await tx.createUser(t.accountId, { userName: 'carol' as UserName });
-      return [
-        await tx.createAccessKey(t.accountId, { userName: 'bob' as UserName }),
-        await tx.createAccessKey(t.accountId, { userName: 'bob' as UserName }),
-        await tx.createAccessKey(t.accountId, { userName: 'carol' as UserName }),
-      ].map((key) => key.accessKeyId as string);
-    });
+    const keys = await bobAndCarolKeys(t);
     const bob = await t.store.getUser(t.accountId, 'bob' as UserName);
     // bob's first key follows its own policy, the others the account's; no VPC is allowed.
     await t.setPolicy({ kind: 'account' }, classic('198.51.100.0/24'));
@@ -132,8 +126,7 @@ for (const fixture of useDialects()) {
         else row.FailedCalls += calls;
         if (document.keyfence.candidate?.allowed === false) row.CandidateDeniedCalls += calls;
         row.FirstSeen = Math.min(row.FirstSeen, event.at.getTime());
-        const last =
-          document.keyfence.lastTime === null ? event.at.getTime() : Date.parse(document.keyfence.lastTime);
+        const last = lastCallOf(event);
         row.LastSeen = Math.max(row.LastSeen, last);
         const service = document.keyfence.service ?? '*';
         row.Services.set(service, (row.Services.get(service) ?? 0) + calls);
@@ -212,41 +205,21 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-let serial = 0;
-
 function eventOf(
   accountId: NewAuditEvent['accountId'],
   accessKeyId: string,
   traffic: Traffic,
   start: number,
 ): NewAuditEvent {
-  const eventId = `LP${String(++serial).padStart(10, '0')}`;
-  const at = Math.floor((start - traffic.hoursAgo * HOUR - HOUR / 2) / 1000) * 1000;
-  const count = traffic.error === null ? traffic.count : 1;
-  const sourceIp = SOURCES[traffic.source]!;
-  return {
-    eventId,
+  return seededEvent('LP', {
     accountId,
-    at: new Date(at),
-    requestId: eventId,
     accessKeyId,
     userName: 'bob',
-    eventName: 'GetCallerIdentity',
-    serviceName: null,
-    eventRW: 'Read',
-    sourceIp,
+    sourceIp: SOURCES[traffic.source]!,
+    vpcId: traffic.vpc,
+    service: traffic.service,
     errorCode: traffic.error,
-    appliedVersion: null,
-    document: JSON.stringify({
-      eventId,
-      sourceIpAddress: sourceIp,
-      vpcId: traffic.vpc,
-      errorCode: traffic.error,
-      keyfence: {
-        service: traffic.service,
-        count,
-        lastTime: count > 1 ? new Date(at + 999).toISOString() : null,
-      },
-    }),
-  };
+    count: traffic.error === null ? traffic.count : 1,
+    at: start - traffic.hoursAgo * HOUR - HOUR / 2,
+  });
 }

@@ -6,16 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AccessKeyId, NewAuditEvent, UserName } from '../../../src/store/index.js';
+import type { NewAuditEvent, UserName } from '../../../src/store/index.js';
 import { useDialects } from '../../store/support/dialects.js';
 import {
   type Credentials,
   call,
+  createUserKey,
   expectError,
   expectSuccess,
   type Reply,
 } from '../../support/server-harness.js';
 import { classic, KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
+import { seededEvent } from './support/seeded-event.js';
 
 const DAY = 86_400_000;
 const format = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -25,21 +27,14 @@ for (const fixture of useDialects()) {
     const t = await startCheckServer(fixture);
     const list = (params: Record<string, string>, credentials: Credentials = t.root): Promise<Reply> =>
       call(t.port, { action: 'ListAccessKeySources', version: KEYFENCE_VERSION, credentials, params });
-    const from = (ip: string, vpcId?: string) =>
-      call(t.port, {
-        action: 'GetCallerIdentity',
-        version: '2015-04-01',
-        credentials: t.alice,
-        headers: { 'x-forwarded-for': ip, ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }) },
-      });
 
     // Alice's traffic: three calls from one address, one from another, one from a VPC; then a
     // policy that lets in only the first address, and a call it denies.
-    for (let i = 0; i < 3; i++) expectSuccess(await from('203.0.113.5'));
-    expectSuccess(await from('::ffff:198.51.100.7'));
-    expectSuccess(await from('10.1.2.3', 'vpc-abc123'));
+    for (let i = 0; i < 3; i++) expectSuccess(await t.aliceFrom('203.0.113.5'));
+    expectSuccess(await t.aliceFrom('::ffff:198.51.100.7'));
+    expectSuccess(await t.aliceFrom('10.1.2.3', 'vpc-abc123'));
     await t.setPolicy({ kind: 'accessKey', key: t.alice }, classic('203.0.113.0/24'));
-    expectError(await from('192.0.2.9'), 400, 'InvalidAccessKeyId.AccessPolicyDenied');
+    expectError(await t.aliceFrom('192.0.2.9'), 400, 'InvalidAccessKeyId.AccessPolicyDenied');
     // A source alice used three days ago, and again today: not new.
     const old = Date.now() - 3 * DAY;
     await t.store.appendAuditEvents([eventOf(t.accountId, t.alice.accessKeyId, '203.0.113.5', old)]);
@@ -196,11 +191,7 @@ for (const fixture of useDialects()) {
     });
 
     test('a RAM user without keyfence:List* is refused; AliyunRAMReadOnlyAccess allows it', async () => {
-      const reader = await t.store.write(async (tx) => {
-        await tx.createUser(t.accountId, { userName: 'reader' as UserName });
-        return tx.createAccessKey(t.accountId, { userName: 'reader' as UserName });
-      });
-      const credentials = { accessKeyId: reader.accessKeyId, accessKeySecret: reader.accessKeySecret };
+      const credentials = await createUserKey(t, 'reader');
       expectError(await list({}, credentials), 403, 'NoPermission');
       await t.store.write((tx) =>
         tx.attachPolicyToUser(t.accountId, 'reader' as UserName, {
@@ -219,30 +210,17 @@ for (const fixture of useDialects()) {
   });
 }
 
-let serial = 0;
-
 /** An allowed call of `accessKeyId` from `ip` at `at`, as the audit log stores it. */
 function eventOf(accountId: string, accessKeyId: string, ip: string, at: number): NewAuditEvent {
-  const eventId = `LS${String(++serial).padStart(10, '0')}`;
-  return {
-    eventId,
+  return seededEvent('LS', {
     accountId: accountId as NewAuditEvent['accountId'],
-    at: new Date(at),
-    requestId: eventId,
-    accessKeyId: accessKeyId as AccessKeyId,
+    accessKeyId,
     userName: 'alice',
-    eventName: 'GetCallerIdentity',
-    serviceName: null,
-    eventRW: 'Read',
     sourceIp: ip,
+    vpcId: null,
+    service: null,
     errorCode: null,
-    appliedVersion: null,
-    document: JSON.stringify({
-      eventId,
-      sourceIpAddress: ip,
-      vpcId: null,
-      errorCode: null,
-      keyfence: { service: null, count: 1, lastTime: null },
-    }),
-  };
+    count: 1,
+    at,
+  });
 }

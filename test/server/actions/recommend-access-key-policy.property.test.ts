@@ -12,32 +12,18 @@ import type { ObservedSource } from '../../../src/insights/recommend-input.js';
 import { recommendPolicy } from '../../../src/insights/recommend-policy.js';
 import { DEFAULT_POLICY_LIMITS } from '../../../src/policy/policy-limits.js';
 import { serializePolicy } from '../../../src/policy/serialize-policy.js';
-import type { NewAuditEvent, UserName } from '../../../src/store/index.js';
+import type { NewAuditEvent } from '../../../src/store/index.js';
 import { useDialects } from '../../store/support/dialects.js';
 import { call, expectSuccess } from '../../support/server-harness.js';
+import { bobAndCarolKeys } from './support/bob-and-carol.js';
 import { classic, KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
+import { aDecidedTraffic, decidedEvent } from './support/decided-traffic.js';
+import { lastCallOf } from './support/seeded-event.js';
 
-const HOUR = 3_600_000;
 const SOURCES = ['203.0.113.5', '203.0.113.6', '198.51.100.7', '2001:db8::1', '10.0.0.1'];
 const format = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
-interface Traffic {
-  readonly key: number;
-  readonly source: number;
-  readonly vpc: string | null;
-  readonly hoursAgo: number;
-  readonly denied: boolean;
-  readonly count: number;
-}
-
-const aTraffic: fc.Arbitrary<Traffic> = fc.record({
-  key: fc.nat(2),
-  source: fc.nat(SOURCES.length - 1),
-  vpc: fc.constantFrom(null, null, 'vpc-a'),
-  hoursAgo: fc.nat(6 * 24),
-  denied: fc.boolean(),
-  count: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 50 })),
-});
+const aTraffic = aDecidedTraffic(SOURCES.length, [null, null, 'vpc-a']);
 
 const aRequest = fc.record({
   key: fc.constantFrom(0, 1, undefined),
@@ -48,15 +34,7 @@ const aRequest = fc.record({
 for (const fixture of useDialects()) {
   describe(`RecommendAccessKeyPolicy against the raw events on ${fixture.name}`, async () => {
     const t = await startCheckServer(fixture);
-    const keys = await t.store.write(async (tx) => {
-      await tx.createUser(t.accountId, { userName: 'bob' as UserName });
-      await tx.createUser(t.accountId, { userName: 'carol' as UserName });
-      return [
-        await tx.createAccessKey(t.accountId, { userName: 'bob' as UserName }),
-        await tx.createAccessKey(t.accountId, { userName: 'bob' as UserName }),
-        await tx.createAccessKey(t.accountId, { userName: 'carol' as UserName }),
-      ].map((key) => key.accessKeyId as string);
-    });
+    const keys = await bobAndCarolKeys(t);
     // keys[0] follows its own policy: an account-level recommendation leaves its traffic out.
     await t.setPolicy(
       { kind: 'accessKey', key: { accessKeyId: keys[0]!, accessKeySecret: '' } },
@@ -76,8 +54,7 @@ for (const fixture of useDialects()) {
         if (!inScope) continue;
         const document = JSON.parse(event.document);
         const id = `${event.accessKeyId}\n${event.sourceIp}\n${document.vpcId}`;
-        const last =
-          document.keyfence.lastTime === null ? event.at.getTime() : Date.parse(document.keyfence.lastTime);
+        const last = lastCallOf(event);
         const source = sources.get(id) ?? {
           sourceIp: event.sourceIp,
           vpcId: document.vpcId,
@@ -96,7 +73,9 @@ for (const fixture of useDialects()) {
     test('the answer is the recommendation over the raw events of the keys in scope', async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(aTraffic, { maxLength: 25 }), aRequest, async (traffic, request) => {
-          const batch = traffic.map((item) => eventOf(t.accountId, keys[item.key]!, item, start));
+          const batch = traffic.map((item) =>
+            decidedEvent('RP', t.accountId, keys[item.key]!, SOURCES[item.source]!, item, start),
+          );
           await t.store.appendAuditEvents(batch);
           events.push(...batch);
           const params: Record<string, string> = {
@@ -147,40 +126,4 @@ for (const fixture of useDialects()) {
       );
     });
   });
-}
-
-let serial = 0;
-
-function eventOf(
-  accountId: NewAuditEvent['accountId'],
-  accessKeyId: string,
-  traffic: Traffic,
-  start: number,
-): NewAuditEvent {
-  const eventId = `RP${String(++serial).padStart(10, '0')}`;
-  const at = Math.floor((start - traffic.hoursAgo * HOUR - HOUR / 2) / 1000) * 1000;
-  const errorCode = traffic.denied ? 'InvalidAccessKeyId.AccessPolicyDenied' : null;
-  const count = errorCode === null ? traffic.count : 1;
-  const sourceIp = SOURCES[traffic.source]!;
-  return {
-    eventId,
-    accountId,
-    at: new Date(at),
-    requestId: eventId,
-    accessKeyId,
-    userName: 'bob',
-    eventName: 'GetCallerIdentity',
-    serviceName: null,
-    eventRW: 'Read',
-    sourceIp,
-    errorCode,
-    appliedVersion: null,
-    document: JSON.stringify({
-      eventId,
-      sourceIpAddress: sourceIp,
-      vpcId: traffic.vpc,
-      errorCode,
-      keyfence: { service: null, count, lastTime: count > 1 ? new Date(at + 999).toISOString() : null },
-    }),
-  };
 }

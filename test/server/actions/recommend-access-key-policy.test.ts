@@ -7,11 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parsePolicy } from '../../../src/policy/parse-policy.js';
-import type { NewAuditEvent, UserName } from '../../../src/store/index.js';
+import type { NewAuditEvent } from '../../../src/store/index.js';
 import { useDialects } from '../../store/support/dialects.js';
 import {
   type Credentials,
   call,
+  createUserKey,
   expectError,
   expectSuccess,
   type Reply,
@@ -35,18 +36,11 @@ for (const fixture of useDialects()) {
     const t = await startCheckServer(fixture);
     const recommend = (params: Record<string, string>, credentials: Credentials = t.root): Promise<Reply> =>
       call(t.port, { action: 'RecommendAccessKeyPolicy', version: KEYFENCE_VERSION, credentials, params });
-    const from = (ip: string, vpcId?: string) =>
-      call(t.port, {
-        action: 'GetCallerIdentity',
-        version: '2015-04-01',
-        credentials: t.alice,
-        headers: { 'x-forwarded-for': ip, ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }) },
-      });
 
-    for (let i = 0; i < 3; i++) expectSuccess(await from('203.0.113.5'));
-    expectSuccess(await from('::ffff:198.51.100.7'));
-    expectSuccess(await from('10.1.2.3', 'vpc-abc123'));
-    expectSuccess(await from('192.168.0.9'));
+    for (let i = 0; i < 3; i++) expectSuccess(await t.aliceFrom('203.0.113.5'));
+    expectSuccess(await t.aliceFrom('::ffff:198.51.100.7'));
+    expectSuccess(await t.aliceFrom('10.1.2.3', 'vpc-abc123'));
+    expectSuccess(await t.aliceFrom('192.168.0.9'));
     await t.sink.flush();
 
     test('for a key: the draft, what each entry lets in, and what was left out', async () => {
@@ -139,11 +133,7 @@ for (const fixture of useDialects()) {
     });
 
     test('a RAM user without keyfence:Recommend* is refused', async () => {
-      const reader = await t.store.write(async (tx) => {
-        await tx.createUser(t.accountId, { userName: 'reader' as UserName });
-        return tx.createAccessKey(t.accountId, { userName: 'reader' as UserName });
-      });
-      const credentials = { accessKeyId: reader.accessKeyId, accessKeySecret: reader.accessKeySecret };
+      const credentials = await createUserKey(t, 'reader');
       expectError(await recommend({}, credentials), 403, 'NoPermission');
     });
 

@@ -17,6 +17,7 @@ import type { AccessKeyId, NewAuditEvent, UserName } from '../../../src/store/in
 import { useDialects } from '../../store/support/dialects.js';
 import { call, expectSuccess } from '../../support/server-harness.js';
 import { EXEMPT_SERVICE, KEYFENCE_VERSION, startCheckServer } from './support/check-server.js';
+import { seededEvent } from './support/seeded-event.js';
 
 const HOUR = 3_600_000;
 const SOURCES = ['203.0.113.5', '198.51.100.7', '192.0.2.1', '2001:db8::1', '10.0.0.1'];
@@ -176,12 +177,17 @@ for (const fixture of useDialects()) {
                 change.Calls += count;
                 changes.set(id, change);
               }
-              return eventOf(
-                t.accountId,
+              return seededEvent('SP', {
+                accountId: t.accountId,
                 accessKeyId,
-                { sourceIp, vpcId, service, errorCode, count },
-                start - item.hoursAgo * HOUR,
-              );
+                userName: 'bob',
+                sourceIp,
+                vpcId,
+                service,
+                errorCode,
+                count,
+                at: start - item.hoursAgo * HOUR,
+              });
             });
             await t.store.appendAuditEvents(events);
 
@@ -265,47 +271,4 @@ for (const fixture of useDialects()) {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-let eventSerial = 0;
-
-function eventOf(
-  accountId: NewAuditEvent['accountId'],
-  accessKeyId: string,
-  call: {
-    sourceIp: string;
-    vpcId: string | null;
-    service: string | null;
-    errorCode: string | null;
-    count: number;
-  },
-  time: number,
-): NewAuditEvent {
-  const eventId = `SP${String(++eventSerial).padStart(10, '0')}`;
-  const at = Math.floor(time / 1000) * 1000;
-  return {
-    eventId,
-    accountId,
-    at: new Date(at),
-    requestId: eventId,
-    accessKeyId,
-    userName: 'bob',
-    eventName: 'GetCallerIdentity',
-    serviceName: null,
-    eventRW: 'Read',
-    sourceIp: call.sourceIp,
-    errorCode: call.errorCode,
-    appliedVersion: null,
-    document: JSON.stringify({
-      eventId,
-      sourceIpAddress: call.sourceIp,
-      vpcId: call.vpcId,
-      errorCode: call.errorCode,
-      keyfence: {
-        service: call.service,
-        count: call.count,
-        lastTime: call.count > 1 ? new Date(at + 999).toISOString() : null,
-      },
-    }),
-  };
 }

@@ -37,6 +37,8 @@ export interface CheckServer {
   setPolicy(scope: Scope, policy: unknown): Promise<number>;
   /** CheckAccessKeyAccess, signed with `credentials` (root by default). */
   check(params: Record<string, string>, credentials?: Credentials): Promise<Reply>;
+  /** A GetCallerIdentity of alice's from `ip` (in `vpcId`), as the trusted proxy forwards it. */
+  aliceFrom(ip: string, vpcId?: string): Promise<Reply>;
 }
 
 /**
@@ -103,6 +105,13 @@ export async function startCheckServer(fixture: DialectFixture): Promise<CheckSe
     setPolicy,
     check: (params, credentials = root) =>
       call(port, { action: 'CheckAccessKeyAccess', version: KEYFENCE_VERSION, credentials, params }),
+    aliceFrom: (ip, vpcId) =>
+      call(port, {
+        action: 'GetCallerIdentity',
+        version: '2015-04-01',
+        credentials: alice,
+        headers: { 'x-forwarded-for': ip, ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }) },
+      }),
   };
 }
 
