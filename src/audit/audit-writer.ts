@@ -214,11 +214,16 @@ export class AuditWriter {
     while (this.#settled < target) await this.#drain(true);
   }
 
-  /** Stops the timer and writes what is queued: for shutdown, once no more records arrive. */
-  close(): Promise<void> {
+  /**
+   * Stops the timer and writes what is queued: for shutdown, once no more records arrive. Also
+   * waits for a pass under way, which may be writing a spool file with no record queued (the one
+   * a start drains): closed, the writer has left no file stored but not yet removed.
+   */
+  async close(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    return this.flush();
+    await this.flush();
+    await this.#draining;
   }
 
   /**

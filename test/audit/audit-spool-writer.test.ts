@@ -163,6 +163,26 @@ describe('the audit writer with a spool', () => {
     await store.close();
   });
 
+  test('closing waits for the spool file a start is writing: none is left stored but not removed', async () => {
+    const { store, spoolDir, sink: first } = await duringOutage();
+    for (const record of records(3)) first.record(record);
+    await first.close();
+    assert.equal((await readdir(spoolDir)).length, 1);
+    await store.comeBack();
+    const spool = await openSpool(spoolDir);
+    // Removing the file once the store took its events is slow: the window a close could miss.
+    const removeOldest = spool.removeOldest.bind(spool);
+    spool.removeOldest = async () => {
+      await delay(300);
+      return removeOldest();
+    };
+    const second = sinkOn(store, spool);
+    await eventually(async () => (await store.requestIds()).length === 3, 'the store took the events');
+    await second.close();
+    assert.deepEqual(await readdir(spoolDir), []);
+    await store.close();
+  });
+
   test('beyond the spool bound events are dropped and counted, and recording never blocks', async () => {
     const { sink } = await duringOutage(1500, 2);
     for (const record of records(10)) sink.record(record);
