@@ -1,5 +1,5 @@
 import type { Credential, Source } from '../policy/decision.js';
-import { DecisionIndex, type Explanation } from '../policy/decision-index.js';
+import { DecisionIndex, type Explanation, ownPolicyDecides } from '../policy/decision-index.js';
 import type { AccessKeyPolicy } from '../policy/policy-document.js';
 
 /** One (key, source, VPC)'s calls over a window: what a key-source rollup row holds. */
@@ -160,8 +160,8 @@ async function affectedKeys({ scope, keys, current }: SimulationInput): Promise<
   const affected = new Set<string>();
   for (const accessKeyId of keys) {
     // The scopes' statuses whatever the source: an empty address only gives them a reason.
-    const { scopes } = await current.explain({ accessKeyId, temporary: false }, { ip: '' }, NO_SERVICE);
-    if (!scopes.some((s) => s.scope === 'accessKey' && s.status === 'Active')) affected.add(accessKeyId);
+    const explained = await current.explain({ accessKeyId, temporary: false }, { ip: '' }, NO_SERVICE);
+    if (!ownPolicyDecides(explained)) affected.add(accessKeyId);
   }
   return affected;
 }

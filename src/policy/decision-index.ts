@@ -76,6 +76,14 @@ export interface Explanation {
   readonly candidate: Decision | null;
 }
 
+/**
+ * Whether the key's own Active policy decides for it, so that its account's policy never does:
+ * read from an explanation, whatever its source.
+ */
+export function ownPolicyDecides({ scopes }: Pick<Explanation, 'scopes'>): boolean {
+  return scopes.some((s) => s.scope === 'accessKey' && s.status === 'Active');
+}
+
 /** One table of records (keys, or accounts) with the per-VPC ranges of its policies. */
 class RecordTable {
   records = new Uint32Array(STRIDE * 16);

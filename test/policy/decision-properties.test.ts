@@ -2,42 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { DecisionIndex } from '../../src/policy/decision-index.js';
-import type { AccessKeyPolicy, PolicyStatement } from '../../src/policy/policy-document.js';
+import { clientAddress, type GeneratedAddress, v4Text, v6Text } from '../support/address-arbitraries.js';
 import {
-  clientAddress,
-  type GeneratedAddress,
-  type GeneratedEntry,
-  listEntry,
-  v4Text,
-  v6Text,
-} from '../support/address-arbitraries.js';
+  type GeneratedStatement,
+  generatedStatement,
+  toPolicy,
+  VPCS,
+} from '../support/policy-arbitraries.js';
 
-interface GeneratedStatement {
-  readonly type: 'ClassicWhiteList' | 'VPCWhiteList';
-  readonly vpc: string;
-  readonly entries: readonly GeneratedEntry[];
-}
-
-const VPCS = ['vpc-aaa', 'vpc-bbb', 'AllowAllVPC'];
-
-const statement: fc.Arbitrary<GeneratedStatement> = fc.record({
-  type: fc.constantFrom('ClassicWhiteList' as const, 'VPCWhiteList' as const),
-  vpc: fc.constantFrom(...VPCS),
-  entries: fc.array(listEntry, { minLength: 1, maxLength: 25 }),
-});
-
-function toPolicy(statements: readonly GeneratedStatement[]): AccessKeyPolicy {
-  return {
-    Version: 1,
-    Status: 'Active',
-    Statements: statements.map(
-      (s): PolicyStatement =>
-        s.type === 'ClassicWhiteList'
-          ? { Type: 'ClassicWhiteList', IPList: s.entries.map((e) => e.text) }
-          : { Type: 'VPCWhiteList', Value: s.vpc, IPList: s.entries.map((e) => e.text) },
-    ),
-  };
-}
+const statement = generatedStatement(25);
 
 /** The reference decision: the first statement, in order, whose kind, VPC and range match. */
 function reference(

@@ -8,42 +8,17 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { DecisionIndex } from '../../src/policy/decision-index.js';
 import { entryMatcher, matchedEntry } from '../../src/policy/matched-entry.js';
-import type { AccessKeyPolicy, PolicyStatement } from '../../src/policy/policy-document.js';
+import type { AccessKeyPolicy } from '../../src/policy/policy-document.js';
 import {
   clientAddress,
   type GeneratedAddress,
   type GeneratedEntry,
-  listEntry,
   v4Text,
   v6Text,
 } from '../support/address-arbitraries.js';
+import { type GeneratedStatement, generatedStatement, toPolicy } from '../support/policy-arbitraries.js';
 
-interface GeneratedStatement {
-  readonly type: 'ClassicWhiteList' | 'VPCWhiteList';
-  readonly vpc: string;
-  readonly entries: readonly GeneratedEntry[];
-}
-
-const VPCS = ['vpc-aaa', 'vpc-bbb', 'AllowAllVPC'];
-
-const statement: fc.Arbitrary<GeneratedStatement> = fc.record({
-  type: fc.constantFrom('ClassicWhiteList' as const, 'VPCWhiteList' as const),
-  vpc: fc.constantFrom(...VPCS),
-  entries: fc.array(listEntry, { minLength: 1, maxLength: 12 }),
-});
-
-function toPolicy(statements: readonly GeneratedStatement[], status: 'Active' | 'Inactive'): AccessKeyPolicy {
-  return {
-    Version: 1,
-    Status: status,
-    Statements: statements.map(
-      (s): PolicyStatement =>
-        s.type === 'ClassicWhiteList'
-          ? { Type: 'ClassicWhiteList', IPList: s.entries.map((e) => e.text) }
-          : { Type: 'VPCWhiteList', Value: s.vpc, IPList: s.entries.map((e) => e.text) },
-    ),
-  };
-}
+const statement = generatedStatement(12);
 
 const contains = (e: GeneratedEntry, client: GeneratedAddress) =>
   e.family === client.family && e.first <= client.value && client.value <= e.last;

@@ -160,8 +160,9 @@ async function appendCountingInserted(
 }
 
 /**
- * `event`'s row (as auditEventRow's) with its share of the rollups, `call`, whose class it adds to
- * `classes`. Written out rather than spread from auditEventRow's: a spread cost 2 µs per event.
+ * `event`'s row with its share of the rollups, `call`, whose class it adds to `classes`. Only a
+ * batch partly stored before comes this way, so spreading auditEventRow's (some 2 µs an event)
+ * costs nothing that matters.
  */
 function sharingRow(
   event: NewAuditEvent,
@@ -169,19 +170,7 @@ function sharingRow(
   classes: Map<string, RollupClass>,
 ): SharingRow {
   return {
-    event_id: event.eventId,
-    account_id: event.accountId,
-    event_time: event.at.getTime(),
-    request_id: event.requestId,
-    access_key_id: event.accessKeyId,
-    user_name: event.userName,
-    event_name: event.eventName,
-    service_name: event.serviceName,
-    event_rw: event.eventRW,
-    source_ip: event.sourceIp,
-    error_code: event.errorCode,
-    applied_version: event.appliedVersion,
-    event: event.document,
+    ...auditEventRow(event),
     rollup_class: call === null ? null : classOf(call, classes),
     calls: call === null || call.calls === 1 ? null : call.calls,
     last_seen: call === null || call.last === call.first ? null : call.last,

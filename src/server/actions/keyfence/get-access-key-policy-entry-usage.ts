@@ -1,7 +1,7 @@
 import { formatAlibabaTime } from '../../../common/alibaba-time.js';
 import { entryUsage } from '../../../insights/entry-usage.js';
-import type { AccessKeyPolicy } from '../../../policy/policy-document.js';
 import type { AccessKeyId, PolicyScope } from '../../../store/index.js';
+import { decodeStoredPolicy } from '../../../sync/stored-policy.js';
 import { policyNeverSet } from '../../errors/api-error.js';
 import type { ActionDefinition } from '../../rpc/action.js';
 import { optionalText } from '../support/params.js';
@@ -39,7 +39,10 @@ export const getAccessKeyPolicyEntryUsage: ActionDefinition = {
     const stored = await store.getPolicy(scope);
     if (stored.policy === null) throw policyNeverSet();
     const governed = accessKeyId === undefined ? await governedByAccount(context, rows) : rows;
-    const usage = entryUsage(JSON.parse(stored.policy) as AccessKeyPolicy, governed);
+    const usage = entryUsage(
+      decodeStoredPolicy(stored.policy, `policy of ${accessKeyId ?? `account ${accountId}`}`),
+      governed,
+    );
     return {
       ...(accessKeyId === undefined ? {} : { AccessKeyId: accessKeyId }),
       StartTime: formatAlibabaTime(window.start),

@@ -1,3 +1,4 @@
+import { ownPolicyDecides } from '../../../../policy/decision-index.js';
 import type { KeySourceRollup } from '../../../../store/index.js';
 import type { ActionContext } from '../../../rpc/action.js';
 
@@ -12,11 +13,10 @@ export async function governedByAccount(
   const governs = new Map<string, boolean>();
   for (const { accessKeyId } of rows) {
     if (governs.has(accessKeyId)) continue;
-    const { decision, scopes } = await explain({ accessKeyId, temporary: false }, { ip: '' }, '');
+    const explained = await explain({ accessKeyId, temporary: false }, { ip: '' }, '');
     governs.set(
       accessKeyId,
-      decision.reason !== 'unknown-access-key' &&
-        !scopes.some((s) => s.scope === 'accessKey' && s.status === 'Active'),
+      explained.decision.reason !== 'unknown-access-key' && !ownPolicyDecides(explained),
     );
   }
   return rows.filter((row) => governs.get(row.accessKeyId));

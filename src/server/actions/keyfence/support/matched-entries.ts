@@ -3,6 +3,7 @@ import type { Explanation } from '../../../../policy/decision-index.js';
 import { matchedEntry } from '../../../../policy/matched-entry.js';
 import type { AccessKeyPolicy } from '../../../../policy/policy-document.js';
 import { type AccountId, isAccessKeyId, type PolicyScope } from '../../../../store/index.js';
+import { decodeStoredPolicy } from '../../../../sync/stored-policy.js';
 import type { StoreView } from '../../../rpc/action.js';
 
 /** A statement a decision matched, as the decision index (or an audit event) names it. */
@@ -48,7 +49,7 @@ export async function matchedEntries(
     const { policy, version } = await store.getPolicy(scope);
     stored.set(m.scope, {
       version,
-      policy: policy === null ? null : (JSON.parse(policy) as AccessKeyPolicy),
+      policy: policy === null ? null : decodeStoredPolicy(policy, `policy of ${m.scope} ${accountId}`),
     });
   }
   return ({ scope, policyVersion, statement }) => {
