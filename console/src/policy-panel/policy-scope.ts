@@ -1,0 +1,17 @@
+/** Which policy a panel edits: the account-level one, or one AccessKey's. */
+export type PolicyScope =
+  | { readonly kind: 'account' }
+  | { readonly kind: 'accessKey'; readonly accessKeyId: string; readonly userName?: string };
+
+/** What opens a panel: the scope, and optionally a prefilled draft or addresses to add. */
+export interface PanelRequest {
+  readonly scope: PolicyScope;
+  /** An AccessKeyPolicy document (JSON) to start from instead of the stored one (Recommend, history). */
+  readonly draft?: string;
+  /** Entries to add to the public statement, e.g. from Check an IP's Fix (`198.51.100.7`). */
+  readonly addPublic?: readonly string[];
+  /** Entries to add to a VPC statement. */
+  readonly addVpc?: readonly { readonly vpcId: string; readonly entries: readonly string[] }[];
+  /** Marks the added entries as suggested (Suggest from history, Recommend). */
+  readonly suggested?: boolean;
+}
