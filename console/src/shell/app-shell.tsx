@@ -65,7 +65,7 @@ export const AppShell = () => {
             },
           }}
         >
-          <button type="button" className="kf-avatar" aria-label="Account menu">
+          <button type="button" className="kf-avatar" aria-label={`Account menu, ${identityLabel(session)}`}>
             <Space>
               <UserOutlined />
               {identityLabel(session)}
@@ -85,32 +85,30 @@ export const AppShell = () => {
           </nav>
         </Layout.Sider>
         <Layout.Content style={{ padding: 24 }}>
-          <main>
-            <Suspense fallback={<PageLoading />}>
-              <Routes>
-                {ROUTES.map((route) => (
-                  <Route
-                    key={route.path}
-                    path={`/${route.path}`}
-                    element={
-                      allowed(route, session) ? (
-                        <>
-                          <div style={{ float: 'right' }}>
-                            <HelpLink anchor={route.help} />
-                          </div>
-                          <route.page />
-                        </>
-                      ) : (
-                        <NoPermission action={route.needs ?? ''} />
-                      )
-                    }
-                  />
-                ))}
-                <Route path="/signin" element={<Navigate to="/" replace />} />
-                <Route path="*" element={<Navigate to="/" replace />} />
-              </Routes>
-            </Suspense>
-          </main>
+          <Suspense fallback={<PageLoading />}>
+            <Routes>
+              {ROUTES.map((route) => (
+                <Route
+                  key={route.path}
+                  path={`/${route.path}`}
+                  element={
+                    allowed(route, session) ? (
+                      <>
+                        <div style={{ float: 'right' }}>
+                          <HelpLink anchor={route.help} />
+                        </div>
+                        <route.page />
+                      </>
+                    ) : (
+                      <NoPermission action={route.needs ?? ''} />
+                    )
+                  }
+                />
+              ))}
+              <Route path="/signin" element={<Navigate to="/" replace />} />
+              <Route path="*" element={<Navigate to="/" replace />} />
+            </Routes>
+          </Suspense>
         </Layout.Content>
       </Layout>
       {changingPassword && <ChangePasswordDialog onClose={() => setChangingPassword(false)} />}

@@ -60,10 +60,9 @@ export default function SigninPage() {
           title="The root identity has no console password yet"
           description={
             <>
-              Open the setup link that <Typography.Text code>keyfence serve</Typography.Text> printed when it
-              started (<Typography.Text code>Console: http://…/console/setup#…</Typography.Text>; it works
-              once, for an hour, and a new one is printed at each start), or set the password on the host with{' '}
-              <Typography.Text code>keyfence console set-root-password</Typography.Text>.
+              Open the setup link <Typography.Text code>keyfence serve</Typography.Text> printed at start
+              (…/console/setup#…), or run{' '}
+              <Typography.Text code>keyfence console set-root-password</Typography.Text> on the host.
             </>
           }
         />
