@@ -15,16 +15,23 @@ import { PageLoading } from './page-loading';
 const allowed = (route: ConsoleRoute, session: ReturnType<typeof useSession>): boolean =>
   route.needs === null || (route.needs === 'root' ? isRoot(session) : may(session, route.needs));
 
+/** The navigation's groups, each with the pages the caller may use; a group with none is left out. */
 const navItems = (session: ReturnType<typeof useSession>): ItemType[] =>
-  (['RAM', 'ActionTrail', 'KeyFence'] as const).map((group) => ({
-    type: 'group' as const,
-    key: group,
-    label: group,
-    children: ROUTES.filter((route) => route.group === group && allowed(route, session)).map((route) => ({
-      key: `/${route.path}`,
-      label: <Link to={`/${route.path}`}>{route.label}</Link>,
-    })),
-  }));
+  (['RAM', 'ActionTrail', 'KeyFence'] as const).flatMap((group) => {
+    const pages = ROUTES.filter((route) => route.group === group && allowed(route, session));
+    if (pages.length === 0) return [];
+    return [
+      {
+        type: 'group' as const,
+        key: group,
+        label: group,
+        children: pages.map((route) => ({
+          key: `/${route.path}`,
+          label: <Link to={`/${route.path}`}>{route.label}</Link>,
+        })),
+      },
+    ];
+  });
 
 /** The signed-in console: top bar, left navigation, and the page. */
 export const AppShell = () => {

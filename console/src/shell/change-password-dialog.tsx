@@ -1,4 +1,4 @@
-import { Alert, Form, Input, Modal, Typography } from 'antd';
+import { Alert, Button, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { ConsoleApiError } from '../api/console-api-error';
 import { callAction } from '../api/console-client';
@@ -29,8 +29,11 @@ export const ChangePasswordDialog = ({ onClose }: { readonly onClose: () => void
         open
         title="Change Password"
         onCancel={onClose}
-        onOk={onClose}
-        cancelButtonProps={{ hidden: true }}
+        footer={
+          <Button type="primary" onClick={onClose}>
+            OK
+          </Button>
+        }
       >
         <Typography.Paragraph>
           The root identity's console password is changed on the host that runs KeyFence, reading the store
@@ -63,14 +66,20 @@ export const ChangePasswordDialog = ({ onClose }: { readonly onClose: () => void
     }
   };
 
+  // The session read again: still signed in here, with the others ended.
+  const finish = () => void refresh().then(onClose);
+
   if (done) {
     return (
       <Modal
         open
         title="Change Password"
-        onOk={() => void refresh().then(onClose)}
-        onCancel={() => void refresh().then(onClose)}
-        cancelButtonProps={{ hidden: true }}
+        onCancel={finish}
+        footer={
+          <Button type="primary" onClick={finish}>
+            OK
+          </Button>
+        }
       >
         <Alert
           type="success"
