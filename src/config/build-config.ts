@@ -28,6 +28,7 @@ import {
   AUDIT_DURABILITIES,
   type KeyFenceConfig,
   MAX_AUDIT_RETENTION_DAYS,
+  MAX_LOGON_MASK_LIMIT,
   REPLAY_PROTECTIONS,
 } from './keyfence-config.js';
 import { readListeners } from './listeners-config.js';
@@ -75,6 +76,7 @@ const FILE_KEYS = [
   'sync',
   'audit',
   'insights',
+  'console',
 ] as const;
 
 /** The file's top level: each key is checked on its own below, where its other sources are. */
@@ -134,6 +136,11 @@ const insights = section({
   simulateMaxSources: wholeNumber().default(CONFIG_DEFAULTS.simulateMaxSources),
   recommendMaxPrefixV4: prefixLength(WIDE_IPV4_PREFIX, 32).default(CONFIG_DEFAULTS.recommendMaxPrefixV4),
   recommendMaxPrefixV6: prefixLength(WIDE_IPV6_PREFIX, 128).default(CONFIG_DEFAULTS.recommendMaxPrefixV6),
+}).prefault({});
+
+/** `console`: the web console. */
+const consoleSection = section({
+  logonMaskLimit: wholeNumber(MAX_LOGON_MASK_LIMIT).default(CONFIG_DEFAULTS.logonMaskLimit),
 }).prefault({});
 
 /**
@@ -221,6 +228,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
   const syncConfig = fileSection('sync', sync);
   const auditConfig = fileSection('audit', audit);
   const insightsConfig = fileSection('insights', insights);
+  const consoleConfig = fileSection('console', consoleSection);
 
   // As given: reported even when the gateway has other problems.
   const routes = isRecord(file.gateway) ? (file.gateway.routes ?? []) : [];
@@ -238,7 +246,8 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     gatewayConfig === undefined ||
     syncConfig === undefined ||
     auditConfig === undefined ||
-    insightsConfig === undefined
+    insightsConfig === undefined ||
+    consoleConfig === undefined
   ) {
     return undefined;
   }
@@ -257,6 +266,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     sync: syncConfig,
     audit: { spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName), ...auditConfig },
     insights: insightsConfig,
+    console: consoleConfig,
   };
 }
 

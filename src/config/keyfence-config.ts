@@ -37,6 +37,7 @@ export interface KeyFenceConfig {
   readonly sync: SyncConfig;
   readonly audit: AuditConfig;
   readonly insights: InsightsConfig;
+  readonly console: ConsoleConfig;
 }
 
 /**
@@ -185,6 +186,15 @@ export interface AuditConfig {
 }
 
 /** `insights`: the analysis actions over the audit data (docs/server.md). */
+/** `console`: the web console. */
+export interface ConsoleConfig {
+  /** `logonMaskLimit`: how many masks an account's `LoginNetworkMasks` may hold. Default 40. */
+  readonly logonMaskLimit: number;
+}
+
+/** The largest `console.logonMaskLimit`: 512 characters hold at most this many masks. */
+export const MAX_LOGON_MASK_LIMIT = 256;
+
 export interface InsightsConfig {
   /**
    * `simulateMaxSources`: SimulateAccessKeyPolicy decides at most this many distinct (key, source,

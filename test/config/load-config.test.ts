@@ -152,6 +152,7 @@ describe('defaults', () => {
         retentionDays: 90,
       },
       insights: { simulateMaxSources: 10_000, recommendMaxPrefixV4: 16, recommendMaxPrefixV6: 48 },
+      console: { logonMaskLimit: 40 },
     });
   });
 
@@ -196,6 +197,18 @@ describe('every key', () => {
       await expectProblem(
         { yaml: `insights: {simulateMaxSources: ${value}}` },
         'insights.simulateMaxSources',
+        'Config.InvalidValue',
+      );
+    }
+  });
+
+  test('console.logonMaskLimit: a whole number of masks from 1 to 256', async () => {
+    assert.equal((await valid({ yaml: 'console: {logonMaskLimit: 10}' })).console.logonMaskLimit, 10);
+    assert.equal((await valid({ yaml: 'console: {logonMaskLimit: 256}' })).console.logonMaskLimit, 256);
+    for (const value of ['0', '257', '1.5', '"40"']) {
+      await expectProblem(
+        { yaml: `console: {logonMaskLimit: ${value}}` },
+        'console.logonMaskLimit',
         'Config.InvalidValue',
       );
     }
@@ -292,6 +305,7 @@ describe('every key', () => {
         retentionDays: 90,
       },
       insights: { simulateMaxSources: 10_000, recommendMaxPrefixV4: 16, recommendMaxPrefixV6: 48 },
+      console: { logonMaskLimit: 40 },
     });
     assert.ok(config.trustedProxies.contains('10.1.2.3'));
     assert.ok(config.trustedProxies.contains('fd00::1'));

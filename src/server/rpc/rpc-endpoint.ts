@@ -32,6 +32,8 @@ export interface RpcEndpointDependencies {
   readonly exemptServices: readonly string[];
   /** `insights.simulateMaxSources`. */
   readonly simulateMaxSources: number;
+  /** `console.logonMaskLimit`, for SetSecurityPreference. */
+  readonly logonMaskLimit: number;
   /** `insights.recommendMaxPrefixV4`/`V6`, for RecommendAccessKeyPolicy. */
   readonly recommendBound: AggregationBound;
   readonly now: () => Date;
@@ -175,6 +177,7 @@ export class RpcEndpoint {
       auditRetentionDays: this.#deps.auditRetentionDays,
       exemptServices: this.#deps.exemptServices,
       simulateMaxSources: this.#deps.simulateMaxSources,
+      logonMaskLimit: this.#deps.logonMaskLimit,
       recommendBound: this.#deps.recommendBound,
       now,
     };
