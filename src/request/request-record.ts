@@ -1,5 +1,6 @@
 import type { Decision } from '../policy/decision.js';
-import type { Caller } from './caller.js';
+import type { AccountId } from '../store/index.js';
+import type { Caller, ConsolePrincipal } from './caller.js';
 import type { Product } from './product.js';
 
 /** The source of a request as the audit log keeps it. */
@@ -14,8 +15,14 @@ export interface RecordedSource {
   readonly fault: string | null;
 }
 
-/** Where a request entered KeyFence: the RPC API, the forward-auth endpoint, or the gateway. */
-export type EntryPoint = 'rpc' | 'forward-auth' | 'gateway';
+/** Where a request entered KeyFence: the RPC API, the forward-auth endpoint, the gateway, or the web console. */
+export type EntryPoint = 'rpc' | 'forward-auth' | 'gateway' | 'console';
+
+/** An account's root identity or RAM user, as a console sign-in names it. */
+export interface ConsoleUser {
+  readonly accountId: AccountId;
+  readonly principal: ConsolePrincipal;
+}
 
 /**
  * The request a gateway asked about (forward-auth) or KeyFence proxied (gateway), as the record
@@ -64,6 +71,11 @@ export interface RequestRecord {
   readonly params?: Readonly<Record<string, string>> | null;
   /** Who signed the request; null when authentication failed. */
   readonly caller: Caller | null;
+  /**
+   * A console sign-in that failed: the identity it named, when that exists. The event then
+   * belongs to its account, whose administrators are to see attempts on it. Absent otherwise.
+   */
+  readonly consoleUser?: ConsoleUser | null;
   /** How `caller` was established; null when it was not. */
   readonly authentication: Authentication | null;
   /** When authentication failed: the AccessKeyId the request claimed, if it named one. */
