@@ -75,6 +75,7 @@ const FILE_KEYS = [
   'sync',
   'audit',
   'insights',
+  'console',
 ] as const;
 
 /** The file's top level: each key is checked on its own below, where its other sources are. */
@@ -135,6 +136,19 @@ const insights = section({
   recommendMaxPrefixV4: prefixLength(WIDE_IPV4_PREFIX, 32).default(CONFIG_DEFAULTS.recommendMaxPrefixV4),
   recommendMaxPrefixV6: prefixLength(WIDE_IPV6_PREFIX, 128).default(CONFIG_DEFAULTS.recommendMaxPrefixV6),
 }).prefault({});
+
+/** A console session's idle limit: a day at most, the longest a session lasts anyway. */
+const MAX_CONSOLE_IDLE_MINUTES = 24 * 60;
+
+/** `console`: where the web console is served, and how long an unused session lasts. */
+const consoleSection = section({
+  enabled: flag().optional(),
+  idleTimeoutMinutes: wholeNumber(MAX_CONSOLE_IDLE_MINUTES).default(
+    CONFIG_DEFAULTS.consoleIdleTimeoutMinutes,
+  ),
+})
+  .transform(({ enabled, idleTimeoutMinutes }) => ({ enabled, idleTimeoutMinutes }))
+  .prefault({});
 
 /**
  * Validates every setting into a KeyFenceConfig, recording every problem found (not just the
@@ -221,6 +235,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
   const syncConfig = fileSection('sync', sync);
   const auditConfig = fileSection('audit', audit);
   const insightsConfig = fileSection('insights', insights);
+  const consoleConfig = fileSection('console', consoleSection);
 
   // As given: reported even when the gateway has other problems.
   const routes = isRecord(file.gateway) ? (file.gateway.routes ?? []) : [];
@@ -238,7 +253,8 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     gatewayConfig === undefined ||
     syncConfig === undefined ||
     auditConfig === undefined ||
-    insightsConfig === undefined
+    insightsConfig === undefined ||
+    consoleConfig === undefined
   ) {
     return undefined;
   }
@@ -257,6 +273,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     sync: syncConfig,
     audit: { spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName), ...auditConfig },
     insights: insightsConfig,
+    console: consoleConfig,
   };
 }
 

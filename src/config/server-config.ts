@@ -23,6 +23,7 @@ export interface ServerConfig
     | 'forwardAuth'
     | 'gateway'
     | 'insights'
+    | 'console'
   > {
   /**
    * With `replayProtection: store`, a folder this node alone owns (its locked data folder) where
@@ -91,6 +92,7 @@ export function serverConfigOf(config: KeyFenceConfig): ServerConfig {
     forwardAuth: config.forwardAuth,
     gateway: config.gateway,
     insights: config.insights,
+    console: config.console,
     sync: config.sync,
     retention: { days: config.audit.retentionDays },
     replayJournalDir:
@@ -135,6 +137,13 @@ export function serverConfig(settings: ServerSettings = {}): ServerConfig {
         settings.insights?.recommendMaxPrefixV6 ?? CONFIG_DEFAULTS.recommendMaxPrefixV6,
         WIDE_IPV6_PREFIX,
         128,
+      ),
+    },
+    console: {
+      enabled: settings.console?.enabled,
+      idleTimeoutMinutes: positive(
+        'console.idleTimeoutMinutes',
+        settings.console?.idleTimeoutMinutes ?? CONFIG_DEFAULTS.consoleIdleTimeoutMinutes,
       ),
     },
     sync: {
