@@ -1,6 +1,9 @@
 import { formatAlibabaTime } from '../common/alibaba-time.js';
 import type { Decision, DecisionReason, DecisionScope } from '../policy/decision.js';
 import type { Caller } from '../request/caller.js';
+
+type ConsoleCaller = Extract<Caller, { readonly type: 'console-session' }>;
+
 import type { Product } from '../request/product.js';
 import type {
   Authentication,
@@ -157,6 +160,9 @@ export interface EventContext {
 // KeyFence's Check, Recommend and Simulate read the policies and the log; they change nothing.
 const readAction = /^(?:Get|List|Lookup|Check|Recommend|Simulate)[A-Z]/;
 
+/** Whether an action only reads (`eventRW: Read`): by its verb, as ActionTrail files it. */
+export const isReadAction = (action: string): boolean => readAction.test(action);
+
 // Events are built in arrival order, thousands a second: each second's text is made once.
 let lastSecond = Number.NaN;
 let lastEventTime = '';
@@ -206,7 +212,9 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
         statement: decision === null || decision.statement < 0 ? null : decision.statement,
         policyVersion: decision?.policyVersion ?? null,
         appliedVersion: decision === null ? null : (record.appliedVersion ?? null),
-        authenticated: record.caller !== null && record.authentication === 'signature',
+        authenticated:
+          record.caller !== null &&
+          (record.authentication === 'signature' || record.authentication === 'console-session'),
         authentication: record.caller === null ? null : record.authentication,
         entryPoint: record.entryPoint,
         service: record.service,
@@ -292,7 +300,7 @@ function callerIdentity(caller: Caller, principal: AccessKeyPrincipal | undefine
 }
 
 /** Who a console request is about (signed in, or named by a sign-in attempt): no key is involved. */
-function consoleUserIdentity({ accountId, principal }: ConsoleUser): UserIdentity {
+function consoleUserIdentity({ accountId, principal }: ConsoleUser | ConsoleCaller): UserIdentity {
   return principal.type === 'root'
     ? { type: 'root-account', accountId, principalId: accountId, userName: 'root', accessKeyId: null }
     : {

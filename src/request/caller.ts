@@ -1,6 +1,7 @@
 import type {
   AccessKeyId,
   AccountId,
+  ConsolePrincipal,
   RoleId,
   RoleName,
   TemporaryAccessKeyId,
@@ -46,9 +47,7 @@ export type Caller =
     };
 
 /** Who a console session belongs to: the account's root identity, or one of its RAM users. */
-export type ConsolePrincipal =
-  | { readonly type: 'root' }
-  | { readonly type: 'ram-user'; readonly userName: UserName; readonly userId: UserId };
+export type { ConsolePrincipal };
 
 /** A caller that signed with an AccessKey: every caller but a console session. */
 export type KeyCaller = Exclude<Caller, { readonly type: 'console-session' }>;

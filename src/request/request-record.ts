@@ -1,6 +1,6 @@
 import type { Decision } from '../policy/decision.js';
 import type { AccountId } from '../store/index.js';
-import type { Caller, ConsolePrincipal } from './caller.js';
+import type { Caller } from './caller.js';
 import type { Product } from './product.js';
 
 /** The source of a request as the audit log keeps it. */
@@ -18,10 +18,15 @@ export interface RecordedSource {
 /** Where a request entered KeyFence: the RPC API, the forward-auth endpoint, the gateway, or the web console. */
 export type EntryPoint = 'rpc' | 'forward-auth' | 'gateway' | 'console';
 
-/** An account's root identity or RAM user, as a console sign-in names it. */
+/**
+ * An account's root identity or RAM user, as a console sign-in named it: the user's ID when the
+ * user exists, null when the account does but no such user.
+ */
 export interface ConsoleUser {
   readonly accountId: AccountId;
-  readonly principal: ConsolePrincipal;
+  readonly principal:
+    | { readonly type: 'root' }
+    | { readonly type: 'ram-user'; readonly userName: string; readonly userId: string | null };
 }
 
 /**
@@ -40,6 +45,8 @@ export interface OriginalRequest {
 export type Authentication =
   /** KeyFence verified the request's signature. */
   | 'signature'
+  /** A web console session (signed in with a password; its cookie and CSRF token checked). */
+  | 'console-session'
   /** Named by its AccessKeyId only, an upstream verifier trusted (forward-auth, `verifySignature: false`). */
   | 'access-key-id';
 
