@@ -66,10 +66,10 @@ export class ConsoleAudit {
    * call's success; undefined when the sink keeps no events (its record is then all there is).
    */
   changeAudit(request: ConsoleRequest, event: ConsoleEvent, name = event.action): ChangeAudit | undefined {
-    const committedEvent = this.#sink.committedEvent;
-    if (committedEvent === undefined) return undefined;
+    const sink = this.#sink;
+    if (sink.committedEvent === undefined) return undefined;
     const record = recordOf(request, { ...event, action: name }, SUCCEEDED);
-    return new ChangeAudit(this.#store, (tx) => committedEvent(record, (ids) => tx.accessKeyPrincipals(ids)));
+    return new ChangeAudit(this.#store, (tx) => sink.committedEvent!(record, (ids) => tx.accessKeyPrincipals(ids)));
   }
 }
 
