@@ -28,6 +28,7 @@ import {
   AUDIT_DURABILITIES,
   type KeyFenceConfig,
   MAX_AUDIT_RETENTION_DAYS,
+  MAX_LOGON_MASK_LIMIT,
   REPLAY_PROTECTIONS,
 } from './keyfence-config.js';
 import { readListeners } from './listeners-config.js';
@@ -140,14 +141,19 @@ const insights = section({
 /** A console session's idle limit: a day at most, the longest a session lasts anyway. */
 const MAX_CONSOLE_IDLE_MINUTES = 24 * 60;
 
-/** `console`: where the web console is served, and how long an unused session lasts. */
+/** `console`: the web console: where it is served, how long an unused session lasts, logon masks. */
 const consoleSection = section({
   enabled: flag().optional(),
   idleTimeoutMinutes: wholeNumber(MAX_CONSOLE_IDLE_MINUTES).default(
     CONFIG_DEFAULTS.consoleIdleTimeoutMinutes,
   ),
+  logonMaskLimit: wholeNumber(MAX_LOGON_MASK_LIMIT).default(CONFIG_DEFAULTS.logonMaskLimit),
 })
-  .transform(({ enabled, idleTimeoutMinutes }) => ({ enabled, idleTimeoutMinutes }))
+  .transform(({ enabled, idleTimeoutMinutes, logonMaskLimit }) => ({
+    enabled,
+    idleTimeoutMinutes,
+    logonMaskLimit,
+  }))
   .prefault({});
 
 /**

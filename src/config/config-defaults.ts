@@ -45,6 +45,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   recommendMaxPrefixV6: 48,
   /** `console.idleTimeoutMinutes`: a console session unused this long is over. */
   consoleIdleTimeoutMinutes: 30,
+  /** `console.logonMaskLimit`: masks in an account's `LoginNetworkMasks`. */
+  logonMaskLimit: 40,
 });
 
 /**

@@ -198,7 +198,12 @@ export interface ConsoleConfig {
   readonly enabled: boolean | undefined;
   /** `idleTimeoutMinutes`: a console session unused this long is over. Default 30. */
   readonly idleTimeoutMinutes: number;
+  /** `logonMaskLimit`: how many masks an account's `LoginNetworkMasks` may hold. Default 40. */
+  readonly logonMaskLimit: number;
 }
+
+/** The largest `console.logonMaskLimit`: 512 characters hold at most this many masks. */
+export const MAX_LOGON_MASK_LIMIT = 256;
 
 /** `insights`: the analysis actions over the audit data (docs/server.md). */
 export interface InsightsConfig {

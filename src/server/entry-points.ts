@@ -65,6 +65,7 @@ export function entryPoints(options: KeyFenceServerOptions, parts: EntryPointPar
     auditRetentionDays: config.retention.days,
     exemptServices: new Exemptions(config.exemptServices).wholeServices,
     simulateMaxSources: config.insights.simulateMaxSources,
+    logonMaskLimit: config.console.logonMaskLimit,
     recommendBound: {
       v4: config.insights.recommendMaxPrefixV4,
       v6: config.insights.recommendMaxPrefixV6,

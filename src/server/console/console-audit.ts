@@ -69,7 +69,9 @@ export class ConsoleAudit {
     const sink = this.#sink;
     if (sink.committedEvent === undefined) return undefined;
     const record = recordOf(request, { ...event, action: name }, SUCCEEDED);
-    return new ChangeAudit(this.#store, (tx) => sink.committedEvent!(record, (ids) => tx.accessKeyPrincipals(ids)));
+    return new ChangeAudit(this.#store, (tx) =>
+      sink.committedEvent!(record, (ids) => tx.accessKeyPrincipals(ids)),
+    );
   }
 }
 

@@ -158,6 +158,16 @@ export const mutuallyExclusive = (given: string, other: string) =>
     catalogue['InvalidParameter.MutuallyExclusive'].message(given, other),
   );
 
+/** ChangePassword's refusals of the caller. */
+export const changePasswordErrors = {
+  /** The root identity or an assumed role: only a RAM user has a login profile of its own. */
+  notRamUser: () =>
+    answer('NoPermission.ChangePassword', catalogue['NoPermission.ChangePassword'].message.notRamUser),
+  /** The account's `AllowUserToChangePassword` is false. */
+  notAllowed: () =>
+    answer('NoPermission.ChangePassword', catalogue['NoPermission.ChangePassword'].message.notAllowed),
+} as const;
+
 /** CheckAccessKeyAccess's refusals of the call to check. */
 export const accessCheckErrors = {
   /** Neither `AccessKeyId` nor `RequestId`. */

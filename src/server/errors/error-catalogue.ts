@@ -148,6 +148,16 @@ export const serverErrorCatalogue = {
     message: 'The policy does not exist.',
     meaning: 'No system policy has this name.',
   },
+  'NoPermission.ChangePassword': {
+    httpStatus: 403,
+    message: {
+      notRamUser:
+        'Only a RAM user can change its own console password; set other passwords with UpdateLoginProfile.',
+      notAllowed: "The account's security preference does not allow users to change their own password.",
+    },
+    meaning:
+      'ChangePassword by a caller that is not a RAM user, or while the security preference’s `AllowUserToChangePassword` is false.',
+  },
   'InvalidParameter.MutuallyExclusive': {
     httpStatus: 400,
     message: (given: string, other: string) =>

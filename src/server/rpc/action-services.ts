@@ -22,6 +22,8 @@ export interface ActionServices {
   readonly exemptServices: readonly string[];
   /** `insights.simulateMaxSources`. */
   readonly simulateMaxSources: number;
+  /** `console.logonMaskLimit`, for SetSecurityPreference. */
+  readonly logonMaskLimit: number;
   /** `insights.recommendMaxPrefixV4`/`V6`, for RecommendAccessKeyPolicy. */
   readonly recommendBound: AggregationBound;
   readonly now: () => Date;
@@ -65,6 +67,7 @@ export function actionContext(services: ActionServices, call: ActionCall): Actio
     auditRetentionDays: services.auditRetentionDays,
     exemptServices: services.exemptServices,
     simulateMaxSources: services.simulateMaxSources,
+    logonMaskLimit: services.logonMaskLimit,
     recommendBound: services.recommendBound,
     now: services.now,
   };

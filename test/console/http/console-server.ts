@@ -86,7 +86,11 @@ export async function startConsoleServer(options: ConsoleServerOptions = {}): Pr
   const sink = new StoreAuditSink(store, { flushIntervalMs: 20 });
   const clock = { offsetMs: 0 };
   const server = createServer({
-    config: serverConfig({ trustedProxies: loopbackProxies, sync: { pollIntervalMs: 25 }, ...options.settings }),
+    config: serverConfig({
+      trustedProxies: loopbackProxies,
+      sync: { pollIntervalMs: 25 },
+      ...options.settings,
+    }),
     store,
     actions: ALL_ACTIONS,
     auditSink: sink,
@@ -126,7 +130,10 @@ export async function consoleUser(
     await tx.createUser(t.accountId, { userName: name as UserName });
     await tx.createLoginProfile(t.accountId, name as UserName, { passwordHash: hash });
     for (const policy of policies) {
-      await tx.attachPolicyToUser(t.accountId, name as UserName, { policyName: policy, policyType: 'System' });
+      await tx.attachPolicyToUser(t.accountId, name as UserName, {
+        policyName: policy,
+        policyType: 'System',
+      });
     }
   });
   return `${name}@${t.accountId}.onaliyun.com`;
@@ -134,7 +141,12 @@ export async function consoleUser(
 
 /** The headers a browser on the console's own page sends with a write. */
 export function browserHeaders(port: number, extra: Record<string, string> = {}): Record<string, string> {
-  return { origin: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}`, 'content-type': 'application/json', ...extra };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    'content-type': 'application/json',
+    ...extra,
+  };
 }
 
 export interface Signed {
@@ -143,7 +155,12 @@ export interface Signed {
   readonly reply: Reply;
 }
 
-export function post(port: number, path: string, body: unknown, headers: Record<string, string>): Promise<Reply> {
+export function post(
+  port: number,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<Reply> {
   return send(port, {
     method: 'POST',
     path,
@@ -159,7 +176,12 @@ export async function signIn(
   password: string,
   extra: Record<string, string> = {},
 ): Promise<Signed> {
-  const reply = await post(t.port, '/console/api/signin', { Principal: principal, Password: password }, browserHeaders(t.port, extra));
+  const reply = await post(
+    t.port,
+    '/console/api/signin',
+    { Principal: principal, Password: password },
+    browserHeaders(t.port, extra),
+  );
   assert.equal(reply.status, 200, reply.text);
   const setCookie = reply.headers['set-cookie']?.[0] ?? '';
   return { cookie: setCookie.split(';')[0]!, csrf: reply.body.CsrfToken, reply };
@@ -173,7 +195,12 @@ export function consoleWrite(
   body: unknown,
   extra: Record<string, string> = {},
 ): Promise<Reply> {
-  return post(t.port, path, body, browserHeaders(t.port, { cookie: session.cookie, 'x-keyfence-csrf': session.csrf, ...extra }));
+  return post(
+    t.port,
+    path,
+    body,
+    browserHeaders(t.port, { cookie: session.cookie, 'x-keyfence-csrf': session.csrf, ...extra }),
+  );
 }
 
 /** The account's audit events named `eventName`, read back through a signed LookupEvents. */

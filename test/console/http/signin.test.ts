@@ -18,7 +18,12 @@ describe('console sign-in', async () => {
   const t = await startConsoleServer();
   const alice = await consoleUser(t, 'alice', 'alice password 1', ['AliyunRAMReadOnlyAccess']);
   const signin = (principal: string, password: string, extra: Record<string, string> = {}) =>
-    post(t.port, '/console/api/signin', { Principal: principal, Password: password }, browserHeaders(t.port, extra));
+    post(
+      t.port,
+      '/console/api/signin',
+      { Principal: principal, Password: password },
+      browserHeaders(t.port, extra),
+    );
 
   test('root by account ID: the session, a cookie JS cannot read, a new ID each time', async () => {
     const first = await signIn(t, t.accountId, ROOT_PASSWORD);
@@ -90,7 +95,10 @@ describe('console sign-in', async () => {
   test('five failures for one principal: the next attempt waits, and says how long', async () => {
     const carol = await consoleUser(t, 'carol', 'carol password 1');
     for (let i = 0; i < 5; i++) {
-      assert.equal((await signin(carol, `wrong ${i} password`, { 'x-forwarded-for': '192.0.2.10' })).status, 401);
+      assert.equal(
+        (await signin(carol, `wrong ${i} password`, { 'x-forwarded-for': '192.0.2.10' })).status,
+        401,
+      );
     }
     const throttled = await signin(carol, 'carol password 1', { 'x-forwarded-for': '192.0.2.11' });
     assert.equal(throttled.status, 429);
@@ -102,7 +110,9 @@ describe('console sign-in', async () => {
 
   test('twenty failures from one address hold back every principal from it', async () => {
     for (let i = 0; i < 20; i++) {
-      await signin(`u${i}@${t.accountId}.onaliyun.com`, 'some password here', { 'x-forwarded-for': '203.0.113.99' });
+      await signin(`u${i}@${t.accountId}.onaliyun.com`, 'some password here', {
+        'x-forwarded-for': '203.0.113.99',
+      });
     }
     const reply = await signin(alice, 'alice password 1', { 'x-forwarded-for': '203.0.113.99' });
     assert.equal(reply.status, 429);
@@ -145,7 +155,10 @@ describe('the logon mask', async () => {
     );
     assert.equal(outside.status, 403);
     assert.equal(outside.body.Code, 'ConsoleLogonMaskDenied');
-    assert.equal(outside.body.Message, "Sign-in from 198.51.100.7 is not allowed by this account's logon mask.");
+    assert.equal(
+      outside.body.Message,
+      "Sign-in from 198.51.100.7 is not allowed by this account's logon mask.",
+    );
     const wrong = await post(
       t.port,
       '/console/api/signin',
@@ -214,7 +227,12 @@ describe('first run: the setup link', async () => {
     const match = /^http:\/\/127\.0\.0\.1:\d+\/console\/setup#([A-Za-z0-9_-]{43})$/.exec(links[0]!.url);
     assert.ok(match, links[0]!.url);
     const token = match[1]!;
-    const short = await post(t.port, '/console/api/setup', { Token: token, Password: 'short' }, browserHeaders(t.port));
+    const short = await post(
+      t.port,
+      '/console/api/setup',
+      { Token: token, Password: 'short' },
+      browserHeaders(t.port),
+    );
     assert.equal(short.status, 400);
     assert.equal(short.body.Code, 'ConsolePasswordTooShort');
     const set = await post(

@@ -19,7 +19,12 @@ describe('the console’s files', async () => {
   const t = await startConsoleServer({ consoleDir: build });
 
   test('index.html at /console/ and for client routes, revalidated every time', async () => {
-    for (const path of ['/console/', '/console', '/console/users/alice.smith?tab=basic', '/console/settings']) {
+    for (const path of [
+      '/console/',
+      '/console',
+      '/console/users/alice.smith?tab=basic',
+      '/console/settings',
+    ]) {
       const reply = await send(t.port, { path });
       assert.equal(reply.status, 200, path);
       assert.match(reply.text, /<title>KeyFence<\/title>/);
@@ -92,13 +97,13 @@ describe('where the console is served', async () => {
     const build = await fakeConsoleBuild();
     const on = await startConsoleServer({
       consoleDir: build,
-      settings: { console: { enabled: true, idleTimeoutMinutes: 30 } },
+      settings: { console: { enabled: true } },
       listeners: [testListener({ address: { host: '0.0.0.0', port: 0 } })],
     });
     assert.equal((await send(on.port, { path: '/console/' })).status, 200);
     const off = await startConsoleServer({
       consoleDir: build,
-      settings: { console: { enabled: false, idleTimeoutMinutes: 30 } },
+      settings: { console: { enabled: false } },
     });
     assert.equal((await send(off.port, { path: '/console/' })).status, 404);
     assert.equal((await send(off.port, { path: '/console/api/session' })).status, 404);
