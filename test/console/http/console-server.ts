@@ -204,6 +204,7 @@ export function consoleWrite(
 }
 
 /** The account's audit events named `eventName`, read back through a signed LookupEvents. */
+// biome-ignore lint/suspicious/noExplicitAny: events are inspected field by field
 export async function lookupEvents(t: ConsoleServer, eventName: string): Promise<Record<string, any>[]> {
   // The sink writes within its flush interval; a committed write's event is there already.
   await t.sink.flush();
