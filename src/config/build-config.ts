@@ -138,10 +138,23 @@ const insights = section({
   recommendMaxPrefixV6: prefixLength(WIDE_IPV6_PREFIX, 128).default(CONFIG_DEFAULTS.recommendMaxPrefixV6),
 }).prefault({});
 
-/** `console`: the web console. */
+/** A console session's idle limit: a day at most, the longest a session lasts anyway. */
+const MAX_CONSOLE_IDLE_MINUTES = 24 * 60;
+
+/** `console`: the web console: where it is served, how long an unused session lasts, logon masks. */
 const consoleSection = section({
+  enabled: flag().optional(),
+  idleTimeoutMinutes: wholeNumber(MAX_CONSOLE_IDLE_MINUTES).default(
+    CONFIG_DEFAULTS.consoleIdleTimeoutMinutes,
+  ),
   logonMaskLimit: wholeNumber(MAX_LOGON_MASK_LIMIT).default(CONFIG_DEFAULTS.logonMaskLimit),
-}).prefault({});
+})
+  .transform(({ enabled, idleTimeoutMinutes, logonMaskLimit }) => ({
+    enabled,
+    idleTimeoutMinutes,
+    logonMaskLimit,
+  }))
+  .prefault({});
 
 /**
  * Validates every setting into a KeyFenceConfig, recording every problem found (not just the

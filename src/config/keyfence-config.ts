@@ -62,7 +62,11 @@ export type ListenerRole =
   /** The RPC API at `/`, `/forward-auth`, `/healthz`, `/readyz`, `/metrics`. */
   | 'api'
   /** The gateway: every request is authenticated, decided, audited and proxied to an upstream. */
-  | 'gateway';
+  | 'gateway'
+  /** The web console at `/console/` (and `/healthz`, `/readyz`), so that it can live on an admin-only address. */
+  | 'console';
+
+export const LISTENER_ROLES: readonly ListenerRole[] = ['api', 'gateway', 'console'];
 
 /** One entry of `listeners`. */
 export interface ListenerConfig {
@@ -185,9 +189,15 @@ export interface AuditConfig {
   readonly retentionDays: number;
 }
 
-/** `insights`: the analysis actions over the audit data (docs/server.md). */
-/** `console`: the web console. */
+/** `console`: the web console (docs/server.md, "Console"). */
 export interface ConsoleConfig {
+  /**
+   * `enabled`: where `api` and `console` listeners serve `/console/`. Undefined (the default): on
+   * loopback listeners only (127.0.0.0/8, ::1); true: on every one; false: on none.
+   */
+  readonly enabled: boolean | undefined;
+  /** `idleTimeoutMinutes`: a console session unused this long is over. Default 30. */
+  readonly idleTimeoutMinutes: number;
   /** `logonMaskLimit`: how many masks an account's `LoginNetworkMasks` may hold. Default 40. */
   readonly logonMaskLimit: number;
 }
@@ -195,6 +205,7 @@ export interface ConsoleConfig {
 /** The largest `console.logonMaskLimit`: 512 characters hold at most this many masks. */
 export const MAX_LOGON_MASK_LIMIT = 256;
 
+/** `insights`: the analysis actions over the audit data (docs/server.md). */
 export interface InsightsConfig {
   /**
    * `simulateMaxSources`: SimulateAccessKeyPolicy decides at most this many distinct (key, source,

@@ -3,6 +3,7 @@ import type { Caller } from '../../../request/caller.js';
 import type { UserName } from '../../../store/index.js';
 import { changePasswordErrors, invalidParameter } from '../../errors/api-error.js';
 import type { ActionDefinition } from '../../rpc/action.js';
+import { callerUserName } from '../support/principal.js';
 import { newPasswordHash, requiredPassword } from './support/password-param.js';
 
 /**
@@ -31,11 +32,12 @@ export const changePassword: ActionDefinition = {
       if (profile.passwordHash !== current.passwordHash) throw wrongOldPassword();
       await tx.updateLoginProfile(caller.accountId, userName, { passwordHash, passwordResetRequired: false });
       const user = await tx.getUser(caller.accountId, userName);
-      await tx.deleteConsoleSessionsOf(caller.accountId, {
-        type: 'ram-user',
-        userId: user.userId,
-        userName,
-      });
+      // From the console, the session changing it stays signed in; every other one ends.
+      await tx.deleteConsoleSessionsOf(
+        caller.accountId,
+        { type: 'ram-user', userId: user.userId, userName },
+        caller.type === 'console-session' ? caller.sessionId : undefined,
+      );
     });
     return {};
   },
@@ -44,11 +46,7 @@ export const changePassword: ActionDefinition = {
 const wrongOldPassword = () => invalidParameter('OldPassword', "it is not the user's current password.");
 
 function ownUserName(caller: Caller): UserName {
-  switch (caller.type) {
-    case 'ram-user':
-      return caller.userName;
-    case 'root-account':
-    case 'assumed-role':
-      throw changePasswordErrors.notRamUser();
-  }
+  const userName = callerUserName(caller);
+  if (userName === undefined) throw changePasswordErrors.notRamUser();
+  return userName;
 }
