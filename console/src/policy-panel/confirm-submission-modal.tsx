@@ -124,7 +124,7 @@ export const ConfirmSubmissionModal = (props: ConfirmSubmissionModalProps) => {
     return (
       <Modal
         open
-        title="Submitted"
+        title="Propagation receipt"
         width={720}
         onCancel={props.onDone}
         footer={
@@ -148,7 +148,7 @@ export const ConfirmSubmissionModal = (props: ConfirmSubmissionModalProps) => {
     <Modal
       open
       title="Confirm Submission"
-      width={760}
+      width={880}
       onCancel={props.onCancel}
       footer={
         phase.step === 'conflict' ? (

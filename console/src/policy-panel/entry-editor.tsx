@@ -12,6 +12,8 @@ interface EntryEditorProps {
   readonly view: StatementView;
   /** "Public network entries", "VPC entries of vpc-…": the text area's accessible name. */
   readonly label: string;
+  /** The chips list's accessible name (distinct from the text area's, so labels stay unambiguous). */
+  readonly chipsLabel: string;
   readonly limit: number;
   readonly usage: ReadonlyMap<string, EntryUse>;
   readonly windowDays: number;
@@ -37,6 +39,7 @@ export const EntryEditor = ({
   statement,
   view,
   label,
+  chipsLabel,
   limit,
   usage,
   windowDays,
@@ -91,11 +94,7 @@ export const EntryEditor = ({
         {statement.parked.length > 0 && `, ${statement.parked.length} parked`}
       </Typography.Text>
       {view.entries.length > 0 && (
-        <ul
-          aria-label={`${label}: entries`}
-          className="kf-chips"
-          style={{ listStyle: 'none', padding: 0, margin: 0 }}
-        >
+        <ul aria-label={chipsLabel} className="kf-chips" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
           {view.entries.map((entry, k) => (
             <li key={chipKeys[k]} style={{ display: 'inline-block' }}>
               <EntryChip

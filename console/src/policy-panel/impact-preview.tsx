@@ -193,7 +193,11 @@ const ImpactResult = ({ simulation, days }: { readonly simulation: Simulation; r
             { title: 'VPC', dataIndex: 'VpcId', render: (v: string | undefined) => v ?? '—' },
             { title: 'Services', dataIndex: 'Services', render: (s: readonly string[]) => s.join(', ') },
             { title: 'Calls', dataIndex: 'Calls', align: 'right', render: (n: number) => count(n) },
-            { title: 'Last seen', dataIndex: 'LastSeen', render: (t: string) => utc(t) },
+            {
+              title: 'Last seen',
+              dataIndex: 'LastSeen',
+              render: (t: string) => <span style={{ whiteSpace: 'nowrap' }}>{utc(t)}</span>,
+            },
           ]}
         />
       )}

@@ -1,6 +1,6 @@
 import { isNeverSet } from '@keyfence/policy/no-policy.js';
 import type { AccessKeyPolicy, PolicyStatus } from '@keyfence/policy/policy-document.js';
-import { App, Button, Divider, Drawer, Radio, Space, Tooltip, Typography } from 'antd';
+import { App, Button, Divider, Drawer, Radio, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { ConsoleApiError } from '../api/console-api-error';
 import { callAction } from '../api/console-client';
@@ -9,6 +9,7 @@ import { ConfirmSubmissionModal, type Submission } from './confirm-submission-mo
 import { addEntries, applyRequest, suggestPolicy } from './draft-additions';
 import { DraftCheckIp } from './draft-check-ip';
 import { draftFromPolicy } from './draft-from-policy';
+import { ExplainedButton } from './explained-button';
 import { type DraftStatement, newStatement, orderStatements, type PanelDraft } from './panel-draft';
 import { PanelNotes } from './panel-notes';
 import { panelTitle } from './panel-title';
@@ -136,15 +137,13 @@ export const PanelEditor = (props: PanelEditorProps) => {
       onClose={cancel}
       footer={
         <Space wrap>
-          <Tooltip title={submitBlocked}>
-            <Button
-              type="primary"
-              disabled={submitBlocked !== undefined}
-              onClick={() => confirm(validation.json, validation.metadata)}
-            >
-              Submit
-            </Button>
-          </Tooltip>
+          <ExplainedButton
+            type="primary"
+            reason={submitBlocked}
+            onClick={() => confirm(validation.json, validation.metadata)}
+          >
+            Submit
+          </ExplainedButton>
           <Button onClick={cancel}>Cancel</Button>
           <Button onClick={() => setShowJson(true)}>Show JSON</Button>
           {scope.kind === 'accessKey' && (

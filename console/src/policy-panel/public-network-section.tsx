@@ -1,7 +1,8 @@
 import { DeleteOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Space, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Space, Typography } from 'antd';
 import { canonicalEntries } from './draft-additions';
 import { EntryEditor } from './entry-editor';
+import { ExplainedButton } from './explained-button';
 import type { DraftStatement } from './panel-draft';
 import type { EntryUse } from './use-panel-data';
 import type { StatementView } from './validate-draft';
@@ -41,11 +42,9 @@ export const PublicNetworkSection = (props: PublicNetworkSectionProps) => {
         Public Network ACL
       </Typography.Title>
       <Space wrap style={{ marginBottom: 8 }}>
-        <Tooltip title={props.addDisabled}>
-          <Button onClick={props.onAdd} disabled={props.addDisabled !== undefined}>
-            Add Public Network Statement
-          </Button>
-        </Tooltip>
+        <ExplainedButton onClick={props.onAdd} reason={props.addDisabled}>
+          Add Public Network Statement
+        </ExplainedButton>
         <Button onClick={props.onAllowAll}>Allow All Public Network Access</Button>
         <Button onClick={props.onCurrentIp}>Use my current IP</Button>
         {props.canSuggest && (
@@ -97,6 +96,7 @@ export const PublicNetworkSection = (props: PublicNetworkSectionProps) => {
             statement={statement}
             view={view}
             label="Public network entries"
+            chipsLabel="Public statement chips"
             limit={props.limit}
             usage={props.usage}
             windowDays={props.windowDays}

@@ -47,15 +47,20 @@ async function optional<T>(call: Promise<T>): Promise<T | undefined> {
   }
 }
 
+/**
+ * A RAM user's key is named to IMS with its owner's principal name, found from the key; without a
+ * `userName` the key is the root identity's or the caller's own, which need no name (and asking
+ * would only answer an error, which the browser logs).
+ */
 async function keyOwner(scope: PolicyScope): Promise<KeyOwner | undefined> {
   if (scope.kind === 'account') return undefined;
+  if (scope.userName === undefined) return { userName: undefined, userPrincipalName: undefined };
   const user = await optional(
     callAction<{ User: { UserName: string; UserPrincipalName: string } }>('Ims', 'GetUser', {
       UserAccessKeyId: scope.accessKeyId,
     }),
   );
-  // No user owns it: one of the root identity's keys.
-  return { userName: user?.User.UserName, userPrincipalName: user?.User.UserPrincipalName };
+  return { userName: scope.userName, userPrincipalName: user?.User.UserPrincipalName };
 }
 
 async function load(scope: PolicyScope, session: ConsoleSession): Promise<PanelData> {

@@ -1,6 +1,7 @@
 import { DeleteOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Input, Space, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Input, Space, Typography } from 'antd';
 import { EntryEditor } from './entry-editor';
+import { ExplainedButton } from './explained-button';
 import type { DraftStatement } from './panel-draft';
 import type { EntryUse } from './use-panel-data';
 import type { StatementView } from './validate-draft';
@@ -27,16 +28,12 @@ export const VpcNetworkSection = (props: VpcNetworkSectionProps) => (
       VPC Network ACL
     </Typography.Title>
     <Space wrap style={{ marginBottom: 8 }}>
-      <Tooltip title={props.addDisabled}>
-        <Button onClick={props.onAdd} disabled={props.addDisabled !== undefined}>
-          Add VPC Statement
-        </Button>
-      </Tooltip>
-      <Tooltip title={props.allowAllDisabled}>
-        <Button onClick={props.onAllowAll} disabled={props.allowAllDisabled !== undefined}>
-          Allow All VPC Network Access
-        </Button>
-      </Tooltip>
+      <ExplainedButton onClick={props.onAdd} reason={props.addDisabled}>
+        Add VPC Statement
+      </ExplainedButton>
+      <ExplainedButton onClick={props.onAllowAll} reason={props.allowAllDisabled}>
+        Allow All VPC Network Access
+      </ExplainedButton>
     </Space>
     {props.statements.length === 0 && props.active && (
       <Alert
@@ -93,6 +90,7 @@ export const VpcNetworkSection = (props: VpcNetworkSectionProps) => (
             statement={statement}
             view={view}
             label={`VPC entries of ${name}`}
+            chipsLabel={`Chips of VPC statement ${n + 1}`}
             limit={props.limit}
             usage={props.usage}
             windowDays={props.windowDays}
