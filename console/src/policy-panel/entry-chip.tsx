@@ -13,11 +13,19 @@ interface EntryChipProps {
   readonly onParked: (parked: boolean) => void;
 }
 
+// Explicit shades: antd's status tags put their text below AA contrast on their own backgrounds.
+const LOOKS = {
+  error: { color: '#a8071a', background: '#fff1f0', borderColor: '#ffa39e' },
+  parked: { color: '#595959', background: '#fafafa', borderColor: '#d9d9d9' },
+  warning: { color: '#7a4a00', background: '#fffbe6', borderColor: '#ffe58f' },
+  valid: { color: '#1f6b03', background: '#f6ffed', borderColor: '#b7eb8f' },
+} as const;
+
 function look(entry: EntryView) {
-  if (entry.errors.length > 0) return { color: 'error', icon: <CloseCircleFilled />, state: 'error' };
-  if (entry.parked) return { color: 'default', icon: <PauseCircleOutlined />, state: 'parked' };
-  if (entry.warnings.length > 0) return { color: 'warning', icon: <WarningFilled />, state: 'warning' };
-  return { color: 'success', icon: <CheckCircleFilled />, state: 'valid' };
+  if (entry.errors.length > 0) return { style: LOOKS.error, icon: <CloseCircleFilled />, state: 'error' };
+  if (entry.parked) return { style: LOOKS.parked, icon: <PauseCircleOutlined />, state: 'parked' };
+  if (entry.warnings.length > 0) return { style: LOOKS.warning, icon: <WarningFilled />, state: 'warning' };
+  return { style: LOOKS.valid, icon: <CheckCircleFilled />, state: 'valid' };
 }
 
 /**
@@ -25,9 +33,11 @@ function look(entry: EntryView) {
  * it opens its description, the parked switch and, for a stored entry, when it was last used.
  */
 export const EntryChip = ({ entry, use, windowDays, onDescription, onParked }: EntryChipProps) => {
-  const { color, icon, state } = look(entry);
+  const { style, icon, state } = look(entry);
   const inputId = useId();
   const name = entry.canonical ?? entry.text;
+  // The accessible name starts with the visible text, then says what the colour says.
+  const shownText = entry.description === undefined ? name : `${name} · ${entry.description}`;
   const details = (
     <Space orientation="vertical" style={{ width: 320 }}>
       {entry.canonical !== undefined && entry.canonical !== entry.text && (
@@ -72,12 +82,12 @@ export const EntryChip = ({ entry, use, windowDays, onDescription, onParked }: E
   return (
     <Popover trigger="click" title={name} content={details}>
       <Tag
-        color={color}
         icon={icon}
         role="button"
         tabIndex={0}
-        aria-label={`${name} (${state})`}
+        aria-label={`${shownText} (${state})`}
         style={{
+          ...style,
           cursor: 'pointer',
           marginBottom: 4,
           textDecoration: entry.parked ? 'line-through' : undefined,

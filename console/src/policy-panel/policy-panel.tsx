@@ -2,6 +2,7 @@ import { Alert, Drawer, Spin } from 'antd';
 import { useState } from 'react';
 import { useSession } from '../session/session-context';
 import { PanelEditor } from './panel-editor';
+import { PanelTheme } from './panel-theme';
 import { panelTitle } from './panel-title';
 import type { PanelRequest } from './policy-scope';
 import { usePanelData } from './use-panel-data';
@@ -16,24 +17,28 @@ export default function PolicyPanel({ request, onClose }: { request: PanelReques
   const [splitView, setSplitView] = useState(false);
   if (state.status === 'ready') {
     return (
-      <PanelEditor
-        request={request}
-        session={session}
-        data={state.data}
-        splitView={splitView}
-        onSplitView={() => setSplitView(true)}
-        onClose={onClose}
-        onReload={reload}
-      />
+      <PanelTheme>
+        <PanelEditor
+          request={request}
+          session={session}
+          data={state.data}
+          splitView={splitView}
+          onSplitView={() => setSplitView(true)}
+          onClose={onClose}
+          onReload={reload}
+        />
+      </PanelTheme>
     );
   }
   return (
-    <Drawer open size={720} title={panelTitle(request)} onClose={onClose}>
-      {state.status === 'loading' ? (
-        <Spin description="Reading the policy…" />
-      ) : (
-        <Alert type="error" showIcon title={`${state.error.message} (${state.error.code})`} />
-      )}
-    </Drawer>
+    <PanelTheme>
+      <Drawer open size={720} title={panelTitle(request)} onClose={onClose}>
+        {state.status === 'loading' ? (
+          <Spin description="Reading the policy…" />
+        ) : (
+          <Alert type="error" showIcon title={`${state.error.message} (${state.error.code})`} />
+        )}
+      </Drawer>
+    </PanelTheme>
   );
 }
