@@ -15,7 +15,6 @@ export const AccessKeyCreated = ({ createDate }: { readonly createDate: string }
           <Tooltip
             title={`Created ${age} days ago; rotate: create a second key, move applications, disable this one, then delete it`}
           >
-            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the tooltip's text must reach keyboard users too. */}
             <Tag color="orange" tabIndex={0}>
               Rotation Recommended
             </Tag>
