@@ -1,7 +1,7 @@
 import { Typography } from 'antd';
 import { useAction } from '../api/use-action';
-import { formatUtc } from './access-key-time';
 import type { AccessKeyLastUsedAnswer, AccessKeyOwner } from './access-key-types';
+import { UtcTime } from './access-key-utc-time';
 
 /** When and for which service a key was last used: what to watch while rotating it. */
 export const AccessKeyLastUsed = ({
@@ -21,7 +21,7 @@ export const AccessKeyLastUsed = ({
   if (LastUsedDate === undefined) return <Typography.Text type="secondary">Never used</Typography.Text>;
   return (
     <span>
-      {formatUtc(LastUsedDate)}
+      <UtcTime time={LastUsedDate} />
       {ServiceName !== undefined && (
         <>
           <br />

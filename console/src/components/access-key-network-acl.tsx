@@ -7,7 +7,7 @@ import type { AccessKeyOwner, AccessKeyPolicyAnswer } from './access-key-types';
 const colors = {
   'Key-level (Enabled)': 'blue',
   'Key-level (Disabled) → account-level': 'default',
-  'Account-level (Enabled)': 'cyan',
+  'Account-level (Enabled)': 'geekblue',
   None: 'default',
 } as const;
 
@@ -39,7 +39,7 @@ export const AccessKeyNetworkAcl = ({
   const summary = summarizeNetworkAcl(data.AccessKeyPolicy, accountPolicy);
   return (
     <span>
-      <Tag color={colors[summary.label]}>{summary.label}</Tag>
+      <Tag color={colors[summary.label]}>{summary.label}</Tag>{' '}
       {summary.entries !== undefined && (
         <Typography.Text type="secondary">
           {summary.entries} {summary.entries === 1 ? 'entry' : 'entries'}

@@ -6,23 +6,28 @@ import { may } from '../../api/console-session';
 import { useAction } from '../../api/use-action';
 import { formatUtc } from '../../components/access-key-time';
 import { useSession } from '../../session/session-context';
-import { ChangePasswordDialog } from './change-password-dialog';
 import { LoginProfileDrawer } from './login-profile-drawer';
 import { OneTimeCredentialsDialog } from './one-time-credentials-dialog';
 import type { GetLoginProfileAnswer, LoginProfile } from './user-types';
+
+// antd's success tag text is below 4.5:1 on its own background; green-8 is not.
+const GREEN_TEXT = '#237804';
 
 const statusTag = (profile: LoginProfile | undefined) =>
   profile === undefined ? (
     <Tag>Not enabled</Tag>
   ) : profile.Status === 'Active' ? (
-    <Tag color="success">Enabled</Tag>
+    <Tag color="success" style={{ color: GREEN_TEXT }}>
+      Enabled
+    </Tag>
   ) : (
     <Tag color="default">Disabled</Tag>
   );
 
 /**
  * Console Logon: the user's login profile (Get/Create/Update/DeleteLoginProfile). Disabling it or
- * setting a password ends the user's console sessions; a user viewing itself may change its own.
+ * setting a password ends the user's console sessions. (A user changes its own password from the
+ * avatar menu's Change Password.)
  */
 export const ConsoleLogonCard = ({ principalName }: { readonly principalName: string }) => {
   const session = useSession();
@@ -35,10 +40,8 @@ export const ConsoleLogonCard = ({ principalName }: { readonly principalName: st
   );
   const [editing, setEditing] = useState(false);
   const [generated, setGenerated] = useState<string | undefined>(undefined);
-  const [changingOwn, setChangingOwn] = useState(false);
   const missing = error?.code.startsWith('EntityNotExist') === true;
   const profile = data?.LoginProfile;
-  const isSelf = session.Identity.Type === 'ram-user' && session.Identity.UserPrincipalName === principalName;
   const canUpdate = may(session, 'ram:UpdateLoginProfile');
 
   const run = async (action: string, params: Record<string, string>, done: string) => {
@@ -95,7 +98,6 @@ export const ConsoleLogonCard = ({ principalName }: { readonly principalName: st
           Delete Login Profile
         </Button>
       )}
-      {isSelf && <Button onClick={() => setChangingOwn(true)}>Change Password</Button>}
     </Space>
   );
 
@@ -135,7 +137,6 @@ export const ConsoleLogonCard = ({ principalName }: { readonly principalName: st
           onClose={() => setGenerated(undefined)}
         />
       )}
-      {changingOwn && <ChangePasswordDialog onClose={() => setChangingOwn(false)} />}
     </Card>
   );
 };

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { may } from '../../api/console-session';
 import { useAction } from '../../api/use-action';
-import { formatUtc } from '../../components/access-key-time';
+import { UtcTime } from '../../components/access-key-utc-time';
 import { useSession } from '../../session/session-context';
 import { type CreatedUser, CreateUserDrawer } from './create-user-drawer';
 import { OneTimeCredentialsDialog } from './one-time-credentials-dialog';
@@ -41,7 +41,11 @@ const columns = (summaries: ReadonlyMap<string, UserSummary>): ColumnsType<RamUs
       ),
     },
     { title: 'Note', dataIndex: 'Comments', render: (note?: string) => note || '—' },
-    { title: 'Last Login', key: 'lastLogin', render: (_: unknown, user) => formatUtc(of(user)?.lastLogin) },
+    {
+      title: 'Last Login',
+      key: 'lastLogin',
+      render: (_: unknown, user) => <UtcTime time={of(user)?.lastLogin} />,
+    },
     {
       title: 'Last AccessKey Use',
       key: 'lastKeyUse',
@@ -51,7 +55,7 @@ const columns = (summaries: ReadonlyMap<string, UserSummary>): ColumnsType<RamUs
           '—'
         ) : (
           <span>
-            {formatUtc(use.date)}
+            <UtcTime time={use.date} />
             {use.service !== undefined && (
               <Typography.Text type="secondary"> · {use.service}</Typography.Text>
             )}
@@ -67,14 +71,14 @@ const columns = (summaries: ReadonlyMap<string, UserSummary>): ColumnsType<RamUs
         if (summary?.keyLevelAcls === undefined) return '—';
         return summary.keyLevelAcls > 0 ? (
           <Tag color="blue">
-            {summary.keyLevelAcls} of {summary.keys} keys key-level
+            {summary.keyLevelAcls} of {summary.keys} keys: key-level ACL
           </Tag>
         ) : (
           <Typography.Text type="secondary">No key-level ACL</Typography.Text>
         );
       },
     },
-    { title: 'Created', dataIndex: 'CreateDate', render: (date: string) => formatUtc(date) },
+    { title: 'Created', dataIndex: 'CreateDate', render: (date: string) => <UtcTime time={date} /> },
   ];
 };
 
