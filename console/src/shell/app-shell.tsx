@@ -1,28 +1,37 @@
 import { DownOutlined, UserOutlined } from '@ant-design/icons';
-import { Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { Dropdown, Layout, Menu, Space, Typography } from 'antd';
 import type { ItemType } from 'antd/es/menu/interface';
-import { Suspense } from 'react';
+import { Suspense, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { identityLabel, isRoot, may } from '../api/console-session';
 import { type ConsoleRoute, ROUTES } from '../routes';
 import { useSession, useSessionContext } from '../session/session-context';
+import { ChangePasswordDialog } from './change-password-dialog';
 import { HelpLink } from './help-link';
 import { NoPermission } from './no-permission';
+import { NodeStatus } from './node-status';
 import { PageLoading } from './page-loading';
 
 const allowed = (route: ConsoleRoute, session: ReturnType<typeof useSession>): boolean =>
   route.needs === null || (route.needs === 'root' ? isRoot(session) : may(session, route.needs));
 
+/** The navigation's groups, each with the pages the caller may use; a group with none is left out. */
 const navItems = (session: ReturnType<typeof useSession>): ItemType[] =>
-  (['RAM', 'ActionTrail', 'KeyFence'] as const).map((group) => ({
-    type: 'group' as const,
-    key: group,
-    label: group,
-    children: ROUTES.filter((route) => route.group === group && allowed(route, session)).map((route) => ({
-      key: `/${route.path}`,
-      label: <Link to={`/${route.path}`}>{route.label}</Link>,
-    })),
-  }));
+  (['RAM', 'ActionTrail', 'KeyFence'] as const).flatMap((group) => {
+    const pages = ROUTES.filter((route) => route.group === group && allowed(route, session));
+    if (pages.length === 0) return [];
+    return [
+      {
+        type: 'group' as const,
+        key: group,
+        label: group,
+        children: pages.map((route) => ({
+          key: `/${route.path}`,
+          label: <Link to={`/${route.path}`}>{route.label}</Link>,
+        })),
+      },
+    ];
+  });
 
 /** The signed-in console: top bar, left navigation, and the page. */
 export const AppShell = () => {
@@ -30,10 +39,11 @@ export const AppShell = () => {
   const { signOut } = useSessionContext();
   const navigate = useNavigate();
   const location = useLocation();
+  const [changingPassword, setChangingPassword] = useState(false);
   const selected = `/${location.pathname.replace(/^\//, '').split('/')[0] ?? ''}`;
   const avatarItems: ItemType[] = [
     ...(isRoot(session) ? [{ key: 'root-access-keys', label: 'AccessKey Management' }] : []),
-    ...(session.Identity.Type === 'ram-user' ? [{ key: 'change-password', label: 'Change Password' }] : []),
+    { key: 'change-password', label: 'Change Password' },
     { key: 'signout', label: 'Sign Out' },
   ];
   return (
@@ -44,26 +54,25 @@ export const AppShell = () => {
         <Typography.Text strong style={{ fontSize: 16 }}>
           KeyFence
         </Typography.Text>
-        <Typography.Text copyable={{ text: session.AccountId }} aria-label="Account ID">
-          {session.AccountId}
-        </Typography.Text>
+        <span>
+          <Typography.Text type="secondary">Account ID </Typography.Text>
+          <Typography.Text copyable={{ text: session.AccountId, tooltips: ['Copy account ID', 'Copied'] }}>
+            {session.AccountId}
+          </Typography.Text>
+        </span>
         <span style={{ flex: 1 }} />
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          node {session.NodeId} · policy version {session.PolicyVersion}
-        </Typography.Text>
-        {session.NodeStale && <Tag color="warning">stale</Tag>}
+        <NodeStatus session={session} />
         <Dropdown
           menu={{
             items: avatarItems,
             onClick: ({ key }) => {
               if (key === 'signout') void signOut().then(() => navigate('/signin'));
               else if (key === 'root-access-keys') navigate('/root-access-keys');
-              else if (key === 'change-password')
-                navigate(`/users/${encodeURIComponent(userNameOf(session))}?tab=authentication`);
+              else if (key === 'change-password') setChangingPassword(true);
             },
           }}
         >
-          <button type="button" className="kf-avatar" aria-label="Account menu">
+          <button type="button" className="kf-avatar" aria-label={`Account menu, ${identityLabel(session)}`}>
             <Space>
               <UserOutlined />
               {identityLabel(session)}
@@ -83,37 +92,33 @@ export const AppShell = () => {
           </nav>
         </Layout.Sider>
         <Layout.Content style={{ padding: 24 }}>
-          <main>
-            <Suspense fallback={<PageLoading />}>
-              <Routes>
-                {ROUTES.map((route) => (
-                  <Route
-                    key={route.path}
-                    path={`/${route.path}`}
-                    element={
-                      allowed(route, session) ? (
-                        <>
-                          <div style={{ float: 'right' }}>
-                            <HelpLink anchor={route.help} />
-                          </div>
-                          <route.page />
-                        </>
-                      ) : (
-                        <NoPermission action={route.needs ?? ''} />
-                      )
-                    }
-                  />
-                ))}
-                <Route path="/signin" element={<Navigate to="/" replace />} />
-                <Route path="*" element={<Navigate to="/" replace />} />
-              </Routes>
-            </Suspense>
-          </main>
+          <Suspense fallback={<PageLoading />}>
+            <Routes>
+              {ROUTES.map((route) => (
+                <Route
+                  key={route.path}
+                  path={`/${route.path}`}
+                  element={
+                    allowed(route, session) ? (
+                      <>
+                        <div style={{ float: 'right' }}>
+                          <HelpLink anchor={route.help} />
+                        </div>
+                        <route.page />
+                      </>
+                    ) : (
+                      <NoPermission action={route.needs ?? ''} />
+                    )
+                  }
+                />
+              ))}
+              <Route path="/signin" element={<Navigate to="/" replace />} />
+              <Route path="*" element={<Navigate to="/" replace />} />
+            </Routes>
+          </Suspense>
         </Layout.Content>
       </Layout>
+      {changingPassword && <ChangePasswordDialog onClose={() => setChangingPassword(false)} />}
     </Layout>
   );
 };
-
-const userNameOf = (session: ReturnType<typeof useSession>): string =>
-  session.Identity.Type === 'ram-user' ? session.Identity.UserName : '';
