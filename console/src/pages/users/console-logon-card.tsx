@@ -10,16 +10,11 @@ import { LoginProfileDrawer } from './login-profile-drawer';
 import { OneTimeCredentialsDialog } from './one-time-credentials-dialog';
 import type { GetLoginProfileAnswer, LoginProfile } from './user-types';
 
-// antd's success tag text is below 4.5:1 on its own background; green-8 is not.
-const GREEN_TEXT = '#237804';
-
 const statusTag = (profile: LoginProfile | undefined) =>
   profile === undefined ? (
     <Tag>Not enabled</Tag>
   ) : profile.Status === 'Active' ? (
-    <Tag color="success" style={{ color: GREEN_TEXT }}>
-      Enabled
-    </Tag>
+    <Tag color="success">Enabled</Tag>
   ) : (
     <Tag color="default">Disabled</Tag>
   );
