@@ -1,3 +1,4 @@
+import { utf8Length } from '../common/utf8-length.js';
 import { findDuplicateKeys } from './find-duplicate-keys.js';
 import { describeJsonValue, isJsonObject, type JsonObject } from './json-value.js';
 import { parseStatement } from './parse-statement.js';
@@ -26,7 +27,7 @@ const POLICY_FIELDS = ['Version', 'Status', 'Statements'] as const;
 
 /** UTF-8 never takes fewer bytes than UTF-16 code units, so the length test settles most inputs. */
 function exceedsBytes(text: string, max: number): boolean {
-  return text.length > max || Buffer.byteLength(text, 'utf8') > max;
+  return text.length > max || utf8Length(text) > max;
 }
 
 function parseVersion(policy: JsonObject, problems: PolicyProblems): void {
