@@ -64,11 +64,16 @@ const masterKey = MasterKey.generate();
 
 /** The server every console test file starts once; stopped after the file's tests. */
 export async function startConsoleServer(
-  options: { readonly listeners?: readonly ListenerConfig[]; readonly nodeId?: string } = {},
+  options: {
+    readonly listeners?: readonly ListenerConfig[];
+    readonly nodeId?: string;
+    /** The store's clock, e.g. to seed a key created months ago. */
+    readonly clock?: () => Date;
+  } = {},
 ): Promise<ConsoleServer> {
   await buildConsoleOnce();
   const file = join(root, `store-${++servers}.db`);
-  const store = await openStore({ dialect: 'sqlite', file, masterKey });
+  const store = await openStore({ dialect: 'sqlite', file, masterKey, clock: options.clock });
   const { accountId, key } = await store.write(async (tx) => {
     const account = await tx.createAccount();
     return { accountId: account.accountId, key: await tx.createAccessKey(account.accountId) };
@@ -123,7 +128,7 @@ export async function startConsoleServer(
       return reply.body.Events as Record<string, unknown>[];
     },
     async addNode(nodeId) {
-      const other = await openStore({ dialect: 'sqlite', file, masterKey });
+      const other = await openStore({ dialect: 'sqlite', file, masterKey, clock: options.clock });
       const { url, port, server, store: nodeStore } = await startNode(other, nodeId);
       return { url, port, server, store: nodeStore };
     },
