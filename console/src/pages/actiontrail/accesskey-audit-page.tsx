@@ -164,7 +164,7 @@ export default function AccessKeyAuditPage() {
           </Button>
         </Form.Item>
       </Form>
-      <Typography.Text type="secondary">
+      <Typography.Text>
         Calls are in the audit log within a second: this page is up to date to the second
         {loaded === undefined ? '' : ` (read at ${showTime(loaded.endTime)} UTC)`}.
       </Typography.Text>

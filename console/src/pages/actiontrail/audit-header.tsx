@@ -3,6 +3,7 @@ import type { PolicyScope } from '../../policy-panel/policy-scope';
 import { policyInForce, type StoredPolicies, statusLabel } from '../check/stored-policies';
 import type { AccountKey } from './account-keys';
 import { RotationTag } from './rotation-tag';
+import { StatusTag } from './status-tag';
 import { showTime } from './utc-time';
 
 export interface LastUsed {
@@ -39,7 +40,7 @@ export const AuditHeader = ({
         {accessKey.owner === null ? 'root' : accessKey.owner.principalName}
       </Descriptions.Item>
       <Descriptions.Item label="Status">
-        <Tag color={accessKey.status === 'Active' ? 'green' : 'default'}>{accessKey.status}</Tag>
+        <StatusTag tone={accessKey.status === 'Active' ? 'good' : 'neutral'}>{accessKey.status}</StatusTag>
       </Descriptions.Item>
       <Descriptions.Item label="Created">
         <Space>

@@ -1,4 +1,4 @@
-import { Tag } from 'antd';
+import { StatusTag } from './status-tag';
 
 /** Whether a policy lets the key in from a row's sources: all of them, some, or none. */
 export type Coverage = 'all' | 'some' | 'none';
@@ -8,9 +8,9 @@ export const coverageOf = (verdicts: readonly boolean[]): Coverage =>
 
 export const CoverageTag = ({ coverage, by }: { readonly coverage: Coverage; readonly by: string }) =>
   coverage === 'all' ? (
-    <Tag color="green">covered by {by}</Tag>
+    <StatusTag tone="good">covered by {by}</StatusTag>
   ) : coverage === 'some' ? (
-    <Tag color="orange">partly covered by {by}</Tag>
+    <StatusTag tone="warn">partly covered by {by}</StatusTag>
   ) : (
-    <Tag color="red">not covered by {by}</Tag>
+    <StatusTag tone="bad">not covered by {by}</StatusTag>
   );

@@ -1,4 +1,4 @@
-import { Alert, Button, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ConsoleApiError } from '../../api/console-api-error';
@@ -14,6 +14,7 @@ import {
 import { EventDetail } from './event-detail';
 import { EventFilters, type Filter, type Query } from './event-filters';
 import { serverNow } from './server-now';
+import { StatusTag } from './status-tag';
 import { alibabaTime, showTime } from './utc-time';
 
 const PAGE_SIZE = '50';
@@ -105,7 +106,7 @@ export default function EventQueryPage() {
       <Typography.Title level={3}>Event Query</Typography.Title>
       <EventFilters key={queryKey} initial={query} onSearch={(q) => setParams(urlOf(q))} />
       {window !== undefined && (
-        <Typography.Text type="secondary">
+        <Typography.Text>
           From {showTime(window.start)} to {showTime(window.end)} UTC, newest first.
         </Typography.Text>
       )}
@@ -129,7 +130,11 @@ export default function EventQueryPage() {
             title: 'Result',
             key: 'result',
             render: (_: unknown, e) =>
-              e.errorCode === null ? <Tag color="green">Success</Tag> : <Tag color="red">Failure</Tag>,
+              e.errorCode === null ? (
+                <StatusTag tone="good">Success</StatusTag>
+              ) : (
+                <StatusTag tone="bad">Failure</StatusTag>
+              ),
           },
           { title: 'Error code', dataIndex: 'errorCode', render: (n: string | null) => n ?? '' },
           {

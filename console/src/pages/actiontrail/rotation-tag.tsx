@@ -1,4 +1,5 @@
-import { Tag, Tooltip } from 'antd';
+import { Tooltip } from 'antd';
+import { StatusTag } from './status-tag';
 import { DAY_MS } from './utc-time';
 
 /** The seed's orange tag on a key older than the account's rotation threshold. */
@@ -17,7 +18,7 @@ export const RotationTag = ({
     <Tooltip
       title={`Created ${age} days ago; rotate: create a second key, move applications, disable this one, then delete it`}
     >
-      <Tag color="orange">Rotation Recommended</Tag>
+      <StatusTag tone="warn">Rotation Recommended</StatusTag>
     </Tooltip>
   );
 };

@@ -2,6 +2,7 @@ import { Space, Table, Tag } from 'antd';
 import type { Key } from 'react';
 import { type Coverage, CoverageTag, coverageOf } from './coverage-tag';
 import type { SourceGroup } from './source-groups';
+import { StatusTag } from './status-tag';
 import { showTime } from './utc-time';
 
 /**
@@ -38,7 +39,7 @@ export const SourceIpsTable = ({
           <Space size={4}>
             <span>{source}</span>
             {row.members.length > 1 && <Tag>{row.members.length} addresses</Tag>}
-            {row.isNew && <Tag color="blue">New</Tag>}
+            {row.isNew && <StatusTag tone="info">New</StatusTag>}
           </Space>
         ),
       },

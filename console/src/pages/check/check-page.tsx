@@ -160,11 +160,7 @@ export default function CheckPage() {
             />
           </Form.Item>
           {mode === 'request' ? (
-            <Form.Item
-              label="RequestId"
-              htmlFor="check-request-id"
-              extra="From an SDK error or the Event Query: fills everything from that call's audit event."
-            >
+            <Form.Item label="RequestId (from an SDK error or the Event Query)" htmlFor="check-request-id">
               <Input
                 id="check-request-id"
                 value={requestId}

@@ -20,7 +20,7 @@ export const CheckResult = ({
         description={`Reason: ${outcome.reason}`}
         action={
           !outcome.allowed && onFix !== undefined ? (
-            <Button danger onClick={onFix}>
+            <Button type="primary" onClick={onFix}>
               Fix
             </Button>
           ) : undefined

@@ -1,4 +1,4 @@
-import { Table, Tag, Typography } from 'antd';
+import { Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import {
   type AuditEvent,
@@ -6,6 +6,7 @@ import {
   lookupEvents,
   lookupParams,
 } from '../actiontrail/audit-event';
+import { StatusTag } from '../actiontrail/status-tag';
 import { showTime } from '../actiontrail/utc-time';
 
 const RECENT = '10';
@@ -32,7 +33,7 @@ export const SeenBefore = ({
       current = false;
     };
   }, [ip, accessKeyId]);
-  if (failed) return <Typography.Text type="secondary">The audit log could not be read.</Typography.Text>;
+  if (failed) return <Typography.Text>The audit log could not be read.</Typography.Text>;
   return (
     <section aria-label="Seen before?">
       <Typography.Text strong>Seen before? </Typography.Text>
@@ -59,9 +60,9 @@ export const SeenBefore = ({
               key: 'result',
               render: (_: unknown, e) =>
                 e.errorCode === null ? (
-                  <Tag color="green">Success</Tag>
+                  <StatusTag tone="good">Success</StatusTag>
                 ) : (
-                  <Tag color="red">{e.errorCode}</Tag>
+                  <StatusTag tone="bad">{e.errorCode}</StatusTag>
                 ),
             },
           ]}

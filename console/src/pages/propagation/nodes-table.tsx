@@ -1,12 +1,13 @@
-import { Table, Tag } from 'antd';
+import { Table } from 'antd';
+import { StatusTag, type Tone } from '../actiontrail/status-tag';
 import { showTime } from '../actiontrail/utc-time';
 import type { NodeRow } from './policy-version-status';
 
-const COLOURS: Readonly<Record<NodeRow['Status'], string>> = {
-  Enforcing: 'green',
-  Lagging: 'gold',
-  Stale: 'red',
-  Stopped: 'default',
+const TONES: Readonly<Record<NodeRow['Status'], Tone>> = {
+  Enforcing: 'good',
+  Lagging: 'warn',
+  Stale: 'bad',
+  Stopped: 'neutral',
 };
 
 /** The nodes of the deployment as GetPolicyVersionStatus reports them (addresses are never in it). */
@@ -21,7 +22,7 @@ export const NodesTable = ({ nodes }: { readonly nodes: readonly NodeRow[] }) =>
       {
         title: 'Status',
         dataIndex: 'Status',
-        render: (s: NodeRow['Status']) => <Tag color={COLOURS[s]}>{s}</Tag>,
+        render: (s: NodeRow['Status']) => <StatusTag tone={TONES[s]}>{s}</StatusTag>,
       },
       { title: 'Applied version', dataIndex: 'AppliedVersion', align: 'right' },
       { title: 'Last heartbeat', dataIndex: 'LastHeartbeatDate', render: (t: string) => showTime(t) },

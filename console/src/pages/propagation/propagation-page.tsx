@@ -1,4 +1,4 @@
-import { Alert, Card, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, Card, Descriptions, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { ConsoleApiError } from '../../api/console-api-error';
 import { callAction } from '../../api/console-client';
@@ -71,15 +71,15 @@ export default function PropagationPage() {
       {error !== undefined && <Alert type="error" showIcon message={`${error.code}: ${error.message}`} />}
       <Card size="small" title={<CardTitle>Committed version</CardTitle>}>
         {status !== undefined && (
-          <Space size="large" wrap>
-            <Statistic title="Committed version" value={status.CurrentVersion} />
-            <Statistic title="Enforcing" value={`${status.EnforcingNodes} of ${liveNodes(status)} nodes`} />
-            <Statistic title="Lagging" value={status.LaggingNodes} />
-            <Statistic title="Stale" value={status.StaleNodes} />
-            <Statistic title="Stopped" value={status.StoppedNodes} />
-          </Space>
+          <Descriptions size="small" bordered column={5}>
+            <Descriptions.Item label="Committed version">{status.CurrentVersion}</Descriptions.Item>
+            <Descriptions.Item label="Enforcing">{`${status.EnforcingNodes} of ${liveNodes(status)} nodes`}</Descriptions.Item>
+            <Descriptions.Item label="Lagging">{status.LaggingNodes}</Descriptions.Item>
+            <Descriptions.Item label="Stale">{status.StaleNodes}</Descriptions.Item>
+            <Descriptions.Item label="Stopped">{status.StoppedNodes}</Descriptions.Item>
+          </Descriptions>
         )}
-        <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+        <Typography.Paragraph style={{ marginTop: 8 }}>
           Refreshed every 2 seconds while this page is visible.
         </Typography.Paragraph>
       </Card>

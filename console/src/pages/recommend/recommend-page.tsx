@@ -148,11 +148,7 @@ export default function RecommendPage() {
                 ]}
               />
             </Form.Item>
-            <Form.Item
-              label="Look-back (days)"
-              htmlFor="recommend-days"
-              extra={`1 to ${maxDays}, within retention`}
-            >
+            <Form.Item label={`Look-back (days, 1 to ${maxDays})`} htmlFor="recommend-days">
               <InputNumber
                 id="recommend-days"
                 min={1}
@@ -179,13 +175,14 @@ export default function RecommendPage() {
               />
             </Form.Item>
           </Space>
-          <Form.Item extra="Denied and failed calls never count: an allowlist is drawn from where the keys worked.">
+          <Form.Item>
             <Checkbox checked disabled>
               Successful calls only
             </Checkbox>
           </Form.Item>
-          <Typography.Paragraph type="secondary">
-            Exact addresses while they fit; otherwise the smallest CIDR blocks within{' '}
+          <Typography.Paragraph>
+            Denied and failed calls never count: an allowlist is drawn from where the keys worked. Exact
+            addresses while they fit; otherwise the smallest CIDR blocks within{' '}
             {session.PolicyLimits.MaxEntriesPerStatement} entries per statement and{' '}
             {session.PolicyLimits.MaxStatements} statements. VPC sources get a statement per VPC ID.
           </Typography.Paragraph>

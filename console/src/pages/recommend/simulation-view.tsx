@@ -2,6 +2,9 @@ import { Alert, Table } from 'antd';
 import { showTime } from '../actiontrail/utc-time';
 import type { Simulation } from './recommendation';
 
+const count = (n: number, noun: string): string =>
+  `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
 type Denied = Simulation['Keys'][number]['NewlyDenied'][number] & { readonly key: string };
 
 /** "Check against history": what the draft would deny of the window's traffic (SimulateAccessKeyPolicy). */
@@ -22,7 +25,7 @@ export const SimulationView = ({ simulation }: { readonly simulation: Simulation
         <Alert
           type="warning"
           showIcon
-          message={`${simulation.AffectedKeys} keys would lose ${simulation.NewlyDeniedCalls.toLocaleString('en-US')} calls from ${rows.length} sources`}
+          message={`${count(simulation.AffectedKeys, 'key')} would lose ${count(simulation.NewlyDeniedCalls, 'call')} from ${count(rows.length, 'source')}`}
           description={`${simulation.Note} Exempt services left out: ${simulation.ExcludedServices.join(', ') || 'none'}.`}
         />
       )}
