@@ -30,6 +30,7 @@ export type {
   PolicyType,
   RamUser,
   Role,
+  ScopeEntryMetadata,
   ScopePolicy,
   TemporaryCredential,
 } from './entities.js';

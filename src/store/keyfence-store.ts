@@ -18,6 +18,7 @@ import type {
   PolicyScope,
   RamUser,
   Role,
+  ScopeEntryMetadata,
   ScopePolicy,
   TemporaryCredential,
 } from './entities.js';
@@ -65,6 +66,8 @@ export interface StoreReads {
   listPolicyHistory(scope: PolicyScope, page?: HistoryPage): Promise<PolicyChange[]>;
   /** The scope's report-only candidate; `policy` null (version 0) when none is staged. */
   getPolicyCandidate(scope: PolicyScope): Promise<ScopePolicy>;
+  /** The scope's entry descriptions and parked entries, with the policy version they go with. */
+  getEntryMetadata(scope: PolicyScope): Promise<ScopeEntryMetadata>;
 }
 
 /**

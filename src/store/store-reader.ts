@@ -11,6 +11,7 @@ import type { StoreReads } from './keyfence-store.js';
 import type { Page } from './page.js';
 import * as accessKeys from './queries/access-keys.js';
 import * as accounts from './queries/accounts.js';
+import { getEntryMetadata } from './queries/entry-metadata.js';
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
 import { getPolicyCandidate } from './queries/policy-candidates.js';
@@ -89,5 +90,9 @@ export class StoreReader implements StoreReads {
 
   getPolicyCandidate(scope: PolicyScope) {
     return this.run(() => getPolicyCandidate(this.db, scope));
+  }
+
+  getEntryMetadata(scope: PolicyScope) {
+    return this.run(() => getEntryMetadata(this.db, scope));
   }
 }
