@@ -32,6 +32,14 @@ const SAFE_PARAMETERS: ReadonlySet<string> = new Set([
 
 // No allowlisted parameter is legitimately longer (a role ARN is about 100 characters).
 const MAX_PARAMETER_LENGTH = 256;
+
+/**
+ * Kept though longer: KeyFence's `EntryDescriptions` of the Set actions, so that a policy's
+ * history in the audit log shows the descriptions each change set (docs/server.md). Its value is
+ * the administrator's labels for entries, meant to be read by whoever may read the policy's
+ * changes; 400 entries with the longest descriptions fit.
+ */
+const LONG_PARAMETERS: ReadonlyMap<string, number> = new Map([['EntryDescriptions', 160 * 1024]]);
 const MAX_TEXT_LENGTH = 512;
 const MASK = '***';
 
@@ -58,10 +66,15 @@ export function secretsOf(params: Readonly<Record<string, string>>): readonly st
 
 /** `text` without any of `secrets` or anything shaped like a SecurityToken, at most 512 characters. */
 export function maskText(text: string, secrets: readonly string[]): string {
+  const masked = maskLongText(text, secrets);
+  return masked.length > MAX_TEXT_LENGTH ? masked.slice(0, MAX_TEXT_LENGTH) : masked;
+}
+
+/** `text` without any of `secrets` or anything shaped like a SecurityToken, whatever its length. */
+function maskLongText(text: string, secrets: readonly string[]): string {
   let masked = text;
   for (const secret of secrets) masked = masked.split(secret).join(MASK);
-  masked = masked.replace(securityTokenShape, MASK);
-  return masked.length > MAX_TEXT_LENGTH ? masked.slice(0, MAX_TEXT_LENGTH) : masked;
+  return masked.replace(securityTokenShape, MASK);
 }
 
 /** An error message as an event keeps it: without the echoed string to sign, and masked. */
@@ -80,6 +93,7 @@ export function safeRequestParameters(
     const value = params[name]!;
     if (SAFE_PARAMETERS.has(name) && value.length <= MAX_PARAMETER_LENGTH)
       kept[name] = maskText(value, secrets);
+    else if (value.length <= (LONG_PARAMETERS.get(name) ?? -1)) kept[name] = maskLongText(value, secrets);
   }
   return kept;
 }

@@ -7,6 +7,7 @@ import type {
   UserId,
   UserName,
 } from '../common/identifiers.js';
+import type { CanonicalEntryMetadataJson } from '../policy/entry-metadata.js';
 import type { CanonicalPolicyJson } from '../policy/policy-document.js';
 
 /** What the store holds, as its callers see it. No entity read back ever carries a secret. */
@@ -99,6 +100,14 @@ export interface ScopePolicy {
   readonly version: number;
 }
 
+/** A scope's entry descriptions and parked entries (src/policy/entry-metadata.ts). */
+export interface ScopeEntryMetadata {
+  /** Null when the scope has none. */
+  readonly entryMetadata: CanonicalEntryMetadataJson | null;
+  /** The version of the policy they go with (0 while it was never set). */
+  readonly policyVersion: number;
+}
+
 /** One entry of a scope's policy history. */
 export interface PolicyChange {
   readonly version: number;
@@ -111,4 +120,7 @@ export interface PolicyChange {
   readonly after: CanonicalPolicyJson | null;
   /** Set when the change restored the policy of an earlier version. */
   readonly rolledBackTo: number | null;
+  /** The scope's entry descriptions and parked entries before and after; null for none. */
+  readonly entryMetadataBefore: CanonicalEntryMetadataJson | null;
+  readonly entryMetadataAfter: CanonicalEntryMetadataJson | null;
 }

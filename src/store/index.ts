@@ -43,6 +43,7 @@ export type {
   PolicyType,
   RamUser,
   Role,
+  ScopeEntryMetadata,
   ScopePolicy,
   TemporaryCredential,
 } from './entities.js';

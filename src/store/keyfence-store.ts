@@ -29,6 +29,7 @@ import type {
   PolicyScope,
   RamUser,
   Role,
+  ScopeEntryMetadata,
   ScopePolicy,
   TemporaryCredential,
 } from './entities.js';
@@ -87,6 +88,8 @@ export interface StoreReads {
   securityPreference(accountId: AccountId): Promise<SecurityPreference>;
   /** By the SHA-256 (hex) of its ID, expired or not; undefined when none is stored. */
   consoleSession(idHash: string): Promise<ConsoleSessionRecord | undefined>;
+  /** The scope's entry descriptions and parked entries, with the policy version they go with. */
+  getEntryMetadata(scope: PolicyScope): Promise<ScopeEntryMetadata>;
 }
 
 /**

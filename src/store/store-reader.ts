@@ -15,6 +15,7 @@ import { getLoginProfile } from './queries/console-login-profiles.js';
 import { accountsWithoutRootPassword, getRootConsolePassword } from './queries/console-root-passwords.js';
 import { getSecurityPreference } from './queries/console-security-preferences.js';
 import { getConsoleSession } from './queries/console-sessions.js';
+import { getEntryMetadata } from './queries/entry-metadata.js';
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
 import { getPolicyCandidate } from './queries/policy-candidates.js';
@@ -113,5 +114,9 @@ export class StoreReader implements StoreReads {
 
   consoleSession(idHash: string) {
     return this.run(() => getConsoleSession(this.db, idHash));
+  }
+
+  getEntryMetadata(scope: PolicyScope) {
+    return this.run(() => getEntryMetadata(this.db, scope));
   }
 }

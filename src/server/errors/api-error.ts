@@ -1,5 +1,6 @@
 import { type AuthError, authErrorCatalogue } from '../../auth/auth-error.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
+import type { EntryDescriptionsProblem } from '../../policy/parse-entry-descriptions.js';
 import type { StoreError } from '../../store/index.js';
 import {
   serverErrorCatalogue as catalogue,
@@ -194,6 +195,17 @@ export const timeRangeErrors = {
 
 /** A scope without a report-only candidate, asked for one (docs/server.md, "Report-only candidates"). */
 export const candidateNotFound = () => fixed('EntityNotExist.AccessKeyPolicyCandidate');
+
+/**
+ * KeyFence's `EntryDescriptions` refused: `problem` as `parseEntryDescriptions` reports it, its
+ * element in `EntryIndex`.
+ */
+export const entryDescriptionsRefused = (problem: EntryDescriptionsProblem) =>
+  answer(
+    `InvalidEntryDescriptions.${problem.fault}`,
+    catalogue[`InvalidEntryDescriptions.${problem.fault}`].message(problem.message),
+    problem.index === null ? undefined : { EntryIndex: problem.index },
+  );
 
 /** A system policy KeyFence does not have. */
 export const policyNotFound = () => fixed('EntityNotExist.Policy');

@@ -24,6 +24,10 @@ interface ServerErrorEntry {
 
 const NOT_FOUND = 'Specified api is not found, please check your url and method.';
 
+/** `why` is a sentence the server wrote (naming the element), ending with its full stop. */
+const entryDescriptionsMessage = (why: string) =>
+  `The parameter "EntryDescriptions" is not valid, so nothing was changed: ${why}`;
+
 export const serverErrorCatalogue = {
   // The HTTP front and the RPC endpoint.
   'InvalidApi.NotFound': {
@@ -215,6 +219,49 @@ export const serverErrorCatalogue = {
     message: 'No report-only candidate policy is staged for this scope.',
     meaning:
       'Get, Delete or Promote of a report-only candidate for a scope (the account, or one AccessKey) that has none staged; nothing was changed.',
+  },
+
+  // Entry descriptions and parked entries (KeyFence's `EntryDescriptions` of the Set actions).
+  'InvalidEntryDescriptions.Malformed': {
+    httpStatus: 400,
+    message: entryDescriptionsMessage,
+    meaning:
+      '`EntryDescriptions` is not a JSON array of `{StatementType, VpcId?, Entry, Description?, Parked?}` objects (an unknown field, a missing or wrong `VpcId`, a value of the wrong type); `EntryIndex` names the element.',
+  },
+  'InvalidEntryDescriptions.Entry': {
+    httpStatus: 400,
+    message: entryDescriptionsMessage,
+    meaning:
+      'An `Entry` of `EntryDescriptions` is not an IP address or CIDR block; the message has the parser’s reason and code.',
+  },
+  'InvalidEntryDescriptions.Description': {
+    httpStatus: 400,
+    message: entryDescriptionsMessage,
+    meaning:
+      'A `Description` of `EntryDescriptions` is longer than 256 characters or holds a control character or line break.',
+  },
+  'InvalidEntryDescriptions.Duplicate': {
+    httpStatus: 400,
+    message: entryDescriptionsMessage,
+    meaning: '`EntryDescriptions` names one entry of one statement twice.',
+  },
+  'InvalidEntryDescriptions.NotInPolicy': {
+    httpStatus: 400,
+    message: entryDescriptionsMessage,
+    meaning:
+      'A described entry of `EntryDescriptions` that is not parked is not in the `AccessKeyPolicy` sent with it (in the statement of that type and VPC ID).',
+  },
+  'InvalidEntryDescriptions.ParkedInPolicy': {
+    httpStatus: 400,
+    message: entryDescriptionsMessage,
+    meaning:
+      'A parked entry of `EntryDescriptions` is in the `AccessKeyPolicy` sent with it: a parked entry is one the policy does not allow.',
+  },
+  'InvalidEntryDescriptions.TooManyParked': {
+    httpStatus: 400,
+    message: entryDescriptionsMessage,
+    meaning:
+      '`EntryDescriptions` parks more entries than a policy may hold (statements × entries per statement).',
   },
 
   // Forward-auth (docs/forward-auth.md).

@@ -5,6 +5,7 @@ import type {
   TemporaryAccessKeyId,
   UserName,
 } from '../../common/identifiers.js';
+import type { CanonicalEntryMetadataJson } from '../../policy/entry-metadata.js';
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
 import type { SecurityPreferenceSettings } from '../console-entities.js';
 import type { AccessKeyStatus, PolicyType } from '../entities.js';
@@ -42,17 +43,8 @@ export type ChangeBody =
   | { readonly kind: 'key.updated'; readonly accessKeyId: AccessKeyId; readonly status: AccessKeyStatus }
   /** The key's policy went with it. */
   | { readonly kind: 'key.deleted'; readonly accessKeyId: AccessKeyId }
-  | {
-      readonly kind: 'policy.account.set';
-      readonly policy: CanonicalPolicyJson;
-      readonly rolledBackTo: number | null;
-    }
-  | {
-      readonly kind: 'policy.key.set';
-      readonly accessKeyId: AccessKeyId;
-      readonly policy: CanonicalPolicyJson;
-      readonly rolledBackTo: number | null;
-    }
+  | ({ readonly kind: 'policy.account.set' } & PolicySetFields)
+  | ({ readonly kind: 'policy.key.set'; readonly accessKeyId: AccessKeyId } & PolicySetFields)
   /** A report-only candidate staged, or with `policy` null removed (docs/server.md). */
   | { readonly kind: 'candidate.account.set'; readonly policy: CanonicalPolicyJson | null }
   | {
@@ -71,3 +63,11 @@ export type ChangeBody =
     };
 
 export type ChangeKind = ChangeBody['kind'];
+
+/** What a policy change carries besides its scope. */
+export interface PolicySetFields {
+  readonly policy: CanonicalPolicyJson;
+  readonly rolledBackTo: number | null;
+  /** The scope's entry descriptions and parked entries with this policy; absent for none. */
+  readonly entryMetadata?: CanonicalEntryMetadataJson;
+}

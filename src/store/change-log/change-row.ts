@@ -6,11 +6,12 @@ import type {
   TemporaryAccessKeyId,
   UserName,
 } from '../../common/identifiers.js';
+import type { CanonicalEntryMetadataJson } from '../../policy/entry-metadata.js';
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
 import type { SecurityPreferenceSettings } from '../console-entities.js';
 import type { AccessKeyStatus, PolicyType } from '../entities.js';
 import type { ChangeLogTable } from '../schema/database.js';
-import type { ChangeBody, ChangeRecord } from './change-record.js';
+import type { ChangeBody, ChangeRecord, PolicySetFields } from './change-record.js';
 
 type Row = Selectable<ChangeLogTable>;
 
@@ -48,14 +49,9 @@ export function toChangeRow(
     case 'key.deleted':
       return { ...row, access_key_id: body.accessKeyId };
     case 'policy.account.set':
-      return { ...row, policy: body.policy, detail: rollbackDetail(body.rolledBackTo) };
+      return { ...row, policy: body.policy, detail: policySetDetail(body) };
     case 'policy.key.set':
-      return {
-        ...row,
-        access_key_id: body.accessKeyId,
-        policy: body.policy,
-        detail: rollbackDetail(body.rolledBackTo),
-      };
+      return { ...row, access_key_id: body.accessKeyId, policy: body.policy, detail: policySetDetail(body) };
     case 'candidate.account.set':
       return { ...row, policy: body.policy };
     case 'candidate.key.set':
@@ -76,8 +72,23 @@ export function toChangeRow(
   }
 }
 
-const rollbackDetail = (rolledBackTo: number | null): string | null =>
-  rolledBackTo === null ? null : JSON.stringify({ rolledBackTo });
+// NULL when there is nothing to add, as for the changes made before entry metadata existed.
+function policySetDetail(body: PolicySetFields): string | null {
+  const detail = {
+    ...(body.rolledBackTo === null ? {} : { rolledBackTo: body.rolledBackTo }),
+    ...(body.entryMetadata === undefined ? {} : { entryMetadata: body.entryMetadata }),
+  };
+  return Object.keys(detail).length === 0 ? null : JSON.stringify(detail);
+}
+
+function policySetFieldsOf(row: Row, detail: Record<string, unknown>): PolicySetFields {
+  const entryMetadata = detail.entryMetadata as CanonicalEntryMetadataJson | undefined;
+  return {
+    policy: row.policy as CanonicalPolicyJson,
+    rolledBackTo: (detail.rolledBackTo as number | undefined) ?? null,
+    ...(entryMetadata === undefined ? {} : { entryMetadata }),
+  };
+}
 
 export function fromChangeRow(row: Row): ChangeRecord {
   const base = { version: row.version, at: new Date(row.at), accountId: row.account_id as AccountId };
@@ -123,19 +134,13 @@ export function fromChangeRow(row: Row): ChangeRecord {
     case 'key.deleted':
       return { ...base, kind, accessKeyId: row.access_key_id as AccessKeyId };
     case 'policy.account.set':
-      return {
-        ...base,
-        kind,
-        policy: row.policy as CanonicalPolicyJson,
-        rolledBackTo: (detail.rolledBackTo as number | undefined) ?? null,
-      };
+      return { ...base, kind, ...policySetFieldsOf(row, detail) };
     case 'policy.key.set':
       return {
         ...base,
         kind,
         accessKeyId: row.access_key_id as AccessKeyId,
-        policy: row.policy as CanonicalPolicyJson,
-        rolledBackTo: (detail.rolledBackTo as number | undefined) ?? null,
+        ...policySetFieldsOf(row, detail),
       };
     case 'candidate.account.set':
       return { ...base, kind, policy: row.policy as CanonicalPolicyJson | null };

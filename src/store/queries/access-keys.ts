@@ -26,7 +26,7 @@ export interface AccessKeyUse {
 
 type AccessKeyRow = Omit<
   Selectable<AccessKeyTable>,
-  'sealed_secret' | 'policy' | 'policy_version' | 'candidate' | 'candidate_version'
+  'sealed_secret' | 'policy' | 'policy_version' | 'candidate' | 'candidate_version' | 'entry_metadata'
 >;
 
 const publicColumns = [
@@ -208,7 +208,7 @@ export async function deleteAccessKey(
 ): Promise<void> {
   const row = await tx.db
     .selectFrom('access_keys')
-    .select('policy')
+    .select(['policy', 'entry_metadata'])
     .where('access_key_id', '=', accessKeyId)
     .where('account_id', '=', accountId)
     .executeTakeFirst();
@@ -226,6 +226,7 @@ export async function deleteAccessKey(
         at: tx.now,
         policy_before: row.policy,
         policy_after: null,
+        entry_metadata_before: row.entry_metadata,
       })
       .execute();
   }

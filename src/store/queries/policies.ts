@@ -1,12 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AccessKeyId, AccountId } from '../../common/identifiers.js';
-import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
+import { type CanonicalEntryMetadataJson, carryEntryMetadata } from '../../policy/entry-metadata.js';
+import type { AccessKeyPolicy, CanonicalPolicyJson } from '../../policy/policy-document.js';
 import type { PolicyChange, PolicyScope, ScopePolicy } from '../entities.js';
 import { DEFAULT_PAGE_LIMIT } from '../page.js';
 import type { PolicyHistoryTable, StoreDatabase } from '../schema/database.js';
 import { PolicyVersionConflictError, StoreError } from '../store-error.js';
 import type { WriteContext } from '../write-context.js';
 import { requireAccount } from './accounts.js';
+import { getEntryMetadata, writeEntryMetadata } from './entry-metadata.js';
 import { readScopePolicy, writeScopePolicy } from './scope-policy.js';
 
 export interface PolicyWriteOptions {
@@ -17,6 +19,12 @@ export interface PolicyWriteOptions {
    * on, the write fails with `Conflict.PolicyVersion` instead of overwriting the other change.
    */
   readonly expectedVersion?: number;
+  /**
+   * The scope's entry descriptions and parked entries with this policy, checked against it by
+   * the caller (null: none). Absent, those of the entries still in the policy and the parked
+   * ones are kept (`carryEntryMetadata`): what a Set from an SDK, which knows nothing of them, does.
+   */
+  readonly entryMetadata?: CanonicalEntryMetadataJson | null;
 }
 
 export interface HistoryPage {
@@ -46,13 +54,20 @@ export async function setPolicy(
     );
   }
   const { accountId } = scope;
+  const { entryMetadata: metadataBefore } = await getEntryMetadata(tx.db, scope);
+  const entryMetadata =
+    options.entryMetadata !== undefined
+      ? options.entryMetadata
+      : carryEntryMetadata(metadataBefore, JSON.parse(policy) as AccessKeyPolicy);
+  const fields = { policy, rolledBackTo, ...(entryMetadata === null ? {} : { entryMetadata }) };
   const version = await tx.log.append(
     accountId,
     scope.scope === 'account'
-      ? { kind: 'policy.account.set', policy, rolledBackTo }
-      : { kind: 'policy.key.set', accessKeyId: scope.accessKeyId, policy, rolledBackTo },
+      ? { kind: 'policy.account.set', ...fields }
+      : { kind: 'policy.key.set', accessKeyId: scope.accessKeyId, ...fields },
   );
   await writeScopePolicy(tx.db, scope, 'policy', { policy, version });
+  if (entryMetadata !== metadataBefore) await writeEntryMetadata(tx.db, scope, entryMetadata);
   await tx.db
     .insertInto('policy_history')
     .values({
@@ -63,13 +78,18 @@ export async function setPolicy(
       at: tx.now,
       policy_before: current.policy,
       policy_after: policy,
+      entry_metadata_before: metadataBefore,
+      entry_metadata_after: entryMetadata,
       rolled_back_to: rolledBackTo,
     })
     .execute();
   return { policy, version };
 }
 
-/** Sets the scope's policy back to what the change `toVersion` made it; itself a new change. */
+/**
+ * Sets the scope's policy back to what the change `toVersion` made it, entry metadata included;
+ * itself a new change.
+ */
 export async function rollbackPolicy(
   tx: WriteContext,
   scope: PolicyScope,
@@ -77,11 +97,17 @@ export async function rollbackPolicy(
   options: PolicyWriteOptions,
 ): Promise<ScopePolicy> {
   const target = await historyOf(tx.db, scope)
-    .select('policy_after')
+    .select(['policy_after', 'entry_metadata_after'])
     .where('version', '=', toVersion)
     .executeTakeFirst();
   if (target?.policy_after == null) throw new StoreError('EntityNotExist.PolicyVersion', String(toVersion));
-  return setPolicy(tx, scope, target.policy_after as CanonicalPolicyJson, options, toVersion);
+  return setPolicy(
+    tx,
+    scope,
+    target.policy_after as CanonicalPolicyJson,
+    { ...options, entryMetadata: target.entry_metadata_after as CanonicalEntryMetadataJson | null },
+    toVersion,
+  );
 }
 
 /** Newest first. A deleted key's history stays readable: its last entry records the deletion. */
@@ -120,5 +146,7 @@ function toPolicyChange(row: Selectable<PolicyHistoryTable>): PolicyChange {
     before: row.policy_before as CanonicalPolicyJson | null,
     after: row.policy_after as CanonicalPolicyJson | null,
     rolledBackTo: row.rolled_back_to,
+    entryMetadataBefore: row.entry_metadata_before as CanonicalEntryMetadataJson | null,
+    entryMetadataAfter: row.entry_metadata_after as CanonicalEntryMetadataJson | null,
   };
 }

@@ -69,6 +69,8 @@ export interface AccountTable {
   candidate: string | null;
   /** Version of the change that staged `candidate`; 0 when none is staged. */
   candidate_version: Generated<number>;
+  /** Entry descriptions and parked entries (src/policy/entry-metadata.ts); NULL when none. */
+  entry_metadata: string | null;
 }
 
 export interface UserTable {
@@ -96,6 +98,7 @@ export interface AccessKeyTable {
   policy_version: number;
   candidate: string | null;
   candidate_version: Generated<number>;
+  entry_metadata: string | null;
 }
 
 export interface RoleTable {
@@ -133,6 +136,9 @@ export interface PolicyHistoryTable {
   policy_before: string | null;
   policy_after: string | null;
   rolled_back_to: number | null;
+  /** The scope's entry metadata before and after the change; NULL for none. */
+  entry_metadata_before: string | null;
+  entry_metadata_after: string | null;
 }
 
 /** One API call (src/audit/). `event` is the whole event as JSON; the other columns are what lookups filter on. */

@@ -9,6 +9,7 @@ import { auditRequestId } from './migrations/0008-audit-request-id.js';
 import { policyCandidates } from './migrations/0009-policy-candidates.js';
 import { rollupFunctions } from './migrations/0010-rollup-functions.js';
 import { consoleAuth } from './migrations/0011-console-auth.js';
+import { policyEntryMetadata } from './migrations/0012-policy-entry-metadata.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Applied in this order, each exactly once; never edit or reorder a released entry. */
@@ -24,4 +25,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0009-policy-candidates', policyCandidates],
   ['0010-rollup-functions', rollupFunctions],
   ['0011-console-auth', consoleAuth],
+  ['0012-policy-entry-metadata', policyEntryMetadata],
 ];

@@ -1,13 +1,15 @@
 import type { ActionDefinition } from '../../rpc/action.js';
 import { ownedAccessKey, readKeyTarget } from '../support/key-target.js';
 import { actorOf } from '../support/principal.js';
+import { readEntryDescriptions } from './support/entry-descriptions-parameter.js';
 import { readExpectedPolicyVersion } from './support/expected-policy-version.js';
 import { readAccessKeyPolicy, warningsBody } from './support/policy-parameter.js';
 
 /**
  * Sets one AccessKey's network ACL. Answers with the stored canonical document and, as
  * `PolicyVersion`, the change's version: once a node enforces that version, it enforces this.
- * With `ExpectedPolicyVersion`, only if the key's policy is still at that version.
+ * With `ExpectedPolicyVersion`, only if the key's policy is still at that version. KeyFence's
+ * `EntryDescriptions` sets the entries' descriptions and parked entries in the same change.
  */
 export const setAccessKeyPolicy: ActionDefinition = {
   product: 'Ims',
@@ -18,6 +20,7 @@ export const setAccessKeyPolicy: ActionDefinition = {
     const target = readKeyTarget(context.params);
     const accepted = readAccessKeyPolicy(context.params, context.policyLimits);
     const expectedVersion = readExpectedPolicyVersion(context.params);
+    const entryMetadata = readEntryDescriptions(context.params, accepted.policy, context.policyLimits);
     const { accessKeyId, set } = await context.write(async (tx) => {
       const key = await ownedAccessKey(tx, caller, target);
       const scope = {
@@ -28,7 +31,11 @@ export const setAccessKeyPolicy: ActionDefinition = {
       context.guardLockout({ kind: 'accessKey', accessKeyId: key.accessKeyId }, accepted.policy);
       return {
         accessKeyId: key.accessKeyId,
-        set: await tx.setPolicy(scope, accepted.canonical, { actor: actorOf(caller), expectedVersion }),
+        set: await tx.setPolicy(scope, accepted.canonical, {
+          actor: actorOf(caller),
+          expectedVersion,
+          ...(entryMetadata === undefined ? {} : { entryMetadata }),
+        }),
       };
     });
     return {

@@ -2,6 +2,7 @@ import type { ActionDefinition } from '../../rpc/action.js';
 import { checkAccessKeyAccess } from './check-access-key-access.js';
 import { deleteAccessKeyPolicyCandidate } from './delete-access-key-policy-candidate.js';
 import { getAccessKeyPolicyCandidate } from './get-access-key-policy-candidate.js';
+import { getAccessKeyPolicyDescriptions } from './get-access-key-policy-descriptions.js';
 import { getAccessKeyPolicyEntryUsage } from './get-access-key-policy-entry-usage.js';
 import { getPolicyVersionStatus } from './get-policy-version-status.js';
 import { listAccessKeySources } from './list-access-key-sources.js';
@@ -22,4 +23,5 @@ export const KEYFENCE_ACTIONS: readonly ActionDefinition[] = Object.freeze([
   deleteAccessKeyPolicyCandidate,
   promoteAccessKeyPolicyCandidate,
   getAccessKeyPolicyEntryUsage,
+  getAccessKeyPolicyDescriptions,
 ]);

@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { CanonicalEntryMetadataJson } from '../../policy/entry-metadata.js';
+import type { PolicyScope, ScopeEntryMetadata } from '../entities.js';
+import type { StoreDatabase } from '../schema/database.js';
+import { StoreError } from '../store-error.js';
+
+/**
+ * A scope's entry descriptions and parked entries, with the version of the policy they go with
+ * (docs/server.md, "Entry descriptions and parked entries"). Fails as `getPolicy` does for an
+ * unknown account or key. Written only by `setPolicy`, in the policy's change.
+ */
+export async function getEntryMetadata(
+  db: Kysely<StoreDatabase>,
+  scope: PolicyScope,
+): Promise<ScopeEntryMetadata> {
+  const row =
+    scope.scope === 'account'
+      ? await db
+          .selectFrom('accounts')
+          .select(['entry_metadata', 'policy_version'])
+          .where('account_id', '=', scope.accountId)
+          .executeTakeFirst()
+      : await db
+          .selectFrom('access_keys')
+          .select(['entry_metadata', 'policy_version'])
+          .where('access_key_id', '=', scope.accessKeyId)
+          .where('account_id', '=', scope.accountId)
+          .executeTakeFirst();
+  if (row === undefined) {
+    throw scope.scope === 'account'
+      ? new StoreError('EntityNotExist.Account', scope.accountId)
+      : new StoreError('EntityNotExist.User.AccessKey', scope.accessKeyId);
+  }
+  return {
+    entryMetadata: row.entry_metadata as CanonicalEntryMetadataJson | null,
+    policyVersion: row.policy_version,
+  };
+}
+
+export async function writeEntryMetadata(
+  db: Kysely<StoreDatabase>,
+  scope: PolicyScope,
+  entryMetadata: CanonicalEntryMetadataJson | null,
+): Promise<void> {
+  if (scope.scope === 'account') {
+    await db
+      .updateTable('accounts')
+      .set({ entry_metadata: entryMetadata })
+      .where('account_id', '=', scope.accountId)
+      .execute();
+  } else {
+    await db
+      .updateTable('access_keys')
+      .set({ entry_metadata: entryMetadata })
+      .where('access_key_id', '=', scope.accessKeyId)
+      .execute();
+  }
+}
