@@ -8,6 +8,7 @@ import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './q
 import { changesSince, currentVersion } from './queries/change-log.js';
 import { type KeySourceRollupQuery, keySourceRollups } from './queries/key-source-rollups.js';
 import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
+import { listDuePolicyChanges } from './queries/policy-confirmations.js';
 import type { RetainedTableName } from './queries/retention.js';
 import {
   purgeSignatureNonceChunk,
@@ -110,6 +111,10 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
 
   recordAccessKeyUse(uses: readonly AccessKeyUse[]): Promise<void> {
     return this.#dialect.write((connection) => guard(() => recordAccessKeyUse(connection, uses)));
+  }
+
+  listDuePolicyChanges(now: number, limit: number) {
+    return guard(() => listDuePolicyChanges(this.db, now, limit));
   }
 
   purgeExpiredTemporaryCredentials(): Promise<number> {

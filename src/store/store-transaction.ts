@@ -1,6 +1,6 @@
 import type { AccessKeyId, AccountId, RoleName, UserName } from '../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../policy/policy-document.js';
-import type { AccessKeyStatus, PolicyScope } from './entities.js';
+import type { AccessKeyStatus, PolicyPass, PolicyScope } from './entities.js';
 import type { StoreTransaction } from './keyfence-store.js';
 import { accessKeyPrincipals } from './queries/access-key-principals.js';
 import * as accessKeys from './queries/access-keys.js';
@@ -9,6 +9,7 @@ import { appendAuditEventInTransaction, type NewAuditEvent } from './queries/aud
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
 import { setPolicyCandidate } from './queries/policy-candidates.js';
+import * as confirmations from './queries/policy-confirmations.js';
 import * as roles from './queries/roles.js';
 import * as temporaryCredentials from './queries/temporary-credentials.js';
 import * as users from './queries/users.js';
@@ -127,6 +128,20 @@ export class KyselyStoreTransaction extends StoreReader implements StoreTransact
 
   setPolicyCandidate(scope: PolicyScope, policy: CanonicalPolicyJson | null) {
     return this.run(() => setPolicyCandidate(this.#tx, scope, policy));
+  }
+
+  confirmPolicyChange(scope: PolicyScope, policyVersion: number, pass: PolicyPass | null) {
+    return this.run(() => confirmations.confirmPolicyChange(this.#tx, scope, policyVersion, pass));
+  }
+
+  revertPolicyChange(
+    scope: PolicyScope,
+    policyVersion: number,
+    options: { readonly actor: string; readonly now: number },
+  ) {
+    return this.run(() =>
+      confirmations.revertPolicyChange(this.#tx, scope, policyVersion, options.actor, options.now),
+    );
   }
 
   accessKeyPrincipals(accessKeyIds: readonly string[]) {
