@@ -108,6 +108,25 @@ export interface ScopeEntryMetadata {
   readonly policyVersion: number;
 }
 
+/** The first call a network ACL let in under a policy change awaiting confirmation. */
+export interface PolicyPass {
+  readonly at: Date;
+  readonly requestId: string;
+  readonly accessKeyId: string;
+  readonly sourceIp: string;
+  readonly vpcId: string | null;
+}
+
+/** Where a scope's policy change stands with commit-confirm (docs/server.md, "Commit-confirmed changes"). */
+export interface PolicyConfirmation {
+  /** The scope's policy version (0 while never set). */
+  readonly policyVersion: number;
+  /** While the change awaits confirmation: when it is reverted unless confirmed; else null. */
+  readonly autoRevertAt: Date | null;
+  /** The call that confirmed it by passing, if one did; null otherwise. */
+  readonly firstPass: PolicyPass | null;
+}
+
 /** One entry of a scope's policy history. */
 export interface PolicyChange {
   readonly version: number;

@@ -39,6 +39,8 @@ export type {
   CreatedAccessKey,
   IssuedTemporaryCredential,
   PolicyChange,
+  PolicyConfirmation,
+  PolicyPass,
   PolicyScope,
   PolicyType,
   RamUser,
@@ -66,6 +68,7 @@ export type { KeySourceRollup, KeySourceRollupQuery } from './queries/key-source
 export type { NodeList, NodeRecord, NodeReport, NodeState } from './queries/nodes.js';
 export type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 export type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';
+export type { DuePolicyChange, RevertedPolicyChange } from './queries/policy-confirmations.js';
 export { RETAINED_TABLE_NAMES, type RetainedTableName } from './queries/retention.js';
 export type { NewRole, RoleChanges } from './queries/roles.js';
 export type { SignatureNonce } from './queries/signature-nonces.js';
@@ -89,6 +92,7 @@ export type {
   SnapshotAccessKey,
   SnapshotAccount,
   SnapshotCandidate,
+  SnapshotPendingChange,
   SnapshotPolicyAttachment,
   SnapshotSigningCredential,
 } from './snapshot.js';

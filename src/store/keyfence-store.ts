@@ -26,6 +26,8 @@ import type {
   CreatedAccessKey,
   IssuedTemporaryCredential,
   PolicyChange,
+  PolicyConfirmation,
+  PolicyPass,
   PolicyScope,
   RamUser,
   Role,
@@ -41,6 +43,7 @@ import type { KeySourceRollup, KeySourceRollupQuery } from './queries/key-source
 import type { NodeList, NodeReport } from './queries/nodes.js';
 import type { HistoryPage, PolicyWriteOptions } from './queries/policies.js';
 import type { PolicyReference, UserPolicyAttachment } from './queries/policy-attachments.js';
+import type { DuePolicyChange, RevertedPolicyChange } from './queries/policy-confirmations.js';
 import type { RetainedTableName } from './queries/retention.js';
 import type { NewRole, RoleChanges } from './queries/roles.js';
 import type { SignatureNonce } from './queries/signature-nonces.js';
@@ -90,6 +93,8 @@ export interface StoreReads {
   consoleSession(idHash: string): Promise<ConsoleSessionRecord | undefined>;
   /** The scope's entry descriptions and parked entries, with the policy version they go with. */
   getEntryMetadata(scope: PolicyScope): Promise<ScopeEntryMetadata>;
+  /** Whether the scope's policy change awaits confirmation, and the call that confirmed it. */
+  getPolicyConfirmation(scope: PolicyScope): Promise<PolicyConfirmation>;
 }
 
 /**
@@ -197,6 +202,20 @@ export interface StoreWrites {
   putConsoleSetupToken(accountId: AccountId, tokenHash: string, expiresAt: Date): Promise<void>;
   /** Single use: deletes the token and answers its account if it had not expired, else undefined. */
   consumeConsoleSetupToken(tokenHash: string): Promise<AccountId | undefined>;
+  /**
+   * Confirms the scope's commit-confirmed change `policyVersion` if it still awaits confirmation
+   * (`pass`: the call that confirmed it, if one did); true when this call confirmed it.
+   */
+  confirmPolicyChange(scope: PolicyScope, policyVersion: number, pass: PolicyPass | null): Promise<boolean>;
+  /**
+   * Reverts the scope's change `policyVersion` if it still awaits confirmation and its deadline is
+   * at or before `now` (ms), as an ordinary change by `actor`; null when there was nothing to revert.
+   */
+  revertPolicyChange(
+    scope: PolicyScope,
+    policyVersion: number,
+    options: { readonly actor: string; readonly now: number },
+  ): Promise<RevertedPolicyChange | null>;
 }
 
 export interface StoreTransaction extends StoreReads, StoreWrites {
@@ -218,6 +237,9 @@ export interface KeyFenceStore extends StoreReads {
    * Use only `tx` inside `work`: on SQLite the store's own methods would wait for `work` to end.
    */
   write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+
+  /** Commit-confirmed changes past their deadline at `now` (ms), at most `limit`, earliest first. */
+  listDuePolicyChanges(now: number, limit: number): Promise<DuePolicyChange[]>;
 
   /** The last committed change version (0 for an empty store). */
   currentVersion(): Promise<number>;

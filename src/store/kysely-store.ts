@@ -9,6 +9,7 @@ import { changesSince, currentVersion } from './queries/change-log.js';
 import { deleteExpiredConsoleSessions } from './queries/console-sessions.js';
 import { type KeySourceRollupQuery, keySourceRollups } from './queries/key-source-rollups.js';
 import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
+import { listDuePolicyChanges } from './queries/policy-confirmations.js';
 import type { RetainedTableName } from './queries/retention.js';
 import {
   purgeSignatureNonceChunk,
@@ -111,6 +112,10 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
 
   recordAccessKeyUse(uses: readonly AccessKeyUse[]): Promise<void> {
     return this.#dialect.write((connection) => guard(() => recordAccessKeyUse(connection, uses)));
+  }
+
+  listDuePolicyChanges(now: number, limit: number) {
+    return guard(() => listDuePolicyChanges(this.db, now, limit));
   }
 
   purgeExpiredTemporaryCredentials(): Promise<number> {

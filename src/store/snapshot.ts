@@ -33,6 +33,14 @@ export interface SnapshotCandidate {
   readonly version: number;
 }
 
+/** A commit-confirmed policy change awaiting confirmation (docs/server.md, "Commit-confirmed changes"). */
+export interface SnapshotPendingChange {
+  readonly accountId: AccountId;
+  /** Null for the account-level policy. */
+  readonly accessKeyId: AccessKeyId | null;
+  readonly policyVersion: number;
+}
+
 /** A policy attached to a RAM user (RAM's AttachPolicyToUser), as authorization needs it. */
 export interface SnapshotPolicyAttachment {
   readonly accountId: AccountId;
@@ -66,4 +74,6 @@ export interface Snapshot {
   userPolicyAttachments(): AsyncIterable<readonly SnapshotPolicyAttachment[]>;
   /** The staged candidates, the accounts' first: only the scopes that have one are read. */
   candidates(): AsyncIterable<readonly SnapshotCandidate[]>;
+  /** The policy changes awaiting confirmation, the accounts' first: only those scopes are read. */
+  pendingPolicyChanges(): AsyncIterable<readonly SnapshotPendingChange[]>;
 }

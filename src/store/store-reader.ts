@@ -19,6 +19,7 @@ import { getEntryMetadata } from './queries/entry-metadata.js';
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
 import { getPolicyCandidate } from './queries/policy-candidates.js';
+import { getPolicyConfirmation } from './queries/policy-confirmations.js';
 import * as roles from './queries/roles.js';
 import * as temporaryCredentials from './queries/temporary-credentials.js';
 import * as users from './queries/users.js';
@@ -118,5 +119,9 @@ export class StoreReader implements StoreReads {
 
   getEntryMetadata(scope: PolicyScope) {
     return this.run(() => getEntryMetadata(this.db, scope));
+  }
+
+  getPolicyConfirmation(scope: PolicyScope) {
+    return this.run(() => getPolicyConfirmation(this.db, scope));
   }
 }

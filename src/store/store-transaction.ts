@@ -7,7 +7,7 @@ import type {
   NewLoginProfile,
   SecurityPreferenceSettings,
 } from './console-entities.js';
-import type { AccessKeyStatus, PolicyScope } from './entities.js';
+import type { AccessKeyStatus, PolicyPass, PolicyScope } from './entities.js';
 import type { StoreTransaction } from './keyfence-store.js';
 import { accessKeyPrincipals } from './queries/access-key-principals.js';
 import * as accessKeys from './queries/access-keys.js';
@@ -21,6 +21,7 @@ import { consumeConsoleSetupToken, putConsoleSetupToken } from './queries/consol
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
 import { setPolicyCandidate } from './queries/policy-candidates.js';
+import * as confirmations from './queries/policy-confirmations.js';
 import * as roles from './queries/roles.js';
 import * as temporaryCredentials from './queries/temporary-credentials.js';
 import * as users from './queries/users.js';
@@ -189,6 +190,20 @@ export class KyselyStoreTransaction extends StoreReader implements StoreTransact
 
   consumeConsoleSetupToken(tokenHash: string) {
     return this.run(() => consumeConsoleSetupToken(this.#tx, tokenHash));
+  }
+
+  confirmPolicyChange(scope: PolicyScope, policyVersion: number, pass: PolicyPass | null) {
+    return this.run(() => confirmations.confirmPolicyChange(this.#tx, scope, policyVersion, pass));
+  }
+
+  revertPolicyChange(
+    scope: PolicyScope,
+    policyVersion: number,
+    options: { readonly actor: string; readonly now: number },
+  ) {
+    return this.run(() =>
+      confirmations.revertPolicyChange(this.#tx, scope, policyVersion, options.actor, options.now),
+    );
   }
 
   accessKeyPrincipals(accessKeyIds: readonly string[]) {

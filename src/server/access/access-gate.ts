@@ -22,6 +22,7 @@ import type { Exemptions } from './exemptions.js';
 import { identifyAccessKey } from './identify-access-key.js';
 import type { KeyUseRecorder } from './key-use-recorder.js';
 import type { Arrival, Passage } from './passage.js';
+import type { PolicyPassRecorder } from './policy-pass-recorder.js';
 
 /** The credential lookup of one request: the single seam through which the gate finds keys. */
 export type CredentialLookup = (request: SignedRequest) => LookupCredential<StoreCredential>;
@@ -45,6 +46,8 @@ export interface AccessGateDependencies {
    */
   readonly securityTokenExpiry: (accessKeyId: string, securityToken: string) => Date | undefined;
   readonly keyUses: KeyUseRecorder;
+  /** Where allowed decisions go to confirm commit-confirmed policy changes (off the hot path). */
+  readonly policyPasses?: PolicyPassRecorder;
   readonly exemptions: Exemptions;
   /** The clock of signature windows; a request's expiry checks and key use go by its arrival time. */
   readonly now: () => Date;
@@ -272,7 +275,14 @@ export class AccessGate {
       throw accessPolicyDenied(decision, passage.recorded.ip, passage.source.vpcId);
     }
     if (who.credential.kind === 'permanent') {
-      this.#deps.keyUses.record(who.credential.accessKeyId, passage.arrival.time, enforcement.usedAs);
+      const { accessKeyId } = who.credential;
+      this.#deps.keyUses.record(accessKeyId, passage.arrival.time, enforcement.usedAs);
+      this.#deps.policyPasses?.observe(decision, who.caller.accountId, accessKeyId, {
+        requestId: passage.arrival.requestId,
+        at: passage.arrival.time,
+        ip: passage.recorded.ip,
+        vpcId: passage.recorded.vpcId,
+      });
     }
     return decision;
   }

@@ -207,6 +207,12 @@ export const entryDescriptionsRefused = (problem: EntryDescriptionsProblem) =>
     problem.index === null ? undefined : { EntryIndex: problem.index },
   );
 
+/** ConfirmAccessKeyPolicyChange for a version the scope's policy is no longer at. */
+export const policyChangeNotPending = (given: number, current: number) =>
+  answer('PolicyChangeNotPending', catalogue.PolicyChangeNotPending.message(given, current), {
+    CurrentPolicyVersion: current,
+  });
+
 /** A system policy KeyFence does not have. */
 export const policyNotFound = () => fixed('EntityNotExist.Policy');
 

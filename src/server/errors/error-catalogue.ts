@@ -221,6 +221,14 @@ export const serverErrorCatalogue = {
       'Get, Delete or Promote of a report-only candidate for a scope (the account, or one AccessKey) that has none staged; nothing was changed.',
   },
 
+  PolicyChangeNotPending: {
+    httpStatus: 409,
+    message: (given: number, current: number) =>
+      `PolicyVersion ${given} is not the current policy of this scope (its PolicyVersion is ${current}): ` +
+      `it was reverted or replaced, so there is nothing to confirm.`,
+    meaning:
+      '`ConfirmAccessKeyPolicyChange` for a version that is no longer the scope’s policy (reverted at its deadline, or replaced); `CurrentPolicyVersion` gives the current one.',
+  },
   // Entry descriptions and parked entries (KeyFence's `EntryDescriptions` of the Set actions).
   'InvalidEntryDescriptions.Malformed': {
     httpStatus: 400,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DEFAULT_REGION } from '../../audit/audit-writer.js';
 import { ReplayGuard } from '../../auth/replay-guard.js';
 import { ChoreRunner } from '../../common/chore-runner.js';
 import { CONFIG_DEFAULTS } from '../../config/config-defaults.js';
@@ -10,6 +11,7 @@ import { CredentialCache } from '../../sync/credential-cache.js';
 import { IndexFollower, type SyncStatistics } from '../../sync/index-follower.js';
 import { NodeHeartbeat } from '../../sync/node-heartbeat.js';
 import { describeFailure, type OutageLog } from '../../sync/outage-log.js';
+import { PendingPolicyChanges } from '../../sync/pending-policy-changes.js';
 import { type Staleness, StoreContact } from '../../sync/store-contact.js';
 import { StoreHousekeeping } from '../../sync/store-housekeeping.js';
 import { UserPolicyAttachments } from '../../sync/user-policy-attachments.js';
@@ -17,9 +19,11 @@ import { AccessGate } from '../access/access-gate.js';
 import { credentialLookup } from '../access/credential-adapter.js';
 import { Exemptions } from '../access/exemptions.js';
 import { KeyUseRecorder } from '../access/key-use-recorder.js';
+import { PolicyPassRecorder } from '../access/policy-pass-recorder.js';
 import { DecisionCounters } from '../metrics/decision-counters.js';
 import type { ServerStatus } from '../metrics/server-status.js';
 import { type DurableNonces, openDurableNonces } from './durable-nonces.js';
+import { PolicyAutoRevert } from './policy-auto-revert.js';
 
 export interface KeyFenceNodeOptions {
   readonly config: ServerConfig;
@@ -44,11 +48,14 @@ export class KeyFenceNode {
   readonly follower: IndexFollower;
   /** The RAM users' policy attachments, as this node holds them (kept current from the change log). */
   readonly attachments = new UserPolicyAttachments();
+  /** The policy changes awaiting confirmation (commit-confirm), as this node holds them. */
+  readonly pendingPolicyChanges = new PendingPolicyChanges();
   readonly decisions = new DecisionCounters();
   readonly #contact: StoreContact;
   readonly #credentials: CredentialCache;
   readonly #heartbeat: NodeHeartbeat;
   readonly #keyUses: KeyUseRecorder;
+  readonly #policyPasses: PolicyPassRecorder;
   readonly #retention: AuditRetention;
   /** Undefined with `replayProtection: memory`. */
   readonly #nonces: DurableNonces | undefined;
@@ -81,7 +88,7 @@ export class KeyFenceNode {
           else
             log.warn({ error: describeFailure(error) }, 'the change feed lost its connection; reconnecting');
         },
-        consumers: [this.#credentials, this.attachments],
+        consumers: [this.#credentials, this.attachments, this.pendingPolicyChanges],
         onSynced: () => {
           this.#contact.succeeded();
           outage.succeeded();
@@ -114,11 +121,24 @@ export class KeyFenceNode {
       onPass: (pass) => log.info(pass, 'retention pass'),
       onError: onError('audit retention failed; tried again at the next check'),
     });
+    this.#policyPasses = new PolicyPassRecorder(store, this.pendingPolicyChanges, {
+      intervalMs: config.sync.keyUseFlushMs,
+      onError: onError('confirming policy changes by use failed; kept for the next attempt'),
+    });
+    const autoRevert = new PolicyAutoRevert(store, {
+      intervalMs: config.sync.heartbeatMs,
+      region: DEFAULT_REGION,
+      now: options.now,
+      onReverted: (revert) => log.warn(revert, 'a policy change was not confirmed in time and was reverted'),
+      onError: onError('reverting unconfirmed policy changes failed; tried again at the next interval'),
+    });
     this.#chores = new ChoreRunner([
       this.#heartbeat.chore,
       housekeeping.chore,
       this.#retention.chore,
       this.#keyUses.chore,
+      this.#policyPasses.chore,
+      autoRevert.chore,
     ]);
     const replayGuard = new ReplayGuard();
     this.#nonces = openDurableNonces({
@@ -141,6 +161,7 @@ export class KeyFenceNode {
         this.#credentials.get(accessKeyId) ?? this.#credentials.find(accessKeyId),
       securityTokenExpiry: (accessKeyId, token) => store.securityTokenExpiry(accessKeyId, token),
       keyUses: this.#keyUses,
+      policyPasses: this.#policyPasses,
       exemptions,
       now: options.now,
       decisions: this.decisions,
@@ -234,5 +255,6 @@ export class KeyFenceNode {
     await this.#heartbeat.stop();
     this.#credentials.close();
     await this.#keyUses.close();
+    await this.#policyPasses.flush();
   }
 }

@@ -45,6 +45,12 @@ export type ChangeBody =
   | { readonly kind: 'key.deleted'; readonly accessKeyId: AccessKeyId }
   | ({ readonly kind: 'policy.account.set' } & PolicySetFields)
   | ({ readonly kind: 'policy.key.set'; readonly accessKeyId: AccessKeyId } & PolicySetFields)
+  /** A commit-confirmed change (`policyVersion`) of the account's (`accessKeyId` null) or a key's policy was confirmed. */
+  | {
+      readonly kind: 'policy.confirmed';
+      readonly accessKeyId: AccessKeyId | null;
+      readonly policyVersion: number;
+    }
   /** A report-only candidate staged, or with `policy` null removed (docs/server.md). */
   | { readonly kind: 'candidate.account.set'; readonly policy: CanonicalPolicyJson | null }
   | {
@@ -70,4 +76,6 @@ export interface PolicySetFields {
   readonly rolledBackTo: number | null;
   /** The scope's entry descriptions and parked entries with this policy; absent for none. */
   readonly entryMetadata?: CanonicalEntryMetadataJson;
+  /** Commit-confirmed: reverted at this time (ms) unless confirmed; absent for an ordinary change. */
+  readonly autoRevertAt?: number;
 }

@@ -52,6 +52,12 @@ export function toChangeRow(
       return { ...row, policy: body.policy, detail: policySetDetail(body) };
     case 'policy.key.set':
       return { ...row, access_key_id: body.accessKeyId, policy: body.policy, detail: policySetDetail(body) };
+    case 'policy.confirmed':
+      return {
+        ...row,
+        access_key_id: body.accessKeyId,
+        detail: JSON.stringify({ policyVersion: body.policyVersion }),
+      };
     case 'candidate.account.set':
       return { ...row, policy: body.policy };
     case 'candidate.key.set':
@@ -77,16 +83,19 @@ function policySetDetail(body: PolicySetFields): string | null {
   const detail = {
     ...(body.rolledBackTo === null ? {} : { rolledBackTo: body.rolledBackTo }),
     ...(body.entryMetadata === undefined ? {} : { entryMetadata: body.entryMetadata }),
+    ...(body.autoRevertAt === undefined ? {} : { autoRevertAt: body.autoRevertAt }),
   };
   return Object.keys(detail).length === 0 ? null : JSON.stringify(detail);
 }
 
 function policySetFieldsOf(row: Row, detail: Record<string, unknown>): PolicySetFields {
   const entryMetadata = detail.entryMetadata as CanonicalEntryMetadataJson | undefined;
+  const autoRevertAt = detail.autoRevertAt as number | undefined;
   return {
     policy: row.policy as CanonicalPolicyJson,
     rolledBackTo: (detail.rolledBackTo as number | undefined) ?? null,
     ...(entryMetadata === undefined ? {} : { entryMetadata }),
+    ...(autoRevertAt === undefined ? {} : { autoRevertAt }),
   };
 }
 
@@ -141,6 +150,13 @@ export function fromChangeRow(row: Row): ChangeRecord {
         kind,
         accessKeyId: row.access_key_id as AccessKeyId,
         ...policySetFieldsOf(row, detail),
+      };
+    case 'policy.confirmed':
+      return {
+        ...base,
+        kind,
+        accessKeyId: row.access_key_id as AccessKeyId | null,
+        policyVersion: detail.policyVersion as number,
       };
     case 'candidate.account.set':
       return { ...base, kind, policy: row.policy as CanonicalPolicyJson | null };

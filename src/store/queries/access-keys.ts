@@ -26,7 +26,16 @@ export interface AccessKeyUse {
 
 type AccessKeyRow = Omit<
   Selectable<AccessKeyTable>,
-  'sealed_secret' | 'policy' | 'policy_version' | 'candidate' | 'candidate_version' | 'entry_metadata'
+  | 'sealed_secret'
+  | 'policy'
+  | 'policy_version'
+  | 'candidate'
+  | 'candidate_version'
+  | 'entry_metadata'
+  | 'revert_at'
+  | 'revert_policy'
+  | 'revert_entry_metadata'
+  | 'first_pass'
 >;
 
 const publicColumns = [

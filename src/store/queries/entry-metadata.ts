@@ -1,13 +1,13 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { CanonicalEntryMetadataJson } from '../../policy/entry-metadata.js';
 import type { PolicyScope, ScopeEntryMetadata } from '../entities.js';
-import type { StoreDatabase } from '../schema/database.js';
+import type { AccountTable, StoreDatabase } from '../schema/database.js';
 import { StoreError } from '../store-error.js';
 
 /**
  * A scope's entry descriptions and parked entries, with the version of the policy they go with
  * (docs/server.md, "Entry descriptions and parked entries"). Fails as `getPolicy` does for an
- * unknown account or key. Written only by `setPolicy`, in the policy's change.
+ * unknown account or key. Written only by `setPolicy` (`writePolicyState`), in the policy's change.
  */
 export async function getEntryMetadata(
   db: Kysely<StoreDatabase>,
@@ -37,22 +37,20 @@ export async function getEntryMetadata(
   };
 }
 
-export async function writeEntryMetadata(
+/** What a policy change writes beside the policy in the scope's row (`setPolicy`). */
+export type PolicyState = Pick<
+  Updateable<AccountTable>,
+  'entry_metadata' | 'revert_at' | 'revert_policy' | 'revert_entry_metadata' | 'first_pass'
+>;
+
+export async function writePolicyState(
   db: Kysely<StoreDatabase>,
   scope: PolicyScope,
-  entryMetadata: CanonicalEntryMetadataJson | null,
+  values: PolicyState,
 ): Promise<void> {
   if (scope.scope === 'account') {
-    await db
-      .updateTable('accounts')
-      .set({ entry_metadata: entryMetadata })
-      .where('account_id', '=', scope.accountId)
-      .execute();
+    await db.updateTable('accounts').set(values).where('account_id', '=', scope.accountId).execute();
   } else {
-    await db
-      .updateTable('access_keys')
-      .set({ entry_metadata: entryMetadata })
-      .where('access_key_id', '=', scope.accessKeyId)
-      .execute();
+    await db.updateTable('access_keys').set(values).where('access_key_id', '=', scope.accessKeyId).execute();
   }
 }

@@ -2,13 +2,14 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AccessKeyId, AccountId } from '../../common/identifiers.js';
 import { type CanonicalEntryMetadataJson, carryEntryMetadata } from '../../policy/entry-metadata.js';
 import type { AccessKeyPolicy, CanonicalPolicyJson } from '../../policy/policy-document.js';
+import { serializePolicy } from '../../policy/serialize-policy.js';
 import type { PolicyChange, PolicyScope, ScopePolicy } from '../entities.js';
 import { DEFAULT_PAGE_LIMIT } from '../page.js';
 import type { PolicyHistoryTable, StoreDatabase } from '../schema/database.js';
 import { PolicyVersionConflictError, StoreError } from '../store-error.js';
 import type { WriteContext } from '../write-context.js';
 import { requireAccount } from './accounts.js';
-import { getEntryMetadata, writeEntryMetadata } from './entry-metadata.js';
+import { getEntryMetadata, writePolicyState } from './entry-metadata.js';
 import { readScopePolicy, writeScopePolicy } from './scope-policy.js';
 
 export interface PolicyWriteOptions {
@@ -25,7 +26,16 @@ export interface PolicyWriteOptions {
    * ones are kept (`carryEntryMetadata`): what a Set from an SDK, which knows nothing of them, does.
    */
   readonly entryMetadata?: CanonicalEntryMetadataJson | null;
+  /**
+   * Commit-confirmed (docs/server.md): reverted at this time (ms) unless confirmed before
+   * (`policy-confirmations.ts`). The policy and metadata from before are kept to restore: a scope
+   * whose policy was never set gets back the cleared policy, which decides as none does.
+   */
+  readonly autoRevertAt?: number;
 }
+
+/** What a scope without a policy of its own decides like: `Inactive`, no statements. */
+const CLEARED_POLICY = serializePolicy({ Version: 1, Status: 'Inactive', Statements: [] });
 
 export interface HistoryPage {
   /** Only entries older than this version. */
@@ -59,7 +69,13 @@ export async function setPolicy(
     options.entryMetadata !== undefined
       ? options.entryMetadata
       : carryEntryMetadata(metadataBefore, JSON.parse(policy) as AccessKeyPolicy);
-  const fields = { policy, rolledBackTo, ...(entryMetadata === null ? {} : { entryMetadata }) };
+  const { autoRevertAt } = options;
+  const fields = {
+    policy,
+    rolledBackTo,
+    ...(entryMetadata === null ? {} : { entryMetadata }),
+    ...(autoRevertAt === undefined ? {} : { autoRevertAt }),
+  };
   const version = await tx.log.append(
     accountId,
     scope.scope === 'account'
@@ -67,7 +83,14 @@ export async function setPolicy(
       : { kind: 'policy.key.set', accessKeyId: scope.accessKeyId, ...fields },
   );
   await writeScopePolicy(tx.db, scope, 'policy', { policy, version });
-  if (entryMetadata !== metadataBefore) await writeEntryMetadata(tx.db, scope, entryMetadata);
+  await writePolicyState(tx.db, scope, {
+    entry_metadata: entryMetadata,
+    // Any change ends the confirmation of the one before: it is kept, or replaced, by this one.
+    revert_at: autoRevertAt ?? null,
+    revert_policy: autoRevertAt === undefined ? null : (current.policy ?? CLEARED_POLICY),
+    revert_entry_metadata: autoRevertAt === undefined ? null : metadataBefore,
+    first_pass: null,
+  });
   await tx.db
     .insertInto('policy_history')
     .values({

@@ -8,6 +8,7 @@ import type {
   SnapshotAccessKey,
   SnapshotAccount,
   SnapshotCandidate,
+  SnapshotPendingChange,
   SnapshotPolicyAttachment,
   SnapshotSigningCredential,
 } from '../snapshot.js';
@@ -104,6 +105,37 @@ function keyCandidates(db: Kysely<StoreDatabase>) {
     ])
     .where('candidate', 'is not', null)
     .$castTo<SnapshotCandidate>();
+}
+
+// As for candidates: few scopes await a confirmation, and only theirs are read.
+const accountPendingScan: TableScan<SnapshotPendingChange> = {
+  all: (db) => accountPending(db),
+  after: (db, after, limit) =>
+    accountPending(db).where('account_id', '>', after).orderBy('account_id').limit(limit),
+  key: (row) => row.accountId,
+};
+
+function accountPending(db: Kysely<StoreDatabase>) {
+  return db
+    .selectFrom('accounts')
+    .select(['account_id as accountId', sql<null>`null`.as('accessKeyId'), 'policy_version as policyVersion'])
+    .where('revert_at', 'is not', null)
+    .$castTo<SnapshotPendingChange>();
+}
+
+const keyPendingScan: TableScan<SnapshotPendingChange> = {
+  all: (db) => keyPending(db),
+  after: (db, after, limit) =>
+    keyPending(db).where('access_key_id', '>', after).orderBy('access_key_id').limit(limit),
+  key: (row) => row.accessKeyId!,
+};
+
+function keyPending(db: Kysely<StoreDatabase>) {
+  return db
+    .selectFrom('access_keys')
+    .select(['account_id as accountId', 'access_key_id as accessKeyId', 'policy_version as policyVersion'])
+    .where('revert_at', 'is not', null)
+    .$castTo<SnapshotPendingChange>();
 }
 
 const permanentCredentialScan: TableScan<PermanentCredentialRow> = {
@@ -224,6 +256,10 @@ export async function readSnapshot<T>(
       candidates: async function* () {
         yield* pages(accountCandidateScan);
         yield* pages(keyCandidateScan);
+      },
+      pendingPolicyChanges: async function* () {
+        yield* pages(accountPendingScan);
+        yield* pages(keyPendingScan);
       },
     });
   } finally {

@@ -71,6 +71,12 @@ export interface AccountTable {
   candidate_version: Generated<number>;
   /** Entry descriptions and parked entries (src/policy/entry-metadata.ts); NULL when none. */
   entry_metadata: string | null;
+  /** While a change of `policy` awaits confirmation: its deadline, and what to restore after it. */
+  revert_at: number | null;
+  revert_policy: string | null;
+  revert_entry_metadata: string | null;
+  /** The first call let in under a confirmed change (JSON); NULL when none was recorded. */
+  first_pass: string | null;
 }
 
 export interface UserTable {
@@ -99,6 +105,10 @@ export interface AccessKeyTable {
   candidate: string | null;
   candidate_version: Generated<number>;
   entry_metadata: string | null;
+  revert_at: number | null;
+  revert_policy: string | null;
+  revert_entry_metadata: string | null;
+  first_pass: string | null;
 }
 
 export interface RoleTable {

@@ -1,6 +1,7 @@
 import type { ActionDefinition } from '../../rpc/action.js';
 import { ownedAccessKey, readKeyTarget } from '../support/key-target.js';
 import { actorOf } from '../support/principal.js';
+import { readAutoRevertAt } from './support/auto-revert-parameter.js';
 import { readEntryDescriptions } from './support/entry-descriptions-parameter.js';
 import { readExpectedPolicyVersion } from './support/expected-policy-version.js';
 import { readAccessKeyPolicy, warningsBody } from './support/policy-parameter.js';
@@ -9,7 +10,8 @@ import { readAccessKeyPolicy, warningsBody } from './support/policy-parameter.js
  * Sets one AccessKey's network ACL. Answers with the stored canonical document and, as
  * `PolicyVersion`, the change's version: once a node enforces that version, it enforces this.
  * With `ExpectedPolicyVersion`, only if the key's policy is still at that version. KeyFence's
- * `EntryDescriptions` sets the entries' descriptions and parked entries in the same change.
+ * `EntryDescriptions` sets the entries' descriptions and parked entries in the same change;
+ * `AutoRevertSeconds` makes it commit-confirmed.
  */
 export const setAccessKeyPolicy: ActionDefinition = {
   product: 'Ims',
@@ -21,6 +23,7 @@ export const setAccessKeyPolicy: ActionDefinition = {
     const accepted = readAccessKeyPolicy(context.params, context.policyLimits);
     const expectedVersion = readExpectedPolicyVersion(context.params);
     const entryMetadata = readEntryDescriptions(context.params, accepted.policy, context.policyLimits);
+    const autoRevertAt = readAutoRevertAt(context.params, context.now());
     const { accessKeyId, set } = await context.write(async (tx) => {
       const key = await ownedAccessKey(tx, caller, target);
       const scope = {
@@ -35,6 +38,7 @@ export const setAccessKeyPolicy: ActionDefinition = {
           actor: actorOf(caller),
           expectedVersion,
           ...(entryMetadata === undefined ? {} : { entryMetadata }),
+          ...(autoRevertAt === undefined ? {} : { autoRevertAt }),
         }),
       };
     });
@@ -42,6 +46,7 @@ export const setAccessKeyPolicy: ActionDefinition = {
       AccessKeyId: accessKeyId,
       AccessKeyPolicy: set.policy,
       PolicyVersion: set.version,
+      ...(autoRevertAt === undefined ? {} : { AutoRevertAt: new Date(autoRevertAt).toISOString() }),
       ...warningsBody(accepted.warnings),
     };
   },

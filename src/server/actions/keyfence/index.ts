@@ -1,5 +1,6 @@
 import type { ActionDefinition } from '../../rpc/action.js';
 import { checkAccessKeyAccess } from './check-access-key-access.js';
+import { confirmAccessKeyPolicyChange } from './confirm-access-key-policy-change.js';
 import { deleteAccessKeyPolicyCandidate } from './delete-access-key-policy-candidate.js';
 import { getAccessKeyPolicyCandidate } from './get-access-key-policy-candidate.js';
 import { getAccessKeyPolicyDescriptions } from './get-access-key-policy-descriptions.js';
@@ -24,4 +25,5 @@ export const KEYFENCE_ACTIONS: readonly ActionDefinition[] = Object.freeze([
   promoteAccessKeyPolicyCandidate,
   getAccessKeyPolicyEntryUsage,
   getAccessKeyPolicyDescriptions,
+  confirmAccessKeyPolicyChange,
 ]);

@@ -46,7 +46,10 @@ export interface CheckServer {
  * trusting 127.0.0.1 as a proxy (the tests' own client stands for any source) and exempting
  * `mns`. Stopped after the enclosing suite.
  */
-export async function startCheckServer(fixture: DialectFixture): Promise<CheckServer> {
+export async function startCheckServer(
+  fixture: DialectFixture,
+  options: { readonly now?: () => Date; readonly sync?: Record<string, number> } = {},
+): Promise<CheckServer> {
   const { store } = await storeHarness(fixture).fresh();
   const { accountId, root, alice } = await store.write(async (tx) => {
     const account = await tx.createAccount();
@@ -66,9 +69,10 @@ export async function startCheckServer(fixture: DialectFixture): Promise<CheckSe
     config: serverConfig({
       trustedProxies: loopbackProxies,
       exemptServices: [{ service: EXEMPT_SERVICE, pathPrefixes: [] }],
-      sync: { pollIntervalMs: 25 },
+      sync: { pollIntervalMs: 25, ...options.sync },
     }),
     auditSink: sink,
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const [url] = await server.start([testListener()]);
   after(async () => {
