@@ -1,4 +1,4 @@
-import type { Caller } from '../request/caller.js';
+import { type KeyCaller, keyCallerOnly } from '../request/caller.js';
 import type { AuditedRequest } from './audit-event.js';
 import type { AuditQueue } from './audit-queue.js';
 import type { AuditBacklog } from './audit-writer.js';
@@ -11,13 +11,14 @@ import { CoalescedEvent, type QueuedRequest } from './coalesced-event.js';
  * its own event costs more CPU than serving it. Denied and failed requests and RPC API calls stay
  * one event each: each may need to be found by the RequestId its response named.
  */
-function coalescible(record: AuditedRequest): record is AuditedRequest & { readonly caller: Caller } {
+function coalescible(record: AuditedRequest): record is AuditedRequest & { readonly caller: KeyCaller } {
   return (
     (record.entryPoint === 'forward-auth' || record.entryPoint === 'gateway') &&
     record.errorCode === null &&
     record.httpStatus < 400 &&
     record.decision?.allowed === true &&
-    record.caller !== null
+    record.caller !== null &&
+    record.caller.type !== 'console-session'
   );
 }
 
@@ -88,7 +89,7 @@ export class AuditCoalescer implements AuditBacklog {
     const items = this.#queue.take(max);
     for (const item of items) {
       if (!(item instanceof CoalescedEvent)) continue;
-      const key = item.record.caller!.accessKeyId;
+      const key = keyCallerOnly(item.record.caller!).accessKeyId;
       if (this.#open.get(key) === item) this.#open.delete(key);
     }
     return items;

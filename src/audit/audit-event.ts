@@ -1,9 +1,13 @@
 import { formatAlibabaTime } from '../common/alibaba-time.js';
 import type { Decision, DecisionReason, DecisionScope } from '../policy/decision.js';
 import type { Caller } from '../request/caller.js';
+
+type ConsoleCaller = Extract<Caller, { readonly type: 'console-session' }>;
+
 import type { Product } from '../request/product.js';
 import type {
   Authentication,
+  ConsoleUser,
   EntryPoint,
   OriginalRequest,
   RequestRecord,
@@ -29,9 +33,20 @@ export interface UserIdentity {
   readonly principalId: string | null;
   /** `root`, the user name, or `<role name>:<session name>`, as ActionTrail names them. */
   readonly userName: string | null;
-  /** The key the call was signed with; for a refused request, the key it named. */
+  /** The key the call was signed with; for a refused request, the key it named. Null from the console. */
   readonly accessKeyId: string | null;
+  /** Console events of a signed-in session: the SHA-256 (hex) of its session ID. Absent otherwise. */
+  readonly consoleSessionId?: string;
 }
+
+/**
+ * `ApiCall` for the API (RPC, forward-auth, gateway); from the web console, `ConsoleSignin` for
+ * every sign-in attempt and `ConsoleOperation` for everything else it records (its writes).
+ */
+export type AuditEventType = 'ApiCall' | 'ConsoleSignin' | 'ConsoleOperation';
+
+/** The event name of a console sign-in attempt (with `eventType: ConsoleSignin`). */
+export const CONSOLE_SIGNIN_EVENT = 'ConsoleSignin';
 
 /** KeyFence's own fields: the network-ACL decision and how the call ended. */
 export interface KeyFenceFields {
@@ -94,7 +109,7 @@ export interface AuditEvent {
   readonly eventId: string;
   /** The API called; for a refused request, the one it claimed (null if none). */
   readonly eventName: string | null;
-  readonly eventType: 'ApiCall';
+  readonly eventType: AuditEventType;
   readonly eventCategory: 'Management';
   readonly eventRW: 'Read' | 'Write';
   /** `yyyy-MM-ddTHH:mm:ssZ`. */
@@ -145,6 +160,9 @@ export interface EventContext {
 // KeyFence's Check, Recommend and Simulate read the policies and the log; they change nothing.
 const readAction = /^(?:Get|List|Lookup|Check|Recommend|Simulate)[A-Z]/;
 
+/** Whether an action only reads (`eventRW: Read`): by its verb, as ActionTrail files it. */
+export const isReadAction = (action: string): boolean => readAction.test(action);
+
 // Events are built in arrival order, thousands a second: each second's text is made once.
 let lastSecond = Number.NaN;
 let lastEventTime = '';
@@ -169,7 +187,7 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
     event: {
       eventId: context.eventId,
       eventName: record.action,
-      eventType: 'ApiCall',
+      eventType: eventTypeOf(record),
       eventCategory: 'Management',
       eventRW: record.action !== null && readAction.test(record.action) ? 'Read' : 'Write',
       eventTime: eventTimeOf(record.time),
@@ -194,7 +212,9 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
         statement: decision === null || decision.statement < 0 ? null : decision.statement,
         policyVersion: decision?.policyVersion ?? null,
         appliedVersion: decision === null ? null : (record.appliedVersion ?? null),
-        authenticated: record.caller !== null && record.authentication === 'signature',
+        authenticated:
+          record.caller !== null &&
+          (record.authentication === 'signature' || record.authentication === 'console-session'),
         authentication: record.caller === null ? null : record.authentication,
         entryPoint: record.entryPoint,
         service: record.service,
@@ -216,6 +236,11 @@ export function buildAuditEvent(record: AuditedRequest, context: EventContext): 
   return built;
 }
 
+function eventTypeOf(record: RequestRecord): AuditEventType {
+  if (record.entryPoint !== 'console') return 'ApiCall';
+  return record.action === CONSOLE_SIGNIN_EVENT ? 'ConsoleSignin' : 'ConsoleOperation';
+}
+
 function candidateOutcome(candidate: Decision): CandidateOutcome {
   return {
     allowed: candidate.allowed,
@@ -229,6 +254,7 @@ function candidateOutcome(candidate: Decision): CandidateOutcome {
 function identityOf(record: RequestRecord, principal: AccessKeyPrincipal | undefined): UserIdentity {
   const { caller } = record;
   if (caller !== null) return callerIdentity(caller, principal);
+  if (record.consoleUser != null) return consoleUserIdentity(record.consoleUser);
   if (principal === undefined) {
     return {
       type: 'unknown',
@@ -243,6 +269,9 @@ function identityOf(record: RequestRecord, principal: AccessKeyPrincipal | undef
 
 /** A caller as the request proved it; the store adds the user or role ID when it still has them. */
 function callerIdentity(caller: Caller, principal: AccessKeyPrincipal | undefined): UserIdentity {
+  if (caller.type === 'console-session') {
+    return { ...consoleUserIdentity(caller), consoleSessionId: caller.sessionId };
+  }
   const { accountId, accessKeyId } = caller;
   switch (caller.type) {
     case 'root-account':
@@ -268,6 +297,19 @@ function callerIdentity(caller: Caller, principal: AccessKeyPrincipal | undefine
         accessKeyId,
       };
   }
+}
+
+/** Who a console request is about (signed in, or named by a sign-in attempt): no key is involved. */
+function consoleUserIdentity({ accountId, principal }: ConsoleUser | ConsoleCaller): UserIdentity {
+  return principal.type === 'root'
+    ? { type: 'root-account', accountId, principalId: accountId, userName: 'root', accessKeyId: null }
+    : {
+        type: 'ram-user',
+        accountId,
+        principalId: principal.userId,
+        userName: principal.userName,
+        accessKeyId: null,
+      };
 }
 
 function principalIdentity(principal: AccessKeyPrincipal, accessKeyId: string | null): UserIdentity {

@@ -23,7 +23,8 @@ const REFUSALS_AFTER_SIGNATURE: ReadonlySet<string> = new Set([
  */
 export function keyToResolve(record: RequestRecord): string | null {
   const { caller } = record;
-  if (caller !== null) return caller.type === 'root-account' ? null : caller.accessKeyId;
+  if (caller !== null)
+    return caller.type === 'ram-user' || caller.type === 'assumed-role' ? caller.accessKeyId : null;
   return provedKey(record);
 }
 
@@ -35,6 +36,7 @@ export function keyToResolve(record: RequestRecord): string | null {
  */
 export function ownerOf(record: RequestRecord, principal: AccessKeyPrincipal | undefined): AccountId | null {
   if (record.caller !== null) return record.caller.accountId;
+  if (record.consoleUser != null) return record.consoleUser.accountId;
   return principal !== undefined && provedKey(record) !== null ? principal.accountId : null;
 }
 

@@ -62,6 +62,8 @@ function sameCaller(a: Caller | null, b: Caller | null): boolean {
       return true;
     case 'ram-user':
       return b.type === 'ram-user' && a.userName === b.userName && a.userId === b.userId;
+    case 'console-session':
+      return b.type === 'console-session' && a.sessionId === b.sessionId;
     case 'assumed-role':
       return (
         b.type === 'assumed-role' &&

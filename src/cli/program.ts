@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { CONFIG_DEFAULTS } from '../config/config-defaults.js';
 import { runAccessCheck } from './access-check-command.js';
 import { DEFAULT_SOURCES_LIMIT, runAuditSources } from './audit-sources-command.js';
+import { runSetRootPassword } from './console-set-root-password-command.js';
 import { type CommandResult, DEFAULT_DATA_DIR, runInit } from './init-command.js';
 import { type CandidateOperation, runPolicyCandidate } from './policy-candidate-command.js';
 import { runPolicyCheck } from './policy-check-command.js';
@@ -9,6 +10,7 @@ import { runPolicyLintFile } from './policy-lint-command.js';
 import { runPolicyRecommend } from './policy-recommend-command.js';
 import { runPolicySimulate } from './policy-simulate-command.js';
 import { runPolicyUsage } from './policy-usage-command.js';
+import { runResetLogonMask } from './security-reset-logon-mask-command.js';
 import { runServe } from './serve-command.js';
 import { runStatus } from './status-command.js';
 
@@ -291,5 +293,51 @@ export function buildProgram(): Command {
       write(result);
     });
 
+  const consoleCommand = program.command('console').description('the web console, from the host');
+
+  consoleCommand
+    .command('set-root-password')
+    .description(
+      "set an account's root console password, read from standard input, straight in the store; ends root's console sessions",
+    )
+    .option('--data <dir>', 'data directory (SQLite database)', DEFAULT_DATA_DIR)
+    .option('--database-url <url>', 'use this PostgreSQL database instead of SQLite')
+    .option('--account <id>', 'the account (default: the only one in the store)')
+    .action(async (options) => {
+      if (process.stdin.isTTY) process.stderr.write('Type the new password, then a line break and Ctrl-D:\n');
+      const result = await runSetRootPassword({
+        data: options.data,
+        databaseUrl: options.databaseUrl,
+        account: options.account,
+        input: await readStdin(),
+      });
+      write(result);
+    });
+
+  const security = program.command('security').description("an account's security preference, from the host");
+
+  security
+    .command('reset-logon-mask')
+    .description(
+      "clear an account's console logon mask straight in the store (any network may sign in again)",
+    )
+    .option('--data <dir>', 'data directory (SQLite database)', DEFAULT_DATA_DIR)
+    .option('--database-url <url>', 'use this PostgreSQL database instead of SQLite')
+    .requiredOption('--account <id>', 'the account')
+    .action(async (options) => {
+      const result = await runResetLogonMask({
+        data: options.data,
+        databaseUrl: options.databaseUrl,
+        account: options.account,
+      });
+      write(result);
+    });
+
   return program;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

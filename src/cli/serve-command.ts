@@ -228,6 +228,10 @@ async function serveUntilSignalled(
         },
         'listening',
       );
+      // After the listening line, so that whoever reads the log finds the link where it starts.
+      for (const link of await server.issueConsoleSetupLinks()) {
+        log.info({ accountId: link.accountId }, `Console: ${link.url}`);
+      }
       hangup.serve(server);
     } catch (error) {
       log.fatal({ error: describeError(error) }, 'cannot start the server');

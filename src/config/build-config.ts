@@ -28,6 +28,7 @@ import {
   AUDIT_DURABILITIES,
   type KeyFenceConfig,
   MAX_AUDIT_RETENTION_DAYS,
+  MAX_LOGON_MASK_LIMIT,
   REPLAY_PROTECTIONS,
 } from './keyfence-config.js';
 import { readListeners } from './listeners-config.js';
@@ -75,6 +76,7 @@ const FILE_KEYS = [
   'sync',
   'audit',
   'insights',
+  'console',
 ] as const;
 
 /** The file's top level: each key is checked on its own below, where its other sources are. */
@@ -135,6 +137,24 @@ const insights = section({
   recommendMaxPrefixV4: prefixLength(WIDE_IPV4_PREFIX, 32).default(CONFIG_DEFAULTS.recommendMaxPrefixV4),
   recommendMaxPrefixV6: prefixLength(WIDE_IPV6_PREFIX, 128).default(CONFIG_DEFAULTS.recommendMaxPrefixV6),
 }).prefault({});
+
+/** A console session's idle limit: a day at most, the longest a session lasts anyway. */
+const MAX_CONSOLE_IDLE_MINUTES = 24 * 60;
+
+/** `console`: the web console: where it is served, how long an unused session lasts, logon masks. */
+const consoleSection = section({
+  enabled: flag().optional(),
+  idleTimeoutMinutes: wholeNumber(MAX_CONSOLE_IDLE_MINUTES).default(
+    CONFIG_DEFAULTS.consoleIdleTimeoutMinutes,
+  ),
+  logonMaskLimit: wholeNumber(MAX_LOGON_MASK_LIMIT).default(CONFIG_DEFAULTS.logonMaskLimit),
+})
+  .transform(({ enabled, idleTimeoutMinutes, logonMaskLimit }) => ({
+    enabled,
+    idleTimeoutMinutes,
+    logonMaskLimit,
+  }))
+  .prefault({});
 
 /**
  * Validates every setting into a KeyFenceConfig, recording every problem found (not just the
@@ -221,6 +241,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
   const syncConfig = fileSection('sync', sync);
   const auditConfig = fileSection('audit', audit);
   const insightsConfig = fileSection('insights', insights);
+  const consoleConfig = fileSection('console', consoleSection);
 
   // As given: reported even when the gateway has other problems.
   const routes = isRecord(file.gateway) ? (file.gateway.routes ?? []) : [];
@@ -238,7 +259,8 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     gatewayConfig === undefined ||
     syncConfig === undefined ||
     auditConfig === undefined ||
-    insightsConfig === undefined
+    insightsConfig === undefined ||
+    consoleConfig === undefined
   ) {
     return undefined;
   }
@@ -257,6 +279,7 @@ export function buildConfig(layers: ConfigLayers, problems: Problems): KeyFenceC
     sync: syncConfig,
     audit: { spoolDir: join(dataDir, CONFIG_DEFAULTS.spoolDirName), ...auditConfig },
     insights: insightsConfig,
+    console: consoleConfig,
   };
 }
 

@@ -43,6 +43,10 @@ export const CONFIG_DEFAULTS = Object.freeze({
   /** The widest block RecommendAccessKeyPolicy aggregates sources into, per family. */
   recommendMaxPrefixV4: 16,
   recommendMaxPrefixV6: 48,
+  /** `console.idleTimeoutMinutes`: a console session unused this long is over. */
+  consoleIdleTimeoutMinutes: 30,
+  /** `console.logonMaskLimit`: masks in an account's `LoginNetworkMasks`. */
+  logonMaskLimit: 40,
 });
 
 /**

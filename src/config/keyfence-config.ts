@@ -37,6 +37,7 @@ export interface KeyFenceConfig {
   readonly sync: SyncConfig;
   readonly audit: AuditConfig;
   readonly insights: InsightsConfig;
+  readonly console: ConsoleConfig;
 }
 
 /**
@@ -61,7 +62,11 @@ export type ListenerRole =
   /** The RPC API at `/`, `/forward-auth`, `/healthz`, `/readyz`, `/metrics`. */
   | 'api'
   /** The gateway: every request is authenticated, decided, audited and proxied to an upstream. */
-  | 'gateway';
+  | 'gateway'
+  /** The web console at `/console/` (and `/healthz`, `/readyz`), so that it can live on an admin-only address. */
+  | 'console';
+
+export const LISTENER_ROLES: readonly ListenerRole[] = ['api', 'gateway', 'console'];
 
 /** One entry of `listeners`. */
 export interface ListenerConfig {
@@ -183,6 +188,22 @@ export interface AuditConfig {
    */
   readonly retentionDays: number;
 }
+
+/** `console`: the web console (docs/server.md, "Console"). */
+export interface ConsoleConfig {
+  /**
+   * `enabled`: where `api` and `console` listeners serve `/console/`. Undefined (the default): on
+   * loopback listeners only (127.0.0.0/8, ::1); true: on every one; false: on none.
+   */
+  readonly enabled: boolean | undefined;
+  /** `idleTimeoutMinutes`: a console session unused this long is over. Default 30. */
+  readonly idleTimeoutMinutes: number;
+  /** `logonMaskLimit`: how many masks an account's `LoginNetworkMasks` may hold. Default 40. */
+  readonly logonMaskLimit: number;
+}
+
+/** The largest `console.logonMaskLimit`: 512 characters hold at most this many masks. */
+export const MAX_LOGON_MASK_LIMIT = 256;
 
 /** `insights`: the analysis actions over the audit data (docs/server.md). */
 export interface InsightsConfig {

@@ -12,7 +12,7 @@ import {
   text,
   unlessProblemsIn,
 } from './config-values.js';
-import type { ListenerConfig, ListenerTls } from './keyfence-config.js';
+import { LISTENER_ROLES, type ListenerConfig, type ListenerTls } from './keyfence-config.js';
 import { type ListenAddress, parseListenAddress } from './listen-address.js';
 import { cidrs, vpcId } from './network-config.js';
 
@@ -27,7 +27,7 @@ const tls = section({ cert: pemFile, key: pemFile });
 
 const listener = section({
   listen: listenAddress('every listener needs its HOST:PORT'),
-  role: choice(['api', 'gateway']).default('api'),
+  role: choice(LISTENER_ROLES).default('api'),
   proxyProtocol: choice(['off', 'v1', 'v2', 'any']).default('off'),
   proxyProtocolFrom: cidrs().optional(),
   vpcEndpointOf: vpcId.optional(),

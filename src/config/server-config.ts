@@ -3,7 +3,7 @@ import { WIDE_IPV4_PREFIX, WIDE_IPV6_PREFIX } from '../policy/lint-entry.js';
 import { DEFAULT_POLICY_LIMITS } from '../policy/policy-limits.js';
 import { TrustedProxies } from '../request/source/trusted-proxies.js';
 import { CONFIG_DEFAULTS, largestRequest } from './config-defaults.js';
-import type { KeyFenceConfig, SyncConfig } from './keyfence-config.js';
+import type { ConsoleConfig, KeyFenceConfig, SyncConfig } from './keyfence-config.js';
 import { defaultNodeId, isNodeId } from './node-id.js';
 
 /**
@@ -23,6 +23,7 @@ export interface ServerConfig
     | 'forwardAuth'
     | 'gateway'
     | 'insights'
+    | 'console'
   > {
   /**
    * With `replayProtection: store`, a folder this node alone owns (its locked data folder) where
@@ -73,7 +74,8 @@ export interface HttpConfig {
 }
 
 /** What a ServerConfig is built from: any field left out takes its default. */
-export type ServerSettings = Partial<Omit<ServerConfig, 'sync' | 'retention' | 'http'>> & {
+export type ServerSettings = Partial<Omit<ServerConfig, 'sync' | 'retention' | 'http' | 'console'>> & {
+  readonly console?: Partial<ConsoleConfig>;
   readonly sync?: Partial<NodeSyncConfig>;
   readonly retention?: Partial<RetentionConfig>;
   readonly http?: Partial<HttpConfig>;
@@ -91,6 +93,7 @@ export function serverConfigOf(config: KeyFenceConfig): ServerConfig {
     forwardAuth: config.forwardAuth,
     gateway: config.gateway,
     insights: config.insights,
+    console: config.console,
     sync: config.sync,
     retention: { days: config.audit.retentionDays },
     replayJournalDir:
@@ -135,6 +138,17 @@ export function serverConfig(settings: ServerSettings = {}): ServerConfig {
         settings.insights?.recommendMaxPrefixV6 ?? CONFIG_DEFAULTS.recommendMaxPrefixV6,
         WIDE_IPV6_PREFIX,
         128,
+      ),
+    },
+    console: {
+      enabled: settings.console?.enabled,
+      idleTimeoutMinutes: positive(
+        'console.idleTimeoutMinutes',
+        settings.console?.idleTimeoutMinutes ?? CONFIG_DEFAULTS.consoleIdleTimeoutMinutes,
+      ),
+      logonMaskLimit: positive(
+        'console.logonMaskLimit',
+        settings.console?.logonMaskLimit ?? CONFIG_DEFAULTS.logonMaskLimit,
       ),
     },
     sync: {

@@ -1,4 +1,5 @@
 import type { Decision } from '../policy/decision.js';
+import type { AccountId } from '../store/index.js';
 import type { Caller } from './caller.js';
 import type { Product } from './product.js';
 
@@ -14,8 +15,19 @@ export interface RecordedSource {
   readonly fault: string | null;
 }
 
-/** Where a request entered KeyFence: the RPC API, the forward-auth endpoint, or the gateway. */
-export type EntryPoint = 'rpc' | 'forward-auth' | 'gateway';
+/** Where a request entered KeyFence: the RPC API, the forward-auth endpoint, the gateway, or the web console. */
+export type EntryPoint = 'rpc' | 'forward-auth' | 'gateway' | 'console';
+
+/**
+ * An account's root identity or RAM user, as a console sign-in named it: the user's ID when the
+ * user exists, null when the account does but no such user.
+ */
+export interface ConsoleUser {
+  readonly accountId: AccountId;
+  readonly principal:
+    | { readonly type: 'root' }
+    | { readonly type: 'ram-user'; readonly userName: string; readonly userId: string | null };
+}
 
 /**
  * The request a gateway asked about (forward-auth) or KeyFence proxied (gateway), as the record
@@ -33,6 +45,8 @@ export interface OriginalRequest {
 export type Authentication =
   /** KeyFence verified the request's signature. */
   | 'signature'
+  /** A web console session (signed in with a password; its cookie and CSRF token checked). */
+  | 'console-session'
   /** Named by its AccessKeyId only, an upstream verifier trusted (forward-auth, `verifySignature: false`). */
   | 'access-key-id';
 
@@ -64,6 +78,11 @@ export interface RequestRecord {
   readonly params?: Readonly<Record<string, string>> | null;
   /** Who signed the request; null when authentication failed. */
   readonly caller: Caller | null;
+  /**
+   * A console sign-in that failed: the identity it named, when that exists. The event then
+   * belongs to its account, whose administrators are to see attempts on it. Absent otherwise.
+   */
+  readonly consoleUser?: ConsoleUser | null;
   /** How `caller` was established; null when it was not. */
   readonly authentication: Authentication | null;
   /** When authentication failed: the AccessKeyId the request claimed, if it named one. */

@@ -7,8 +7,11 @@ import type { ListenerConfig } from '../config/keyfence-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { ConnectionOrigin } from '../request/source/connection-origin.js';
 import type { ProxyFault, ProxyFaultCode } from '../request/source/proxy-protocol/proxy-header.js';
+import type { KeyFenceStore } from '../store/index.js';
 import type { SyncStatistics } from '../sync/index-follower.js';
 import { OutageLog } from '../sync/outage-log.js';
+import { isConsolePath, isLoopbackHost, servesConsole } from './console/console-route.js';
+import { issueSetupTokens } from './console/setup-tokens.js';
 import { type EntryPoints, entryPoints } from './entry-points.js';
 import { serverErrors } from './errors/api-error.js';
 import { answerClientError, sendApiError } from './errors/error-answers.js';
@@ -44,6 +47,13 @@ export interface KeyFenceServer {
   reloadTls(): Promise<number>;
   /** Connections closed for a missing, bad or late PROXY header, by fault code. */
   readonly proxyHeaderFaults: ReadonlyMap<ProxyFaultCode, number>;
+  /**
+   * Console setup links (docs/server.md, "Console"): a fresh single-use token, valid one hour,
+   * for every account whose root has no console password yet, as a link on the first listener
+   * serving the console; empty when there is none to set or no listener serves it. Call after
+   * `start`; `keyfence serve` logs each after its listening line.
+   */
+  issueConsoleSetupLinks(): Promise<ConsoleSetupLink[]>;
   /** The change-log version whose policies are enforced (0 before the index is loaded). */
   readonly appliedVersion: number;
   /** How this node follows the change log: versions, lag, notifications and polls. */
@@ -61,11 +71,18 @@ export interface KeyFenceServer {
   close(): Promise<void>;
 }
 
+export interface ConsoleSetupLink {
+  readonly accountId: string;
+  /** `http://HOST:PORT/console/setup#<token>`. */
+  readonly url: string;
+}
+
 /**
  * The HTTP side of KeyFence on bare node:http, on one or more listeners sharing one request
  * handler: on `api` listeners the RPC API at `/`, forward-auth checks at `/forward-auth`,
  * liveness at `/healthz`, readiness at `/readyz`, metrics at `/metrics`, JSON errors in
- * Alibaba's shape for everything else; on `gateway` listeners the gateway.
+ * Alibaba's shape for everything else; on `gateway` listeners the gateway; the web console at
+ * `/console/` on the `api` and `console` listeners `console.enabled` lets serve it.
  */
 export function createServer(options: KeyFenceServerOptions): KeyFenceServer {
   return new HttpKeyFenceServer(options);
@@ -77,9 +94,11 @@ class HttpKeyFenceServer implements KeyFenceServer {
   readonly #entryPoints: EntryPoints;
   readonly #proxyFaults: ProxyFaults;
   #listeners: readonly Listener[] = [];
+  #urls: readonly string[] = [];
   readonly #audit: AuditSink;
   readonly #log: Logger;
   readonly #now: () => Date;
+  readonly #store: KeyFenceStore;
   #closing: Promise<void> | undefined;
 
   constructor(options: KeyFenceServerOptions) {
@@ -88,6 +107,7 @@ class HttpKeyFenceServer implements KeyFenceServer {
     const now = options.now ?? (() => new Date());
     const outage = options.outageLog ?? new OutageLog({ log });
     this.#config = config;
+    this.#store = options.store;
     this.#log = log;
     this.#now = now;
     this.#audit = options.auditSink ?? noAuditSink;
@@ -158,6 +178,8 @@ class HttpKeyFenceServer implements KeyFenceServer {
       throw failed.reason;
     }
     const urls = bound.map((outcome) => (outcome as PromiseFulfilledResult<string>).value);
+    this.#urls = urls;
+    this.#warnOfPlainConsole(listeners);
     try {
       await this.#node.start(urls[0]!);
     } catch (error) {
@@ -168,6 +190,41 @@ class HttpKeyFenceServer implements KeyFenceServer {
     if (this.#closing !== undefined)
       throw new KeyFenceError('Server.Closed', 'the server was closed while starting');
     return urls;
+  }
+
+  async issueConsoleSetupLinks(): Promise<ConsoleSetupLink[]> {
+    const at = this.#listeners.findIndex((listener) => this.#servesConsole(listener.config));
+    if (at < 0) return [];
+    const tokens = await issueSetupTokens(this.#store, this.#now);
+    return tokens.map(({ accountId, token }) => ({
+      accountId,
+      url: `${this.#urls[at]}/console/setup#${token}`,
+    }));
+  }
+
+  /**
+   * The console is meant to be reached over TLS: a listener of its own, or a proxy in front. One
+   * served in the clear beyond loopback with neither is said once, at start.
+   */
+  #warnOfPlainConsole(listeners: readonly ListenerConfig[]): void {
+    if (this.#config.trustedProxies.size > 0) return;
+    for (const listener of listeners) {
+      if (
+        !this.#servesConsole(listener) ||
+        listener.tls !== undefined ||
+        isLoopbackHost(listener.address.host)
+      ) {
+        continue;
+      }
+      this.#log.warn(
+        { listen: `${listener.address.host}:${listener.address.port}` },
+        'the console is served over plain HTTP beyond loopback and no trusted proxy is configured: give the listener tls, or put a TLS-terminating proxy in front and list it in trustedProxies',
+      );
+    }
+  }
+
+  #servesConsole(listener: ListenerConfig): boolean {
+    return servesConsole(listener, this.#config.console.enabled);
   }
 
   async reloadTls(): Promise<number> {
@@ -201,6 +258,16 @@ class HttpKeyFenceServer implements KeyFenceServer {
       return;
     }
     const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    if (isConsolePath(path) && this.#servesConsole(origin.listener)) {
+      this.#entryPoints.console.handle(req, res, origin, path);
+      return;
+    }
+    if (origin.listener.role === 'console' && !isHealthPath(path)) {
+      sendApiError(req, res, this.#envelope(req, origin), serverErrors.pathNotFound());
+      return;
+    }
     if (isForwardAuthTarget(target)) {
       forwardAuth.check(req, res, origin, target);
       return;

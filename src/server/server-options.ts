@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-sink.js';
+import type { ScryptParameters } from '../auth/password-hash.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { KeyFenceStore } from '../store/index.js';
 import type { OutageLog } from '../sync/outage-log.js';
@@ -29,4 +30,8 @@ export interface KeyFenceServerOptions {
   readonly outageLog?: OutageLog;
   /** The clock for signature windows and records; tests pin it. */
   readonly now?: () => Date;
+  /** Where the built console is. Default: the package's `dist/console/`. */
+  readonly consoleDir?: string;
+  /** The scrypt cost of the console passwords the server hashes. Default: password-hash.ts's; tests lower it. */
+  readonly passwordHashParameters?: ScryptParameters;
 }

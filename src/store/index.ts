@@ -18,6 +18,19 @@ export type {
   ChangeSubscription,
 } from './change-feed.js';
 export type { ChangeKind, ChangeRecord } from './change-log/change-record.js';
+export {
+  type ConsolePrincipal,
+  type ConsoleSessionRecord,
+  DEFAULT_SECURITY_PREFERENCE,
+  type LoginProfile,
+  type LoginProfileChanges,
+  type LoginProfileStatus,
+  type NewConsoleSession,
+  type NewLoginProfile,
+  type RootConsolePassword,
+  type SecurityPreference,
+  type SecurityPreferenceSettings,
+} from './console-entities.js';
 export type {
   AccessKey,
   AccessKeyLastUsed,

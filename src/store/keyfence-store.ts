@@ -9,6 +9,17 @@ import type { CanonicalPolicyJson } from '../policy/policy-document.js';
 import type { ChangeFeedOptions, ChangeListener, ChangeSubscription } from './change-feed.js';
 import type { ChangeRecord } from './change-log/change-record.js';
 import type {
+  ConsolePrincipal,
+  ConsoleSessionRecord,
+  LoginProfile,
+  LoginProfileChanges,
+  NewConsoleSession,
+  NewLoginProfile,
+  RootConsolePassword,
+  SecurityPreference,
+  SecurityPreferenceSettings,
+} from './console-entities.js';
+import type {
   AccessKey,
   AccessKeyStatus,
   Account,
@@ -65,6 +76,17 @@ export interface StoreReads {
   listPolicyHistory(scope: PolicyScope, page?: HistoryPage): Promise<PolicyChange[]>;
   /** The scope's report-only candidate; `policy` null (version 0) when none is staged. */
   getPolicyCandidate(scope: PolicyScope): Promise<ScopePolicy>;
+
+  /** EntityNotExist.User, or EntityNotExist.User.LoginProfile for a user without one. */
+  loginProfile(accountId: AccountId, userName: UserName): Promise<LoginProfile>;
+  /** Undefined while root has no console password. */
+  rootConsolePassword(accountId: AccountId): Promise<RootConsolePassword | undefined>;
+  /** Accounts whose root has no console password yet, in ID order. */
+  accountsWithoutRootPassword(): Promise<AccountId[]>;
+  /** The account's preference, or the defaults with version 0 when it never set one. */
+  securityPreference(accountId: AccountId): Promise<SecurityPreference>;
+  /** By the SHA-256 (hex) of its ID, expired or not; undefined when none is stored. */
+  consoleSession(idHash: string): Promise<ConsoleSessionRecord | undefined>;
 }
 
 /**
@@ -135,6 +157,43 @@ export interface StoreWrites {
    * change's version. Not a policy change: the policy history does not record it.
    */
   setPolicyCandidate(scope: PolicyScope, policy: CanonicalPolicyJson | null): Promise<ScopePolicy>;
+
+  /*
+   * Console data (docs/store.md, "Console data"). Only the security preference goes through the
+   * change log; ending sessions is left to the caller, in the same transaction as its cause.
+   */
+  /** Fails with `EntityAlreadyExists.User.LoginProfile` when the user has one. */
+  createLoginProfile(accountId: AccountId, userName: UserName, input: NewLoginProfile): Promise<LoginProfile>;
+  updateLoginProfile(
+    accountId: AccountId,
+    userName: UserName,
+    changes: LoginProfileChanges,
+  ): Promise<LoginProfile>;
+  deleteLoginProfile(accountId: AccountId, userName: UserName): Promise<void>;
+  setRootConsolePassword(accountId: AccountId, passwordHash: string): Promise<RootConsolePassword>;
+  /** Replaces the whole preference (merge a partial update first); a `security-preference.set` change. */
+  setSecurityPreference(
+    accountId: AccountId,
+    settings: SecurityPreferenceSettings,
+  ): Promise<SecurityPreference>;
+  /** Created and last seen now. Fails with EntityNotExist.* when the account or user is gone. */
+  createConsoleSession(input: NewConsoleSession): Promise<ConsoleSessionRecord>;
+  /** Last seen now; false when no such session is stored. */
+  touchConsoleSession(idHash: string): Promise<boolean>;
+  /** Sign-out; false when no such session is stored. */
+  deleteConsoleSession(idHash: string): Promise<boolean>;
+  /** Ends the principal's sessions but `exceptIdHash`'s (a RAM user matched by user ID); returns how many. */
+  deleteConsoleSessionsOf(
+    accountId: AccountId,
+    principal: ConsolePrincipal,
+    exceptIdHash?: string,
+  ): Promise<number>;
+  /** Root accepted the risks of its AccessKeys, for this session; false when no such session. */
+  acknowledgeRootAccessKeys(idHash: string): Promise<boolean>;
+  /** Replaces the account's setup token (only its SHA-256 is stored). */
+  putConsoleSetupToken(accountId: AccountId, tokenHash: string, expiresAt: Date): Promise<void>;
+  /** Single use: deletes the token and answers its account if it had not expired, else undefined. */
+  consumeConsoleSetupToken(tokenHash: string): Promise<AccountId | undefined>;
 }
 
 export interface StoreTransaction extends StoreReads, StoreWrites {
@@ -192,6 +251,8 @@ export interface KeyFenceStore extends StoreReads {
   recordAccessKeyUse(uses: readonly AccessKeyUse[]): Promise<void>;
   /** Deletes expired temporary credentials; returns how many. */
   purgeExpiredTemporaryCredentials(): Promise<number>;
+  /** Deletes console sessions past their expiry, outside the change-log lock; returns how many. */
+  deleteExpiredConsoleSessions(): Promise<number>;
 
   /**
    * Replay protection across restarts and nodes (docs/auth.md, "Replay guard"): stores the

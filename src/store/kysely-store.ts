@@ -6,6 +6,7 @@ import type { AccessKeyUse } from './queries/access-keys.js';
 import { recordAccessKeyUse } from './queries/access-keys.js';
 import { type AuditEventQuery, lookupAuditEvents, type NewAuditEvent } from './queries/audit-events.js';
 import { changesSince, currentVersion } from './queries/change-log.js';
+import { deleteExpiredConsoleSessions } from './queries/console-sessions.js';
 import { type KeySourceRollupQuery, keySourceRollups } from './queries/key-source-rollups.js';
 import { forgetSilentNodes, listNodes, type NodeReport, recordNode } from './queries/nodes.js';
 import type { RetainedTableName } from './queries/retention.js';
@@ -114,6 +115,14 @@ export class KyselyStore extends StoreReader implements KeyFenceStore {
 
   purgeExpiredTemporaryCredentials(): Promise<number> {
     return guard(() => purgeExpiredTemporaryCredentials(this.db, this.settings.clock().getTime()));
+  }
+
+  // Not under the change-log lock, like the purge above: an expired session is refused whether
+  // its row exists or not.
+  deleteExpiredConsoleSessions(): Promise<number> {
+    const dialect = this.#dialect;
+    const now = this.settings.clock().getTime();
+    return dialect.write((connection) => guard(() => deleteExpiredConsoleSessions(connection, now)));
   }
 
   // Not under the change-log lock: claims are as frequent as signed requests.

@@ -11,6 +11,10 @@ import type { StoreReads } from './keyfence-store.js';
 import type { Page } from './page.js';
 import * as accessKeys from './queries/access-keys.js';
 import * as accounts from './queries/accounts.js';
+import { getLoginProfile } from './queries/console-login-profiles.js';
+import { accountsWithoutRootPassword, getRootConsolePassword } from './queries/console-root-passwords.js';
+import { getSecurityPreference } from './queries/console-security-preferences.js';
+import { getConsoleSession } from './queries/console-sessions.js';
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
 import { getPolicyCandidate } from './queries/policy-candidates.js';
@@ -89,5 +93,25 @@ export class StoreReader implements StoreReads {
 
   getPolicyCandidate(scope: PolicyScope) {
     return this.run(() => getPolicyCandidate(this.db, scope));
+  }
+
+  loginProfile(accountId: AccountId, userName: UserName) {
+    return this.run(() => getLoginProfile(this.db, this.settings, accountId, userName));
+  }
+
+  rootConsolePassword(accountId: AccountId) {
+    return this.run(() => getRootConsolePassword(this.db, accountId));
+  }
+
+  accountsWithoutRootPassword() {
+    return this.run(() => accountsWithoutRootPassword(this.db));
+  }
+
+  securityPreference(accountId: AccountId) {
+    return this.run(() => getSecurityPreference(this.db, accountId));
+  }
+
+  consoleSession(idHash: string) {
+    return this.run(() => getConsoleSession(this.db, idHash));
   }
 }

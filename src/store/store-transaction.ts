@@ -1,11 +1,23 @@
 import type { AccessKeyId, AccountId, RoleName, UserName } from '../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../policy/policy-document.js';
+import type {
+  ConsolePrincipal,
+  LoginProfileChanges,
+  NewConsoleSession,
+  NewLoginProfile,
+  SecurityPreferenceSettings,
+} from './console-entities.js';
 import type { AccessKeyStatus, PolicyScope } from './entities.js';
 import type { StoreTransaction } from './keyfence-store.js';
 import { accessKeyPrincipals } from './queries/access-key-principals.js';
 import * as accessKeys from './queries/access-keys.js';
 import * as accounts from './queries/accounts.js';
 import { appendAuditEventInTransaction, type NewAuditEvent } from './queries/audit-events.js';
+import * as loginProfiles from './queries/console-login-profiles.js';
+import { setRootConsolePassword } from './queries/console-root-passwords.js';
+import { setSecurityPreference } from './queries/console-security-preferences.js';
+import * as consoleSessions from './queries/console-sessions.js';
+import { consumeConsoleSetupToken, putConsoleSetupToken } from './queries/console-setup-tokens.js';
 import * as policies from './queries/policies.js';
 import * as policyAttachments from './queries/policy-attachments.js';
 import { setPolicyCandidate } from './queries/policy-candidates.js';
@@ -127,6 +139,56 @@ export class KyselyStoreTransaction extends StoreReader implements StoreTransact
 
   setPolicyCandidate(scope: PolicyScope, policy: CanonicalPolicyJson | null) {
     return this.run(() => setPolicyCandidate(this.#tx, scope, policy));
+  }
+
+  createLoginProfile(accountId: AccountId, userName: UserName, input: NewLoginProfile) {
+    return this.run(() => loginProfiles.createLoginProfile(this.#tx, accountId, userName, input));
+  }
+
+  updateLoginProfile(accountId: AccountId, userName: UserName, changes: LoginProfileChanges) {
+    return this.run(() => loginProfiles.updateLoginProfile(this.#tx, accountId, userName, changes));
+  }
+
+  deleteLoginProfile(accountId: AccountId, userName: UserName) {
+    return this.run(() => loginProfiles.deleteLoginProfile(this.#tx, accountId, userName));
+  }
+
+  setRootConsolePassword(accountId: AccountId, passwordHash: string) {
+    return this.run(() => setRootConsolePassword(this.#tx, accountId, passwordHash));
+  }
+
+  setSecurityPreference(accountId: AccountId, settings: SecurityPreferenceSettings) {
+    return this.run(() => setSecurityPreference(this.#tx, accountId, settings));
+  }
+
+  createConsoleSession(input: NewConsoleSession) {
+    return this.run(() => consoleSessions.createConsoleSession(this.#tx, input));
+  }
+
+  touchConsoleSession(idHash: string) {
+    return this.run(() => consoleSessions.touchConsoleSession(this.#tx, idHash));
+  }
+
+  deleteConsoleSession(idHash: string) {
+    return this.run(() => consoleSessions.deleteConsoleSession(this.#tx, idHash));
+  }
+
+  deleteConsoleSessionsOf(accountId: AccountId, principal: ConsolePrincipal, exceptIdHash?: string) {
+    return this.run(() =>
+      consoleSessions.deleteConsoleSessionsOf(this.#tx, accountId, principal, exceptIdHash),
+    );
+  }
+
+  acknowledgeRootAccessKeys(idHash: string) {
+    return this.run(() => consoleSessions.acknowledgeRootAccessKeys(this.#tx, idHash));
+  }
+
+  putConsoleSetupToken(accountId: AccountId, tokenHash: string, expiresAt: Date) {
+    return this.run(() => putConsoleSetupToken(this.#tx, accountId, tokenHash, expiresAt));
+  }
+
+  consumeConsoleSetupToken(tokenHash: string) {
+    return this.run(() => consumeConsoleSetupToken(this.#tx, tokenHash));
   }
 
   accessKeyPrincipals(accessKeyIds: readonly string[]) {

@@ -35,6 +35,7 @@ const SERVER_LAYERS: Readonly<Record<string, number>> = {
   gateway: 4,
   health: 4,
   actions: 5,
+  console: 5,
   '.': 6,
 };
 

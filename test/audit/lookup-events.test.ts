@@ -34,6 +34,7 @@ function contextFor(
     auditRetentionDays: 90,
     exemptServices: [],
     simulateMaxSources: 10_000,
+    logonMaskLimit: 40,
     recommendBound: { v4: 16, v6: 48 },
     now: () => now,
   };

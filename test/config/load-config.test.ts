@@ -152,6 +152,7 @@ describe('defaults', () => {
         retentionDays: 90,
       },
       insights: { simulateMaxSources: 10_000, recommendMaxPrefixV4: 16, recommendMaxPrefixV6: 48 },
+      console: { enabled: undefined, idleTimeoutMinutes: 30, logonMaskLimit: 40 },
     });
   });
 
@@ -189,6 +190,20 @@ describe('every key', () => {
     assert.equal(problem.message, 'expected a whole number from 1 to 3650, got 0');
   });
 
+  test('console.enabled and console.idleTimeoutMinutes', async () => {
+    const config = await valid({ yaml: 'console: {enabled: false, idleTimeoutMinutes: 5}' });
+    assert.deepEqual(config.console, { enabled: false, idleTimeoutMinutes: 5, logonMaskLimit: 40 });
+    assert.equal((await valid({ yaml: 'console: {enabled: true}' })).console.enabled, true);
+    for (const value of [0, 1441, 2.5, '"x"']) {
+      await expectProblem(
+        { yaml: `console: {idleTimeoutMinutes: ${value}}` },
+        'console.idleTimeoutMinutes',
+        'Config.InvalidValue',
+      );
+    }
+    await expectProblem({ yaml: 'console: {enabled: maybe}' }, 'console.enabled', 'Config.InvalidValue');
+  });
+
   test('insights.simulateMaxSources: any whole number from 1', async () => {
     const config = await valid({ yaml: 'insights: {simulateMaxSources: 500}' });
     assert.equal(config.insights.simulateMaxSources, 500);
@@ -196,6 +211,18 @@ describe('every key', () => {
       await expectProblem(
         { yaml: `insights: {simulateMaxSources: ${value}}` },
         'insights.simulateMaxSources',
+        'Config.InvalidValue',
+      );
+    }
+  });
+
+  test('console.logonMaskLimit: a whole number of masks from 1 to 256', async () => {
+    assert.equal((await valid({ yaml: 'console: {logonMaskLimit: 10}' })).console.logonMaskLimit, 10);
+    assert.equal((await valid({ yaml: 'console: {logonMaskLimit: 256}' })).console.logonMaskLimit, 256);
+    for (const value of ['0', '257', '1.5', '"40"']) {
+      await expectProblem(
+        { yaml: `console: {logonMaskLimit: ${value}}` },
+        'console.logonMaskLimit',
         'Config.InvalidValue',
       );
     }
@@ -292,6 +319,7 @@ describe('every key', () => {
         retentionDays: 90,
       },
       insights: { simulateMaxSources: 10_000, recommendMaxPrefixV4: 16, recommendMaxPrefixV6: 48 },
+      console: { enabled: undefined, idleTimeoutMinutes: 30, logonMaskLimit: 40 },
     });
     assert.ok(config.trustedProxies.contains('10.1.2.3'));
     assert.ok(config.trustedProxies.contains('fd00::1'));

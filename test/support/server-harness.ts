@@ -133,7 +133,9 @@ export const testActions: readonly ActionDefinition[] = [
               accountId: caller.accountId,
               accessKeyId: target.accessKeyId as AccessKeyId,
             } as const);
-      const set = await write((tx) => tx.setPolicy(scope, parsed.canonical, { actor: caller.accessKeyId }));
+      const set = await write((tx) =>
+        tx.setPolicy(scope, parsed.canonical, { actor: caller.accessKeyId ?? caller.type }),
+      );
       return { PolicyVersion: set.version };
     },
   },

@@ -1,7 +1,12 @@
 /** Which policy a panel edits: the account-level one, or one AccessKey's. */
 export type PolicyScope =
   | { readonly kind: 'account' }
-  | { readonly kind: 'accessKey'; readonly accessKeyId: string; readonly userName?: string };
+  | {
+      readonly kind: 'accessKey';
+      readonly accessKeyId: string;
+      /** The RAM user owning the key; absent for the root identity's keys and the caller's own. */
+      readonly userName?: string;
+    };
 
 /** What opens a panel: the scope, and optionally a prefilled draft or addresses to add. */
 export interface PanelRequest {

@@ -1,5 +1,5 @@
 import type { Decision } from '../../policy/decision.js';
-import type { Caller } from '../../request/caller.js';
+import { type Caller, type KeyCaller, keyCallerOnly } from '../../request/caller.js';
 
 /** Every header KeyFence tells an upstream who called; no client may send one (see isIdentityHeader). */
 const IDENTITY_HEADERS = Object.freeze({
@@ -19,7 +19,7 @@ export function isIdentityHeader(name: string): boolean {
 }
 
 /** `root`, `user/NAME` or `assumed-role/ROLE/SESSION`: who the caller is within its account. */
-export function principalOf(caller: Caller): string {
+export function principalOf(caller: KeyCaller): string {
   switch (caller.type) {
     case 'root-account':
       return 'root';
@@ -33,9 +33,11 @@ export function principalOf(caller: Caller): string {
 /**
  * The identity headers of an allowed request, as a flat name/value list (what `writeHead` takes
  * without building an object). Names and roles are the store's validated identifiers, so every
- * value is a valid header value.
+ * value is a valid header value. Only forward-auth and the gateway send them, and only AccessKey
+ * callers reach those: a console session there throws.
  */
-export function identityHeaders(caller: Caller, decision: Decision, requestId: string): string[] {
+export function identityHeaders(who: Caller, decision: Decision, requestId: string): string[] {
+  const caller = keyCallerOnly(who);
   return [
     IDENTITY_HEADERS.accountId,
     caller.accountId,

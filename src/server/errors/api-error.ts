@@ -77,6 +77,26 @@ export const serverErrors = {
   storeUnavailable: () => answer('ServiceUnavailable', catalogue.ServiceUnavailable.message.store),
 } as const;
 
+/** The web console's own answers (its actions answer as the RPC API's do). */
+export const consoleErrors = {
+  sessionRequired: () => fixed('ConsoleSessionRequired'),
+  sessionExpired: () => fixed('ConsoleSessionExpired'),
+  signinFailed: () => fixed('ConsoleSigninFailed'),
+  signinThrottled: (seconds: number) =>
+    answer('ConsoleSigninThrottled', catalogue.ConsoleSigninThrottled.message(seconds), {
+      RetryAfterSeconds: seconds,
+    }),
+  logonMaskDenied: (ip: string) =>
+    answer('ConsoleLogonMaskDenied', catalogue.ConsoleLogonMaskDenied.message(ip)),
+  setupTokenInvalid: () => fixed('ConsoleSetupTokenInvalid'),
+  passwordTooShort: () => fixed('ConsolePasswordTooShort'),
+  csrfRejected: () => fixed('ConsoleCsrfRejected'),
+  originRejected: () => fixed('ConsoleOriginRejected'),
+  unsupportedMediaType: () => fixed('ConsoleUnsupportedMediaType'),
+  lockoutPrevented: (ip: string) =>
+    answer('ConsoleLockoutPrevented', catalogue.ConsoleLockoutPrevented.message(ip)),
+} as const;
+
 /** The refusals of the forward-auth protocol itself. */
 export const forwardAuthErrors = {
   /** The caller is not a `--trusted-proxy`: its headers about the original request mean nothing. */
@@ -137,6 +157,16 @@ export const mutuallyExclusive = (given: string, other: string) =>
     'InvalidParameter.MutuallyExclusive',
     catalogue['InvalidParameter.MutuallyExclusive'].message(given, other),
   );
+
+/** ChangePassword's refusals of the caller. */
+export const changePasswordErrors = {
+  /** The root identity or an assumed role: only a RAM user has a login profile of its own. */
+  notRamUser: () =>
+    answer('NoPermission.ChangePassword', catalogue['NoPermission.ChangePassword'].message.notRamUser),
+  /** The account's `AllowUserToChangePassword` is false. */
+  notAllowed: () =>
+    answer('NoPermission.ChangePassword', catalogue['NoPermission.ChangePassword'].message.notAllowed),
+} as const;
 
 /** CheckAccessKeyAccess's refusals of the call to check. */
 export const accessCheckErrors = {

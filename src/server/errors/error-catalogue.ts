@@ -148,6 +148,16 @@ export const serverErrorCatalogue = {
     message: 'The policy does not exist.',
     meaning: 'No system policy has this name.',
   },
+  'NoPermission.ChangePassword': {
+    httpStatus: 403,
+    message: {
+      notRamUser:
+        'Only a RAM user can change its own console password; set other passwords with UpdateLoginProfile.',
+      notAllowed: "The account's security preference does not allow users to change their own password.",
+    },
+    meaning:
+      'ChangePassword by a caller that is not a RAM user, or while the security preference’s `AllowUserToChangePassword` is false.',
+  },
   'InvalidParameter.MutuallyExclusive': {
     httpStatus: 400,
     message: (given: string, other: string) =>
@@ -257,6 +267,78 @@ export const serverErrorCatalogue = {
     message: 'The client closed the connection before the answer.',
     meaning: 'The client left before its answer: recorded in the audit log, never sent.',
   },
+
+  // The web console's API (docs/server.md, "Console").
+  ConsoleSessionRequired: {
+    httpStatus: 401,
+    message: 'Sign in to the console first.',
+    meaning:
+      'A console request without a session, or with one that was ended (sign-out, password change, disabled login profile); `SetupRequired` says whether an account still has no root password.',
+  },
+  ConsoleSessionExpired: {
+    httpStatus: 401,
+    message: 'Your console session has expired: sign in again.',
+    meaning:
+      'The session outlived its account’s `LoginSessionDuration`, or was idle for `console.idleTimeoutMinutes`.',
+  },
+  ConsoleSigninFailed: {
+    httpStatus: 401,
+    message: 'The account, user or password is wrong.',
+    meaning:
+      'A console sign-in failed; the one message for every cause (unknown account or user, no or inactive login profile, wrong password), so that it reveals nothing.',
+  },
+  ConsoleSigninThrottled: {
+    httpStatus: 429,
+    /** `seconds`: how long until the next attempt is taken. */
+    message: (seconds: number) => `Too many failed sign-ins: try again in ${seconds} seconds.`,
+    meaning:
+      'Too many failed console sign-ins for this principal (5 in 15 minutes) or from this address (20); `RetryAfterSeconds` says how long to wait.',
+  },
+  ConsoleLogonMaskDenied: {
+    httpStatus: 403,
+    /** `ip`: the caller's own address, as the server resolved it. */
+    message: (ip: string) => `Sign-in from ${ip} is not allowed by this account's logon mask.`,
+    meaning:
+      'The account’s logon mask (`LoginNetworkMasks`) does not include the caller’s address: 403 at sign-in (after the password matched); 401 on a later request, which also ends the session.',
+  },
+  ConsoleSetupTokenInvalid: {
+    httpStatus: 400,
+    message:
+      'The setup link is not valid: it was used, it expired, or the server restarted. Use the latest one.',
+    meaning:
+      'The setup token is unknown, used or expired (one hour); each start of `keyfence serve` logs a new one.',
+  },
+  ConsolePasswordTooShort: {
+    httpStatus: 400,
+    message: 'The password must be at least 12 characters long.',
+    meaning: 'A console password under 12 characters.',
+  },
+  ConsoleCsrfRejected: {
+    httpStatus: 403,
+    message: 'The request lacks the session’s X-KeyFence-CSRF token.',
+    meaning:
+      'A console write without the session’s `X-KeyFence-CSRF` header, or with another value; nothing was done.',
+  },
+  ConsoleOriginRejected: {
+    httpStatus: 403,
+    message: 'The request does not come from the console’s own origin.',
+    meaning:
+      'A console write whose `Origin` is not the console’s own (and without `Sec-Fetch-Site: same-origin`); nothing was done.',
+  },
+  ConsoleUnsupportedMediaType: {
+    httpStatus: 415,
+    message: 'The console API takes application/json bodies only.',
+    meaning: 'A console write whose body is not `application/json`, or not a JSON object of strings.',
+  },
+  ConsoleLockoutPrevented: {
+    httpStatus: 400,
+    /** `ip`: this session's address. */
+    message: (ip: string) =>
+      `These logon masks exclude this session's address ${ip}: you would lose console access. ` +
+      'To set them anyway, repeat the request with AcknowledgeConsoleLockout=true.',
+    meaning:
+      '`SetSecurityPreference` from a console session with `LoginNetworkMasks` that exclude the session’s own address; `AcknowledgeConsoleLockout=true` sets them anyway.',
+  },
 } as const satisfies Record<string, ServerErrorEntry>;
 
 export type ServerErrorCode = keyof typeof serverErrorCatalogue;
@@ -275,9 +357,11 @@ export const storeErrorAnswer: Readonly<Record<StoreErrorCode, number | 'unavail
   'EntityNotExist.TemporaryCredential': 404,
   'EntityNotExist.PolicyVersion': 404,
   'EntityNotExist.User.Policy': 404,
+  'EntityNotExist.User.LoginProfile': 404,
   'EntityAlreadyExists.User': 409,
   'EntityAlreadyExists.Role': 409,
   'EntityAlreadyExists.User.Policy': 409,
+  'EntityAlreadyExists.User.LoginProfile': 409,
   'LimitExceeded.User.AccessKey': 409,
   'DeleteConflict.User.AccessKey': 409,
   'DeleteConflict.User.Policy': 409,

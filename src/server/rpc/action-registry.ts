@@ -33,4 +33,13 @@ export class ActionRegistry {
   find(product: Product, name: string): ActionDefinition | undefined {
     return this.#byProduct.get(product)?.get(name);
   }
+
+  /** Every RAM action some registered action is authorized by (`ram:ListUsers`…), each once, sorted. */
+  ramActions(): string[] {
+    const names = new Set<string>();
+    for (const byName of this.#byProduct.values()) {
+      for (const action of byName.values()) if (action.ramAction !== null) names.add(action.ramAction);
+    }
+    return [...names].sort();
+  }
 }

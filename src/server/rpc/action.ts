@@ -46,6 +46,8 @@ export interface ActionContext {
   readonly exemptServices: readonly string[];
   /** `insights.simulateMaxSources`. */
   readonly simulateMaxSources: number;
+  /** `console.logonMaskLimit`: masks `LoginNetworkMasks` may hold. */
+  readonly logonMaskLimit: number;
   /** The widest block RecommendAccessKeyPolicy aggregates sources into (`insights.recommendMaxPrefixV4`/`V6`). */
   readonly recommendBound: AggregationBound;
   readonly now: () => Date;

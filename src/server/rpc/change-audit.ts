@@ -35,6 +35,15 @@ export class ChangeAudit {
     return result;
   }
 
+  /**
+   * Appends the call's event in `tx`, a transaction the caller runs: for a change that learns
+   * inside its transaction whom the event names. It commits or rolls back with `tx`; `committed`
+   * does not follow it.
+   */
+  async appendIn(tx: StoreTransaction): Promise<void> {
+    await tx.appendAuditEvent(await this.#eventOf(tx));
+  }
+
   /** Whether a write committed, and with it the call's event. */
   get committed(): boolean {
     return this.#committed;

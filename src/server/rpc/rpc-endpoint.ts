@@ -1,40 +1,24 @@
 import type { AuditSink } from '../../audit/audit-sink.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
-import type { AggregationBound } from '../../insights/cidr-ceiling.js';
-import type { PolicyLimits } from '../../policy/policy-limits.js';
 import { productOfVersion, SERVICE_OF } from '../../request/product.js';
 import type { RequestRecord } from '../../request/request-record.js';
-import type { KeyFenceStore } from '../../store/index.js';
-import type { IndexFollower } from '../../sync/index-follower.js';
 import type { AccessGate } from '../access/access-gate.js';
 import { type Passage, recordOf } from '../access/passage.js';
 import { type ApiError, missingParameter, serverErrors } from '../errors/api-error.js';
 import { errorBody } from '../errors/error-body.js';
 import { toApiError } from '../errors/to-api-error.js';
 import type { RequestEnvelope } from '../http/request-envelope.js';
-import type { ActionContext } from './action.js';
 import type { ActionRegistry } from './action-registry.js';
+import { type ActionServices, actionContext, runAction } from './action-services.js';
 import { authorize, type PoliciesOf } from './authorize.js';
 import { ChangeAudit } from './change-audit.js';
 import { guardLockout } from './lockout-guard.js';
 
-export interface RpcEndpointDependencies {
-  readonly store: KeyFenceStore;
+export interface RpcEndpointDependencies extends ActionServices {
   readonly actions: ActionRegistry;
-  readonly follower: IndexFollower;
   /** Source, authentication and network ACL, shared with forward-auth and the gateway. */
   readonly gate: AccessGate;
   readonly policiesOf: PoliciesOf;
-  readonly policyLimits: PolicyLimits;
-  /** `audit.retentionDays`, for the actions that read audit data over a window. */
-  readonly auditRetentionDays: number;
-  /** Services exempt from network ACLs on every path, for the actions that simulate decisions. */
-  readonly exemptServices: readonly string[];
-  /** `insights.simulateMaxSources`. */
-  readonly simulateMaxSources: number;
-  /** `insights.recommendMaxPrefixV4`/`V6`, for RecommendAccessKeyPolicy. */
-  readonly recommendBound: AggregationBound;
-  readonly now: () => Date;
   /** Makes the event a call's change commits with (change-audit.ts); without it, the call's record is all. */
   readonly audit?: Pick<AuditSink, 'committedEvent'>;
 }
@@ -130,7 +114,7 @@ export class RpcEndpoint {
 
   /** The action's answer, and whether its event was stored with its change (`audited`). */
   async #run(call: RpcCall, passage: Passage): Promise<{ body: Record<string, unknown>; audited?: true }> {
-    const { follower, gate, now, store } = this.#deps;
+    const { follower, gate } = this.#deps;
     const who = await gate.authenticate(passage, call.request);
     const { caller, action, version, params } = who;
     if (version === undefined) throw missingParameter('Version');
@@ -146,17 +130,12 @@ export class RpcEndpoint {
     await authorize(caller, definition, this.#deps.policiesOf);
 
     const audit = this.#changeAudit(passage);
-    const context: ActionContext = {
+    const context = actionContext(this.#deps, {
       requestId: call.requestId,
       caller,
       params,
       source: passage.source,
-      store,
-      write: async (work) => {
-        const result = await (audit === undefined ? store.write(work) : audit.write(work));
-        await follower.catchUp();
-        return result;
-      },
+      audit,
       guardLockout: (target, policy) =>
         guardLockout(
           follower.index,
@@ -164,28 +143,8 @@ export class RpcEndpoint {
           target,
           policy,
         ),
-      explain: async (credential, source, code) => {
-        const explained = follower.index.explain(credential, source, code);
-        if (explained.decision.reason !== 'unknown-access-key') return explained;
-        // A key created on another node within the poll interval: as the gate does, catch up once.
-        await follower.catchUp();
-        return follower.index.explain(credential, source, code);
-      },
-      policyLimits: this.#deps.policyLimits,
-      auditRetentionDays: this.#deps.auditRetentionDays,
-      exemptServices: this.#deps.exemptServices,
-      simulateMaxSources: this.#deps.simulateMaxSources,
-      recommendBound: this.#deps.recommendBound,
-      now,
-    };
-    const body = await definition.handle(context);
-    // pop-core treats any success body with a Code as an error.
-    if (Object.hasOwn(body, 'Code')) {
-      throw new Error(`action ${product}:${action} returned a Code field in a success body`);
-    }
-    const response: Record<string, unknown> = { RequestId: call.requestId, ...body };
-    // The request's own ID whatever the handler returned: it is what finds the audit event.
-    response.RequestId = call.requestId;
+    });
+    const response = await runAction(definition, product, context);
     return audit?.committed ? { body: response, audited: true } : { body: response };
   }
 }

@@ -6,6 +6,7 @@ import type {
   UserName,
 } from '../../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
+import type { SecurityPreferenceSettings } from '../console-entities.js';
 import type { AccessKeyStatus, PolicyType } from '../entities.js';
 
 /**
@@ -60,6 +61,8 @@ export type ChangeBody =
       readonly policy: CanonicalPolicyJson | null;
     }
   | { readonly kind: 'role.created' | 'role.updated' | 'role.deleted'; readonly roleName: RoleName }
+  /** The account's whole security preference as it now is (the console's settings). */
+  | { readonly kind: 'security-preference.set'; readonly preference: SecurityPreferenceSettings }
   | {
       readonly kind: 'credential.issued';
       readonly accessKeyId: TemporaryAccessKeyId;

@@ -7,6 +7,7 @@ import type {
   UserName,
 } from '../../common/identifiers.js';
 import type { CanonicalPolicyJson } from '../../policy/policy-document.js';
+import type { SecurityPreferenceSettings } from '../console-entities.js';
 import type { AccessKeyStatus, PolicyType } from '../entities.js';
 import type { ChangeLogTable } from '../schema/database.js';
 import type { ChangeBody, ChangeRecord } from './change-record.js';
@@ -63,6 +64,8 @@ export function toChangeRow(
     case 'role.updated':
     case 'role.deleted':
       return { ...row, role_name: body.roleName };
+    case 'security-preference.set':
+      return { ...row, detail: JSON.stringify(body.preference) };
     case 'credential.issued':
       return {
         ...row,
@@ -147,6 +150,8 @@ export function fromChangeRow(row: Row): ChangeRecord {
     case 'role.updated':
     case 'role.deleted':
       return { ...base, kind, roleName: row.role_name as RoleName };
+    case 'security-preference.set':
+      return { ...base, kind, preference: detail as unknown as SecurityPreferenceSettings };
     case 'credential.issued':
       return {
         ...base,

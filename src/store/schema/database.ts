@@ -22,6 +22,11 @@ export interface StoreDatabase {
   signature_nonces: SignatureNonceTable;
   store_leases: StoreLeaseTable;
   key_source_rollups: KeySourceRollupTable;
+  login_profiles: LoginProfileTable;
+  root_console_passwords: RootConsolePasswordTable;
+  security_preferences: SecurityPreferenceTable;
+  console_sessions: ConsoleSessionTable;
+  console_setup_tokens: ConsoleSetupTokenTable;
 }
 
 export interface MigrationTable {
@@ -220,4 +225,69 @@ export interface StoreLeaseTable {
   expires_at: number;
   /** The last UTC day (days since the epoch) whose run finished; NULL before the first. */
   done_day: number | null;
+}
+
+/** A RAM user's console password (IMS's LoginProfile). Booleans are 0 or 1. */
+export interface LoginProfileTable {
+  account_id: string;
+  user_name: string;
+  /** `scrypt$N$r$p$salt$hash` (src/auth/password-hash.ts). */
+  password_hash: string;
+  password_reset_required: number;
+  mfa_bind_required: number;
+  /** `Active` or `Inactive`. */
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RootConsolePasswordTable {
+  account_id: string;
+  password_hash: string;
+  updated_at: number;
+}
+
+/** An account's security preference; no row means the defaults. Booleans are 0 or 1. */
+export interface SecurityPreferenceTable {
+  account_id: string;
+  /** Hours. */
+  login_session_duration: number;
+  allow_user_to_change_password: number;
+  allow_user_to_manage_access_keys: number;
+  /** Canonical CIDRs joined with `;`; empty for any network. */
+  login_network_masks: string;
+  access_key_rotation_days: number;
+  impact_preview_days: number;
+  /** The change-log version that set it. */
+  version: number;
+}
+
+/** One console session (src/server/console/), read on every console request. */
+export interface ConsoleSessionTable {
+  /** SHA-256 (hex) of the 256-bit random session ID; the ID itself is never stored. */
+  id_hash: string;
+  account_id: string;
+  /** `root` or `ram-user`. */
+  principal_type: string;
+  /** NULL for root. */
+  user_id: string | null;
+  /** NULL for root; follows a rename of the user. */
+  user_name: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  source_ip: string;
+  user_agent: string;
+  csrf_token: string;
+  /** A JSON array, e.g. `["password"]`. */
+  auth_methods: string;
+  root_access_key_acknowledged: number;
+}
+
+/** The single-use link that sets a root console password; at most one per account. */
+export interface ConsoleSetupTokenTable {
+  /** SHA-256 (hex) of the token. */
+  token_hash: string;
+  account_id: string;
+  expires_at: number;
 }

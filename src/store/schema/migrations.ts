@@ -8,6 +8,7 @@ import { keySourceRollups } from './migrations/0007-key-source-rollups.js';
 import { auditRequestId } from './migrations/0008-audit-request-id.js';
 import { policyCandidates } from './migrations/0009-policy-candidates.js';
 import { rollupFunctions } from './migrations/0010-rollup-functions.js';
+import { consoleAuth } from './migrations/0011-console-auth.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Applied in this order, each exactly once; never edit or reorder a released entry. */
@@ -22,4 +23,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0008-audit-request-id', auditRequestId],
   ['0009-policy-candidates', policyCandidates],
   ['0010-rollup-functions', rollupFunctions],
+  ['0011-console-auth', consoleAuth],
 ];

@@ -11,11 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { StoreAuditSink } from '../../../src/audit/store-audit-sink.js';
+import { hashPassword, type ScryptParameters } from '../../../src/auth/password-hash.js';
 import type { ListenerConfig } from '../../../src/config/keyfence-config.js';
 import { serverConfig } from '../../../src/config/server-config.js';
 import { ALL_ACTIONS } from '../../../src/server/actions/index.js';
 import { createServer, type KeyFenceServer } from '../../../src/server/keyfence-server.js';
-import { type AccountId, type KeyFenceStore, MasterKey, openStore } from '../../../src/store/index.js';
+import {
+  type AccountId,
+  type KeyFenceStore,
+  MasterKey,
+  openStore,
+  type UserName,
+} from '../../../src/store/index.js';
 import {
   type Credentials,
   call,
@@ -52,6 +59,13 @@ export interface ConsoleServer extends ConsoleNode {
   ): Promise<Reply>;
   /** ActionTrail LookupEvents as root after flushing the audit log; the events. */
   events(params?: Record<string, string>): Promise<Record<string, unknown>[]>;
+  /** The root identity's console password (set through the store, as `set-root-password` does). */
+  readonly rootPassword: string;
+  /** A RAM user with a login profile and one AccessKey; its console password. */
+  addConsoleUser(
+    userName: string,
+    password?: string,
+  ): Promise<{ upn: string; password: string; key: Credentials }>;
   /** Another node on the same store, stopped with this one. */
   addNode(nodeId: string): Promise<ConsoleNode>;
 }
@@ -61,6 +75,8 @@ after(() => rm(root, { recursive: true, force: true }));
 let servers = 0;
 
 const masterKey = MasterKey.generate();
+/** Cheaper than the default cost: these hashes only guard test data. Sign-in reads N from the hash. */
+const TEST_SCRYPT: ScryptParameters = { N: 2 ** 14, r: 8, p: 1 };
 
 /** The server every console test file starts once; stopped after the file's tests. */
 export async function startConsoleServer(
@@ -69,13 +85,18 @@ export async function startConsoleServer(
     readonly nodeId?: string;
     /** The store's clock, e.g. to seed a key created months ago. */
     readonly clock?: () => Date;
+    /** Leave root without a console password, for the setup link. */
+    readonly withoutRootPassword?: boolean;
   } = {},
 ): Promise<ConsoleServer> {
   await buildConsoleOnce();
   const file = join(root, `store-${++servers}.db`);
   const store = await openStore({ dialect: 'sqlite', file, masterKey, clock: options.clock });
+  const rootPassword = 'root console password 1';
+  const rootHash = await hashPassword(rootPassword, TEST_SCRYPT);
   const { accountId, key } = await store.write(async (tx) => {
     const account = await tx.createAccount();
+    if (options.withoutRootPassword !== true) await tx.setRootConsolePassword(account.accountId, rootHash);
     return { accountId: account.accountId, key: await tx.createAccessKey(account.accountId) };
   });
   const stops: (() => Promise<void>)[] = [];
@@ -120,6 +141,20 @@ export async function startConsoleServer(
     consoleUrl: `${first.url}/console/`,
     accountId,
     root: rootKey,
+    rootPassword,
+    async addConsoleUser(userName, password = `${userName} console password`) {
+      const hash = await hashPassword(password, TEST_SCRYPT);
+      const created = await store.write(async (tx) => {
+        const user = await tx.createUser(accountId, { userName: userName as UserName });
+        await tx.createLoginProfile(accountId, user.userName, { passwordHash: hash });
+        return tx.createAccessKey(accountId, { userName: user.userName });
+      });
+      return {
+        upn: `${userName}@${accountId}.onaliyun.com`,
+        password,
+        key: { accessKeyId: created.accessKeyId, accessKeySecret: created.accessKeySecret },
+      };
+    },
     signed,
     async events(params = {}) {
       await first.sink.flush();

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as ims from '@alicloud/ims20190815';
-import type { Caller } from '../../../src/request/caller.js';
 import { createUser } from '../../../src/server/actions/ims/create-user.js';
 import { deleteUser } from '../../../src/server/actions/ims/delete-user.js';
 import { getUser } from '../../../src/server/actions/ims/get-user.js';
@@ -14,6 +13,7 @@ import {
   newRamUser,
   newTenant,
   type RamUserCaller,
+  type RootCaller,
   refusedWith,
   sdkBody,
   testDate,
@@ -24,7 +24,7 @@ describe('IMS user actions', () => {
   const openTestStore = useTestStores();
   let store: KeyFenceStore;
   let accountId: AccountId;
-  let root: Caller;
+  let root: RootCaller;
   let upn: (name: string) => string;
   before(async () => {
     store = await openTestStore();

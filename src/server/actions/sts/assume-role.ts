@@ -10,9 +10,14 @@ import { actorOf, rootArn, userArn } from '../support/principal.js';
 const roleArnShape = /^acs:ram::([0-9]{16}):role\/(.+)$/;
 const defaultDurationSeconds = 3600;
 
-/** The ARNs a trust policy may name the caller by; an assumed role cannot assume another role. */
+/**
+ * The ARNs a trust policy may name the caller by; an assumed role cannot assume another role, and
+ * a console session none either: its answer would hand the browser an AccessKey secret.
+ */
 function principalsOf(caller: Caller): string[] {
   switch (caller.type) {
+    case 'console-session':
+      return [];
     case 'root-account':
       return [rootArn(caller.accountId)];
     case 'ram-user':

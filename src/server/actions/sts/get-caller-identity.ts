@@ -14,6 +14,23 @@ export const getCallerIdentity: ActionDefinition = {
     const { caller } = context;
     const { accountId, accessKeyId } = caller;
     switch (caller.type) {
+      // Signed in to the console: who, as for a key, without the key.
+      case 'console-session':
+        return caller.principal.type === 'root'
+          ? {
+              AccountId: accountId,
+              UserId: accountId,
+              PrincipalId: accountId,
+              Arn: rootArn(accountId),
+              IdentityType: 'Account',
+            }
+          : {
+              AccountId: accountId,
+              UserId: caller.principal.userId,
+              PrincipalId: caller.principal.userId,
+              Arn: userArn(accountId, caller.principal.userName),
+              IdentityType: 'RAMUser',
+            };
       case 'root-account':
         return {
           AccountId: accountId,

@@ -57,6 +57,8 @@ export async function keyOwner(
       return null;
     case 'ram-user':
       return caller.userName;
+    case 'console-session':
+      return caller.principal.type === 'root' ? null : caller.principal.userName;
     case 'assumed-role':
       throw missingParameter('UserPrincipalName');
   }

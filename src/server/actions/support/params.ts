@@ -70,6 +70,14 @@ export function optionalEnum<T extends string>(
   return value as T;
 }
 
+/** `true` or `false`, as the SDKs send booleans; undefined when absent or empty. */
+export function optionalBoolean(params: Params, name: string): boolean | undefined {
+  const value = params[name];
+  if (value === undefined || value === '') return undefined;
+  if (value !== 'true' && value !== 'false') throw invalidParameter(name, 'it must be true or false.');
+  return value === 'true';
+}
+
 /**
  * A whole number in `[min, max]`, written in plain decimal: no sign, exponent, fraction or
  * leading zero, so that `1e3`, `0x10` and ` 900` are refused rather than guessed at.

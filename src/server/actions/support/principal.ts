@@ -13,6 +13,10 @@ export const assumedRoleArn = (accountId: AccountId, roleName: string, roleSessi
 
 export function callerArn(caller: Caller): string {
   switch (caller.type) {
+    case 'console-session':
+      return caller.principal.type === 'root'
+        ? rootArn(caller.accountId)
+        : userArn(caller.accountId, caller.principal.userName);
     case 'root-account':
       return rootArn(caller.accountId);
     case 'ram-user':
@@ -24,6 +28,17 @@ export function callerArn(caller: Caller): string {
 
 /**
  * Who made a change, as the store records it (policy history, STS source identity): the
- * identity and the key it signed with, so that a change can be traced to one credential.
+ * identity and the key it signed with, or the console session it came from (the start of its
+ * hash, as the console's audit events show it), so that a change can be traced to one credential.
  */
-export const actorOf = (caller: Caller): string => `${callerArn(caller)} (${caller.accessKeyId})`;
+export const actorOf = (caller: Caller): string =>
+  `${callerArn(caller)} (${caller.type === 'console-session' ? `console session ${caller.sessionId.slice(0, 16)}` : caller.accessKeyId})`;
+
+/** The RAM user a caller is, if it is one: signed with the user's key or signed in as the user. */
+export function callerUserName(caller: Caller): UserName | undefined {
+  if (caller.type === 'ram-user') return caller.userName;
+  if (caller.type === 'console-session' && caller.principal.type === 'ram-user') {
+    return caller.principal.userName;
+  }
+  return undefined;
+}

@@ -118,6 +118,7 @@ export function fakeContext(
       auditRetentionDays: 90,
       exemptServices: [],
       simulateMaxSources: 10_000,
+      logonMaskLimit: 40,
       recommendBound: { v4: 16, v6: 48 },
       now: testClock,
     },

@@ -9,6 +9,7 @@ import {
 import { invalidParameter, missingParameter } from '../../../errors/api-error.js';
 import { readPrincipalName, userByPrincipalName } from '../../support/key-target.js';
 import { optionalText, type Params } from '../../support/params.js';
+import { callerUserName } from '../../support/principal.js';
 
 /** How GetUser, UpdateUser and DeleteUser name their user; IMS takes exactly one of these. */
 export type UserSelector =
@@ -64,9 +65,11 @@ export async function selectedUser(
       if (key.userName === null) throw new StoreError('EntityNotExist.User', selector.value);
       return reads.getUser(caller.accountId, key.userName);
     }
-    case 'caller':
-      if (caller.type !== 'ram-user') throw missingParameter('UserPrincipalName');
-      return reads.getUser(caller.accountId, caller.userName);
+    case 'caller': {
+      const userName = callerUserName(caller);
+      if (userName === undefined) throw missingParameter('UserPrincipalName');
+      return reads.getUser(caller.accountId, userName);
+    }
   }
 }
 

@@ -1,0 +1,16 @@
+import { StatusTag } from './status-tag';
+
+/** Whether a policy lets the key in from a row's sources: all of them, some, or none. */
+export type Coverage = 'all' | 'some' | 'none';
+
+export const coverageOf = (verdicts: readonly boolean[]): Coverage =>
+  verdicts.every(Boolean) ? 'all' : verdicts.some(Boolean) ? 'some' : 'none';
+
+export const CoverageTag = ({ coverage, by }: { readonly coverage: Coverage; readonly by: string }) =>
+  coverage === 'all' ? (
+    <StatusTag tone="good">covered by {by}</StatusTag>
+  ) : coverage === 'some' ? (
+    <StatusTag tone="warn">partly covered by {by}</StatusTag>
+  ) : (
+    <StatusTag tone="bad">not covered by {by}</StatusTag>
+  );

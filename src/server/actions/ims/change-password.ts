@@ -1,0 +1,52 @@
+import { verifyPassword } from '../../../auth/password-hash.js';
+import type { Caller } from '../../../request/caller.js';
+import type { UserName } from '../../../store/index.js';
+import { changePasswordErrors, invalidParameter } from '../../errors/api-error.js';
+import type { ActionDefinition } from '../../rpc/action.js';
+import { callerUserName } from '../support/principal.js';
+import { newPasswordHash, requiredPassword } from './support/password-param.js';
+
+/**
+ * IMS ChangePassword: a RAM user changes its own console password, when the account's security
+ * preference allows it and its policies allow `ram:ChangePassword`. Every console session of the
+ * user ends in the same transaction.
+ */
+export const changePassword: ActionDefinition = {
+  product: 'Ims',
+  name: 'ChangePassword',
+  ramAction: 'ram:ChangePassword',
+  async handle(context) {
+    const { params, caller, store } = context;
+    const userName = ownUserName(caller);
+    const oldPassword = requiredPassword(params, 'OldPassword');
+    const newPassword = requiredPassword(params, 'NewPassword');
+    if (!(await store.securityPreference(caller.accountId)).allowUserToChangePassword) {
+      throw changePasswordErrors.notAllowed();
+    }
+    const current = await store.loginProfile(caller.accountId, userName);
+    if (!(await verifyPassword(oldPassword, current.passwordHash))) throw wrongOldPassword();
+    const passwordHash = await newPasswordHash(newPassword, 'NewPassword');
+    await context.write(async (tx) => {
+      // The check above was outside the lock: refused if the password changed since.
+      const profile = await tx.loginProfile(caller.accountId, userName);
+      if (profile.passwordHash !== current.passwordHash) throw wrongOldPassword();
+      await tx.updateLoginProfile(caller.accountId, userName, { passwordHash, passwordResetRequired: false });
+      const user = await tx.getUser(caller.accountId, userName);
+      // From the console, the session changing it stays signed in; every other one ends.
+      await tx.deleteConsoleSessionsOf(
+        caller.accountId,
+        { type: 'ram-user', userId: user.userId, userName },
+        caller.type === 'console-session' ? caller.sessionId : undefined,
+      );
+    });
+    return {};
+  },
+};
+
+const wrongOldPassword = () => invalidParameter('OldPassword', "it is not the user's current password.");
+
+function ownUserName(caller: Caller): UserName {
+  const userName = callerUserName(caller);
+  if (userName === undefined) throw changePasswordErrors.notRamUser();
+  return userName;
+}
