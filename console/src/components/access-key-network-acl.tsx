@@ -39,9 +39,9 @@ export const AccessKeyNetworkAcl = ({
   const summary = summarizeNetworkAcl(data.AccessKeyPolicy, accountPolicy);
   return (
     <span>
-      <Tag color={colors[summary.label]}>{summary.label}</Tag>{' '}
+      <Tag color={colors[summary.label]}>{summary.label}</Tag>
       {summary.entries !== undefined && (
-        <Typography.Text type="secondary">
+        <Typography.Text type="secondary" style={{ display: 'block' }}>
           {summary.entries} {summary.entries === 1 ? 'entry' : 'entries'}
         </Typography.Text>
       )}

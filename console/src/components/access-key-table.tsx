@@ -104,7 +104,10 @@ export const AccessKeyTable = ({ owner }: { readonly owner: AccessKeyOwner }) =>
       title: 'AccessKey ID',
       dataIndex: 'AccessKeyId',
       render: (id: string) => (
-        <Typography.Text copyable={{ text: id, tooltips: ['Copy AccessKey ID', 'Copied'] }}>
+        <Typography.Text
+          copyable={{ text: id, tooltips: ['Copy AccessKey ID', 'Copied'] }}
+          style={{ whiteSpace: 'nowrap' }}
+        >
           {id}
         </Typography.Text>
       ),
@@ -145,7 +148,7 @@ export const AccessKeyTable = ({ owner }: { readonly owner: AccessKeyOwner }) =>
     {
       title: 'Actions',
       key: 'actions',
-      width: 300,
+      width: 230,
       render: (_: unknown, key) => (
         <AccessKeyActions
           accessKey={key}
