@@ -10,6 +10,7 @@ import { policyCandidates } from './migrations/0009-policy-candidates.js';
 import { rollupFunctions } from './migrations/0010-rollup-functions.js';
 import { consoleAuth } from './migrations/0011-console-auth.js';
 import { policyEntryMetadata } from './migrations/0012-policy-entry-metadata.js';
+import { userLastLogin } from './migrations/0013-user-last-login.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Applied in this order, each exactly once; never edit or reorder a released entry. */
@@ -26,4 +27,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0010-rollup-functions', rollupFunctions],
   ['0011-console-auth', consoleAuth],
   ['0012-policy-entry-metadata', policyEntryMetadata],
+  ['0013-user-last-login', userLastLogin],
 ];
