@@ -109,7 +109,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
     path: 'history',
     label: 'Policy history',
     group: 'KeyFence',
-    needs: 'actiontrail:LookupEvents',
+    needs: 'keyfence:ListAccessKeyPolicyHistory',
     help: 'policy-history',
     page: lazy(() => import('./pages/history/history-page')),
   },

@@ -27,6 +27,8 @@ export interface RamUser {
   readonly comments: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** The user's last console sign-in; null for never. */
+  readonly lastLoginAt: Date | null;
 }
 
 export type AccessKeyStatus = 'Active' | 'Inactive';

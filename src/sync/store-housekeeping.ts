@@ -3,7 +3,11 @@ import { MAX_MILLISECONDS } from '../common/max-milliseconds.js';
 import type { KeyFenceStore } from '../store/index.js';
 
 /** What a housekeeping pass deletes. */
-export type HousekeepingChore = 'expired-credentials' | 'expired-nonces' | 'silent-nodes';
+export type HousekeepingChore =
+  | 'expired-credentials'
+  | 'expired-nonces'
+  | 'silent-nodes'
+  | 'expired-console-sessions';
 
 export interface StoreHousekeepingOptions {
   /** How often a pass runs; at most a node timer's 2^31 - 1 ms. */
@@ -18,17 +22,21 @@ export interface StoreHousekeepingOptions {
 
 type HousekeptStore = Pick<
   KeyFenceStore,
-  'purgeExpiredTemporaryCredentials' | 'purgeExpiredSignatureNonces' | 'forgetSilentNodes'
+  | 'purgeExpiredTemporaryCredentials'
+  | 'purgeExpiredSignatureNonces'
+  | 'forgetSilentNodes'
+  | 'deleteExpiredConsoleSessions'
 >;
 
 /**
  * Deletes what the store would otherwise keep forever, once on start and then every
  * `intervalMs` (its `chore`, run by the node's ChoreRunner): expired STS credentials
  * (AssumeRole stores one per call, and an expired one is refused whether its row exists or not),
- * signature nonces past their window (and a grace for clocks that disagree; see docs/auth.md) and
+ * signature nonces past their window (and a grace for clocks that disagree; see docs/auth.md),
  * the status rows of nodes long gone (a pod per deployment would otherwise be listed as stale by
- * `keyfence status` forever). Every node runs it: the deletes are idempotent, and one node's
- * passes never overlap.
+ * `keyfence status` forever) and console sessions past their expiry (refused whether their row
+ * exists or not; one left by closing the browser is never signed out of). Every node runs it:
+ * the deletes are idempotent, and one node's passes never overlap.
  */
 export class StoreHousekeeping {
   readonly #store: HousekeptStore;
@@ -69,6 +77,7 @@ export class StoreHousekeeping {
     await this.#purge('expired-credentials', () => this.#store.purgeExpiredTemporaryCredentials());
     await this.#purge('expired-nonces', () => this.#store.purgeExpiredSignatureNonces());
     await this.#purge('silent-nodes', () => this.#store.forgetSilentNodes(this.#options.forgetNodesAfterMs));
+    await this.#purge('expired-console-sessions', () => this.#store.deleteExpiredConsoleSessions());
   }
 
   async #purge(chore: HousekeepingChore, deleteRows: () => Promise<number>): Promise<void> {

@@ -130,6 +130,43 @@ for (const fixture of useDialects()) {
       assert.deepEqual(told.errors, []);
     });
 
+    test('deletes console sessions past their expiry, and keeps the others', async () => {
+      let now = new Date('2026-05-01T00:00:00Z');
+      const { store } = await harness.fresh({ clock: () => now });
+      const accountId = await newAccount(store);
+      const open = (idHash: string, lifetimeMs: number) =>
+        store.write((tx) =>
+          tx.createConsoleSession({
+            idHash,
+            accountId,
+            principal: { type: 'root' },
+            expiresAt: new Date(now.getTime() + lifetimeMs),
+            sourceIp: '203.0.113.9',
+            userAgent: 'test',
+            csrfToken: 'csrf',
+            authMethods: ['password'],
+          }),
+        );
+      const short = 'a'.repeat(64);
+      const long = 'b'.repeat(64);
+      await open(short, 60_000);
+      await open(long, 3_600_000);
+      const told = journal();
+      const housekeeping = new StoreHousekeeping(store, {
+        intervalMs: 60_000,
+        forgetNodesAfterMs: DAY,
+        ...told,
+      });
+      await housekeeping.run();
+      assert.deepEqual(told.deleted, [], 'nothing expired yet');
+      now = new Date(now.getTime() + 60_000);
+      await housekeeping.run();
+      assert.deepEqual(told.deleted, [['expired-console-sessions', 1]]);
+      assert.equal(await store.consoleSession(short), undefined);
+      assert.equal((await store.consoleSession(long))?.idHash, long);
+      assert.deepEqual(told.errors, []);
+    });
+
     test('the store refuses a silence that would forget nodes serving now, and deletes nothing', async () => {
       const { store } = await harness.fresh();
       await recordNode(store, 'node-here');
@@ -152,6 +189,7 @@ for (const fixture of useDialects()) {
         },
         purgeExpiredSignatureNonces: () => store.purgeExpiredSignatureNonces(),
         forgetSilentNodes: (silentForMs: number) => store.forgetSilentNodes(silentForMs),
+        deleteExpiredConsoleSessions: () => store.deleteExpiredConsoleSessions(),
       };
       const told = journal();
       const housekeeping = new StoreHousekeeping(counting, {
@@ -182,7 +220,7 @@ for (const fixture of useDialects()) {
       await chores.stop();
       assert.deepEqual(
         told.errors.map(([chore]) => chore),
-        ['expired-credentials', 'expired-nonces', 'silent-nodes'],
+        ['expired-credentials', 'expired-nonces', 'silent-nodes', 'expired-console-sessions'],
       );
       assert.deepEqual(told.deleted, []);
     });

@@ -69,7 +69,9 @@ export function applyRequest(stored: PanelDraft, request: PanelRequest): PanelDr
   const suggested = request.suggested === true;
   let draft = stored;
   if (request.draft !== undefined) {
-    draft = suggested ? suggestPolicy(stored, request.draft) : draftFromPolicy(request.draft);
+    draft = suggested
+      ? suggestPolicy(stored, request.draft)
+      : draftFromPolicy(request.draft, request.draftMetadata);
   }
   if (request.addPublic !== undefined && request.addPublic.length > 0) {
     draft = addEntries(draft, 'ClassicWhiteList', '', request.addPublic, suggested);

@@ -1,3 +1,5 @@
+import type { EntryMetadata } from './entry-metadata';
+
 /** Which policy a panel edits: the account-level one, or one AccessKey's. */
 export type PolicyScope =
   | { readonly kind: 'account' }
@@ -13,6 +15,8 @@ export interface PanelRequest {
   readonly scope: PolicyScope;
   /** An AccessKeyPolicy document (JSON) to start from instead of the stored one (Recommend, history). */
   readonly draft?: string;
+  /** With `draft`: its entry descriptions and parked entries (history's Restore), instead of none. */
+  readonly draftMetadata?: readonly EntryMetadata[];
   /** Entries to add to the public statement, e.g. from Check an IP's Fix (`198.51.100.7`). */
   readonly addPublic?: readonly string[];
   /** Entries to add to a VPC statement. */

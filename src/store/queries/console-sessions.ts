@@ -67,6 +67,15 @@ export async function createConsoleSession(
     root_access_key_acknowledged: 0,
   };
   await tx.db.insertInto('console_sessions').values(row).execute();
+  // A session is created by a successful sign-in only: the user's last login (IMS LastLoginDate).
+  if (principal.type === 'ram-user') {
+    await tx.db
+      .updateTable('users')
+      .set({ last_login_at: tx.now })
+      .where('account_id', '=', input.accountId)
+      .where('user_name', '=', principal.userName)
+      .execute();
+  }
   return toSession(row);
 }
 

@@ -37,6 +37,7 @@ const toUser = (row: Selectable<UserTable>, suffix: string): RamUser => ({
   comments: row.comments,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
+  lastLoginAt: row.last_login_at === null ? null : new Date(row.last_login_at),
 });
 
 export async function getUser(
@@ -108,6 +109,7 @@ export async function createUser(tx: WriteContext, accountId: AccountId, input: 
     comments,
     created_at: tx.now,
     updated_at: tx.now,
+    last_login_at: null,
   };
   await tx.db.insertInto('users').values(row).execute();
   await tx.log.append(accountId, { kind: 'user.created', userName: input.userName });

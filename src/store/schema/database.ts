@@ -87,6 +87,8 @@ export interface UserTable {
   comments: string;
   created_at: number;
   updated_at: number;
+  /** The last console sign-in; NULL for never. */
+  last_login_at: number | null;
 }
 
 export interface AccessKeyTable {

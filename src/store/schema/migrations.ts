@@ -11,6 +11,7 @@ import { rollupFunctions } from './migrations/0010-rollup-functions.js';
 import { consoleAuth } from './migrations/0011-console-auth.js';
 import { policyEntryMetadata } from './migrations/0012-policy-entry-metadata.js';
 import { policyAutoRevert } from './migrations/0013-policy-auto-revert.js';
+import { userLastLogin } from './migrations/0014-user-last-login.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Applied in this order, each exactly once; never edit or reorder a released entry. */
@@ -28,4 +29,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0011-console-auth', consoleAuth],
   ['0012-policy-entry-metadata', policyEntryMetadata],
   ['0013-policy-auto-revert', policyAutoRevert],
+  ['0014-user-last-login', userLastLogin],
 ];

@@ -97,8 +97,11 @@ test("each action is authorized by the RAM action of its product's prefix and it
   }
 });
 
-test('only GetCallerIdentity is open to any authenticated caller', () => {
+// ChangePassword too, as on Alibaba Cloud: the account's AllowUserToChangePassword is its
+// permission, and its handler refuses every caller but the RAM user changing its own password.
+test('only GetCallerIdentity and ChangePassword are open to any authenticated caller', () => {
   assert.deepEqual(ALL_ACTIONS.filter((action) => action.ramAction === null).map(keyOf), [
+    'Ims:ChangePassword',
     'Sts:GetCallerIdentity',
   ]);
 });

@@ -2,32 +2,28 @@ import { Alert, Button, Card, Form, Select, Space, Table, Typography } from 'ant
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ConsoleApiError } from '../../api/console-api-error';
-import { callAction } from '../../api/console-client';
+import { ExplainedButton } from '../../policy-panel/explained-button';
 import { usePolicyPanel } from '../../policy-panel/policy-panel-context';
 import type { PolicyScope } from '../../policy-panel/policy-scope';
 import { useSession } from '../../session/session-context';
-import { keyLabel, keyTarget, useAccountKeys } from '../actiontrail/account-keys';
-import type { AuditEvent } from '../actiontrail/audit-event';
+import { keyLabel, useAccountKeys } from '../actiontrail/account-keys';
 import { CardTitle } from '../actiontrail/card-title';
-import { serverNow } from '../actiontrail/server-now';
 import { showTime } from '../actiontrail/utc-time';
 import { scopeParam } from '../recommend/recommendation';
-import { actorOf, listPolicyChanges } from './policy-changes';
+import { actorOf, changeKind, listPolicyVersions, type PolicyVersion } from './policy-versions';
 import { SideBySideDiff } from './side-by-side-diff';
 
-const MAX_CHANGES = 100;
+const PAGE = 50;
+const NONE = '{}';
 
-interface Change {
-  readonly event: AuditEvent;
-  /** The document this change set, when known: kept in its event, or the stored one for the latest. */
-  readonly document: string | undefined;
-  readonly descriptions: string | undefined;
-}
+const asError = (e: unknown): ConsoleApiError =>
+  e instanceof ConsoleApiError ? e : new ConsoleApiError(0, {});
 
 /**
- * Policy history: every Set* change of one scope, who made it and from where, each beside the
- * change before it. The documents come from the events when they keep them (the
- * `AccessKeyPolicy` and `EntryDescriptions` parameters); the latest change's is the stored one.
+ * Policy history: every change of one scope's policy from the store's history
+ * (ListAccessKeyPolicyHistory), who made it and through what, with the document and the entry
+ * descriptions before and after side by side. Restore opens the panel with that version's
+ * document and descriptions; it goes through the same confirm dialog and impact preview.
  */
 export default function HistoryPage() {
   const session = useSession();
@@ -36,51 +32,49 @@ export default function HistoryPage() {
   const scope = scopeParam(params.get('scope'));
   const scopeValue = scope.kind === 'account' ? 'account' : `ak:${scope.accessKeyId}`;
   const { keys } = useAccountKeys(session);
-  const [changes, setChanges] = useState<readonly Change[] | undefined>(undefined);
+  const [versions, setVersions] = useState<readonly PolicyVersion[] | undefined>(undefined);
+  const [nextToken, setNextToken] = useState('');
+  const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<ConsoleApiError | undefined>(undefined);
-  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const [selected, setSelected] = useState<number | undefined>(undefined);
   const key = scope.kind === 'accessKey' ? keys?.find((k) => k.accessKeyId === scope.accessKeyId) : undefined;
-  const ready = scope.kind === 'account' || key !== undefined;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `scopeValue` stands for `scope`; `key` once keys load.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `scopeValue` stands for `scope`.
   useEffect(() => {
-    if (!ready) return;
     let current = true;
-    setChanges(undefined);
+    setVersions(undefined);
+    setNextToken('');
     setError(undefined);
     setSelected(undefined);
-    const stored =
-      key === undefined
-        ? callAction<{ AccessKeyPolicy: string }>('Ims', 'GetAccessKeyPolicyForAccount')
-        : callAction<{ AccessKeyPolicy: string }>('Ims', 'GetAccessKeyPolicy', keyTarget(key, session));
-    Promise.all([
-      serverNow().then((now) => listPolicyChanges(scope, MAX_CHANGES, now, session.RetentionDays)),
-      stored,
-    ])
-      .then(([events, current]) =>
-        events.map((event, i) => ({
-          event,
-          document:
-            event.requestParameters.AccessKeyPolicy ?? (i === 0 ? current.AccessKeyPolicy : undefined),
-          descriptions: event.requestParameters.EntryDescriptions,
-        })),
-      )
-      .then(
-        (found) => {
-          if (!current) return;
-          setChanges(found);
-          setSelected(found[0]?.event.eventId);
-        },
-        (e: unknown) => current && setError(e instanceof ConsoleApiError ? e : new ConsoleApiError(0, {})),
-      );
+    listPolicyVersions(scope, PAGE).then(
+      (answer) => {
+        if (!current) return;
+        setVersions(answer.Versions);
+        setNextToken(answer.NextToken);
+        setSelected(answer.Versions[0]?.PolicyVersion);
+      },
+      (e: unknown) => current && setError(asError(e)),
+    );
     return () => {
       current = false;
     };
-  }, [scopeValue, ready, session]);
+  }, [scopeValue]);
 
-  const index = changes?.findIndex((c) => c.event.eventId === selected) ?? -1;
-  const change = index < 0 ? undefined : changes![index];
-  const previous = index < 0 ? undefined : changes![index + 1];
+  const loadMore = () => {
+    setLoadingMore(true);
+    listPolicyVersions(scope, PAGE, nextToken)
+      .then(
+        (answer) => {
+          setVersions((shown) => [...(shown ?? []), ...answer.Versions]);
+          setNextToken(answer.NextToken);
+        },
+        (e: unknown) => setError(asError(e)),
+      )
+      .finally(() => setLoadingMore(false));
+  };
+
+  const version = versions?.find((v) => v.PolicyVersion === selected);
+  const latest = versions?.[0]?.PolicyVersion;
   const panelScope: PolicyScope =
     scope.kind === 'account'
       ? { kind: 'account' }
@@ -112,81 +106,86 @@ export default function HistoryPage() {
         </Form.Item>
       </Form>
       {error !== undefined && <Alert type="error" showIcon message={`${error.code}: ${error.message}`} />}
-      <Card size="small" title={<CardTitle>Changes</CardTitle>}>
-        <Table<Change>
+      <Card size="small" title={<CardTitle>Versions</CardTitle>}>
+        <Table<PolicyVersion>
           size="small"
-          rowKey={(c) => c.event.eventId}
-          loading={changes === undefined && error === undefined}
+          rowKey="PolicyVersion"
+          loading={versions === undefined && error === undefined}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          dataSource={[...(changes ?? [])]}
+          dataSource={[...(versions ?? [])]}
+          locale={{ emptyText: 'This policy was never set.' }}
           rowSelection={{
             type: 'radio',
             selectedRowKeys: selected === undefined ? [] : [selected],
-            onChange: (keys) => setSelected(String(keys[0])),
-            getCheckboxProps: (c) =>
-              ({ 'aria-label': `Show the change of ${showTime(c.event.eventTime)}` }) as never,
+            onChange: (rows) => setSelected(Number(rows[0])),
+            getCheckboxProps: (v) => ({ 'aria-label': `Show version ${v.PolicyVersion}` }) as never,
           }}
           columns={[
-            { title: 'Time', key: 'time', render: (_: unknown, c) => showTime(c.event.eventTime) },
-            { title: 'By', key: 'by', render: (_: unknown, c) => actorOf(c.event) },
-            { title: 'From', key: 'from', render: (_: unknown, c) => c.event.sourceIpAddress ?? '—' },
+            { title: 'Version', dataIndex: 'PolicyVersion', render: (n: number) => `v${n}` },
+            { title: 'Time', dataIndex: 'ChangedAt', render: (t: string) => showTime(t) },
+            { title: 'By', key: 'by', render: (_: unknown, v) => actorOf(v.ChangedBy).who },
             {
               title: 'Through',
-              key: 'type',
-              render: (_: unknown, c) => (c.event.eventType === 'ConsoleOperation' ? 'Console' : 'API'),
+              key: 'through',
+              render: (_: unknown, v) => actorOf(v.ChangedBy).through ?? '—',
             },
-            { title: 'Event', key: 'event', render: (_: unknown, c) => c.event.eventName },
+            { title: 'Change', key: 'change', render: (_: unknown, v) => changeKind(v) },
           ]}
         />
+        {nextToken !== '' && (
+          <Button style={{ marginTop: 8 }} loading={loadingMore} onClick={loadMore}>
+            Load older versions
+          </Button>
+        )}
       </Card>
-      {change !== undefined && (
+      {version !== undefined && (
         <Card
           size="small"
           title={
-            <CardTitle>{`Change of ${showTime(change.event.eventTime)} by ${actorOf(change.event)}`}</CardTitle>
+            <CardTitle>{`Version ${version.PolicyVersion} of ${showTime(version.ChangedAt)} by ${actorOf(version.ChangedBy).who}`}</CardTitle>
           }
           extra={
-            <Button
-              disabled={change.document === undefined}
+            <ExplainedButton
+              type="primary"
+              reason={notRestorable(version, version.PolicyVersion === latest)}
               onClick={() =>
-                change.document !== undefined && panel.open({ scope: panelScope, draft: change.document })
+                panel.open({
+                  scope: panelScope,
+                  draft: version.AccessKeyPolicy,
+                  draftMetadata: version.EntryDescriptions,
+                })
               }
             >
               Restore this version
-            </Button>
+            </ExplainedButton>
           }
         >
-          {change.document === undefined ? (
-            <Alert
-              type="info"
-              showIcon
-              message="The audit log does not keep this version's document."
-              description="Only the latest document (the stored one) and documents kept in their events can be shown."
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <SideBySideDiff
+              before={version.PreviousAccessKeyPolicy ?? NONE}
+              after={version.AccessKeyPolicy ?? NONE}
+              beforeLabel={version.PreviousAccessKeyPolicy === undefined ? 'Before (never set)' : 'Before'}
+              afterLabel={version.AccessKeyPolicy === undefined ? 'This version (deleted)' : 'This version'}
             />
-          ) : (
-            <Space direction="vertical" style={{ width: '100%' }}>
+            {(version.EntryDescriptions.length > 0 || version.PreviousEntryDescriptions.length > 0) && (
               <SideBySideDiff
-                before={previous?.document ?? '{}'}
-                after={change.document}
-                beforeLabel={
-                  previous === undefined
-                    ? 'Before (not in the audit log)'
-                    : `Before (${showTime(previous.event.eventTime)})`
-                }
-                afterLabel="This version"
+                before={JSON.stringify(version.PreviousEntryDescriptions)}
+                after={JSON.stringify(version.EntryDescriptions)}
+                beforeLabel="Entry descriptions before"
+                afterLabel="Entry descriptions of this version"
               />
-              {(change.descriptions !== undefined || previous?.descriptions !== undefined) && (
-                <SideBySideDiff
-                  before={previous?.descriptions ?? '[]'}
-                  after={change.descriptions ?? '[]'}
-                  beforeLabel="Entry descriptions before"
-                  afterLabel="Entry descriptions of this version"
-                />
-              )}
-            </Space>
-          )}
+            )}
+          </Space>
         </Card>
       )}
     </Space>
   );
 }
+
+/** Why a version cannot be restored; undefined when it can. */
+const notRestorable = (version: PolicyVersion, inForce: boolean): string | undefined =>
+  inForce
+    ? 'This version is the one in force.'
+    : version.AccessKeyPolicy === undefined
+      ? 'This change deleted the policy with its key.'
+      : undefined;

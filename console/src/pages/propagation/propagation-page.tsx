@@ -1,69 +1,60 @@
 import { Alert, Card, Descriptions, Space, Table, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { ConsoleApiError } from '../../api/console-api-error';
 import { callAction } from '../../api/console-client';
 import { may } from '../../api/console-session';
 import { useSession } from '../../session/session-context';
-import type { AuditEvent } from '../actiontrail/audit-event';
 import { CardTitle } from '../actiontrail/card-title';
-import { serverNow } from '../actiontrail/server-now';
 import { showTime } from '../actiontrail/utc-time';
-import { actorOf, listPolicyChanges, scopeOfEvent } from '../history/policy-changes';
+import { actorOf, changeKind } from '../history/policy-versions';
 import { NodesTable } from './nodes-table';
 import { liveNodes, type PolicyVersionStatus } from './policy-version-status';
+import { type RecentChange, receiptOf, receiptText, recentChanges } from './recent-changes';
 import { useVisibleInterval } from './use-visible-interval';
 
 const REFRESH_MS = 2000;
 const RECENT_CHANGES = 20;
 
+const asError = (e: unknown): ConsoleApiError =>
+  e instanceof ConsoleApiError ? e : new ConsoleApiError(0, {});
+
 /**
- * Propagation: the committed change-log version and which nodes enforce it, refreshed every two
- * seconds while the page is visible; then the last policy changes. An event does not carry the
- * version its change committed, only the one the node enforced before it (`appliedVersion`):
- * each change's receipt is therefore "in force on every node" once every node enforces the
- * committed version, which is at or after it.
+ * Propagation: the committed change-log version and which nodes enforce it, then the account-level
+ * policy's last changes (ListAccessKeyPolicyHistory), each with its receipt: GetPolicyVersionStatus
+ * for the version it committed. Refreshed every two seconds while the page is visible; a receipt
+ * already enforced everywhere is not asked again.
  */
 export default function PropagationPage() {
   const session = useSession();
   const [status, setStatus] = useState<PolicyVersionStatus | undefined>(undefined);
   const [error, setError] = useState<ConsoleApiError | undefined>(undefined);
-  const [changes, setChanges] = useState<readonly AuditEvent[] | undefined>(undefined);
+  const [changes, setChanges] = useState<readonly RecentChange[] | undefined>(undefined);
+  const canReadChanges = may(session, 'keyfence:ListAccessKeyPolicyHistory');
+  // The receipts known so far, by version, so that a refresh asks only for those still propagating.
+  const receipts = useRef(new Map<number, PolicyVersionStatus>());
+
+  const refreshChanges = useCallback(async () => {
+    const versions = await recentChanges(RECENT_CHANGES);
+    const known = receipts.current;
+    await Promise.all(
+      versions
+        .filter((v) => known.get(v.PolicyVersion)?.Enforced !== true)
+        .map(async (v) => known.set(v.PolicyVersion, await receiptOf(v))),
+    );
+    setChanges(versions.map((version) => ({ version, status: known.get(version.PolicyVersion) })));
+  }, []);
 
   const refresh = useCallback(() => {
-    callAction<PolicyVersionStatus>('Ims', 'GetPolicyVersionStatus').then(
-      (answer) => {
-        setStatus(answer);
-        setError(undefined);
-      },
-      (e: unknown) => setError(e instanceof ConsoleApiError ? e : new ConsoleApiError(0, {})),
+    const reads: Promise<unknown>[] = [
+      callAction<PolicyVersionStatus>('Ims', 'GetPolicyVersionStatus').then(setStatus),
+    ];
+    if (canReadChanges) reads.push(refreshChanges());
+    Promise.all(reads).then(
+      () => setError(undefined),
+      (e: unknown) => setError(asError(e)),
     );
-  }, []);
+  }, [canReadChanges, refreshChanges]);
   useVisibleInterval(refresh, REFRESH_MS);
-
-  const canReadChanges = may(session, 'actiontrail:LookupEvents');
-  useEffect(() => {
-    if (!canReadChanges) return;
-    let current = true;
-    serverNow()
-      .then((now) => listPolicyChanges(undefined, RECENT_CHANGES, now, session.RetentionDays))
-      .then(
-        (found) => current && setChanges(found),
-        () => current && setChanges([]),
-      );
-    return () => {
-      current = false;
-    };
-  }, [canReadChanges, session.RetentionDays]);
-
-  const nodes = status?.Nodes.Node ?? [];
-  const receipt = (event: AuditEvent): string => {
-    if (status === undefined) return '…';
-    const after = event.keyfence?.appliedVersion ?? 0;
-    const past = nodes.filter((n) => n.Status !== 'Stopped' && n.AppliedVersion > after).length;
-    return status.Enforced
-      ? `In force on all ${liveNodes(status)} nodes (v${status.CurrentVersion})`
-      : `Committed after v${after}; ${past} of ${liveNodes(status)} nodes past v${after}`;
-  };
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -84,22 +75,23 @@ export default function PropagationPage() {
         </Typography.Paragraph>
       </Card>
       <Card size="small" title={<CardTitle>Nodes</CardTitle>}>
-        <NodesTable nodes={nodes} />
+        <NodesTable nodes={status?.Nodes.Node ?? []} />
       </Card>
       {canReadChanges && (
-        <Card size="small" title={<CardTitle>Last 20 policy changes</CardTitle>}>
-          <Table<AuditEvent>
+        <Card size="small" title={<CardTitle>Last 20 changes of the account-level policy</CardTitle>}>
+          <Table<RecentChange>
             size="small"
-            rowKey="eventId"
-            loading={changes === undefined}
+            rowKey={(c) => c.version.PolicyVersion}
+            loading={changes === undefined && error === undefined}
             pagination={false}
             dataSource={[...(changes ?? [])]}
+            locale={{ emptyText: 'The account-level policy was never set.' }}
             columns={[
-              { title: 'Time', dataIndex: 'eventTime', render: (t: string) => showTime(t) },
-              { title: 'Scope', key: 'scope', render: (_: unknown, e) => scopeOfEvent(e) },
-              { title: 'By', key: 'by', render: (_: unknown, e) => actorOf(e) },
-              { title: 'From', dataIndex: 'sourceIpAddress', render: (s: string | null) => s ?? '—' },
-              { title: 'Receipt', key: 'receipt', render: (_: unknown, e) => receipt(e) },
+              { title: 'Version', key: 'version', render: (_: unknown, c) => `v${c.version.PolicyVersion}` },
+              { title: 'Time', key: 'time', render: (_: unknown, c) => showTime(c.version.ChangedAt) },
+              { title: 'By', key: 'by', render: (_: unknown, c) => actorOf(c.version.ChangedBy).who },
+              { title: 'Change', key: 'change', render: (_: unknown, c) => changeKind(c.version) },
+              { title: 'Receipt', key: 'receipt', render: (_: unknown, c) => receiptText(c.status) },
             ]}
           />
         </Card>

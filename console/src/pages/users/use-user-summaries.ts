@@ -7,11 +7,10 @@ import type {
   ListAccessKeysAnswer,
 } from '../../components/access-key-types';
 import { useSession } from '../../session/session-context';
-import type { GetLoginProfileAnswer, RamUser } from './user-types';
+import type { RamUser } from './user-types';
 
 /** The list's per-user facts that ListUsers does not carry; undefined where unknown or not allowed. */
 export interface UserSummary {
-  readonly lastLogin?: string;
   readonly lastKeyUse?: { readonly date: string; readonly service?: string };
   /** Keys of this user with an Active key-level network ACL, out of `keys`. */
   readonly keyLevelAcls?: number;
@@ -77,7 +76,6 @@ const summarizeKeys = async (
 export const useUserSummaries = (users: readonly RamUser[]): ReadonlyMap<string, UserSummary> => {
   const session = useSession();
   const [summaries, setSummaries] = useState<ReadonlyMap<string, UserSummary>>(new Map());
-  const canProfile = may(session, 'ram:GetLoginProfile');
   const canKeys = may(session, 'ram:ListAccessKeys');
   const canLastUsed = may(session, 'ram:GetAccessKeyLastUsed');
   const canPolicy = may(session, 'ram:GetAccessKeyPolicy');
@@ -87,22 +85,13 @@ export const useUserSummaries = (users: readonly RamUser[]): ReadonlyMap<string,
     const principals = names === '' ? [] : names.split(' ');
     void Promise.all(
       principals.map(async (principalName): Promise<[string, UserSummary]> => {
-        const [profile, keys] = await Promise.all([
-          canProfile
-            ? settle(
-                callAction<GetLoginProfileAnswer>('Ims', 'GetLoginProfile', {
-                  UserPrincipalName: principalName,
-                }),
-              )
-            : undefined,
-          canKeys ? summarizeKeys(principalName, canLastUsed, canPolicy) : {},
-        ]);
-        return [principalName, { lastLogin: profile?.LoginProfile.LastLoginTime, ...keys }];
+        const keys = canKeys ? await summarizeKeys(principalName, canLastUsed, canPolicy) : {};
+        return [principalName, keys];
       }),
     ).then((entries) => current && setSummaries(new Map(entries)));
     return () => {
       current = false;
     };
-  }, [names, canProfile, canKeys, canLastUsed, canPolicy]);
+  }, [names, canKeys, canLastUsed, canPolicy]);
   return summaries;
 };

@@ -6,6 +6,8 @@ export interface RamUser {
   readonly Comments?: string;
   readonly CreateDate: string;
   readonly UpdateDate: string;
+  /** The last console sign-in; absent for never. */
+  readonly LastLoginDate?: string;
 }
 
 export interface ListUsersAnswer {

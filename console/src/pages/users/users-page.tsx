@@ -44,7 +44,7 @@ const columns = (summaries: ReadonlyMap<string, UserSummary>): ColumnsType<RamUs
     {
       title: 'Last Login',
       key: 'lastLogin',
-      render: (_: unknown, user) => <UtcTime time={of(user)?.lastLogin} />,
+      render: (_: unknown, user) => <UtcTime time={user.LastLoginDate} />,
     },
     {
       title: 'Last AccessKey Use',

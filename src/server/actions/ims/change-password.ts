@@ -8,13 +8,14 @@ import { newPasswordHash, requiredPassword } from './support/password-param.js';
 
 /**
  * IMS ChangePassword: a RAM user changes its own console password, when the account's security
- * preference allows it and its policies allow `ram:ChangePassword`. Every console session of the
- * user ends in the same transaction.
+ * preference allows it. As on Alibaba Cloud, that preference is the permission: no RAM policy is
+ * needed (`ramAction: null`), and the handler refuses every caller but a RAM user. Every console
+ * session of the user ends in the same transaction.
  */
 export const changePassword: ActionDefinition = {
   product: 'Ims',
   name: 'ChangePassword',
-  ramAction: 'ram:ChangePassword',
+  ramAction: null,
   async handle(context) {
     const { params, caller, store } = context;
     const userName = ownUserName(caller);

@@ -6,6 +6,7 @@ import { getAccessKeyPolicyCandidate } from './get-access-key-policy-candidate.j
 import { getAccessKeyPolicyDescriptions } from './get-access-key-policy-descriptions.js';
 import { getAccessKeyPolicyEntryUsage } from './get-access-key-policy-entry-usage.js';
 import { getPolicyVersionStatus } from './get-policy-version-status.js';
+import { listAccessKeyPolicyHistory } from './list-access-key-policy-history.js';
 import { listAccessKeySources } from './list-access-key-sources.js';
 import { promoteAccessKeyPolicyCandidate } from './promote-access-key-policy-candidate.js';
 import { recommendAccessKeyPolicy } from './recommend-access-key-policy.js';
@@ -26,4 +27,5 @@ export const KEYFENCE_ACTIONS: readonly ActionDefinition[] = Object.freeze([
   getAccessKeyPolicyEntryUsage,
   getAccessKeyPolicyDescriptions,
   confirmAccessKeyPolicyChange,
+  listAccessKeyPolicyHistory,
 ]);
