@@ -82,10 +82,12 @@ export const AppShell = () => {
         </Dropdown>
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={220} theme="light">
+        {/* The border on the sider, not the menu: the menu ends with its last item, the sider does not. */}
+        <Layout.Sider width={220} theme="light" style={{ borderInlineEnd: '1px solid #f0f0f0' }}>
           <nav aria-label="Console navigation">
             <Menu
               mode="inline"
+              style={{ borderInlineEnd: 'none' }}
               selectedKeys={[selected === '/' ? '/' : selected]}
               items={navItems(session)}
             />

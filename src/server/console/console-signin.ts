@@ -62,7 +62,10 @@ export class ConsoleSignin {
     const ip = request.source.ip;
     const wait = throttle.waitSeconds(name, ip);
     if (wait > 0) {
-      audit.signin(request, { caller: null, consoleUser: null }, failed('ConsoleSigninThrottled', 429));
+      // Named after whom it claims (a few reads, no password check), so that account's
+      // LookupEvents shows the attempts held back, not only the failures before them.
+      const consoleUser = consoleUserOf(await this.#find(name));
+      audit.signin(request, { caller: null, consoleUser }, failed('ConsoleSigninThrottled', 429));
       throw consoleErrors.signinThrottled(wait);
     }
     const found = await this.#find(name);
@@ -70,8 +73,11 @@ export class ConsoleSignin {
     if (!('accountId' in found) || !matched) {
       const reason = found.refusal ?? 'WrongPassword';
       throttle.failed(name, ip);
-      const consoleUser = 'accountId' in found ? userOf(found) : found.consoleUser;
-      audit.signin(request, { caller: null, consoleUser }, failed(`ConsoleSigninFailed.${reason}`, 401));
+      audit.signin(
+        request,
+        { caller: null, consoleUser: consoleUserOf(found) },
+        failed(`ConsoleSigninFailed.${reason}`, 401),
+      );
       throw consoleErrors.signinFailed();
     }
     this.#secondFactorStep();
@@ -161,6 +167,10 @@ function failed(errorCode: string, httpStatus: number) {
 
 function userOf({ accountId, principal }: Claimant): ConsoleUser {
   return { accountId, principal };
+}
+
+function consoleUserOf(found: Claimant | Stranger): ConsoleUser | null {
+  return 'accountId' in found ? userOf(found) : found.consoleUser;
 }
 
 async function exists(read: () => Promise<unknown>): Promise<boolean> {

@@ -13,6 +13,9 @@ interface AccountPolicyAnswer {
   readonly PolicyVersion: number;
 }
 
+/** `2026-12-08T04:37:42.493Z` → `2026-12-08 04:37 UTC`: the page runs in any time zone, the server in UTC. */
+const toMinuteUtc = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
 /** The signed-in landing: who and where you are, what the account holds, and what is enforced. */
 export default function OverviewPage() {
   const session = useSession();
@@ -51,7 +54,7 @@ export default function OverviewPage() {
               children: `${identityLabel(session)} (${session.Identity.Type === 'root' ? 'root identity' : 'RAM user'})`,
             },
             { key: 'address', label: 'Your address', children: session.ClientIp },
-            { key: 'expires', label: 'Session expires', children: session.ExpiresAt },
+            { key: 'expires', label: 'Session expires', children: toMinuteUtc(session.ExpiresAt) },
             { key: 'node', label: 'Served by node', children: session.NodeId },
             { key: 'version', label: 'Policy version enforced here', children: session.PolicyVersion },
           ]}
