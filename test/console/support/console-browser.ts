@@ -91,7 +91,13 @@ export async function openPage(baseURL: string): Promise<ConsolePage> {
 /** test-results/console/<name>.png, animations off. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', fullPage: true });
+  // A drawer or modal covers the viewport only: the full page would show a blank strip below it.
+  const overlay = (await page.locator('.ant-drawer-open, .ant-modal-wrap').count()) > 0;
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    animations: 'disabled',
+    fullPage: !overlay,
+  });
 }
 
 /** axe finds no serious or critical violation on the page as it is now (drawer or dialog open or not). */
