@@ -39,11 +39,14 @@ export const AccessKeyNetworkAcl = ({
   const summary = summarizeNetworkAcl(data.AccessKeyPolicy, accountPolicy);
   return (
     <span>
-      <Tag color={colors[summary.label]}>{summary.label}</Tag>{' '}
+      <Tag color={colors[summary.label]}>{summary.label}</Tag>
       {summary.entries !== undefined && (
-        <Typography.Text type="secondary">
-          {summary.entries} {summary.entries === 1 ? 'entry' : 'entries'}
-        </Typography.Text>
+        <>
+          <br />
+          <Typography.Text type="secondary">
+            {summary.entries} {summary.entries === 1 ? 'entry' : 'entries'}
+          </Typography.Text>
+        </>
       )}
     </span>
   );
