@@ -116,6 +116,13 @@ describe('F9 Root AccessKey Management', { skip: skipWithoutBrowser() }, () => {
   test("a RAM user's session has no entry for it and cannot reach it", async () => {
     const s = await startConsoleServer();
     const alice = await s.addConsoleUser('alice');
+    // Even an administrator is not the root identity: the page is root's alone.
+    const attached = await s.signed(s.root, 'AttachPolicyToUser', '2015-05-01', {
+      PolicyType: 'System',
+      PolicyName: 'AdministratorAccess',
+      UserName: 'alice',
+    });
+    assert.equal(attached.status, 200, attached.text);
     const { page, assertClean, close } = await openPage(s.url);
     const secrets = watchSecrets(page);
     await signIn(page, alice.upn, alice.password);
