@@ -130,6 +130,7 @@ describe('F7 Users and the Authentication tab', { skip: skipWithoutBrowser() }, 
     await dialog.getByRole('checkbox', { name: 'I have saved the secret' }).check();
     await closeButton.click();
     await dialog.waitFor({ state: 'hidden' });
+    assert.ok(!(await page.content()).includes(secret), 'closed, the secret is gone from the page');
     const newKey = { accessKeyId: newKeyId, accessKeySecret: secret };
     const self = await ims(s, 'GetUser', {}, newKey);
     assert.equal((self.User as { UserPrincipalName: string }).UserPrincipalName, alicePrincipal);
