@@ -24,6 +24,7 @@ import type {
   CreatedAccessKey,
   ListAccessKeysAnswer,
 } from './access-key-types';
+import { TableEmptyText } from './table-empty-text';
 
 /** The store's default per-user limit (IMS's 2); a larger configured limit is still enforced server-side. */
 const KEYS_PER_USER = 2;
@@ -104,6 +105,7 @@ export const AccessKeyTable = ({ owner }: { readonly owner: AccessKeyOwner }) =>
       title: 'AccessKey ID',
       dataIndex: 'AccessKeyId',
       render: (id: string) => (
+        // One line: an ID split across two reads as two IDs.
         <Typography.Text
           copyable={{ text: id, tooltips: ['Copy AccessKey ID', 'Copied'] }}
           style={{ whiteSpace: 'nowrap' }}
@@ -148,7 +150,6 @@ export const AccessKeyTable = ({ owner }: { readonly owner: AccessKeyOwner }) =>
     {
       title: 'Actions',
       key: 'actions',
-      width: 230,
       render: (_: unknown, key) => (
         <AccessKeyActions
           accessKey={key}
@@ -193,7 +194,7 @@ export const AccessKeyTable = ({ owner }: { readonly owner: AccessKeyOwner }) =>
         dataSource={rows}
         loading={keys.loading}
         pagination={false}
-        locale={{ emptyText: 'No AccessKey' }}
+        locale={{ emptyText: <TableEmptyText>No AccessKey</TableEmptyText> }}
       />
       {created !== undefined && (
         <AccessKeySecretDialog accessKey={created} onClose={() => setCreated(undefined)} />

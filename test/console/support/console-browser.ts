@@ -29,10 +29,13 @@ export function browserMissing(): string | undefined {
 
 let launched: Promise<Browser> | undefined;
 
-/** One browser per test file, closed after it. */
+/**
+ * One browser, closed by an `after` hook. Registered from inside a test, that hook runs when the
+ * test ends, so the next test of the file launches a browser anew.
+ */
 export function browser(): Promise<Browser> {
   if (launched === undefined) {
-    launched = chromium.launch({
+    const launching = chromium.launch({
       executablePath: CHROMIUM,
       args: [
         '--headless',
@@ -45,7 +48,11 @@ export function browser(): Promise<Browser> {
         '--disable-sync',
       ],
     });
-    after(async () => (await launched!).close());
+    launched = launching;
+    after(async () => {
+      launched = undefined;
+      await (await launching).close();
+    });
   }
   return launched;
 }

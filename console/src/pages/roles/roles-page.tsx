@@ -6,6 +6,7 @@ import { ConsoleApiError } from '../../api/console-api-error';
 import { callAction } from '../../api/console-client';
 import { may } from '../../api/console-session';
 import { formatUtc } from '../../components/access-key-time';
+import { TableEmptyText } from '../../components/table-empty-text';
 import { useSession } from '../../session/session-context';
 import { CreateRoleDrawer } from './create-role-drawer';
 import type { Role, RoleAnswer } from './role-types';
@@ -88,7 +89,7 @@ export default function RolesPage() {
             </pre>
           ),
         }}
-        locale={{ emptyText: 'Look a role up by name, or create one.' }}
+        locale={{ emptyText: <TableEmptyText>Look a role up by name, or create one.</TableEmptyText> }}
       />
       {creating && <CreateRoleDrawer onClose={() => setCreating(false)} onCreated={remember} />}
     </Space>

@@ -7,6 +7,7 @@ import { callAction } from '../../api/console-client';
 import { may } from '../../api/console-session';
 import { useAction } from '../../api/use-action';
 import { formatUtc } from '../../components/access-key-time';
+import { TableEmptyText } from '../../components/table-empty-text';
 import { useSession } from '../../session/session-context';
 import { AttachPolicyDialog } from './attach-policy-dialog';
 
@@ -93,7 +94,7 @@ export const UserPermissionsTab = ({ userName }: { readonly userName: string }) 
         dataSource={policies}
         loading={loading}
         pagination={false}
-        locale={{ emptyText: 'No policy attached' }}
+        locale={{ emptyText: <TableEmptyText>No policy attached</TableEmptyText> }}
       />
       {attaching && (
         <AttachPolicyDialog

@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { may } from '../../api/console-session';
 import { useAction } from '../../api/use-action';
 import { UtcTime } from '../../components/access-key-utc-time';
+import { TableEmptyText } from '../../components/table-empty-text';
 import { useSession } from '../../session/session-context';
 import { type CreatedUser, CreateUserDrawer } from './create-user-drawer';
 import { OneTimeCredentialsDialog } from './one-time-credentials-dialog';
@@ -135,7 +136,11 @@ export default function UsersPage() {
         dataSource={shown}
         loading={list.loading}
         pagination={false}
-        locale={{ emptyText: search === '' ? 'No user yet' : 'No user on this page matches' }}
+        locale={{
+          emptyText: (
+            <TableEmptyText>{search === '' ? 'No user yet' : 'No user on this page matches'}</TableEmptyText>
+          ),
+        }}
       />
       <Space>
         <Button disabled={markers.length === 0} onClick={() => setMarkers(markers.slice(0, -1))}>
