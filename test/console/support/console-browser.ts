@@ -88,10 +88,18 @@ export async function openPage(baseURL: string): Promise<ConsolePage> {
   };
 }
 
-/** test-results/console/<name>.png, animations off. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * test-results/console/<name>.png, animations off. The whole page by default; `fullPage: false`
+ * for a drawer or dialog, which is fixed to the viewport and would leave the rest of a long page
+ * uncovered.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  { fullPage = true }: { readonly fullPage?: boolean } = {},
+): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', fullPage });
 }
 
 /** axe finds no serious or critical violation on the page as it is now (drawer or dialog open or not). */
