@@ -28,6 +28,9 @@ export function browserMissing(): string | undefined {
 }
 
 let launched: Promise<Browser> | undefined;
+// Registered here, at the file's top level: an `after` called inside a test would close the
+// browser when that first test ends, under the feet of the next one.
+after(async () => (await launched)?.close());
 
 /** One browser per test file, closed after it. */
 export function browser(): Promise<Browser> {
@@ -45,7 +48,6 @@ export function browser(): Promise<Browser> {
         '--disable-sync',
       ],
     });
-    after(async () => (await launched!).close());
   }
   return launched;
 }
