@@ -43,7 +43,7 @@ describe('F6 Submit: the propagation receipt across two nodes, then enforcement'
       name: /^Committed as policy version \d+ at \d\d:\d\d:\d\d\.\d{3}$/,
     });
     await committed.waitFor();
-    const version = Number(/version (\d+)/.exec(await committed.innerText())![1]);
+    const version = Number(/version (\d+)/.exec((await committed.textContent()) ?? '')![1]);
     await receipt.getByText(/^Enforced by 2 of 2 nodes at \d\d:\d\d:\d\d\.\d{3} \(\d+\.\d\d s\)$/).waitFor();
     await receipt.getByRole('link', { name: 'Open Propagation' }).waitFor();
     await screenshot(page, 'receipt', { fullPage: false });
