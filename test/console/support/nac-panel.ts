@@ -47,17 +47,3 @@ export async function keyPolicy(s: ConsoleServer, key: Credentials, owner?: stri
   assert.equal(reply.status, 200, reply.text);
   return reply.body.AccessKeyPolicy as string;
 }
-
-/** Waits until `check` passes, polling: for state the browser changes asynchronously. */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > end) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
