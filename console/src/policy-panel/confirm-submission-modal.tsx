@@ -5,7 +5,7 @@ import { callAction } from '../api/console-client';
 import type { ConsoleSession } from '../api/console-session';
 import { ChangeDiff } from './change-diff';
 import type { EntryMetadata } from './entry-metadata';
-import { count, plural } from './format';
+import { plural } from './format';
 import { ImpactPreview, type Simulation } from './impact-preview';
 import type { PolicyScope } from './policy-scope';
 import { PropagationReceipt } from './propagation-receipt';
@@ -168,7 +168,7 @@ export const ConfirmSubmissionModal = (props: ConfirmSubmissionModalProps) => {
               loading={phase.step === 'submitting'}
               onClick={() => void submit()}
             >
-              {denied > 0 ? `Deny ${count(denied)} calls and submit` : 'OK'}
+              {denied > 0 ? `Deny ${plural(denied, 'call')} and submit` : 'OK'}
             </Button>
           </Space>
         )

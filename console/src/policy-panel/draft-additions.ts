@@ -2,6 +2,7 @@ import { parseCidr } from '@keyfence/net/cidr.js';
 import { isNeverSet } from '@keyfence/policy/no-policy.js';
 import type { PolicyStatement, StatementType } from '@keyfence/policy/policy-document.js';
 import { draftFromPolicy } from './draft-from-policy';
+import type { EntryMetadata } from './entry-metadata';
 import { appendEntries, readEntryText } from './entry-text';
 import { type DraftStatement, newStatement, orderStatements, type PanelDraft } from './panel-draft';
 import type { PanelRequest } from './policy-scope';
@@ -64,14 +65,23 @@ export function suggestPolicy(draft: PanelDraft, policyJson: string): PanelDraft
   );
 }
 
-/** The draft a panel opens with: the stored one, with what the opener asked for applied. */
-export function applyRequest(stored: PanelDraft, request: PanelRequest): PanelDraft {
+/**
+ * The draft a panel opens with: the stored one, with what the opener asked for applied. A document
+ * to start from (a version restored from history) keeps the stored descriptions of the entries it
+ * holds, and the parked entries, as a Set without `EntryDescriptions` would: opening it must not
+ * make Submit drop them.
+ */
+export function applyRequest(
+  stored: PanelDraft,
+  request: PanelRequest,
+  storedMetadata: readonly EntryMetadata[],
+): PanelDraft {
   const suggested = request.suggested === true;
   let draft = stored;
   if (request.draft !== undefined) {
     draft = suggested
       ? suggestPolicy(stored, request.draft)
-      : draftFromPolicy(request.draft, request.draftMetadata);
+      : draftFromPolicy(request.draft, request.draftMetadata ?? storedMetadata);
   }
   if (request.addPublic !== undefined && request.addPublic.length > 0) {
     draft = addEntries(draft, 'ClassicWhiteList', '', request.addPublic, suggested);

@@ -96,7 +96,7 @@ export const EntryEditor = ({
       {view.entries.length > 0 && (
         <ul aria-label={chipsLabel} className="kf-chips" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
           {view.entries.map((entry, k) => (
-            <li key={chipKeys[k]} style={{ display: 'inline-block' }}>
+            <li key={chipKeys[k]} style={{ display: 'inline-block', marginInlineEnd: 4 }}>
               <EntryChip
                 entry={entry}
                 use={

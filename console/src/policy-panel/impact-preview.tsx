@@ -186,7 +186,12 @@ const ImpactResult = ({ simulation, days }: { readonly simulation: Simulation; r
               title: 'Change',
               dataIndex: 'change',
               render: (c: Row['change']) => (
-                <Typography.Text type={c === 'Newly denied' ? 'danger' : 'success'}>{c}</Typography.Text>
+                <Typography.Text
+                  type={c === 'Newly denied' ? 'danger' : 'success'}
+                  style={{ whiteSpace: 'nowrap' }}
+                >
+                  {c}
+                </Typography.Text>
               ),
             },
             { title: 'Source', dataIndex: 'SourceIp' },

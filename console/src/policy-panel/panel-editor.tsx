@@ -51,7 +51,7 @@ export const PanelEditor = (props: PanelEditorProps) => {
   const { setDraft: publishDraft } = usePolicyPanel();
   const limits = useMemo(() => sessionLimits(session), [session]);
   const base = useMemo(() => draftFromPolicy(data.stored.AccessKeyPolicy, data.metadata), [data]);
-  const [draft, setDraft] = useState<PanelDraft>(() => applyRequest(base, request));
+  const [draft, setDraft] = useState<PanelDraft>(() => applyRequest(base, request, data.metadata));
   const [submission, setSubmission] = useState<Submission | undefined>(undefined);
   const [showJson, setShowJson] = useState(false);
   const [addedClientIp, setAddedClientIp] = useState(false);

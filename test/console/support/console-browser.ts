@@ -28,14 +28,14 @@ export function browserMissing(): string | undefined {
 }
 
 let launched: Promise<Browser> | undefined;
+// Registered here, at the file's top level: an `after` called inside a test would close the
+// browser when that first test ends, under the feet of the next one.
+after(async () => (await launched)?.close());
 
-/**
- * One browser, closed by an `after` hook. Registered from inside a test, that hook runs when the
- * test ends, so the next test of the file launches a browser anew.
- */
+/** One browser per test file, closed after it. */
 export function browser(): Promise<Browser> {
   if (launched === undefined) {
-    const launching = chromium.launch({
+    launched = chromium.launch({
       executablePath: CHROMIUM,
       args: [
         '--headless',
@@ -47,11 +47,6 @@ export function browser(): Promise<Browser> {
         '--disable-component-update',
         '--disable-sync',
       ],
-    });
-    launched = launching;
-    after(async () => {
-      launched = undefined;
-      await (await launching).close();
     });
   }
   return launched;
@@ -95,15 +90,22 @@ export async function openPage(baseURL: string): Promise<ConsolePage> {
   };
 }
 
-/** test-results/console/<name>.png, animations off. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * test-results/console/<name>.png, animations off. The whole page, unless a drawer or dialog is
+ * open (or `fullPage: false`): fixed to the viewport, it would leave the rest of a long page
+ * uncovered.
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { readonly fullPage?: boolean } = {},
+): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  // A drawer or modal covers the viewport only: the full page would show a blank strip below it.
   const overlay = (await page.locator('.ant-drawer-open, .ant-modal-wrap').count()) > 0;
   await page.screenshot({
     path: join(SCREENSHOTS, `${name}.png`),
     animations: 'disabled',
-    fullPage: !overlay,
+    fullPage: options.fullPage ?? !overlay,
   });
 }
 

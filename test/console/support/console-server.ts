@@ -49,13 +49,17 @@ export interface ConsoleServer extends ConsoleNode {
   /** The root AccessKey, for checking effects through signed calls. */
   readonly root: Credentials;
   readonly sink: StoreAuditSink;
-  /** A signed RPC call (V3, as the SDKs sign), from `from` through the trusted proxy header. */
+  /**
+   * A signed RPC call (V3, as the SDKs sign), from `from` through the trusted proxy header, and
+   * from inside `vpcId` when given (the proxy's `X-Forwarded-Vpc-Id`).
+   */
   signed(
     credentials: Credentials,
     action: string,
     version: string,
     params?: Record<string, string>,
     from?: string,
+    vpcId?: string,
   ): Promise<Reply>;
   /** ActionTrail LookupEvents as root after flushing the audit log; the events. */
   events(params?: Record<string, string>): Promise<Record<string, unknown>[]>;
@@ -128,13 +132,16 @@ export async function startConsoleServer(
 
   const first = await startNode(store, options.nodeId ?? 'node-a');
   const rootKey = { accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret };
-  const signed: ConsoleServer['signed'] = (credentials, action, version, params = {}, from) =>
+  const signed: ConsoleServer['signed'] = (credentials, action, version, params = {}, from, vpcId) =>
     call(first.port, {
       action,
       version,
       credentials,
       params,
-      headers: from === undefined ? {} : { 'x-forwarded-for': from },
+      headers: {
+        ...(from === undefined ? {} : { 'x-forwarded-for': from }),
+        ...(vpcId === undefined ? {} : { 'x-forwarded-vpc-id': vpcId }),
+      },
     });
   return {
     ...first,
