@@ -40,7 +40,7 @@ async function passes(s: ConsoleServer, from: string): Promise<boolean> {
 }
 
 describe('F15 entry descriptions and parked entries', { skip: skipWithoutBrowser() }, () => {
-  test('described and parked beside the document, kept or dropped by an SDK Set, restored with the latest version', async () => {
+  test('described and parked beside the document, kept or dropped by an SDK Set, an earlier version restored from history with them', async () => {
     const s = await startConsoleServer();
     const { page, assertClean, close } = await openPage(s.url);
     page.setDefaultTimeout(10_000);
@@ -119,24 +119,23 @@ describe('F15 entry descriptions and parked entries', { skip: skipWithoutBrowser
     assert.equal(second.version, sdk.body.PolicyVersion);
     assert.doesNotMatch(second.policy, /office|VPN|192\.0\.2\.10/);
 
-    // Policy history: both changes; only the latest document is known (the audit log keeps
-    // descriptions, never documents), so only it can be restored.
+    // Policy history keeps every version's document and descriptions: the latest (the SDK's) is
+    // in force; the console's earlier one is restored with its descriptions and parked entry.
     await page.goto('/console/history?scope=account');
-    const consoleRow = page.getByRole('row').filter({ hasText: 'Console' });
-    const apiRow = page.getByRole('row').filter({ hasText: 'API' });
-    await apiRow.waitFor();
-    await consoleRow.getByRole('radio').check();
     const restore = page.getByRole('button', { name: 'Restore this version' });
-    await page.getByText("The audit log does not keep this version's document.").waitFor();
-    assert.equal(await restore.isDisabled(), true);
+    await page.getByRole('radio', { name: `Show version ${second.version}` }).check();
+    assert.equal(await restore.isDisabled(), true, 'the version in force is not restored');
+    await page.getByRole('radio', { name: `Show version ${first.version}` }).check();
+    await page
+      .getByRole('cell', { name: /"Description": "build server"/ })
+      .first()
+      .waitFor();
     await assertAccessible(page, 'Policy history');
-    await apiRow.getByRole('radio').check();
     await restore.click();
 
-    // The restored version comes with its descriptions and parked entry, not without them.
     drawer = page.getByRole('dialog', { name: 'Account-level Network Access Control' });
     await chips.getByRole('button', { name: '203.0.113.0/24 · office NAT (valid)' }).waitFor();
-    await chips.getByRole('button', { name: '198.51.100.0/24 (valid)' }).waitFor();
+    await chips.getByRole('button', { name: '198.51.100.7 · build server (valid)' }).waitFor();
     await chips.getByRole('button', { name: '192.0.2.10 · old VPN (parked)' }).click();
     // Re-enabling a parked entry is one click, and a normal change.
     await page
@@ -150,14 +149,15 @@ describe('F15 entry descriptions and parked entries', { skip: skipWithoutBrowser
     await confirm
       .getByRole('textbox', { name: `Enter the account ID ${s.accountId} to confirm` })
       .fill(s.accountId);
-    await confirm.getByRole('button', { name: 'OK' }).click();
+    await confirm.getByRole('button', { name: /^(OK|Deny .* calls? and submit)$/ }).click();
     await receipt.getByText(/^Enforced by 1 of 1 nodes at /).waitFor();
 
     assert.deepEqual(JSON.parse((await accountPolicy(s)).policy).Statements, [
-      { Type: 'ClassicWhiteList', IPList: ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.10'] },
+      { Type: 'ClassicWhiteList', IPList: ['203.0.113.0/24', '198.51.100.7', '192.0.2.10'] },
     ]);
     assert.deepEqual(await descriptions(s), [
       publicEntry('192.0.2.10', 'old VPN'),
+      publicEntry('198.51.100.7', 'build server'),
       publicEntry('203.0.113.0/24', 'office NAT'),
     ]);
     assert.equal(await passes(s, '192.0.2.10'), true);
