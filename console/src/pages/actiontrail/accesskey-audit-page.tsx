@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, Select, Space, Spin, Switch, Typography } from 'antd';
+import { Alert, Button, Form, Select, Space, Spin, Switch, Typography } from 'antd';
 import { type Key, lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ConsoleApiError } from '../../api/console-api-error';
@@ -10,9 +10,9 @@ import { loadStoredPolicies, pairWithDraft, type StoredPolicies } from '../check
 import { type KeySource, listKeySources } from './access-key-sources';
 import { keyLabel, keyTarget, useAccountKeys } from './account-keys';
 import { AuditHeader, type LastUsed } from './audit-header';
-import { CardTitle } from './card-title';
 import { coverageOf } from './coverage-tag';
 import { type DailyCalls, dailyCalls } from './daily-calls';
+import { SectionCard } from './section-card';
 import { ServicesTable } from './services-table';
 import { groupSources } from './source-groups';
 import { SourceIpsTable } from './source-ips-table';
@@ -191,12 +191,11 @@ export default function AccessKeyAuditPage() {
             error === undefined && <Spin aria-label="Loading the audit data" />
           ) : (
             <>
-              <Card size="small" title={<CardTitle>Services</CardTitle>}>
+              <SectionCard title="Services">
                 <ServicesTable accessKeyId={accessKey.accessKeyId} sources={loaded.sources} />
-              </Card>
-              <Card
-                size="small"
-                title={<CardTitle>Source IPs</CardTitle>}
+              </SectionCard>
+              <SectionCard
+                title="Source IPs"
                 extra={
                   <Space wrap>
                     <Switch checked={per24} onChange={setPer24} aria-label="Group IPv4 sources per /24" />
@@ -234,8 +233,8 @@ export default function AccessKeyAuditPage() {
                     onSelect={setSelected}
                   />
                 </Space>
-              </Card>
-              <Card size="small" title={<CardTitle>Calls over time</CardTitle>}>
+              </SectionCard>
+              <SectionCard title="Calls over time">
                 {daily === undefined ? (
                   <Spin aria-label="Loading calls per day" />
                 ) : (
@@ -243,7 +242,7 @@ export default function AccessKeyAuditPage() {
                     <CallsChart data={daily} />
                   </Suspense>
                 )}
-              </Card>
+              </SectionCard>
             </>
           )}
         </>

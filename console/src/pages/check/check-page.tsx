@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Form, Input, Radio, Select, Space, Typography } from 'antd';
+import { Alert, Button, Descriptions, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ConsoleApiError } from '../../api/console-api-error';
@@ -7,7 +7,7 @@ import { usePolicyPanel } from '../../policy-panel/policy-panel-context';
 import type { PanelRequest } from '../../policy-panel/policy-scope';
 import { useSession } from '../../session/session-context';
 import { type AccountKey, keyLabel, keyTarget, useAccountKeys } from '../actiontrail/account-keys';
-import { CardTitle } from '../actiontrail/card-title';
+import { SectionCard } from '../actiontrail/section-card';
 import { showTime } from '../actiontrail/utc-time';
 import type { CheckAnswer } from './check-outcome';
 import { CheckResult } from './check-result';
@@ -146,7 +146,7 @@ export default function CheckPage() {
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={3}>Check an IP</Typography.Title>
-      <Card size="small" title={<CardTitle>What to check</CardTitle>}>
+      <SectionCard title="What to check">
         <Form layout="vertical" onFinish={() => void run()}>
           <Form.Item label="Check by" htmlFor="check-mode">
             <Radio.Group
@@ -231,10 +231,10 @@ export default function CheckPage() {
             Check
           </Button>
         </Form>
-      </Card>
+      </SectionCard>
       {problem !== undefined && <Alert type="error" showIcon message={problem} />}
       {checked !== undefined && (
-        <Card size="small" title={<CardTitle>Result</CardTitle>}>
+        <SectionCard title="Result">
           <Space direction="vertical" style={{ width: '100%' }}>
             <Typography.Text>
               {checked.input.credential.kind === 'key'
@@ -276,7 +276,7 @@ export default function CheckPage() {
               }
             />
           </Space>
-        </Card>
+        </SectionCard>
       )}
     </Space>
   );
