@@ -41,7 +41,9 @@ export const SeenBefore = ({
         <Typography.Text>
           {events.length === 0
             ? `No call from ${ip} in the last 7 days.`
-            : `The latest ${events.length} calls from ${ip} (last 7 days):`}
+            : events.length === 1
+              ? `The latest call from ${ip} (last 7 days):`
+              : `The latest ${events.length} calls from ${ip} (last 7 days):`}
         </Typography.Text>
       )}
       {events !== undefined && events.length > 0 && (
