@@ -289,6 +289,7 @@ export default function CheckPage() {
                     ? checked.input.credential.key.accessKeyId
                     : undefined
                 }
+                compact={besidePanel.beside}
               />
             </Space>
           </SectionCard>
