@@ -33,7 +33,7 @@ export const SourceIpsTable = ({
       key: 'source',
       dataIndex: 'source',
       render: (source: string, row) => (
-        <Space size={4} wrap>
+        <Space size={4} wrap={compact}>
           <span>{source}</span>
           {compact && row.vpcId !== undefined && <span>{row.vpcId}</span>}
           {row.members.length > 1 && <Tag>{row.members.length} addresses</Tag>}
