@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, Select, Space, Spin, Switch, Typography } from 'antd';
+import { Alert, Button, Form, Select, Space, Spin, Switch, Typography } from 'antd';
 import { type Key, lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ConsoleApiError } from '../../api/console-api-error';
@@ -10,13 +10,14 @@ import { loadStoredPolicies, pairWithDraft, type StoredPolicies } from '../check
 import { type KeySource, listKeySources } from './access-key-sources';
 import { keyLabel, keyTarget, useAccountKeys } from './account-keys';
 import { AuditHeader, type LastUsed } from './audit-header';
-import { CardTitle } from './card-title';
 import { coverageOf } from './coverage-tag';
 import { type DailyCalls, dailyCalls } from './daily-calls';
+import { SectionCard } from './section-card';
 import { ServicesTable } from './services-table';
 import { groupSources } from './source-groups';
 import { SourceIpsTable } from './source-ips-table';
 import { download, sourcesCsv } from './sources-csv';
+import { useBesidePanel } from './use-beside-panel';
 import { DAY_MS, showTime } from './utc-time';
 
 const CallsChart = lazy(() => import('./calls-chart'));
@@ -40,6 +41,7 @@ interface Loaded {
 export default function AccessKeyAuditPage() {
   const session = useSession();
   const panel = usePolicyPanel();
+  const besidePanel = useBesidePanel();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const accessKeyId = params.get('ak') ?? undefined;
@@ -134,120 +136,118 @@ export default function AccessKeyAuditPage() {
   }, [accessKey, rows, selected, panel]);
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Typography.Title level={3}>AccessKey Audit</Typography.Title>
-      <Form layout="inline">
-        <Form.Item label="AccessKey ID" htmlFor="audit-access-key">
-          <Select
-            id="audit-access-key"
-            showSearch
-            style={{ width: 420 }}
-            placeholder="Choose an AccessKey"
-            loading={keys === undefined}
-            value={accessKeyId}
-            options={(keys ?? []).map((k) => ({ value: k.accessKeyId, label: keyLabel(k) }))}
-            onChange={(value: string) => setParams({ ak: value })}
+    <div ref={besidePanel.ref} style={besidePanel.style}>
+      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+        <Typography.Title level={3}>AccessKey Audit</Typography.Title>
+        <Form layout="inline">
+          <Form.Item label="AccessKey ID" htmlFor="audit-access-key">
+            <Select
+              id="audit-access-key"
+              showSearch
+              style={{ width: 420 }}
+              placeholder="Choose an AccessKey"
+              loading={keys === undefined}
+              value={accessKeyId}
+              options={(keys ?? []).map((k) => ({ value: k.accessKeyId, label: keyLabel(k) }))}
+              onChange={(value: string) => setParams({ ak: value })}
+            />
+          </Form.Item>
+          <Form.Item label="Look-back" htmlFor="audit-look-back">
+            <Select
+              id="audit-look-back"
+              style={{ width: 140 }}
+              value={days}
+              options={LOOK_BACK.filter((d) => d <= retention).map((d) => ({ value: d, label: `${d} days` }))}
+              onChange={setDays}
+            />
+          </Form.Item>
+          <Form.Item>
+            <Button onClick={() => setGeneration((g) => g + 1)} disabled={accessKey === undefined}>
+              Refresh
+            </Button>
+          </Form.Item>
+        </Form>
+        <Typography.Text>
+          Calls are in the audit log within a second: this page is up to date to the second
+          {loaded === undefined ? '' : ` (read at ${showTime(loaded.endTime)} UTC)`}.
+        </Typography.Text>
+        {keysError !== undefined && <Alert type="error" showIcon message={keysError.message} />}
+        {error !== undefined && <Alert type="error" showIcon message={`${error.code}: ${error.message}`} />}
+        {accessKeyId !== undefined && keys !== undefined && accessKey === undefined && (
+          <Alert
+            type="warning"
+            showIcon
+            message={`The AccessKey ${accessKeyId} is not one of this account's keys you can see.`}
           />
-        </Form.Item>
-        <Form.Item label="Look-back" htmlFor="audit-look-back">
-          <Select
-            id="audit-look-back"
-            style={{ width: 140 }}
-            value={days}
-            options={LOOK_BACK.filter((d) => d <= retention).map((d) => ({ value: d, label: `${d} days` }))}
-            onChange={setDays}
-          />
-        </Form.Item>
-        <Form.Item>
-          <Button onClick={() => setGeneration((g) => g + 1)} disabled={accessKey === undefined}>
-            Refresh
-          </Button>
-        </Form.Item>
-      </Form>
-      <Typography.Text>
-        Calls are in the audit log within a second: this page is up to date to the second
-        {loaded === undefined ? '' : ` (read at ${showTime(loaded.endTime)} UTC)`}.
-      </Typography.Text>
-      {keysError !== undefined && <Alert type="error" showIcon message={keysError.message} />}
-      {error !== undefined && <Alert type="error" showIcon message={`${error.code}: ${error.message}`} />}
-      {accessKeyId !== undefined && keys !== undefined && accessKey === undefined && (
-        <Alert
-          type="warning"
-          showIcon
-          message={`The AccessKey ${accessKeyId} is not one of this account's keys you can see.`}
-        />
-      )}
-      {accessKey !== undefined && (
-        <>
-          <AuditHeader
-            accessKey={accessKey}
-            policies={loaded?.policies}
-            lastUsed={loaded?.lastUsed}
-            now={loaded === undefined ? new Date() : new Date(loaded.endTime)}
-            rotationDays={session.RotationDays}
-            onModify={(scope) => panel.open({ scope })}
-          />
-          {loaded === undefined ? (
-            error === undefined && <Spin aria-label="Loading the audit data" />
-          ) : (
-            <>
-              <Card size="small" title={<CardTitle>Services</CardTitle>}>
-                <ServicesTable accessKeyId={accessKey.accessKeyId} sources={loaded.sources} />
-              </Card>
-              <Card
-                size="small"
-                title={<CardTitle>Source IPs</CardTitle>}
-                extra={
-                  <Space wrap>
-                    <Switch checked={per24} onChange={setPer24} aria-label="Group IPv4 sources per /24" />
-                    <span aria-hidden>IPv4 per /24</span>
-                    <Button
-                      onClick={() =>
-                        download(
-                          `sources-${accessKey.accessKeyId}.csv`,
-                          sourcesCsv(rows, (row) => row.members.every((m) => m.CoveredByCurrentPolicy)),
-                          'text/csv',
-                        )
-                      }
-                    >
-                      Export CSV
-                    </Button>
+        )}
+        {accessKey !== undefined && (
+          <>
+            <AuditHeader
+              accessKey={accessKey}
+              policies={loaded?.policies}
+              lastUsed={loaded?.lastUsed}
+              now={loaded === undefined ? new Date() : new Date(loaded.endTime)}
+              rotationDays={session.RotationDays}
+              onModify={(scope) => panel.open({ scope })}
+              compact={besidePanel.beside}
+            />
+            {loaded === undefined ? (
+              error === undefined && <Spin aria-label="Loading the audit data" />
+            ) : (
+              <>
+                <SectionCard title="Services">
+                  <ServicesTable accessKeyId={accessKey.accessKeyId} sources={loaded.sources} />
+                </SectionCard>
+                <SectionCard title="Source IPs">
+                  <Space direction="vertical" style={{ width: '100%' }}>
+                    <Space wrap>
+                      <Button
+                        type="primary"
+                        onClick={() => navigate(`/recommend?scope=ak:${accessKey.accessKeyId}`)}
+                      >
+                        Build allowlist from these
+                      </Button>
+                      <Button disabled={selected.length === 0} onClick={openWithSelected}>
+                        Open key-level panel with selected sources
+                      </Button>
+
+                      <Switch checked={per24} onChange={setPer24} aria-label="Group IPv4 sources per /24" />
+                      <span aria-hidden>IPv4 per /24</span>
+                      <Button
+                        onClick={() =>
+                          download(
+                            `sources-${accessKey.accessKeyId}.csv`,
+                            sourcesCsv(rows, (row) => row.members.every((m) => m.CoveredByCurrentPolicy)),
+                            'text/csv',
+                          )
+                        }
+                      >
+                        Export CSV
+                      </Button>
+                    </Space>
+                    <SourceIpsTable
+                      rows={rows}
+                      draftCoverage={draftCoverage}
+                      selected={selected}
+                      onSelect={setSelected}
+                      compact={besidePanel.beside}
+                    />
                   </Space>
-                }
-              >
-                <Space direction="vertical" style={{ width: '100%' }}>
-                  <Space wrap>
-                    <Button
-                      type="primary"
-                      onClick={() => navigate(`/recommend?scope=ak:${accessKey.accessKeyId}`)}
-                    >
-                      Build allowlist from these
-                    </Button>
-                    <Button disabled={selected.length === 0} onClick={openWithSelected}>
-                      Open key-level panel with selected sources
-                    </Button>
-                  </Space>
-                  <SourceIpsTable
-                    rows={rows}
-                    draftCoverage={draftCoverage}
-                    selected={selected}
-                    onSelect={setSelected}
-                  />
-                </Space>
-              </Card>
-              <Card size="small" title={<CardTitle>Calls over time</CardTitle>}>
-                {daily === undefined ? (
-                  <Spin aria-label="Loading calls per day" />
-                ) : (
-                  <Suspense fallback={<Spin aria-label="Loading the chart" />}>
-                    <CallsChart data={daily} />
-                  </Suspense>
-                )}
-              </Card>
-            </>
-          )}
-        </>
-      )}
-    </Space>
+                </SectionCard>
+                <SectionCard title="Calls over time">
+                  {daily === undefined ? (
+                    <Spin aria-label="Loading calls per day" />
+                  ) : (
+                    <Suspense fallback={<Spin aria-label="Loading the chart" />}>
+                      <CallsChart data={daily} />
+                    </Suspense>
+                  )}
+                </SectionCard>
+              </>
+            )}
+          </>
+        )}
+      </Space>
+    </div>
   );
 }

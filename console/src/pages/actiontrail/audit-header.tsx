@@ -19,6 +19,7 @@ export const AuditHeader = ({
   now,
   rotationDays,
   onModify,
+  compact,
 }: {
   readonly accessKey: AccountKey;
   readonly policies: StoredPolicies | undefined;
@@ -26,6 +27,8 @@ export const AuditHeader = ({
   readonly now: Date;
   readonly rotationDays: number;
   readonly onModify: (scope: PolicyScope) => void;
+  /** Beside an open panel: one column. */
+  readonly compact: boolean;
 }) => {
   const inForce = policies === undefined ? undefined : policyInForce(policies);
   const keyScope: PolicyScope = {
@@ -34,7 +37,7 @@ export const AuditHeader = ({
     ...(accessKey.owner === null ? {} : { userName: accessKey.owner.userName }),
   };
   return (
-    <Descriptions bordered size="small" column={2} aria-label="AccessKey">
+    <Descriptions bordered size="small" column={compact ? 1 : 2} aria-label="AccessKey">
       <Descriptions.Item label="AccessKey ID">{accessKey.accessKeyId}</Descriptions.Item>
       <Descriptions.Item label="Owner">
         {accessKey.owner === null ? 'root' : accessKey.owner.principalName}

@@ -115,6 +115,8 @@ export default function EventQueryPage() {
         size="small"
         rowKey="eventId"
         loading={loading}
+        // Ten columns of IDs and codes: the table scrolls sideways rather than widening the page.
+        scroll={{ x: 'max-content' }}
         dataSource={[...events]}
         pagination={false}
         expandable={{ expandedRowRender: (event) => <EventDetail event={event} /> }}

@@ -12,6 +12,13 @@ const TONES = {
 
 export type Tone = keyof typeof TONES;
 
-export const StatusTag = ({ tone, children }: { readonly tone: Tone; readonly children: ReactNode }) => (
-  <Tag style={TONES[tone]}>{children}</Tag>
-);
+export const StatusTag = ({
+  tone,
+  wrap = false,
+  children,
+}: {
+  readonly tone: Tone;
+  /** Let the text wrap (a narrow column) instead of keeping to one line. */
+  readonly wrap?: boolean;
+  readonly children: ReactNode;
+}) => <Tag style={wrap ? { ...TONES[tone], whiteSpace: 'normal' } : TONES[tone]}>{children}</Tag>;

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Form, Input, Radio, Select, Space, Typography } from 'antd';
+import { Alert, Button, Descriptions, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ConsoleApiError } from '../../api/console-api-error';
@@ -7,7 +7,8 @@ import { usePolicyPanel } from '../../policy-panel/policy-panel-context';
 import type { PanelRequest } from '../../policy-panel/policy-scope';
 import { useSession } from '../../session/session-context';
 import { type AccountKey, keyLabel, keyTarget, useAccountKeys } from '../actiontrail/account-keys';
-import { CardTitle } from '../actiontrail/card-title';
+import { SectionCard } from '../actiontrail/section-card';
+import { useBesidePanel } from '../actiontrail/use-beside-panel';
 import { showTime } from '../actiontrail/utc-time';
 import type { CheckAnswer } from './check-outcome';
 import { CheckResult } from './check-result';
@@ -50,6 +51,7 @@ interface Checked {
 export default function CheckPage() {
   const session = useSession();
   const panel = usePolicyPanel();
+  const besidePanel = useBesidePanel();
   const [params] = useSearchParams();
   const { keys } = useAccountKeys(session);
   const [mode, setMode] = useState<'source' | 'request'>(
@@ -144,140 +146,155 @@ export default function CheckPage() {
   };
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Typography.Title level={3}>Check an IP</Typography.Title>
-      <Card size="small" title={<CardTitle>What to check</CardTitle>}>
-        <Form layout="vertical" onFinish={() => void run()}>
-          <Form.Item label="Check by" htmlFor="check-mode">
-            <Radio.Group
-              id="check-mode"
-              value={mode}
-              onChange={(e) => setMode(e.target.value as typeof mode)}
-              options={[
-                { value: 'source', label: 'Source address' },
-                { value: 'request', label: 'RequestId' },
-              ]}
-            />
-          </Form.Item>
-          {mode === 'request' ? (
-            <Form.Item label="RequestId (from an SDK error or the Event Query)" htmlFor="check-request-id">
-              <Input
-                id="check-request-id"
-                value={requestId}
-                onChange={(e) => setRequestId(e.target.value)}
-                style={{ maxWidth: 420 }}
+    <div ref={besidePanel.ref} style={besidePanel.style}>
+      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+        <Typography.Title level={3}>Check an IP</Typography.Title>
+        <SectionCard title="What to check">
+          <Form layout="vertical" onFinish={() => void run()}>
+            <Form.Item label="Check by" htmlFor="check-mode">
+              <Radio.Group
+                id="check-mode"
+                value={mode}
+                onChange={(e) => setMode(e.target.value as typeof mode)}
+                options={[
+                  { value: 'source', label: 'Source address' },
+                  { value: 'request', label: 'RequestId' },
+                ]}
               />
             </Form.Item>
-          ) : (
-            <Space wrap align="start">
-              <Form.Item label="Source IP" htmlFor="check-ip">
+            {mode === 'request' ? (
+              <Form.Item label="RequestId (from an SDK error or the Event Query)" htmlFor="check-request-id">
                 <Input
-                  id="check-ip"
-                  value={ip}
-                  onChange={(e) => setIp(e.target.value)}
-                  placeholder="203.0.113.7"
-                  style={{ width: 240 }}
+                  id="check-request-id"
+                  value={requestId}
+                  onChange={(e) => setRequestId(e.target.value)}
+                  style={{ maxWidth: 420 }}
                 />
               </Form.Item>
-              <Form.Item label="VPC ID (optional)" htmlFor="check-vpc">
-                <Input
-                  id="check-vpc"
-                  value={vpcId}
-                  onChange={(e) => setVpcId(e.target.value)}
-                  placeholder="vpc-…"
-                  style={{ width: 240 }}
-                />
-              </Form.Item>
-              <Form.Item label="Credential" htmlFor="check-credential">
-                <Select
-                  id="check-credential"
-                  showSearch
-                  style={{ width: 380 }}
-                  value={credential}
-                  loading={keys === undefined}
-                  placeholder="An AccessKey"
-                  onChange={setCredential}
-                  options={[
-                    ...(keys ?? []).map((k) => ({ value: k.accessKeyId, label: keyLabel(k) })),
-                    { value: ACCOUNT_GOVERNED, label: 'A key governed by the account-level policy' },
-                    { value: STS, label: 'STS credential' },
-                  ]}
-                />
-              </Form.Item>
-              <Form.Item label="Service (optional)" htmlFor="check-service">
-                <Input
-                  id="check-service"
-                  value={service}
-                  onChange={(e) => setService(e.target.value)}
-                  placeholder="ecs"
-                  style={{ width: 160 }}
-                />
-              </Form.Item>
-            </Space>
-          )}
-          <Form.Item label="Evaluate against" htmlFor="check-against">
-            <Radio.Group
-              id="check-against"
-              value={against}
-              onChange={(e) => setAgainst(e.target.value as EvaluateAgainst)}
-              options={[
-                { value: 'in-force', label: 'Policies in force' },
-                { value: 'stored', label: 'Stored policies, even if Disabled' },
-                { value: 'draft', label: 'The draft open in a panel', disabled: !draftOpen },
-              ]}
-            />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" loading={busy}>
-            Check
-          </Button>
-        </Form>
-      </Card>
-      {problem !== undefined && <Alert type="error" showIcon message={problem} />}
-      {checked !== undefined && (
-        <Card size="small" title={<CardTitle>Result</CardTitle>}>
-          <Space direction="vertical" style={{ width: '100%' }}>
-            <Typography.Text>
-              {checked.input.credential.kind === 'key'
-                ? checked.input.credential.key.accessKeyId
-                : checked.input.credential.kind === 'sts'
-                  ? 'STS credential'
-                  : 'A key governed by the account-level policy'}{' '}
-              from {checked.input.ip}
-              {checked.input.vpcId === undefined ? ' (public network)' : ` in ${checked.input.vpcId}`}
-              {checked.input.service === undefined ? '' : `, service ${checked.input.service}`}
-            </Typography.Text>
-            {checked.recorded !== undefined && (
-              <Descriptions size="small" bordered column={3} title="As recorded then">
-                <Descriptions.Item label="Time">{showTime(checked.recorded.EventTime)}</Descriptions.Item>
-                <Descriptions.Item label="Outcome">
-                  {checked.recorded.Allowed === null
-                    ? 'no decision'
-                    : checked.recorded.Allowed
-                      ? 'Allowed'
-                      : 'Denied'}
-                </Descriptions.Item>
-                <Descriptions.Item label="Reason">{checked.recorded.Reason ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label="Scope">{checked.recorded.Scope ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label="Statement index">
-                  {checked.recorded.StatementIndex ?? '—'}
-                </Descriptions.Item>
-                <Descriptions.Item label="Policy version">
-                  {checked.recorded.PolicyVersion ?? '—'}
-                </Descriptions.Item>
-              </Descriptions>
+            ) : (
+              <Space wrap align="start">
+                <Form.Item label="Source IP" htmlFor="check-ip">
+                  <Input
+                    id="check-ip"
+                    value={ip}
+                    onChange={(e) => setIp(e.target.value)}
+                    placeholder="203.0.113.7"
+                    style={{ width: 240 }}
+                  />
+                </Form.Item>
+                <Form.Item label="VPC ID (optional)" htmlFor="check-vpc">
+                  <Input
+                    id="check-vpc"
+                    value={vpcId}
+                    onChange={(e) => setVpcId(e.target.value)}
+                    placeholder="vpc-…"
+                    style={{ width: 240 }}
+                  />
+                </Form.Item>
+                <Form.Item label="Credential" htmlFor="check-credential">
+                  <Select
+                    id="check-credential"
+                    showSearch
+                    style={{ width: besidePanel.beside ? 280 : 380 }}
+                    value={credential}
+                    loading={keys === undefined}
+                    placeholder="An AccessKey"
+                    onChange={setCredential}
+                    options={[
+                      ...(keys ?? []).map((k) => ({ value: k.accessKeyId, label: keyLabel(k) })),
+                      { value: ACCOUNT_GOVERNED, label: 'A key governed by the account-level policy' },
+                      { value: STS, label: 'STS credential' },
+                    ]}
+                  />
+                </Form.Item>
+                <Form.Item label="Service (optional)" htmlFor="check-service">
+                  <Input
+                    id="check-service"
+                    value={service}
+                    onChange={(e) => setService(e.target.value)}
+                    placeholder="ecs"
+                    style={{ width: 160 }}
+                  />
+                </Form.Item>
+              </Space>
             )}
-            {checked.report.outcomes.map((outcome) => (
-              <CheckResult key={outcome.label} outcome={outcome} onFix={fixFor(checked.input)} />
-            ))}
-            <SeenBefore
-              ip={checked.input.ip}
-              accessKeyId={
-                checked.input.credential.kind === 'key' ? checked.input.credential.key.accessKeyId : undefined
-              }
-            />
-          </Space>
-        </Card>
-      )}
-    </Space>
+            <Form.Item label="Evaluate against" htmlFor="check-against">
+              <Radio.Group
+                id="check-against"
+                value={against}
+                onChange={(e) => setAgainst(e.target.value as EvaluateAgainst)}
+                options={[
+                  { value: 'in-force', label: 'Policies in force' },
+                  { value: 'stored', label: 'Stored policies, even if Disabled' },
+                  { value: 'draft', label: 'The draft open in a panel', disabled: !draftOpen },
+                ]}
+              />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" loading={busy}>
+              Check
+            </Button>
+          </Form>
+        </SectionCard>
+        {problem !== undefined && <Alert type="error" showIcon message={problem} />}
+        {checked !== undefined && (
+          <SectionCard title="Result">
+            <Space direction="vertical" style={{ width: '100%' }}>
+              <Typography.Text>
+                {checked.input.credential.kind === 'key'
+                  ? checked.input.credential.key.accessKeyId
+                  : checked.input.credential.kind === 'sts'
+                    ? 'STS credential'
+                    : 'A key governed by the account-level policy'}{' '}
+                from {checked.input.ip}
+                {checked.input.vpcId === undefined ? ' (public network)' : ` in ${checked.input.vpcId}`}
+                {checked.input.service === undefined ? '' : `, service ${checked.input.service}`}
+              </Typography.Text>
+              {checked.recorded !== undefined && (
+                <Descriptions
+                  size="small"
+                  bordered
+                  column={besidePanel.beside ? 1 : 3}
+                  title="As recorded then"
+                >
+                  <Descriptions.Item label="Time">{showTime(checked.recorded.EventTime)}</Descriptions.Item>
+                  <Descriptions.Item label="Outcome">
+                    {checked.recorded.Allowed === null
+                      ? 'no decision'
+                      : checked.recorded.Allowed
+                        ? 'Allowed'
+                        : 'Denied'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label="Reason">{checked.recorded.Reason ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="Scope">{checked.recorded.Scope ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="Statement index">
+                    {checked.recorded.StatementIndex ?? '—'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label="Policy version">
+                    {checked.recorded.PolicyVersion ?? '—'}
+                  </Descriptions.Item>
+                </Descriptions>
+              )}
+              {checked.report.outcomes.map((outcome) => (
+                <CheckResult
+                  key={outcome.label}
+                  outcome={outcome}
+                  onFix={fixFor(checked.input)}
+                  compact={besidePanel.beside}
+                />
+              ))}
+              <SeenBefore
+                ip={checked.input.ip}
+                accessKeyId={
+                  checked.input.credential.kind === 'key'
+                    ? checked.input.credential.key.accessKeyId
+                    : undefined
+                }
+                compact={besidePanel.beside}
+              />
+            </Space>
+          </SectionCard>
+        )}
+      </Space>
+    </div>
   );
 }

@@ -6,10 +6,13 @@ import { PolicyDocumentView } from './policy-document-view';
 export const CheckResult = ({
   outcome,
   onFix,
+  compact,
 }: {
   readonly outcome: CheckOutcome;
   /** Undefined when there is nothing to fix (allowed), or no panel the caller may open. */
   readonly onFix: (() => void) | undefined;
+  /** Beside an open panel: one column. */
+  readonly compact: boolean;
 }) => (
   <section aria-label={outcome.label}>
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -26,7 +29,7 @@ export const CheckResult = ({
           ) : undefined
         }
       />
-      <Descriptions size="small" bordered column={3}>
+      <Descriptions size="small" bordered column={compact ? 1 : 3}>
         <Descriptions.Item label="Reason code">{outcome.reason}</Descriptions.Item>
         <Descriptions.Item label="Deciding scope">{outcome.scope}</Descriptions.Item>
         <Descriptions.Item label="Statement index">{outcome.statementIndex ?? '—'}</Descriptions.Item>

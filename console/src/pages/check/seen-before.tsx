@@ -1,4 +1,4 @@
-import { Table, Typography } from 'antd';
+import { Table, type TableColumnsType, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import {
   type AuditEvent,
@@ -15,9 +15,12 @@ const RECENT = '10';
 export const SeenBefore = ({
   ip,
   accessKeyId,
+  compact,
 }: {
   readonly ip: string;
   readonly accessKeyId: string | undefined;
+  /** Beside an open panel: the time and the result only. */
+  readonly compact: boolean;
 }) => {
   const [events, setEvents] = useState<readonly AuditEvent[] | undefined>(undefined);
   const [failed, setFailed] = useState(false);
@@ -33,6 +36,24 @@ export const SeenBefore = ({
       current = false;
     };
   }, [ip, accessKeyId]);
+  const columns: TableColumnsType<AuditEvent> = [
+    { title: 'Time', key: 'time', dataIndex: 'eventTime', render: (t: string) => showTime(t) },
+    { title: 'Event', dataIndex: 'eventName' },
+    { title: 'AccessKey', key: 'key', render: (_: unknown, e) => e.userIdentity.accessKeyId ?? '—' },
+    { title: 'VPC', dataIndex: 'vpcId', render: (v: string | null) => v ?? '—' },
+    {
+      title: 'Result',
+      key: 'result',
+      render: (_: unknown, e) =>
+        e.errorCode === null ? (
+          <StatusTag tone="good">Success</StatusTag>
+        ) : (
+          <StatusTag tone="bad" wrap={compact}>
+            {e.errorCode}
+          </StatusTag>
+        ),
+    },
+  ];
   if (failed) return <Typography.Text>The audit log could not be read.</Typography.Text>;
   return (
     <section aria-label="Seen before?">
@@ -41,7 +62,9 @@ export const SeenBefore = ({
         <Typography.Text>
           {events.length === 0
             ? `No call from ${ip} in the last 7 days.`
-            : `The latest ${events.length} calls from ${ip} (last 7 days):`}
+            : events.length === 1
+              ? `The latest call from ${ip} (last 7 days):`
+              : `The latest ${events.length} calls from ${ip} (last 7 days):`}
         </Typography.Text>
       )}
       {events !== undefined && events.length > 0 && (
@@ -50,22 +73,7 @@ export const SeenBefore = ({
           rowKey="eventId"
           pagination={false}
           dataSource={[...events]}
-          columns={[
-            { title: 'Time', dataIndex: 'eventTime', render: (t: string) => showTime(t) },
-            { title: 'Event', dataIndex: 'eventName' },
-            { title: 'AccessKey', key: 'key', render: (_: unknown, e) => e.userIdentity.accessKeyId ?? '—' },
-            { title: 'VPC', dataIndex: 'vpcId', render: (v: string | null) => v ?? '—' },
-            {
-              title: 'Result',
-              key: 'result',
-              render: (_: unknown, e) =>
-                e.errorCode === null ? (
-                  <StatusTag tone="good">Success</StatusTag>
-                ) : (
-                  <StatusTag tone="bad">{e.errorCode}</StatusTag>
-                ),
-            },
-          ]}
+          columns={columns.filter((column) => !compact || column.key === 'time' || column.key === 'result')}
         />
       )}
     </section>

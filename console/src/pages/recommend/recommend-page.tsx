@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Checkbox,
-  Form,
-  InputNumber,
-  Select,
-  Space,
-  Spin,
-  Table,
-  Typography,
-} from 'antd';
+import { Alert, Button, Checkbox, Form, InputNumber, Select, Space, Spin, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ConsoleApiError } from '../../api/console-api-error';
@@ -18,7 +6,7 @@ import { callAction } from '../../api/console-client';
 import { usePolicyPanel } from '../../policy-panel/policy-panel-context';
 import { useSession } from '../../session/session-context';
 import { keyLabel, useAccountKeys } from '../actiontrail/account-keys';
-import { CardTitle } from '../actiontrail/card-title';
+import { SectionCard } from '../actiontrail/section-card';
 import { serverNow } from '../actiontrail/server-now';
 import { alibabaTime, DAY_MS, showTime } from '../actiontrail/utc-time';
 import { readPolicy } from '../check/policy-evaluation';
@@ -123,7 +111,7 @@ export default function RecommendPage() {
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={3}>Recommend an allowlist</Typography.Title>
-      <Card size="small" title={<CardTitle>From the audit log</CardTitle>}>
+      <SectionCard title="From the audit log">
         <Form layout="vertical" onFinish={() => void recommend()}>
           <Space wrap align="start">
             <Form.Item label="Scope" htmlFor="recommend-scope">
@@ -190,11 +178,11 @@ export default function RecommendPage() {
             Recommend
           </Button>
         </Form>
-      </Card>
+      </SectionCard>
       {error !== undefined && <Alert type="error" showIcon message={error} />}
       {busy === 'recommend' && <Spin aria-label="Drafting" />}
       {answer !== undefined && (
-        <Card size="small" title={<CardTitle>Draft</CardTitle>}>
+        <SectionCard title="Draft">
           <Space direction="vertical" style={{ width: '100%' }}>
             <Typography.Text>
               From {showTime(answer.StartTime)} to {showTime(answer.EndTime)} UTC: the draft covers{' '}
@@ -245,7 +233,7 @@ export default function RecommendPage() {
               />
             )}
           </Space>
-        </Card>
+        </SectionCard>
       )}
     </Space>
   );
