@@ -84,7 +84,7 @@ describe('Policy history and Propagation', { skip }, () => {
     const confirm = page.getByRole('dialog', { name: 'Confirm Submission' });
     await confirm.waitFor();
     await confirm.getByLabel(`Enter the account ID ${server.accountId} to confirm`).fill(server.accountId);
-    await confirm.getByRole('button', { name: /^(OK|Deny .* calls and submit)$/ }).click();
+    await confirm.getByRole('button', { name: /^(OK|Deny .* calls? and submit)$/ }).click();
     const receipt = page.getByRole('dialog', { name: 'Propagation receipt' });
     await receipt.waitFor();
     // The footer's Close, not the title bar's.

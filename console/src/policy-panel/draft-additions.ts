@@ -58,10 +58,17 @@ export function addEntries(
 /** Every entry of a document, as suggestions (Suggest from history, Recommend's Open in panel). */
 export function suggestPolicy(draft: PanelDraft, policyJson: string): PanelDraft {
   if (isNeverSet(policyJson)) return draft;
-  const { Statements } = JSON.parse(policyJson) as { Statements: readonly PolicyStatement[] };
+  const { Status, Statements } = JSON.parse(policyJson) as {
+    Status: PanelDraft['status'];
+    Statements: readonly PolicyStatement[];
+  };
+  // A scope with nothing stored takes the suggestion's status too: accepting a recommendation for
+  // a key without a policy should not store an Inactive one that restricts nothing. A scope with
+  // statements keeps its own status: suggestions add entries, they do not switch a policy on.
+  const start = draft.statements.length === 0 ? { ...draft, status: Status } : draft;
   return Statements.reduce(
     (d, s) => addEntries(d, s.Type, s.Type === 'VPCWhiteList' ? s.Value : '', s.IPList, true),
-    draft,
+    start,
   );
 }
 
