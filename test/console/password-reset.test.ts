@@ -52,13 +52,13 @@ describe('must reset password at next logon', { skip }, () => {
     await page.goto('/console/users');
     await page.getByRole('heading', { name: 'Change your password' }).waitFor();
     const refused = await page.evaluate(async () => {
-      const session = await (await fetch('/console/api/session')).json();
+      const session = (await (await fetch('/console/api/session')).json()) as { CsrfToken: string };
       const reply = await fetch('/console/api/actions/Ims/ListUsers', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-KeyFence-CSRF': session.CsrfToken },
         body: '{}',
       });
-      return { status: reply.status, code: (await reply.json()).Code };
+      return { status: reply.status, code: ((await reply.json()) as { Code: string }).Code };
     });
     assert.deepEqual(refused, { status: 403, code: 'ConsolePasswordResetRequired' });
 
