@@ -7,8 +7,12 @@ import { PageLoading } from './shell/page-loading';
 
 const SigninPage = lazy(() => import('./pages/signin/signin-page'));
 const SetupPage = lazy(() => import('./pages/signin/setup-page'));
+const PasswordResetPage = lazy(() => import('./shell/password-reset-page'));
 
-/** Signed out: sign-in and the one-time setup page; signed in: the shell. */
+/**
+ * Signed out: sign-in and the one-time setup page; signed in: the shell, or only the form that
+ * changes the password while the login profile requires a reset.
+ */
 export const App = () => {
   const { state } = useSessionContext();
   const location = useLocation();
@@ -21,6 +25,13 @@ export const App = () => {
           <Route path="/signin" element={<SigninPage />} />
           <Route path="*" element={<Navigate to="/signin" replace state={{ from: location.pathname }} />} />
         </Routes>
+      </Suspense>
+    );
+  }
+  if (state.session.PasswordResetRequired) {
+    return (
+      <Suspense fallback={<PageLoading />}>
+        <PasswordResetPage />
       </Suspense>
     );
   }

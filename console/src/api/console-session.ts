@@ -18,6 +18,11 @@ export interface ConsoleSession {
   readonly RotationDays: number;
   readonly PreviewWindowDays: number;
   readonly RetentionDays: number;
+  /**
+   * The RAM user's login profile requires a new password: until ChangePassword succeeds, the
+   * server refuses every other action (ConsolePasswordResetRequired) and `Permissions` is empty.
+   */
+  readonly PasswordResetRequired: boolean;
 }
 
 export const isRoot = (session: ConsoleSession): boolean => session.Identity.Type === 'root';

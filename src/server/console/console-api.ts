@@ -19,6 +19,7 @@ import { consoleErrorBody, sendConsoleJson } from './console-reply.js';
 import type { ConsoleSessions, LiveSession } from './console-sessions.js';
 import type { ConsoleSignin } from './console-signin.js';
 import { sameOrigin } from './console-transport.js';
+import { parseFlatJson } from './flat-json.js';
 import { LogonMask } from './logon-mask.js';
 import { type SessionAnswerDependencies, sessionAnswer } from './session-answer.js';
 import { clearedCookie, sessionCookie, sessionIdOf } from './session-cookie.js';
@@ -47,6 +48,9 @@ export interface ConsoleApiCall extends ConsoleRequest {
 }
 
 const ACTION_PATH = /^actions\/([A-Za-z]+)\/([A-Za-z0-9]+)$/;
+const ACKNOWLEDGE = 'root-access-keys/acknowledge';
+/** The body limit of `signin` and `setup`, which no session vouches for. */
+const SIGNED_OUT_BODY_BYTES = 8 * 1024;
 
 class Refusal {
   constructor(
@@ -87,26 +91,35 @@ export class ConsoleApi {
       if (req.method !== 'GET') throw new Refusal(serverErrors.methodNotAllowed('GET'));
       return this.#session(call);
     }
-    if (req.method !== 'POST') {
-      const known = path === 'signin' || path === 'setup' || path === 'signout' || ACTION_PATH.test(path);
-      throw new Refusal(known ? serverErrors.methodNotAllowed('POST') : serverErrors.pathNotFound());
-    }
-    if (!sameOrigin(req.headers, call.secure)) throw new Refusal(consoleErrors.originRejected());
-    const params = await this.#jsonBody(call);
-    if (params === undefined) return;
-    if (path === 'signin') return this.#signin(call, params);
-    if (path === 'setup') return this.#setup(call, params);
     const action = ACTION_PATH.exec(path);
-    if (path !== 'signout' && path !== 'root-access-keys/acknowledge' && action === null) {
-      throw new Refusal(serverErrors.pathNotFound());
+    const signedOut = path === 'signin' || path === 'setup';
+    const known = signedOut || path === 'signout' || path === ACKNOWLEDGE || action !== null;
+    if (!known) throw new Refusal(serverErrors.pathNotFound());
+    if (req.method !== 'POST') throw new Refusal(serverErrors.methodNotAllowed('POST'));
+    if (!sameOrigin(req.headers, call.secure)) throw new Refusal(consoleErrors.originRejected());
+    requireJson(req);
+    if (signedOut) {
+      // Without a session, the body is all there is to read: a small one (a name, a token, a
+      // password of at most 128 characters) whatever the server's limit for actions.
+      const params = await this.#jsonBody(call, Math.min(this.#deps.maxBodyBytes, SIGNED_OUT_BODY_BYTES));
+      if (params === undefined) return;
+      return path === 'signin' ? this.#signin(call, params) : this.#setup(call, params);
     }
+    // The session and its CSRF token are checked before the body is read: a request that may
+    // not write costs no buffering and no parsing.
     const session = await this.#liveSession(call);
     const csrf = req.headers['x-keyfence-csrf'];
     if (typeof csrf !== 'string' || !constantTimeEqual(csrf, session.record.csrfToken)) {
       throw new Refusal(consoleErrors.csrfRejected());
     }
+    const changesPassword = action?.[1] === 'Ims' && action[2] === 'ChangePassword';
+    if (session.passwordResetRequired && path !== 'signout' && !changesPassword) {
+      throw new Refusal(consoleErrors.passwordResetRequired());
+    }
+    const params = await this.#jsonBody(call, this.#deps.maxBodyBytes);
+    if (params === undefined) return;
     if (path === 'signout') return this.#signout(call, session);
-    if (path === 'root-access-keys/acknowledge') return this.#acknowledge(call, session);
+    if (path === ACKNOWLEDGE) return this.#acknowledge(call, session);
     const product = action![1]!;
     if (!Object.hasOwn(PRODUCTS, product)) throw new Refusal(serverErrors.invalidVersion());
     const outcome = await this.#deps.actions.call(
@@ -141,7 +154,17 @@ export class ConsoleApi {
     const principal = params.Principal ?? '';
     const password = params.Password ?? '';
     const session = await this.#deps.signin.signIn(call, principal, password);
+    await this.#endPresentedSession(call);
     return this.#sendSession(call, session, sessionCookie(session.id, call.secure));
+  }
+
+  /**
+   * A sign-in replaces the browser's cookie: the session it carried until then (another
+   * principal's, say, on a shared browser) ends rather than living on unseen until it expires.
+   */
+  async #endPresentedSession(call: ConsoleApiCall): Promise<void> {
+    const id = sessionIdOf(call.req.headers, call.secure);
+    if (id !== undefined) await this.#deps.sessions.end(sha256Hex(id));
   }
 
   async #setup(call: ConsoleApiCall, params: Record<string, string>): Promise<void> {
@@ -149,25 +172,30 @@ export class ConsoleApi {
     const token = params.Token ?? '';
     const password = params.Password ?? '';
     try {
-      checkPasswordLength(password);
-    } catch (error) {
-      if (error instanceof PasswordError) throw new Refusal(consoleErrors.passwordTooShort());
-      throw error;
-    }
-    const tokenHash = sha256Hex(token);
-    const passwordHash = await hashPassword(password, this.#deps.passwordHashParameters);
-    // The account is known only once the token is consumed: the session is prepared then, in the
-    // same transaction as the password it signs in with.
-    let prepared: ReturnType<ConsoleSessions['prepare']> | undefined;
-    try {
-      const session = await store.write(async (tx) => {
-        const accountId = await tx.consumeConsoleSetupToken(tokenHash);
-        if (accountId === undefined || (await tx.rootConsolePassword(accountId)) !== undefined) {
+      try {
+        checkPasswordLength(password);
+      } catch (error) {
+        if (error instanceof PasswordError) throw consoleErrors.passwordTooShort();
+        throw error;
+      }
+      // The token is spent before the costly hash, so that nobody without it makes the server
+      // hash anything (the hashes share four slots with every sign-in). A failure after this
+      // point leaves root without a password and the link spent: the next start issues another.
+      const accountId = await store.write(async (tx) => {
+        const owner = await tx.consumeConsoleSetupToken(sha256Hex(token));
+        if (owner === undefined || (await tx.rootConsolePassword(owner)) !== undefined) {
           throw consoleErrors.setupTokenInvalid();
         }
+        return owner;
+      });
+      const passwordHash = await hashPassword(password, this.#deps.passwordHashParameters);
+      const session = await store.write(async (tx) => {
+        // The break-glass command may have set a password since: the first one set stays.
+        if ((await tx.rootConsolePassword(accountId)) !== undefined) throw consoleErrors.setupTokenInvalid();
         await tx.setRootConsolePassword(accountId, passwordHash);
         const preference = await tx.securityPreference(accountId);
-        prepared = sessions.prepare({
+        // The session is made in the same transaction as the password it signs in with.
+        const prepared = sessions.prepare({
           accountId,
           principal: { type: 'root' },
           sourceIp: call.source.ip,
@@ -185,6 +213,7 @@ export class ConsoleApi {
         if (change !== undefined) await change.appendIn(tx);
         return made;
       });
+      await this.#endPresentedSession(call);
       return this.#sendSession(call, session, sessionCookie(session.id, call.secure));
     } catch (thrown) {
       const { error } = toApiError(thrown);
@@ -228,7 +257,7 @@ export class ConsoleApi {
     };
     await (change === undefined ? this.#deps.store.write(work) : change.write(work));
     const record = { ...session.record, rootAccessKeyAcknowledged: true };
-    return this.#sendSession(call, { record, caller: session.caller });
+    return this.#sendSession(call, { ...session, record });
   }
 
   /**
@@ -267,30 +296,16 @@ export class ConsoleApi {
   }
 
   /** The body as a flat object of strings; undefined when the answer was already given. */
-  async #jsonBody(call: ConsoleApiCall): Promise<Record<string, string> | undefined> {
+  async #jsonBody(call: ConsoleApiCall, limit: number): Promise<Record<string, string> | undefined> {
     const { req, res } = call;
-    const type = req.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase();
-    if (type !== 'application/json') throw new Refusal(consoleErrors.unsupportedMediaType());
-    const read = await readBody(req, this.#deps.maxBodyBytes);
+    const read = await readBody(req, limit);
     if (read.kind === 'aborted') return undefined;
     if (read.kind === 'too-large') {
       res.setHeader('connection', 'close');
-      throw new Refusal(serverErrors.bodyTooLarge(this.#deps.maxBodyBytes));
+      throw new Refusal(serverErrors.bodyTooLarge(limit));
     }
-    let parsed: unknown;
-    try {
-      parsed = read.body.length === 0 ? {} : JSON.parse(read.body.toString('utf8'));
-    } catch {
-      throw new Refusal(consoleErrors.unsupportedMediaType());
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Refusal(consoleErrors.unsupportedMediaType());
-    }
-    const params: Record<string, string> = {};
-    for (const [name, value] of Object.entries(parsed)) {
-      if (typeof value !== 'string') throw new Refusal(consoleErrors.unsupportedMediaType());
-      params[name] = value;
-    }
+    const params = read.body.length === 0 ? Object.create(null) : parseFlatJson(read.body);
+    if (params === undefined) throw new Refusal(consoleErrors.unsupportedMediaType());
     return params;
   }
 
@@ -308,4 +323,10 @@ export class ConsoleApi {
     const body = { ...consoleErrorBody(call.requestId, refusal.error), ...refusal.extra };
     sendConsoleJson(res, refusal.status, body, call.requestId, headers);
   }
+}
+
+/** Every write's body is JSON: checked on the header, before anything else is read. */
+function requireJson(req: IncomingMessage): void {
+  const type = req.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new Refusal(consoleErrors.unsupportedMediaType());
 }

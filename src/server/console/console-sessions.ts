@@ -1,13 +1,14 @@
 import { takeRandomBytes } from '../../common/random-pool.js';
 import { sha256Hex } from '../../common/sha256-hex.js';
 import type { Caller } from '../../request/caller.js';
-import type {
-  AccountId,
-  ConsolePrincipal,
-  ConsoleSessionRecord,
-  KeyFenceStore,
-  NewConsoleSession,
-  StoreTransaction,
+import {
+  type AccountId,
+  type ConsolePrincipal,
+  type ConsoleSessionRecord,
+  type KeyFenceStore,
+  type NewConsoleSession,
+  StoreError,
+  type StoreTransaction,
 } from '../../store/index.js';
 import { consoleErrors } from '../errors/api-error.js';
 import type { ChangeAudit } from '../rpc/change-audit.js';
@@ -19,6 +20,11 @@ export type ConsoleCaller = Extract<Caller, { readonly type: 'console-session' }
 export interface LiveSession {
   readonly record: ConsoleSessionRecord;
   readonly caller: ConsoleCaller;
+  /**
+   * The RAM user's login profile says "must reset password at next logon": until it is changed,
+   * the session may read itself, sign out and call ChangePassword, nothing else.
+   */
+  readonly passwordResetRequired: boolean;
 }
 
 /** A session just made: its ID goes to the browser once, in the cookie, and is stored nowhere. */
@@ -40,6 +46,8 @@ export interface SessionStart {
   readonly userAgent: string;
   /** The account's `LoginSessionDuration`, in hours. */
   readonly durationHours: number;
+  /** The login profile's `PasswordResetRequired` at sign-in. */
+  readonly passwordResetRequired?: boolean;
 }
 
 // Rewriting last-seen on every request would make every read a write; this is idle timing's grain.
@@ -86,10 +94,16 @@ export class ConsoleSessions {
       csrfToken: takeRandomBytes(32).toString('base64url'),
       authMethods: ['password'],
     };
+    const passwordResetRequired = start.passwordResetRequired === true;
     return {
       id,
       caller,
-      create: async (tx) => ({ id, caller, record: await tx.createConsoleSession(input) }),
+      create: async (tx) => ({
+        id,
+        caller,
+        record: await tx.createConsoleSession(input),
+        passwordResetRequired,
+      }),
     };
   }
 
@@ -105,7 +119,9 @@ export class ConsoleSessions {
 
   /**
    * The live session of `id`: `ConsoleSessionRequired` when there is none (never was, or was
-   * ended), `ConsoleSessionExpired` past its expiry or idle limit (and then deleted).
+   * ended), `ConsoleSessionExpired` past its expiry or idle limit (and then deleted). A RAM
+   * user's `PasswordResetRequired` is read from its login profile at every request, so that the
+   * flag set or cleared (by ChangePassword) holds at once, on every node.
    */
   async find(id: string | undefined): Promise<LiveSession> {
     if (id === undefined) throw consoleErrors.sessionRequired();
@@ -120,7 +136,18 @@ export class ConsoleSessions {
     if (now - record.lastSeenAt.getTime() >= TOUCH_AFTER_MS) {
       await this.#store.write((tx) => tx.touchConsoleSession(idHash));
     }
-    return { record, caller: callerOf(record) };
+    return { record, caller: callerOf(record), passwordResetRequired: await this.#resetRequired(record) };
+  }
+
+  async #resetRequired({ accountId, principal }: ConsoleSessionRecord): Promise<boolean> {
+    if (principal.type !== 'ram-user') return false;
+    try {
+      return (await this.#store.loginProfile(accountId, principal.userName)).passwordResetRequired;
+    } catch (error) {
+      // Deleting the profile ends the user's sessions; one found without it is ended all the same.
+      if (error instanceof StoreError) throw consoleErrors.sessionRequired();
+      throw error;
+    }
   }
 
   async end(idHash: string): Promise<void> {

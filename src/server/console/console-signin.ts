@@ -24,6 +24,8 @@ interface Claimant {
   /** Undefined when it cannot sign in: the reason is `refusal`. */
   readonly passwordHash: string | undefined;
   readonly refusal?: SigninFailure;
+  /** The login profile's "must reset password at next logon". */
+  readonly passwordResetRequired?: boolean;
 }
 
 /** A sign-in name that names no one who may sign in, and whom the event then names, if anyone. */
@@ -98,6 +100,7 @@ export class ConsoleSignin {
         sourceIp: ip,
         userAgent: request.userAgent ?? '',
         durationHours: preference.loginSessionDuration,
+        passwordResetRequired: found.passwordResetRequired === true,
       },
       (session) =>
         audit.changeAudit(request, { action: 'ConsoleSignin', product: null, params: {}, caller: session }),
@@ -152,7 +155,11 @@ export class ConsoleSignin {
     try {
       const profile = await store.loginProfile(user.accountId, user.userName);
       return profile.status === 'Active'
-        ? { ...claimant, passwordHash: profile.passwordHash }
+        ? {
+            ...claimant,
+            passwordHash: profile.passwordHash,
+            passwordResetRequired: profile.passwordResetRequired,
+          }
         : { ...claimant, passwordHash: undefined, refusal: 'LoginProfileInactive' };
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,8 +56,10 @@ export class ConsoleStatic {
     if (relative.includes('\0')) return plain(res, 404, 'not found\n');
     const file = relative === '' ? index : resolve(this.#root, relative);
     if (file !== index && !file.startsWith(this.#root + sep)) return plain(res, 404, 'not found\n');
-    const isAsset = relative.startsWith('assets/');
-    const found = file === index ? index : await readable(file);
+    // Decided on the resolved path: `assets%2F..%2Findex.html` is the page, not an asset to keep.
+    const isAsset = file.startsWith(resolve(this.#root, 'assets') + sep);
+    const found = file === index ? index : await this.#inside(file);
+    if (found === OUTSIDE) return plain(res, 404, 'not found\n');
     if (found === undefined) {
       // A missing asset is a stale page asking for an old build: 404, not the app's HTML as script.
       // Anything else is a client route (user names may hold dots: no guessing by extension).
@@ -66,7 +68,23 @@ export class ConsoleStatic {
     }
     return send(req, res, found, isAsset ? IMMUTABLE : 'no-cache');
   }
+
+  /**
+   * `file` when it is a regular file, `OUTSIDE` when its real path (symbolic links followed)
+   * leaves the root: a link in the build pointing elsewhere serves nothing.
+   */
+  async #inside(file: string): Promise<string | typeof OUTSIDE | undefined> {
+    if ((await readable(file)) === undefined) return undefined;
+    try {
+      const [real, root] = await Promise.all([realpath(file), realpath(this.#root)]);
+      return real.startsWith(root + sep) ? file : OUTSIDE;
+    } catch {
+      return undefined;
+    }
+  }
 }
+
+const OUTSIDE = Symbol('outside the root');
 
 /** The path when it names a regular file, else undefined. */
 async function readable(path: string): Promise<string | undefined> {

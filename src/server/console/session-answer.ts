@@ -26,11 +26,12 @@ export interface SessionAnswerDependencies {
 /**
  * `ConsoleSession`, the answer of `GET /console/api/session`, sign-in and setup: who is signed
  * in, the CSRF token, what the menus may offer (`Permissions`, decided as authorization decides)
- * and the settings the pages show. No secret but the session's own CSRF token.
+ * and the settings the pages show. No secret but the session's own CSRF token. With
+ * `PasswordResetRequired`, the console shows nothing but the form that changes the password.
  */
 export async function sessionAnswer(
   deps: SessionAnswerDependencies,
-  { record, caller }: LiveSession,
+  { record, caller, passwordResetRequired }: LiveSession,
   clientIp: string,
 ): Promise<Record<string, unknown>> {
   const { principal, accountId } = caller;
@@ -45,6 +46,8 @@ export async function sessionAnswer(
       if (await allows(ref, action, deps.policiesOf)) granted.push(action);
     permissions = granted;
   }
+  // Until the password is changed, the session may call nothing the menus offer.
+  if (passwordResetRequired) permissions = [];
   const preference = await deps.store.securityPreference(accountId);
   const node = deps.node();
   return {
@@ -54,6 +57,7 @@ export async function sessionAnswer(
     ExpiresAt: record.expiresAt.toISOString(),
     Permissions: permissions,
     RootAccessKeyAcknowledged: record.rootAccessKeyAcknowledged,
+    PasswordResetRequired: passwordResetRequired,
     ClientIp: clientIp,
     NodeId: node.nodeId,
     PolicyVersion: node.appliedVersion,

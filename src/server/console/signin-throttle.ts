@@ -1,3 +1,5 @@
+import { scanAddress } from '../../net/address.js';
+
 /** The limits of §"Sign-in throttling" in docs/server.md. */
 export interface ThrottleLimits {
   /** Failures of one principal within the window before attempts are delayed. */
@@ -20,6 +22,30 @@ export const SIGNIN_THROTTLE: ThrottleLimits = Object.freeze({
 
 // Bounds the memory a flood of made-up principals or addresses can take.
 const MAX_TRACKED = 100_000;
+// No principal's sign-in name is longer (a UPN is at most 64 + 30 characters): longer names,
+// which can be no one's, share their first 128 characters as key, so a key's size is bounded.
+const MAX_KEY_LENGTH = 128;
+
+/**
+ * The principal's key: the name as sign-in reads it (trimmed) and case-folded, so that
+ * ` Alice@…` and `alice@…` are one principal's failures, as they are one principal.
+ */
+export function principalKey(name: string): string {
+  return name.trim().toLowerCase().slice(0, MAX_KEY_LENGTH);
+}
+
+/**
+ * The source's key: an IPv4 address, or an IPv6 address's /64. One subscriber usually holds a
+ * whole /64 and may take any address in it, so counting per IPv6 address would let it try 2^64
+ * times as often; an IPv4-mapped address counts as its IPv4 address.
+ */
+export function sourceKey(address: string): string {
+  const words = new Uint32Array(4);
+  const family = scanAddress(address, 0, address.length, words);
+  if (family === 4) return String(words[0]);
+  if (family === 6) return `${words[0]!.toString(16)}:${words[1]!.toString(16)}::/64`;
+  return address.slice(0, MAX_KEY_LENGTH);
+}
 
 /** The failures of one principal or address within the window, oldest first. */
 interface Failures {
@@ -31,6 +57,7 @@ interface Failures {
  * node counts its own; a restart forgets). Past the limit within the window, every attempt
  * must wait a delay that doubles with each further failure, up to 15 minutes; an attempt made
  * sooner is refused without checking the password. Unknown principals count like known ones.
+ * Principals are counted by `principalKey`, sources by `sourceKey` (IPv6 per /64).
  */
 export class SigninThrottle {
   readonly #limits: ThrottleLimits;
@@ -48,21 +75,21 @@ export class SigninThrottle {
     const now = this.#now();
     const { perPrincipal, perSource } = this.#limits;
     const until = Math.max(
-      this.#until(this.#principals, principal.toLowerCase(), perPrincipal, now),
-      this.#until(this.#sources, source, perSource, now),
+      this.#until(this.#principals, principalKey(principal), perPrincipal, now),
+      this.#until(this.#sources, sourceKey(source), perSource, now),
     );
     return until <= now ? 0 : Math.ceil((until - now) / 1000);
   }
 
   failed(principal: string, source: string): void {
     const now = this.#now();
-    this.#add(this.#principals, principal.toLowerCase(), now);
-    this.#add(this.#sources, source, now);
+    this.#add(this.#principals, principalKey(principal), now);
+    this.#add(this.#sources, sourceKey(source), now);
   }
 
   /** A sign-in succeeded: the principal's failures are forgiven (not the address's). */
   succeeded(principal: string): void {
-    this.#principals.delete(principal.toLowerCase());
+    this.#principals.delete(principalKey(principal));
   }
 
   /** When the next attempt is allowed: the last failure plus the delay its count has reached. */

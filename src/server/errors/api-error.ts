@@ -94,6 +94,7 @@ export const consoleErrors = {
   csrfRejected: () => fixed('ConsoleCsrfRejected'),
   originRejected: () => fixed('ConsoleOriginRejected'),
   unsupportedMediaType: () => fixed('ConsoleUnsupportedMediaType'),
+  passwordResetRequired: () => fixed('ConsolePasswordResetRequired'),
   lockoutPrevented: (ip: string) =>
     answer('ConsoleLockoutPrevented', catalogue.ConsoleLockoutPrevented.message(ip)),
 } as const;

@@ -385,6 +385,12 @@ export const serverErrorCatalogue = {
     message: 'The console API takes application/json bodies only.',
     meaning: 'A console write whose body is not `application/json`, or not a JSON object of strings.',
   },
+  ConsolePasswordResetRequired: {
+    httpStatus: 403,
+    message: 'Your password must be changed before you do anything else: call ChangePassword.',
+    meaning:
+      'A RAM user whose login profile has `PasswordResetRequired` is signed in, but its session may only read itself, sign out and call `ChangePassword` until the password is changed.',
+  },
   ConsoleLockoutPrevented: {
     httpStatus: 400,
     /** `ip`: this session's address. */

@@ -1,6 +1,6 @@
 import { verifyPassword } from '../../../auth/password-hash.js';
 import type { Caller } from '../../../request/caller.js';
-import type { UserName } from '../../../store/index.js';
+import { type AccountId, StoreError, type StoreReads, type UserName } from '../../../store/index.js';
 import { changePasswordErrors, invalidParameter } from '../../errors/api-error.js';
 import type { ActionDefinition } from '../../rpc/action.js';
 import { callerUserName } from '../support/principal.js';
@@ -8,9 +8,10 @@ import { newPasswordHash, requiredPassword } from './support/password-param.js';
 
 /**
  * IMS ChangePassword: a RAM user changes its own console password, when the account's security
- * preference allows it. As on Alibaba Cloud, that preference is the permission: no RAM policy is
- * needed (`ramAction: null`), and the handler refuses every caller but a RAM user. Every console
- * session of the user ends in the same transaction.
+ * preference allows it or its login profile requires a reset. As on Alibaba Cloud, that
+ * preference is the permission: no RAM policy is needed (`ramAction: null`), and the handler
+ * refuses every caller but a RAM user. Every console session of the user ends in the same
+ * transaction.
  */
 export const changePassword: ActionDefinition = {
   product: 'Ims',
@@ -21,7 +22,9 @@ export const changePassword: ActionDefinition = {
     const userName = ownUserName(caller);
     const oldPassword = requiredPassword(params, 'OldPassword');
     const newPassword = requiredPassword(params, 'NewPassword');
-    if (!(await store.securityPreference(caller.accountId)).allowUserToChangePassword) {
+    // A user told to reset its password may, whatever the preference: it could do nothing else.
+    const allowed = (await store.securityPreference(caller.accountId)).allowUserToChangePassword;
+    if (!allowed && !(await resetRequired(store, caller.accountId, userName))) {
       throw changePasswordErrors.notAllowed();
     }
     const current = await store.loginProfile(caller.accountId, userName);
@@ -45,6 +48,15 @@ export const changePassword: ActionDefinition = {
 };
 
 const wrongOldPassword = () => invalidParameter('OldPassword', "it is not the user's current password.");
+
+async function resetRequired(store: StoreReads, accountId: AccountId, userName: UserName) {
+  try {
+    return (await store.loginProfile(accountId, userName)).passwordResetRequired;
+  } catch (error) {
+    if (error instanceof StoreError) return false;
+    throw error;
+  }
+}
 
 function ownUserName(caller: Caller): UserName {
   const userName = callerUserName(caller);
