@@ -24,7 +24,13 @@ const statusTag = (profile: LoginProfile | undefined) =>
  * setting a password ends the user's console sessions. (A user changes its own password from the
  * avatar menu's Change Password.)
  */
-export const ConsoleLogonCard = ({ principalName }: { readonly principalName: string }) => {
+export const ConsoleLogonCard = ({
+  principalName,
+  lastLogin,
+}: {
+  readonly principalName: string;
+  readonly lastLogin: string | undefined;
+}) => {
   const session = useSession();
   const { modal, message } = App.useApp();
   const readable = may(session, 'ram:GetLoginProfile');
@@ -108,7 +114,7 @@ export const ConsoleLogonCard = ({ principalName }: { readonly principalName: st
           <Descriptions.Item label="Must reset password at next logon">
             {profile === undefined ? '—' : profile.PasswordResetRequired ? 'Yes' : 'No'}
           </Descriptions.Item>
-          <Descriptions.Item label="Last Login">{formatUtc(profile?.LastLoginTime)}</Descriptions.Item>
+          <Descriptions.Item label="Last Login">{formatUtc(lastLogin)}</Descriptions.Item>
           <Descriptions.Item label="Updated">{formatUtc(profile?.UpdateDate)}</Descriptions.Item>
         </Descriptions>
       )}

@@ -49,7 +49,11 @@ export default function UserPage() {
               key: 'authentication',
               label: 'Authentication',
               children: (
-                <UserAuthenticationTab userName={user.UserName} principalName={user.UserPrincipalName} />
+                <UserAuthenticationTab
+                  userName={user.UserName}
+                  principalName={user.UserPrincipalName}
+                  lastLogin={user.LastLoginDate}
+                />
               ),
             },
             {

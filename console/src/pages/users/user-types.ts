@@ -27,7 +27,6 @@ export interface LoginProfile {
   readonly PasswordResetRequired: boolean;
   readonly MFABindRequired?: boolean;
   readonly UpdateDate?: string;
-  readonly LastLoginTime?: string;
 }
 
 export interface GetLoginProfileAnswer {
