@@ -136,6 +136,14 @@ export async function consoleUser(
       });
     }
   });
+  // Authorization reads attachments from the node's index, which follows the change log: wait for
+  // it, or a loaded machine answers the user's first call before its policies are known.
+  const version = await t.store.currentVersion();
+  const deadline = Date.now() + 5000;
+  while (t.server.appliedVersion < version) {
+    if (Date.now() > deadline) throw new Error(`the server did not reach version ${version}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   return `${name}@${t.accountId}.onaliyun.com`;
 }
 
