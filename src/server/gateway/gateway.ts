@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { AuthError, IncompleteSignatureReason } from '../../auth/auth-error.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
@@ -30,6 +30,7 @@ import { extraCaCertificates, loadCaCertificates } from '../http/tls-credentials
 import { ContentHashCheck } from './content-hash-check.js';
 import { Exchange } from './exchange.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface GatewayDependencies {
   readonly gate: AccessGate;
@@ -54,6 +55,32 @@ export interface GatewayDependencies {
 const EMPTY = Buffer.alloc(0);
 const MAX_RECORDED_PATH = 1024;
 
+/** Where a route's requests go, worked out once from its `upstream` URL. */
+interface UpstreamTarget {
+  readonly secure: boolean;
+  readonly hostname: string;
+  readonly port: number;
+  /** The upstream's path prefix without its trailing slash ('' for none). */
+  readonly prefix: string;
+  /**
+   * The name the certificate is checked against: node would take SNI from a Host header it can
+   * see, and that is the client's. An IP address is checked as one, without SNI.
+   */
+  readonly servername: string;
+}
+
+function upstreamTarget(upstream: URL): UpstreamTarget {
+  const secure = upstream.protocol === 'https:';
+  const hostname = upstream.hostname.replace(/^\[(.*)\]$/, '$1');
+  return {
+    secure,
+    hostname,
+    port: upstream.port === '' ? (secure ? 443 : 80) : Number(upstream.port),
+    prefix: upstream.pathname === '/' ? '' : upstream.pathname.replace(/\/$/, ''),
+    servername: isIP(hostname) === 0 ? hostname : '',
+  };
+}
+
 class UpstreamTimeout extends KeyFenceError {
   constructor() {
     super('Gateway.UpstreamTimeout', 'the upstream did not answer in time');
@@ -71,6 +98,10 @@ class UpstreamTimeout extends KeyFenceError {
 export class Gateway {
   readonly #deps: GatewayDependencies;
   readonly #routes: ServiceRoutes;
+  readonly #targets = new Map<GatewayRoute, UpstreamTarget>();
+  /** Requests to upstreams and answers to clients, each written once the burst they came in is handled. */
+  readonly #writes = new WriteBatch();
+  readonly #holdSocket = (socket: Socket) => this.#writes.hold(socket);
   readonly #agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
   /**
    * For `https://` upstreams: Node's trust store, and `upstreamCa`'s certificates once
@@ -94,6 +125,7 @@ export class Gateway {
         );
       }
     });
+    for (const route of deps.config.routes) this.#targets.set(route, upstreamTarget(route.upstream));
   }
 
   /** The CA file for `https://` upstreams, when configured. */
@@ -212,18 +244,14 @@ export class Gateway {
     peer: string | undefined,
   ): void {
     const { req, res, passage } = exchange;
-    const { upstream } = route;
-    const prefix = upstream.pathname === '/' ? '' : upstream.pathname.replace(/\/$/, '');
-    const secure = upstream.protocol === 'https:';
-    const hostname = upstream.hostname.replace(/^\[(.*)\]$/, '$1');
+    const target = this.#targets.get(route)!;
+    const { secure } = target;
     const outgoing = (secure ? httpsRequest : httpRequest)({
-      hostname,
-      port: upstream.port === '' ? (secure ? 443 : 80) : Number(upstream.port),
-      // The certificate is checked against the upstream's name: node would take SNI from a Host
-      // header it can see, and that is the client's. An IP address is checked as one, without SNI.
-      ...(secure ? { servername: isIP(hostname) === 0 ? hostname : '' } : {}),
+      hostname: target.hostname,
+      port: target.port,
+      ...(secure ? { servername: target.servername } : {}),
       method: req.method,
-      path: `${prefix}${req.url ?? '/'}`,
+      path: `${target.prefix}${req.url ?? '/'}`,
       headers: upstreamRequestHeaders(req.rawHeaders, {
         peer: displayAddress(peer ?? ''),
         peerTrusted: peer !== undefined && this.#deps.gate.trustedProxies.contains(peer),
@@ -232,6 +260,7 @@ export class Gateway {
       }),
       agent: secure ? this.#secureAgent : this.#agent,
     });
+    outgoing.once('socket', this.#holdSocket);
     outgoing.setTimeout(this.#deps.config.upstreamTimeoutMs, () => outgoing.destroy(new UpstreamTimeout()));
     res.once('close', () => {
       if (!res.writableFinished) outgoing.destroy();
@@ -274,10 +303,10 @@ export class Gateway {
     }
     const status = answer.statusCode ?? 502;
     const begun = exchange.begin(status);
-    if (begun === undefined) passOn(answer, res, status);
+    if (begun === undefined) this.#passOn(answer, res, status);
     else {
       void begun.then((send) => {
-        if (send) passOn(answer, res, status);
+        if (send) this.#passOn(answer, res, status);
         else answer.destroy();
       });
     }
@@ -294,12 +323,13 @@ export class Gateway {
       }
     });
   }
-}
 
-/** The upstream's answer on to the client: its head, then its body as it streams. */
-function passOn(answer: IncomingMessage, res: ServerResponse, status: number): void {
-  res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
-  answer.pipe(res);
+  /** The upstream's answer on to the client: its head, then its body as it streams. */
+  #passOn(answer: IncomingMessage, res: ServerResponse, status: number): void {
+    if (res.socket !== null) this.#writes.hold(res.socket);
+    res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
+    answer.pipe(res);
+  }
 }
 
 /**
