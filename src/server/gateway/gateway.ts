@@ -99,7 +99,7 @@ export class Gateway {
   readonly #deps: GatewayDependencies;
   readonly #routes: ServiceRoutes;
   readonly #targets = new Map<GatewayRoute, UpstreamTarget>();
-  /** Requests to upstreams and answers to clients, each written once the burst they came in is handled. */
+  /** Requests to upstreams, written once the burst of requests they came in with is handled. */
   readonly #writes = new WriteBatch();
   readonly #holdSocket = (socket: Socket) => this.#writes.hold(socket);
   readonly #agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
@@ -326,7 +326,6 @@ export class Gateway {
 
   /** The upstream's answer on to the client: its head, then its body as it streams. */
   #passOn(answer: IncomingMessage, res: ServerResponse, status: number): void {
-    if (res.socket !== null) this.#writes.hold(res.socket);
     res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
     answer.pipe(res);
   }
