@@ -12,6 +12,7 @@ import { AuthError, IncompleteSignatureReason } from '../../auth/auth-error.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
+import { isPromise } from '../../common/maybe-promise.js';
 import type { GatewayConfig, GatewayRoute } from '../../config/keyfence-config.js';
 import { displayAddress } from '../../net/display-address.js';
 import type { Decision } from '../../policy/decision.js';
@@ -226,11 +227,13 @@ export class Gateway {
     if (body === null && who.signatureVersion !== 'v3') {
       throw AuthError.incompleteSignature(IncompleteSignatureReason.RpcBodyNotSigned);
     }
-    const decision = await gate.enforce(passage, who, {
+    const enforced = gate.enforce(passage, who, {
       service: route.service,
       path,
       usedAs: passage.progress.product ?? route.service,
     });
+    // A decision made in memory, as it is for every key this node has heard of, is not awaited.
+    const decision = isPromise(enforced) ? await enforced : enforced;
     if (exchange.settled) return;
     this.#forward(exchange, route, who, decision, body, peer);
   }
