@@ -1,10 +1,4 @@
-import {
-  Agent,
-  type ClientRequest,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
@@ -190,7 +184,7 @@ export class Gateway {
     );
     // The client leaving before the answer is complete ends the exchange, wherever it stood.
     res.once('close', () => {
-      if (!res.writableFinished) exchange.settle(499, gatewayErrors.clientClosed());
+      if (!res.writableFinished) exchange.clientLeft();
     });
     this.#run(exchange, path, q < 0 ? '' : target.slice(q + 1), origin.address).catch((thrown: unknown) => {
       const { error, internal } = toApiError(thrown);
@@ -246,7 +240,7 @@ export class Gateway {
     body: Buffer | null,
     peer: string | undefined,
   ): void {
-    const { req, res, passage } = exchange;
+    const { req, passage } = exchange;
     const target = this.#targets.get(route)!;
     const { secure } = target;
     const outgoing = (secure ? httpsRequest : httpRequest)({
@@ -265,12 +259,10 @@ export class Gateway {
     });
     outgoing.once('socket', this.#holdSocket);
     outgoing.setTimeout(this.#deps.config.upstreamTimeoutMs, () => outgoing.destroy(new UpstreamTimeout()));
-    res.once('close', () => {
-      if (!res.writableFinished) outgoing.destroy();
-    });
+    exchange.outgoing = outgoing;
 
     let bodyRefused = false;
-    outgoing.on('response', (answer) => this.#relay(exchange, outgoing, answer));
+    outgoing.on('response', (answer) => this.#relay(exchange, answer));
     outgoing.on('error', (error) => {
       if (bodyRefused || exchange.settled) return;
       exchange.refuse(
@@ -298,12 +290,13 @@ export class Gateway {
    * Passes the upstream's answer on, streaming; a break on either side cuts the other. Under
    * strict durability the head waits for its event; an answer that may not be sent is discarded.
    */
-  #relay(exchange: Exchange, outgoing: ClientRequest, answer: IncomingMessage): void {
+  #relay(exchange: Exchange, answer: IncomingMessage): void {
     const { res } = exchange;
     if (exchange.settled) {
       answer.destroy();
       return;
     }
+    exchange.answer = answer;
     const status = answer.statusCode ?? 502;
     const begun = exchange.begin(status);
     if (begun === undefined) this.#passOn(answer, res, status);
@@ -319,18 +312,22 @@ export class Gateway {
     answer.once('error', broken);
     answer.once('aborted', broken);
     res.once('finish', () => exchange.settle(status, null));
-    res.once('close', () => {
-      if (!res.writableFinished) {
-        answer.destroy();
-        outgoing.destroy();
-      }
-    });
   }
 
-  /** The upstream's answer on to the client: its head, then its body as it streams. */
+  /**
+   * The upstream's answer on to the client: its head, then its body as it streams, paused while
+   * the client's connection is full. Not `pipe`, which adds and later removes seven listeners per
+   * answer to cover what the exchange already does (a break on either side cuts the other).
+   */
   #passOn(answer: IncomingMessage, res: ServerResponse, status: number): void {
     res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
-    answer.pipe(res);
+    answer.on('data', (chunk: Buffer) => {
+      if (!res.write(chunk)) {
+        answer.pause();
+        res.once('drain', () => answer.resume());
+      }
+    });
+    answer.once('end', () => res.end());
   }
 }
 
