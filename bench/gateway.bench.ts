@@ -8,15 +8,17 @@
  *      keep-alive): what a plain reverse proxy costs.
  * Every request is an ACS3-signed GET, signed as it is sent (fresh nonce) for all three targets,
  * so the load generator's work is the same. Loopback only, autocannon, all in the same run; each
- * target also at half its maximum rate for p50/p99 under load.
+ * target also at half its maximum rate for p50/p99 under load. The load generator runs on CPU 0,
+ * the upstream and the proxies on the others (bench/cpu-pinning.ts; BENCH_NO_PINNING=1 to not).
  *
  *   npm run bench:gateway      (GATEWAY_BENCH_SECONDS=3 for a quick run; docs/benchmarks.md is then not written)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinary } from '../test/integration/support/binaries.js';
 import { freePort, type Started, startListening } from '../test/integration/support/processes.js';
+import { describePinning, type Pinning, pinLoadGeneratorAndServers } from './cpu-pinning.js';
 import { publishResult, sectionHead } from './docs-section.js';
 import { allowBenchClients, describeRegions, startBenchKeyFence } from './forward-auth-process.js';
 import {
@@ -25,6 +27,7 @@ import {
   type Measured,
   measureInterleaved,
   measureMethod,
+  pairedRatios,
   resultRows,
   startBareServer,
 } from './load.js';
@@ -50,7 +53,7 @@ function signedCall(root: Credentials): LoadRequest {
 async function startNginxProxy(
   nginx: string,
   upstreamPort: number,
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; pids: number[]; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'keyfence-bench-nginx-'));
   const port = await freePort();
   writeFileSync(
@@ -84,8 +87,10 @@ async function startNginxProxy(
     ['-c', join(dir, 'nginx.conf'), '-p', dir, '-e', `${dir}/error.log`, '-g', 'daemon off;'],
     port,
   );
+  const master = started.child.pid!;
   return {
     url: `http://127.0.0.1:${port}`,
+    pids: [master, ...(await childrenOf(master))],
     stop: async () => {
       await started.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -93,7 +98,35 @@ async function startNginxProxy(
   };
 }
 
-function markdown(runs: readonly Measured[], machine: Machine, started: Date): string {
+/** The processes `pid` has started (nginx's worker), waiting up to 2 s for the first. */
+async function childrenOf(pid: number): Promise<number[]> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+    if (children.length > 0 || Date.now() > deadline) return children;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const times = (ratio: number) => `${ratio.toFixed(2)}×`;
+
+/** The figures the goals are stated in: the gateway against the upstream, its p99 at half load against nginx's. */
+function verdict(gateway: Measured, direct: Measured, nginx: Measured | undefined): string[] {
+  const paired = pairedRatios(gateway, direct);
+  return [
+    `- Gateway against the upstream called directly: **${times(paired.median)}**, the median of the rounds' ratios (${paired.rounds.map(times).join(', ')}; goal ≥ 0.8×).`,
+    ...(nginx === undefined
+      ? []
+      : [
+          `- p99 at half load: gateway ${gateway.halfP99Ms} ms, nginx ${nginx.halfP99Ms} ms: **${times(gateway.halfP99Ms / Math.max(1, nginx.halfP99Ms))}** nginx's (goal ≤ 2×).`,
+        ]),
+  ];
+}
+
+function markdown(runs: readonly Measured[], machine: Machine, pinning: Pinning, started: Date): string {
   const [direct, gateway, nginx] = runs as [Measured, Measured, Measured | undefined];
   return [
     ...sectionHead({
@@ -109,9 +142,12 @@ function markdown(runs: readonly Measured[], machine: Machine, started: Date): s
     'store, audit events written) verifies each signature, decides under an Active account-level policy',
     'that allows the client, and proxies over kept-alive connections; nginx (one worker, upstream',
     'keep-alive) only proxies.',
+    describePinning(pinning),
     '',
     ...resultRows(nginx === undefined ? [direct, gateway] : [direct, gateway, nginx]),
     ...(nginx === undefined ? ['', 'nginx was not installed: its row is missing.'] : []),
+    '',
+    ...verdict(gateway, direct, nginx),
     '',
     'The load generator shares the machine with the servers and signs every request, so compare rows',
     'within the run.',
@@ -125,6 +161,8 @@ async function main(): Promise<void> {
   const kf = await startBenchKeyFence({ verifySignature: true, upstream: upstream.url });
   const nginxBinary = findBinary('nginx');
   const nginx = nginxBinary === undefined ? undefined : await startNginxProxy(nginxBinary, upstream.port);
+  // The upstream shares its CPU with the proxy in front of it, as it would on one host.
+  const pinning = pinLoadGeneratorAndServers([upstream.pid, kf.pid, ...(nginx?.pids ?? [])]);
   const runs: Measured[] = [];
   try {
     await allowBenchClients(kf);
@@ -151,19 +189,22 @@ async function main(): Promise<void> {
     direct_rps: Math.round(runs[0]!.requestsPerSecond),
     gateway_rps: Math.round(runs[1]!.requestsPerSecond),
     gateway_vs_direct: Number((runs[1]!.requestsPerSecond / runs[0]!.requestsPerSecond).toFixed(3)),
+    gateway_vs_direct_paired: Number(pairedRatios(runs[1]!, runs[0]!).median.toFixed(3)),
     nginx_rps: runs[2] === undefined ? null : Math.round(runs[2].requestsPerSecond),
     gateway_half_p50_ms: runs[1]!.halfP50Ms,
     gateway_half_p99_ms: runs[1]!.halfP99Ms,
+    nginx_half_p99_ms: runs[2] === undefined ? null : runs[2].halfP99Ms,
     connections: settings.connections,
     seconds: settings.seconds,
     rounds: settings.rounds,
+    pinned: pinning.pinned,
   };
   publishResult({
     start: START,
     end: END,
     full: FULL,
     settings: 'duration/connections/rounds',
-    markdown: () => markdown(runs, machine, started),
+    markdown: () => markdown(runs, machine, pinning, started),
     summary,
   });
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestRecord } from '../../request/request-record.js';
 import { type Passage, recordOf } from '../access/passage.js';
 import { type ApiError, gatewayErrors, serverErrors } from '../errors/api-error.js';
@@ -22,6 +22,10 @@ export class Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly passage: Passage;
+  /** The request forwarded to the upstream, once it is. */
+  outgoing: ClientRequest | undefined;
+  /** The upstream's answer, once it came. */
+  answer: IncomingMessage | undefined;
   readonly #hostId: string;
   readonly #record: (record: RequestRecord) => void;
   readonly #recordDurably: ((record: RequestRecord) => Promise<boolean>) | undefined;
@@ -101,6 +105,16 @@ export class Exchange {
       this.#answer(serverErrors.auditUnavailable());
       return false;
     });
+  }
+
+  /**
+   * The client left before its answer was complete: recorded as 499, and what is under way with
+   * the upstream is cut.
+   */
+  clientLeft(): void {
+    this.settle(499, gatewayErrors.clientClosed());
+    this.answer?.destroy();
+    this.outgoing?.destroy();
   }
 
   /**

@@ -1,17 +1,12 @@
-import {
-  Agent,
-  type ClientRequest,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { AuthError, IncompleteSignatureReason } from '../../auth/auth-error.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
 import { KeyFenceError } from '../../common/keyfence-error.js';
+import { isPromise } from '../../common/maybe-promise.js';
 import type { GatewayConfig, GatewayRoute } from '../../config/keyfence-config.js';
 import { displayAddress } from '../../net/display-address.js';
 import type { Decision } from '../../policy/decision.js';
@@ -30,6 +25,7 @@ import { extraCaCertificates, loadCaCertificates } from '../http/tls-credentials
 import { ContentHashCheck } from './content-hash-check.js';
 import { Exchange } from './exchange.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface GatewayDependencies {
   readonly gate: AccessGate;
@@ -54,6 +50,32 @@ export interface GatewayDependencies {
 const EMPTY = Buffer.alloc(0);
 const MAX_RECORDED_PATH = 1024;
 
+/** Where a route's requests go, worked out once from its `upstream` URL. */
+interface UpstreamTarget {
+  readonly secure: boolean;
+  readonly hostname: string;
+  readonly port: number;
+  /** The upstream's path prefix without its trailing slash ('' for none). */
+  readonly prefix: string;
+  /**
+   * The name the certificate is checked against: node would take SNI from a Host header it can
+   * see, and that is the client's. An IP address is checked as one, without SNI.
+   */
+  readonly servername: string;
+}
+
+function upstreamTarget(upstream: URL): UpstreamTarget {
+  const secure = upstream.protocol === 'https:';
+  const hostname = upstream.hostname.replace(/^\[(.*)\]$/, '$1');
+  return {
+    secure,
+    hostname,
+    port: upstream.port === '' ? (secure ? 443 : 80) : Number(upstream.port),
+    prefix: upstream.pathname === '/' ? '' : upstream.pathname.replace(/\/$/, ''),
+    servername: isIP(hostname) === 0 ? hostname : '',
+  };
+}
+
 class UpstreamTimeout extends KeyFenceError {
   constructor() {
     super('Gateway.UpstreamTimeout', 'the upstream did not answer in time');
@@ -71,6 +93,10 @@ class UpstreamTimeout extends KeyFenceError {
 export class Gateway {
   readonly #deps: GatewayDependencies;
   readonly #routes: ServiceRoutes;
+  readonly #targets = new Map<GatewayRoute, UpstreamTarget>();
+  /** Requests to upstreams, written once the burst of requests they came in with is handled. */
+  readonly #writes = new WriteBatch();
+  readonly #holdSocket = (socket: Socket) => this.#writes.hold(socket);
   readonly #agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
   /**
    * For `https://` upstreams: Node's trust store, and `upstreamCa`'s certificates once
@@ -94,6 +120,7 @@ export class Gateway {
         );
       }
     });
+    for (const route of deps.config.routes) this.#targets.set(route, upstreamTarget(route.upstream));
   }
 
   /** The CA file for `https://` upstreams, when configured. */
@@ -157,7 +184,7 @@ export class Gateway {
     );
     // The client leaving before the answer is complete ends the exchange, wherever it stood.
     res.once('close', () => {
-      if (!res.writableFinished) exchange.settle(499, gatewayErrors.clientClosed());
+      if (!res.writableFinished) exchange.clientLeft();
     });
     this.#run(exchange, path, q < 0 ? '' : target.slice(q + 1), origin.address).catch((thrown: unknown) => {
       const { error, internal } = toApiError(thrown);
@@ -194,11 +221,13 @@ export class Gateway {
     if (body === null && who.signatureVersion !== 'v3') {
       throw AuthError.incompleteSignature(IncompleteSignatureReason.RpcBodyNotSigned);
     }
-    const decision = await gate.enforce(passage, who, {
+    const enforced = gate.enforce(passage, who, {
       service: route.service,
       path,
       usedAs: passage.progress.product ?? route.service,
     });
+    // A decision made in memory, as it is for every key this node has heard of, is not awaited.
+    const decision = isPromise(enforced) ? await enforced : enforced;
     if (exchange.settled) return;
     this.#forward(exchange, route, who, decision, body, peer);
   }
@@ -211,19 +240,15 @@ export class Gateway {
     body: Buffer | null,
     peer: string | undefined,
   ): void {
-    const { req, res, passage } = exchange;
-    const { upstream } = route;
-    const prefix = upstream.pathname === '/' ? '' : upstream.pathname.replace(/\/$/, '');
-    const secure = upstream.protocol === 'https:';
-    const hostname = upstream.hostname.replace(/^\[(.*)\]$/, '$1');
+    const { req, passage } = exchange;
+    const target = this.#targets.get(route)!;
+    const { secure } = target;
     const outgoing = (secure ? httpsRequest : httpRequest)({
-      hostname,
-      port: upstream.port === '' ? (secure ? 443 : 80) : Number(upstream.port),
-      // The certificate is checked against the upstream's name: node would take SNI from a Host
-      // header it can see, and that is the client's. An IP address is checked as one, without SNI.
-      ...(secure ? { servername: isIP(hostname) === 0 ? hostname : '' } : {}),
+      hostname: target.hostname,
+      port: target.port,
+      ...(secure ? { servername: target.servername } : {}),
       method: req.method,
-      path: `${prefix}${req.url ?? '/'}`,
+      path: `${target.prefix}${req.url ?? '/'}`,
       headers: upstreamRequestHeaders(req.rawHeaders, {
         peer: displayAddress(peer ?? ''),
         peerTrusted: peer !== undefined && this.#deps.gate.trustedProxies.contains(peer),
@@ -232,13 +257,12 @@ export class Gateway {
       }),
       agent: secure ? this.#secureAgent : this.#agent,
     });
+    outgoing.once('socket', this.#holdSocket);
     outgoing.setTimeout(this.#deps.config.upstreamTimeoutMs, () => outgoing.destroy(new UpstreamTimeout()));
-    res.once('close', () => {
-      if (!res.writableFinished) outgoing.destroy();
-    });
+    exchange.outgoing = outgoing;
 
     let bodyRefused = false;
-    outgoing.on('response', (answer) => this.#relay(exchange, outgoing, answer));
+    outgoing.on('response', (answer) => this.#relay(exchange, answer));
     outgoing.on('error', (error) => {
       if (bodyRefused || exchange.settled) return;
       exchange.refuse(
@@ -266,18 +290,19 @@ export class Gateway {
    * Passes the upstream's answer on, streaming; a break on either side cuts the other. Under
    * strict durability the head waits for its event; an answer that may not be sent is discarded.
    */
-  #relay(exchange: Exchange, outgoing: ClientRequest, answer: IncomingMessage): void {
+  #relay(exchange: Exchange, answer: IncomingMessage): void {
     const { res } = exchange;
     if (exchange.settled) {
       answer.destroy();
       return;
     }
+    exchange.answer = answer;
     const status = answer.statusCode ?? 502;
     const begun = exchange.begin(status);
-    if (begun === undefined) passOn(answer, res, status);
+    if (begun === undefined) this.#passOn(answer, res, status);
     else {
       void begun.then((send) => {
-        if (send) passOn(answer, res, status);
+        if (send) this.#passOn(answer, res, status);
         else answer.destroy();
       });
     }
@@ -287,19 +312,23 @@ export class Gateway {
     answer.once('error', broken);
     answer.once('aborted', broken);
     res.once('finish', () => exchange.settle(status, null));
-    res.once('close', () => {
-      if (!res.writableFinished) {
-        answer.destroy();
-        outgoing.destroy();
+  }
+
+  /**
+   * The upstream's answer on to the client: its head, then its body as it streams, paused while
+   * the client's connection is full. Not `pipe`, which adds and later removes seven listeners per
+   * answer to cover what the exchange already does (a break on either side cuts the other).
+   */
+  #passOn(answer: IncomingMessage, res: ServerResponse, status: number): void {
+    res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
+    answer.on('data', (chunk: Buffer) => {
+      if (!res.write(chunk)) {
+        answer.pause();
+        res.once('drain', () => answer.resume());
       }
     });
+    answer.once('end', () => res.end());
   }
-}
-
-/** The upstream's answer on to the client: its head, then its body as it streams. */
-function passOn(answer: IncomingMessage, res: ServerResponse, status: number): void {
-  res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
-  answer.pipe(res);
 }
 
 /**

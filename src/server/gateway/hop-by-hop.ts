@@ -24,10 +24,12 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
 export function hopByHopNames(rawHeaders: readonly string[]): ReadonlySet<string> {
   let listed: Set<string> | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() !== 'connection') continue;
+    const name = rawHeaders[i]!;
+    // Only a name of its length is lower-cased: this runs over every header of every message.
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
     listed ??= new Set(HOP_BY_HOP);
-    for (const name of rawHeaders[i + 1]!.split(',')) {
-      const trimmed = name.trim().toLowerCase();
+    for (const token of rawHeaders[i + 1]!.split(',')) {
+      const trimmed = token.trim().toLowerCase();
       if (trimmed !== '') listed.add(trimmed);
     }
   }
