@@ -6,10 +6,16 @@ import type { Range } from './range-set.js';
 // a shared label is stored once.
 const HEADER = 3;
 const MIXED = 0xffffffff;
-// IPv4 sets of at least this many segments also get a 257-word index by the address's top
-// byte, after their labels: a lookup then binary-searches only the segments of one /8.
+// Sets of at least this many segments of a family also get a 257-word index by 8 bits of the
+// address, after that family's labels: a lookup then binary-searches only one bucket's segments.
+// IPv4 buckets by the top byte. IPv6 addresses crowd into a few top bytes (2000::/3 and
+// 2001:db8::/32 both sit in one or two), so an IPv6 index starts with the number of leading bits
+// of word 0 that every bound of the set shares (at most 24) and those bits, and buckets by the 8
+// bits that follow; an address without those leading bits is outside every segment.
 const BUCKETED = 32;
 const BUCKETS = 257;
+const V6_INDEX = 2 + BUCKETS;
+const MAX_SHARED_BITS = 24;
 const WORD = 0x1_0000_0000n;
 
 function uniformLabel(v4: readonly Range<number>[], v6: readonly Range<bigint>[]): number {
@@ -23,7 +29,12 @@ function sizeAt(d: Uint32Array, ref: number): number {
   const n4 = d[ref]!;
   const n6 = d[ref + 1]!;
   const labels = d[ref + 2] === MIXED ? n4 + n6 : 0;
-  return HEADER + n4 * 2 + n6 * 8 + labels + (n4 >= BUCKETED ? BUCKETS : 0);
+  return HEADER + n4 * 2 + n6 * 8 + labels + (n4 >= BUCKETED ? BUCKETS : 0) + (n6 >= BUCKETED ? V6_INDEX : 0);
+}
+
+/** The first word (the top 32 bits) of a 128-bit bound. */
+function topWord(x: bigint): number {
+  return Number(x >> 96n);
 }
 
 /** Compares the 128-bit value at d[at..at+3] with (w0..w3): negative, zero or positive. */
@@ -36,6 +47,11 @@ function compare(d: Uint32Array, at: number, w0: number, w1: number, w2: number,
   if (x !== w2) return x < w2 ? -1 : 1;
   x = d[at + 3]!;
   return x === w3 ? 0 : x < w3 ? -1 : 1;
+}
+
+/** The bucket of an IPv6 address by word 0: the 8 bits after the set's `shared` leading bits. */
+function v6Bucket(w0: number, shared: number): number {
+  return (w0 << shared) >>> 24;
 }
 
 /**
@@ -59,7 +75,7 @@ export class RangeArena {
     const n4 = v4.length;
     const n6 = v6.length;
     const buckets = n4 >= BUCKETED ? BUCKETS : 0;
-    const size = HEADER + n4 * 2 + n6 * 8 + (mixed ? n4 + n6 : 0) + buckets;
+    const size = HEADER + n4 * 2 + n6 * 8 + (mixed ? n4 + n6 : 0) + buckets + (n6 >= BUCKETED ? V6_INDEX : 0);
     this.#reserve(size);
     const ref = this.#used;
     const d = this.#data;
@@ -90,6 +106,20 @@ export class RangeArena {
         d[at + n6 * 4 + i * 4 + k] = Number((r.last >> shift) % WORD);
       }
       if (mixed) d[at + n6 * 8 + i] = r.label;
+    }
+    if (n6 >= BUCKETED) {
+      at += n6 * (mixed ? 9 : 8);
+      // Sorted and disjoint: the bounds lie between the first segment's first and the last one's last.
+      const low = topWord(v6[0]!.first);
+      const shared = Math.min(MAX_SHARED_BITS, Math.clz32(low ^ topWord(v6[n6 - 1]!.last)));
+      d[at] = shared;
+      d[at + 1] = shared === 0 ? 0 : low >>> (32 - shared);
+      // d[at + 2 + b] = how many segments start in a bucket below b
+      let i = 0;
+      for (let b = 0; b < BUCKETS; b++) {
+        while (i < n6 && v6Bucket(topWord(v6[i]!.first), shared) < b) i++;
+        d[at + 2 + b] = b === BUCKETS - 1 ? n6 : i;
+      }
     }
     this.#used = ref + size;
     return ref;
@@ -146,6 +176,14 @@ export class RangeArena {
     const firsts = ref + HEADER + n4 * (label === MIXED ? 3 : 2) + (n4 >= BUCKETED ? BUCKETS : 0);
     let lo = 0;
     let hi = n - 1;
+    if (n >= BUCKETED) {
+      const index = firsts + n * (label === MIXED ? 9 : 8);
+      const shared = d[index]!;
+      if (shared !== 0 && w0 >>> (32 - shared) !== d[index + 1]) return -1;
+      const bucket = index + 2 + v6Bucket(w0, shared);
+      lo = Math.max(0, d[bucket]! - 1);
+      hi = d[bucket + 1]! - 1;
+    }
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
