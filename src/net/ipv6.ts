@@ -40,9 +40,23 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint32Array
     let j = i;
     let group = 0;
     let c = 0;
+    // Most groups of a full address have four digits: take them with one test (a non-digit's
+    // -1 makes the OR negative); any other group is read by the loop, which also reads the
+    // character after the group.
+    if (j + 4 <= end) {
+      const v =
+        (hexValue(s.charCodeAt(j)) << 12) |
+        (hexValue(s.charCodeAt(j + 1)) << 8) |
+        (hexValue(s.charCodeAt(j + 2)) << 4) |
+        hexValue(s.charCodeAt(j + 3));
+      if (v >= 0) {
+        group = v;
+        j += 4;
+      }
+    }
     for (; j < end; j++) {
       c = s.charCodeAt(j);
-      const h = c < 128 ? HEX[c]! : -1;
+      const h = hexValue(c);
       if (h < 0) break;
       group = (group << 4) | h; // garbage past four digits, but such a group is refused below
     }
