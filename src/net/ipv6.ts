@@ -31,6 +31,9 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint32Array
   let count = 0;
   let gap = -1; // index in `groups` where "::" stands
   let i = start;
+  // Whether s[i - 1] is a single ":" after a group: an empty group there is the second colon of
+  // a "::" (found when it is reached, so no character is read twice).
+  let afterColon = false;
   if (s.charCodeAt(i) === 58 /* : */) {
     if (i + 1 >= end || s.charCodeAt(i + 1) !== 58) return Fault.IPv6EmptyGroup;
     gap = 0;
@@ -68,21 +71,23 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint32Array
       g[count++] = v4 & 0xffff;
       break;
     }
-    if (j === i) return j < end && c !== 58 ? faultForCharacter(c) : Fault.IPv6EmptyGroup;
+    if (j === i) {
+      if (c !== 58) return faultForCharacter(c);
+      if (!afterColon) return Fault.IPv6EmptyGroup; // ":::", or a ":" at the start
+      if (gap >= 0) return Fault.IPv6MultipleDoubleColon;
+      gap = count;
+      afterColon = false;
+      i = j + 1;
+      continue;
+    }
     if (j - i > 4) return Fault.IPv6GroupTooLong;
     if (count === 8) return Fault.IPv6GroupCount;
     g[count++] = group;
     if (j === end) break;
     if (c !== 58) return faultForCharacter(c);
-    j++;
-    if (j < end && s.charCodeAt(j) === 58) {
-      if (gap >= 0) return Fault.IPv6MultipleDoubleColon;
-      gap = count;
-      j++;
-    } else if (j === end) {
-      return Fault.IPv6EmptyGroup;
-    }
-    i = j;
+    i = j + 1;
+    if (i === end) return Fault.IPv6EmptyGroup;
+    afterColon = true;
   }
   if (gap < 0) {
     if (count !== 8) return Fault.IPv6GroupCount;
