@@ -1,17 +1,19 @@
 import type { Range } from './range-set.js';
 
-// A set is [v4 count, v6 count, uniform label | MIXED] followed by, for IPv4: the firsts, the
-// lasts, and (when MIXED) the labels; then the same for IPv6 with four words per bound. Firsts
-// sit together so a binary search reads few cache lines; most sets come from one statement, so
-// a shared label is stored once.
+// A set is [v4 count, v6 count, uniform label | MIXED], then for IPv4: its index (below, if
+// any), the firsts, the lasts, and (when MIXED) the labels; then the same for IPv6 with four
+// words per bound. Firsts sit together so a binary search reads few cache lines; most sets come
+// from one statement, so a shared label is stored once.
 const HEADER = 3;
 const MIXED = 0xffffffff;
 // Sets of at least this many segments of a family also get a 257-word index by 8 bits of the
-// address, after that family's labels: a lookup then binary-searches only one bucket's segments.
-// IPv4 buckets by the top byte. IPv6 addresses crowd into a few top bytes (2000::/3 and
-// 2001:db8::/32 both sit in one or two), so an IPv6 index starts with the number of leading bits
-// of word 0 that every bound of the set shares (at most 24) and those bits, and buckets by the 8
-// bits that follow; an address without those leading bits is outside every segment.
+// address, before that family's firsts: a lookup then binary-searches only one bucket's segments.
+// The IPv4 index comes right after the header, so where to read it does not wait for the
+// header's counts. IPv4 buckets by the top byte. IPv6 addresses crowd into a few top bytes
+// (2000::/3 and 2001:db8::/32 both sit in one or two), so an IPv6 index starts with the number of
+// leading bits of word 0 that every bound of the set shares (at most 24) and those bits, and
+// buckets by the 8 bits that follow; an address without those leading bits is outside every
+// segment.
 const BUCKETED = 32;
 const BUCKETS = 257;
 const V6_INDEX = 2 + BUCKETS;
@@ -74,8 +76,9 @@ export class RangeArena {
     const mixed = label === MIXED;
     const n4 = v4.length;
     const n6 = v6.length;
-    const buckets = n4 >= BUCKETED ? BUCKETS : 0;
-    const size = HEADER + n4 * 2 + n6 * 8 + (mixed ? n4 + n6 : 0) + buckets + (n6 >= BUCKETED ? V6_INDEX : 0);
+    const index4 = n4 >= BUCKETED ? BUCKETS : 0;
+    const index6 = n6 >= BUCKETED ? V6_INDEX : 0;
+    const size = HEADER + index4 + index6 + n4 * 2 + n6 * 8 + (mixed ? n4 + n6 : 0);
     this.#reserve(size);
     const ref = this.#used;
     const d = this.#data;
@@ -83,32 +86,22 @@ export class RangeArena {
     d[ref + 1] = n6;
     d[ref + 2] = label;
     let at = ref + HEADER;
-    for (let i = 0; i < n4; i++) {
-      d[at + i] = v4[i]!.first;
-      d[at + n4 + i] = v4[i]!.last;
-      if (mixed) d[at + 2 * n4 + i] = v4[i]!.label;
-    }
-    at += n4 * (mixed ? 3 : 2);
-    if (buckets !== 0) {
+    if (index4 !== 0) {
       // d[at + b] = how many segments start below b.0.0.0
       let i = 0;
       for (let b = 0; b < BUCKETS; b++) {
         while (i < n4 && v4[i]!.first < b * 0x1000000) i++;
         d[at + b] = b === BUCKETS - 1 ? n4 : i;
       }
-      at += buckets;
+      at += index4;
     }
-    for (let i = 0; i < n6; i++) {
-      const r = v6[i]!;
-      for (let k = 0; k < 4; k++) {
-        const shift = BigInt(96 - 32 * k);
-        d[at + i * 4 + k] = Number((r.first >> shift) % WORD);
-        d[at + n6 * 4 + i * 4 + k] = Number((r.last >> shift) % WORD);
-      }
-      if (mixed) d[at + n6 * 8 + i] = r.label;
+    for (let i = 0; i < n4; i++) {
+      d[at + i] = v4[i]!.first;
+      d[at + n4 + i] = v4[i]!.last;
+      if (mixed) d[at + 2 * n4 + i] = v4[i]!.label;
     }
-    if (n6 >= BUCKETED) {
-      at += n6 * (mixed ? 9 : 8);
+    at += n4 * (mixed ? 3 : 2);
+    if (index6 !== 0) {
       // Sorted and disjoint: the bounds lie between the first segment's first and the last one's last.
       const low = topWord(v6[0]!.first);
       const shared = Math.min(MAX_SHARED_BITS, Math.clz32(low ^ topWord(v6[n6 - 1]!.last)));
@@ -120,6 +113,16 @@ export class RangeArena {
         while (i < n6 && v6Bucket(topWord(v6[i]!.first), shared) < b) i++;
         d[at + 2 + b] = b === BUCKETS - 1 ? n6 : i;
       }
+      at += index6;
+    }
+    for (let i = 0; i < n6; i++) {
+      const r = v6[i]!;
+      for (let k = 0; k < 4; k++) {
+        const shift = BigInt(96 - 32 * k);
+        d[at + i * 4 + k] = Number((r.first >> shift) % WORD);
+        d[at + n6 * 4 + i * 4 + k] = Number((r.last >> shift) % WORD);
+      }
+      if (mixed) d[at + n6 * 8 + i] = r.label;
     }
     this.#used = ref + size;
     return ref;
@@ -134,16 +137,17 @@ export class RangeArena {
   matchV4(ref: number, ip: number): number {
     const d = this.#data;
     const n = d[ref]!;
-    const firsts = ref + HEADER;
     const label = d[ref + 2]!;
+    let firsts = ref + HEADER;
     let lo = 0;
     let hi = n - 1;
     if (n >= BUCKETED) {
       // The answer, the last segment starting at or below ip, is one of those counted up to
       // the end of ip's /8 and not before the last one starting below it.
-      const bucket = firsts + n * (label === MIXED ? 3 : 2) + (ip >>> 24);
+      const bucket = firsts + (ip >>> 24);
       lo = Math.max(0, d[bucket]! - 1);
       hi = d[bucket + 1]! - 1;
+      firsts += BUCKETS;
     }
     let found = -1;
     while (lo <= hi) {
@@ -173,11 +177,11 @@ export class RangeArena {
     const n4 = d[ref]!;
     const n = d[ref + 1]!;
     const label = d[ref + 2]!;
-    const firsts = ref + HEADER + n4 * (label === MIXED ? 3 : 2) + (n4 >= BUCKETED ? BUCKETS : 0);
+    const index = ref + HEADER + (n4 >= BUCKETED ? BUCKETS : 0) + n4 * (label === MIXED ? 3 : 2);
+    const firsts = index + (n >= BUCKETED ? V6_INDEX : 0);
     let lo = 0;
     let hi = n - 1;
     if (n >= BUCKETED) {
-      const index = firsts + n * (label === MIXED ? 9 : 8);
       const shared = d[index]!;
       if (shared !== 0 && w0 >>> (32 - shared) !== d[index + 1]) return -1;
       const bucket = index + 2 + v6Bucket(w0, shared);
