@@ -14,11 +14,7 @@ export const MAX_ADDRESS_LENGTH = 45;
 export function scanAddress(s: string, start: number, end: number, out: Uint32Array): number {
   if (start >= end) return Fault.Empty;
   if (end - start > MAX_ADDRESS_LENGTH) return Fault.TooLong;
-  const v4 = scanPlainIPv4(s, start, end);
-  if (v4 >= 0) {
-    out[0] = v4;
-    return 4;
-  }
+  if (scanPlainIPv4(s, start, end, out) === 4) return 4;
   const fault = scanIPv6(s, start, end, out);
   if (fault < 0) {
     // Which family was it meant to be? The first separator tells: an IPv4 address has a dot

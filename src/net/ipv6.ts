@@ -1,8 +1,10 @@
 import { Fault, faultForCharacter } from './address-fault.js';
-import { scanIPv4 } from './ipv4.js';
+import { scanPlainIPv4 } from './ipv4.js';
 
-// Scratch for the up-to-eight 16-bit groups; module-level so scanning never allocates.
+// Scratch for the up-to-eight 16-bit groups and an embedded IPv4 address; module-level so
+// scanning never allocates.
 const groups = new Uint16Array(8);
+const embedded = new Uint32Array(1);
 
 /**
  * The value of each hex digit by character code below 128, -1 for every other character. A table
@@ -65,8 +67,8 @@ export function scanIPv6(s: string, start: number, end: number, out: Uint32Array
     }
     if (j < end && c === 46 /* . */) {
       if (count > 6) return Fault.IPv6EmbeddedIPv4;
-      const v4 = scanIPv4(s, i, end);
-      if (v4 < 0) return embeddedIPv4Fault(s, i, end);
+      if (scanPlainIPv4(s, i, end, embedded) !== 4) return embeddedIPv4Fault(s, i, end);
+      const v4 = embedded[0]!;
       g[count++] = v4 >>> 16;
       g[count++] = v4 & 0xffff;
       break;

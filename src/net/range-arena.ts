@@ -39,17 +39,28 @@ function topWord(x: bigint): number {
   return Number(x >> 96n);
 }
 
-/** Compares the 128-bit value at d[at..at+3] with (w0..w3): negative, zero or positive. */
-function compare(d: Uint32Array, at: number, w0: number, w1: number, w2: number, w3: number): number {
+/**
+ * Compares the 128-bit value at d[at..at+3] with the four words of `w`: negative, zero or
+ * positive. The words are read here, not passed as numbers: a word of 2^30 or more passed to a
+ * call that is not inlined is boxed, an allocation on the decision path.
+ */
+function compare(d: Uint32Array, at: number, w: Uint32Array): number {
   let x = d[at]!;
-  if (x !== w0) return x < w0 ? -1 : 1;
+  let y = w[0]!;
+  if (x !== y) return x < y ? -1 : 1;
   x = d[at + 1]!;
-  if (x !== w1) return x < w1 ? -1 : 1;
+  y = w[1]!;
+  if (x !== y) return x < y ? -1 : 1;
   x = d[at + 2]!;
-  if (x !== w2) return x < w2 ? -1 : 1;
+  y = w[2]!;
+  if (x !== y) return x < y ? -1 : 1;
   x = d[at + 3]!;
-  return x === w3 ? 0 : x < w3 ? -1 : 1;
+  y = w[3]!;
+  return x === y ? 0 : x < y ? -1 : 1;
 }
+
+// Where `matchV4` puts its argument for the search, which reads addresses from a typed array.
+const v4Scratch = new Uint32Array(1);
 
 /** The bucket of an IPv6 address by word 0: the 8 bits after the set's `shared` leading bits. */
 function v6Bucket(w0: number, shared: number): number {
@@ -133,8 +144,24 @@ export class RangeArena {
     this.#garbage += sizeAt(this.#data, ref);
   }
 
+  /**
+   * The label of the segment containing the address `scanAddress` wrote into `words` as
+   * `family` (4 or 6), or -1. This is the decision path's entry: the address stays in its typed
+   * array until the search reads it (see `compare`).
+   */
+  match(ref: number, family: number, words: Uint32Array): number {
+    return family === 4 ? this.#searchV4(ref, words) : this.matchV6(ref, words);
+  }
+
   /** The label of the segment containing IPv4 `ip`, or -1. */
   matchV4(ref: number, ip: number): number {
+    v4Scratch[0] = ip;
+    return this.#searchV4(ref, v4Scratch);
+  }
+
+  /** `matchV4` for the address in `words[0]`. */
+  #searchV4(ref: number, words: Uint32Array): number {
+    const ip = words[0]!;
     const d = this.#data;
     const n = d[ref]!;
     const label = d[ref + 2]!;
@@ -170,9 +197,6 @@ export class RangeArena {
    */
   matchV6(ref: number, words: Uint32Array): number {
     const w0 = words[0]!;
-    const w1 = words[1]!;
-    const w2 = words[2]!;
-    const w3 = words[3]!;
     const d = this.#data;
     const n4 = d[ref]!;
     const n = d[ref + 1]!;
@@ -191,14 +215,14 @@ export class RangeArena {
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(d, firsts + mid * 4, w0, w1, w2, w3) <= 0) {
+      if (compare(d, firsts + mid * 4, words) <= 0) {
         found = mid;
         lo = mid + 1;
       } else {
         hi = mid - 1;
       }
     }
-    if (found < 0 || compare(d, firsts + n * 4 + found * 4, w0, w1, w2, w3) < 0) return -1;
+    if (found < 0 || compare(d, firsts + n * 4 + found * 4, words) < 0) return -1;
     return label !== MIXED ? label : d[firsts + n * 8 + found]!;
   }
 
