@@ -14,22 +14,20 @@ export const MAX_ADDRESS_LENGTH = 45;
 export function scanAddress(s: string, start: number, end: number, out: Uint32Array): number {
   if (start >= end) return Fault.Empty;
   if (end - start > MAX_ADDRESS_LENGTH) return Fault.TooLong;
-  const v4 = scanPlainIPv4(s, start, end);
-  if (v4 >= 0) {
-    out[0] = v4;
-    return 4;
-  }
-  // Not a plain IPv4 address. The first separator tells which family it was meant to be: an
-  // IPv4 address has a dot before any colon.
-  let i = start;
-  while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c === 46 || c === 58) break;
-    i++;
-  }
-  if (i === end || s.charCodeAt(i) === 46) return diagnoseIPv4(s, start, end);
+  if (scanPlainIPv4(s, start, end, out) === 4) return 4;
   const fault = scanIPv6(s, start, end, out);
-  if (fault < 0) return fault;
+  if (fault < 0) {
+    // Which family was it meant to be? The first separator tells: an IPv4 address has a dot
+    // before any colon. (An IPv6 address has a colon before any dot, so the scan above never
+    // accepts what this sends to IPv4.)
+    let i = start;
+    while (i < end) {
+      const c = s.charCodeAt(i);
+      if (c === 46 || c === 58) break;
+      i++;
+    }
+    return i === end || s.charCodeAt(i) === 46 ? diagnoseIPv4(s, start, end) : fault;
+  }
   if (out[0] === 0 && out[1] === 0 && out[2] === 0xffff) {
     out[0] = out[3]!;
     return 4;

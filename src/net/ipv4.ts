@@ -7,15 +7,18 @@ import { Fault, faultForCharacter } from './address-fault.js';
  * code and only a rejected input pays for finding out exactly what is wrong.
  */
 export function scanIPv4(s: string, start: number, end: number): number {
-  const value = scanPlainIPv4(s, start, end);
-  return value >= 0 ? value : diagnoseIPv4(s, start, end);
+  return scanPlainIPv4(s, start, end, scratch) === 4 ? scratch[0]! : diagnoseIPv4(s, start, end);
 }
 
+const scratch = new Uint32Array(1);
+
 /**
- * The accepting path of `scanIPv4`: the address, or -1 for anything else. Straight-line code
- * for the common case; callers find out why an input failed only when they need to.
+ * The accepting path of `scanIPv4`: 4 with the address in `out[0]`, or -1 for anything else.
+ * Straight-line code for the common case; callers find out why an input failed only when they
+ * need to. The address goes into a typed array rather than being returned: a number of 2^30 or
+ * more returned by a call that is not inlined is boxed, which would allocate on every decision.
  */
-export function scanPlainIPv4(s: string, start: number, end: number): number {
+export function scanPlainIPv4(s: string, start: number, end: number, out: Uint32Array): number {
   let i = start;
   let value = 0;
   for (let part = 0; part < 4; part++) {
@@ -45,7 +48,9 @@ export function scanPlainIPv4(s: string, start: number, end: number): number {
     }
     value = value * 256 + octet;
   }
-  return i === end ? value : -1;
+  if (i !== end) return -1;
+  out[0] = value;
+  return 4;
 }
 
 /** The exact reason `s[start, end)` is not a strict IPv4 address, as a negative `Fault`. */

@@ -1,15 +1,23 @@
 import type { Range } from './range-set.js';
 
-// A set is [v4 count, v6 count, uniform label | MIXED] followed by, for IPv4: the firsts, the
-// lasts, and (when MIXED) the labels; then the same for IPv6 with four words per bound. Firsts
-// sit together so a binary search reads few cache lines; most sets come from one statement, so
-// a shared label is stored once.
+// A set is [v4 count, v6 count, uniform label | MIXED], then for IPv4: its index (below, if
+// any), the firsts, the lasts, and (when MIXED) the labels; then the same for IPv6 with four
+// words per bound. Firsts sit together so a binary search reads few cache lines; most sets come
+// from one statement, so a shared label is stored once.
 const HEADER = 3;
 const MIXED = 0xffffffff;
-// IPv4 sets of at least this many segments also get a 257-word index by the address's top
-// byte, after their labels: a lookup then binary-searches only the segments of one /8.
+// Sets of at least this many segments of a family also get a 257-word index by 8 bits of the
+// address, before that family's firsts: a lookup then binary-searches only one bucket's segments.
+// The IPv4 index comes right after the header, so where to read it does not wait for the
+// header's counts. IPv4 buckets by the top byte. IPv6 addresses crowd into a few top bytes
+// (2000::/3 and 2001:db8::/32 both sit in one or two), so an IPv6 index starts with the number of
+// leading bits of word 0 that every bound of the set shares (at most 24) and those bits, and
+// buckets by the 8 bits that follow; an address without those leading bits is outside every
+// segment.
 const BUCKETED = 32;
 const BUCKETS = 257;
+const V6_INDEX = 2 + BUCKETS;
+const MAX_SHARED_BITS = 24;
 const WORD = 0x1_0000_0000n;
 
 function uniformLabel(v4: readonly Range<number>[], v6: readonly Range<bigint>[]): number {
@@ -23,19 +31,40 @@ function sizeAt(d: Uint32Array, ref: number): number {
   const n4 = d[ref]!;
   const n6 = d[ref + 1]!;
   const labels = d[ref + 2] === MIXED ? n4 + n6 : 0;
-  return HEADER + n4 * 2 + n6 * 8 + labels + (n4 >= BUCKETED ? BUCKETS : 0);
+  return HEADER + n4 * 2 + n6 * 8 + labels + (n4 >= BUCKETED ? BUCKETS : 0) + (n6 >= BUCKETED ? V6_INDEX : 0);
 }
 
-/** Compares the 128-bit value at d[at..at+3] with (w0..w3): negative, zero or positive. */
-function compare(d: Uint32Array, at: number, w0: number, w1: number, w2: number, w3: number): number {
+/** The first word (the top 32 bits) of a 128-bit bound. */
+function topWord(x: bigint): number {
+  return Number(x >> 96n);
+}
+
+/**
+ * Compares the 128-bit value at d[at..at+3] with the four words of `w`: negative, zero or
+ * positive. The words are read here, not passed as numbers: a word of 2^30 or more passed to a
+ * call that is not inlined is boxed, an allocation on the decision path.
+ */
+function compare(d: Uint32Array, at: number, w: Uint32Array): number {
   let x = d[at]!;
-  if (x !== w0) return x < w0 ? -1 : 1;
+  let y = w[0]!;
+  if (x !== y) return x < y ? -1 : 1;
   x = d[at + 1]!;
-  if (x !== w1) return x < w1 ? -1 : 1;
+  y = w[1]!;
+  if (x !== y) return x < y ? -1 : 1;
   x = d[at + 2]!;
-  if (x !== w2) return x < w2 ? -1 : 1;
+  y = w[2]!;
+  if (x !== y) return x < y ? -1 : 1;
   x = d[at + 3]!;
-  return x === w3 ? 0 : x < w3 ? -1 : 1;
+  y = w[3]!;
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+// Where `matchV4` puts its argument for the search, which reads addresses from a typed array.
+const v4Scratch = new Uint32Array(1);
+
+/** The bucket of an IPv6 address by word 0: the 8 bits after the set's `shared` leading bits. */
+function v6Bucket(w0: number, shared: number): number {
+  return (w0 << shared) >>> 24;
 }
 
 /**
@@ -58,8 +87,9 @@ export class RangeArena {
     const mixed = label === MIXED;
     const n4 = v4.length;
     const n6 = v6.length;
-    const buckets = n4 >= BUCKETED ? BUCKETS : 0;
-    const size = HEADER + n4 * 2 + n6 * 8 + (mixed ? n4 + n6 : 0) + buckets;
+    const index4 = n4 >= BUCKETED ? BUCKETS : 0;
+    const index6 = n6 >= BUCKETED ? V6_INDEX : 0;
+    const size = HEADER + index4 + index6 + n4 * 2 + n6 * 8 + (mixed ? n4 + n6 : 0);
     this.#reserve(size);
     const ref = this.#used;
     const d = this.#data;
@@ -67,20 +97,34 @@ export class RangeArena {
     d[ref + 1] = n6;
     d[ref + 2] = label;
     let at = ref + HEADER;
-    for (let i = 0; i < n4; i++) {
-      d[at + i] = v4[i]!.first;
-      d[at + n4 + i] = v4[i]!.last;
-      if (mixed) d[at + 2 * n4 + i] = v4[i]!.label;
-    }
-    at += n4 * (mixed ? 3 : 2);
-    if (buckets !== 0) {
+    if (index4 !== 0) {
       // d[at + b] = how many segments start below b.0.0.0
       let i = 0;
       for (let b = 0; b < BUCKETS; b++) {
         while (i < n4 && v4[i]!.first < b * 0x1000000) i++;
         d[at + b] = b === BUCKETS - 1 ? n4 : i;
       }
-      at += buckets;
+      at += index4;
+    }
+    for (let i = 0; i < n4; i++) {
+      d[at + i] = v4[i]!.first;
+      d[at + n4 + i] = v4[i]!.last;
+      if (mixed) d[at + 2 * n4 + i] = v4[i]!.label;
+    }
+    at += n4 * (mixed ? 3 : 2);
+    if (index6 !== 0) {
+      // Sorted and disjoint: the bounds lie between the first segment's first and the last one's last.
+      const low = topWord(v6[0]!.first);
+      const shared = Math.min(MAX_SHARED_BITS, Math.clz32(low ^ topWord(v6[n6 - 1]!.last)));
+      d[at] = shared;
+      d[at + 1] = shared === 0 ? 0 : low >>> (32 - shared);
+      // d[at + 2 + b] = how many segments start in a bucket below b
+      let i = 0;
+      for (let b = 0; b < BUCKETS; b++) {
+        while (i < n6 && v6Bucket(topWord(v6[i]!.first), shared) < b) i++;
+        d[at + 2 + b] = b === BUCKETS - 1 ? n6 : i;
+      }
+      at += index6;
     }
     for (let i = 0; i < n6; i++) {
       const r = v6[i]!;
@@ -100,20 +144,37 @@ export class RangeArena {
     this.#garbage += sizeAt(this.#data, ref);
   }
 
+  /**
+   * The label of the segment containing the address `scanAddress` wrote into `words` as
+   * `family` (4 or 6), or -1. This is the decision path's entry: the address stays in its typed
+   * array until the search reads it (see `compare`).
+   */
+  match(ref: number, family: number, words: Uint32Array): number {
+    return family === 4 ? this.#searchV4(ref, words) : this.matchV6(ref, words);
+  }
+
   /** The label of the segment containing IPv4 `ip`, or -1. */
   matchV4(ref: number, ip: number): number {
+    v4Scratch[0] = ip;
+    return this.#searchV4(ref, v4Scratch);
+  }
+
+  /** `matchV4` for the address in `words[0]`. */
+  #searchV4(ref: number, words: Uint32Array): number {
+    const ip = words[0]!;
     const d = this.#data;
     const n = d[ref]!;
-    const firsts = ref + HEADER;
     const label = d[ref + 2]!;
+    let firsts = ref + HEADER;
     let lo = 0;
     let hi = n - 1;
     if (n >= BUCKETED) {
       // The answer, the last segment starting at or below ip, is one of those counted up to
       // the end of ip's /8 and not before the last one starting below it.
-      const bucket = firsts + n * (label === MIXED ? 3 : 2) + (ip >>> 24);
+      const bucket = firsts + (ip >>> 24);
       lo = Math.max(0, d[bucket]! - 1);
       hi = d[bucket + 1]! - 1;
+      firsts += BUCKETS;
     }
     let found = -1;
     while (lo <= hi) {
@@ -136,27 +197,32 @@ export class RangeArena {
    */
   matchV6(ref: number, words: Uint32Array): number {
     const w0 = words[0]!;
-    const w1 = words[1]!;
-    const w2 = words[2]!;
-    const w3 = words[3]!;
     const d = this.#data;
     const n4 = d[ref]!;
     const n = d[ref + 1]!;
     const label = d[ref + 2]!;
-    const firsts = ref + HEADER + n4 * (label === MIXED ? 3 : 2) + (n4 >= BUCKETED ? BUCKETS : 0);
+    const index = ref + HEADER + (n4 >= BUCKETED ? BUCKETS : 0) + n4 * (label === MIXED ? 3 : 2);
+    const firsts = index + (n >= BUCKETED ? V6_INDEX : 0);
     let lo = 0;
     let hi = n - 1;
+    if (n >= BUCKETED) {
+      const shared = d[index]!;
+      if (shared !== 0 && w0 >>> (32 - shared) !== d[index + 1]) return -1;
+      const bucket = index + 2 + v6Bucket(w0, shared);
+      lo = Math.max(0, d[bucket]! - 1);
+      hi = d[bucket + 1]! - 1;
+    }
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(d, firsts + mid * 4, w0, w1, w2, w3) <= 0) {
+      if (compare(d, firsts + mid * 4, words) <= 0) {
         found = mid;
         lo = mid + 1;
       } else {
         hi = mid - 1;
       }
     }
-    if (found < 0 || compare(d, firsts + n * 4 + found * 4, w0, w1, w2, w3) < 0) return -1;
+    if (found < 0 || compare(d, firsts + n * 4 + found * 4, words) < 0) return -1;
     return label !== MIXED ? label : d[firsts + n * 8 + found]!;
   }
 

@@ -446,7 +446,7 @@ export class DecisionIndex {
   }
 
   #match(ref: number, family: number, s: Uint32Array): number {
-    return family === 4 ? this.#arena.matchV4(ref, s[0]!) : this.#arena.matchV6(ref, s);
+    return this.#arena.match(ref, family, s);
   }
 
   #accountSlot(accountId: string): number {

@@ -141,6 +141,91 @@ describe('RangeArena', () => {
     );
   });
 
+  test('large IPv6 sets (indexed after their shared leading bits) match the reference, at bucket edges too', () => {
+    const MAX = (1n << 128n) - 1n;
+    // Prefixes whose sets share 0, 3, 10, 32 and 40 leading bits: the index must work whether the
+    // shared bits end inside word 0, at its end, or beyond it (then it falls back to one bucket).
+    const prefixes = [
+      { base: 0n, bits: 0 },
+      { base: 0x2n << 124n, bits: 3 },
+      { base: 0xfe80n << 112n, bits: 10 },
+      { base: 0x20010db8n << 96n, bits: 32 },
+      { base: 0x20010db8aan << 88n, bits: 40 },
+    ];
+    const clustered = fc
+      .tuple(
+        fc.constantFrom(...prefixes),
+        fc.bigInt({ min: 0n, max: MAX }),
+        fc.oneof(fc.bigInt({ min: 0n, max: 1n << 80n }), fc.bigInt({ min: 0n, max: 1n << 120n })),
+      )
+      .map(([p, offset, span]) => {
+        const room = p.bits === 0 ? MAX : (1n << BigInt(128 - p.bits)) - 1n;
+        const first = p.base + (offset & room);
+        const top = p.base + room;
+        return { first, last: first + span > top ? top : first + span };
+      });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...prefixes),
+        fc.array(fc.tuple(clustered, fc.nat(3)), { minLength: 32, maxLength: 300 }),
+        fc.boolean(),
+        fc.array(fc.bigInt({ min: 0n, max: MAX }), { minLength: 200, maxLength: 200 }),
+        (prefix, raw, withV4, probes) => {
+          // Keep every range under the chosen prefix (the shared bits), or let them spread (bits 0).
+          const room = prefix.bits === 0 ? MAX : (1n << BigInt(128 - prefix.bits)) - 1n;
+          const ranges = raw.map(([r, label]) => {
+            const first = prefix.base + (r.first & room);
+            const last =
+              first + (r.last - r.first) > prefix.base + room
+                ? prefix.base + room
+                : first + (r.last - r.first);
+            return { first, last, label };
+          });
+          const arena = new RangeArena(8);
+          arena.add([], [{ first: 1n, last: 2n, label: 0 }]); // a neighbour, so refs are not all 0
+          const v4 = withV4
+            ? Array.from({ length: 40 }, (_, i) => ({ first: i * 1000, last: i * 1000 + 9, label: 0 }))
+            : [];
+          const compiled = compileRanges(ranges, 1n);
+          const ref = arena.add(v4, compiled);
+          const step = 1n << BigInt(Math.max(0, 128 - prefix.bits - 8));
+          const edges = Array.from({ length: 256 }, (_, b) => prefix.base + BigInt(b) * step);
+          const outside = [prefix.base - 1n, prefix.base + room + 1n];
+          const near = ranges.flatMap((r) => [r.first - 1n, r.first, r.last, r.last + 1n]);
+          const inside = probes.map((x) => prefix.base + (x & room));
+          for (const x of [
+            ...probes,
+            ...inside,
+            ...edges,
+            ...edges.map((e) => e - 1n),
+            ...outside,
+            ...near,
+          ]) {
+            if (x < 0n || x > MAX) continue;
+            assert.equal(
+              arena.matchV6(ref, Uint32Array.from(wordsOf(x))),
+              lowestLabel(ranges, x),
+              `IPv6 ${x.toString(16)} in ${compiled.length} segments under /${prefix.bits}`,
+            );
+          }
+          if (withV4) assert.equal(arena.matchV4(ref, 39_005), 0, 'IPv4 before a bucketed IPv6 part');
+          // Compaction moves the set with its index.
+          const other = arena.add([], [{ first: 3n, last: 4n, label: 1 }]);
+          arena.release(other);
+          let moved = ref;
+          arena.compact((move) => {
+            moved = move(ref);
+          });
+          for (const x of [...near, ...edges]) {
+            if (x < 0n || x > MAX) continue;
+            assert.equal(arena.matchV6(moved, Uint32Array.from(wordsOf(x))), lowestLabel(ranges, x));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   test('compaction keeps live sets intact and drops released ones', () => {
     const arena = new RangeArena(4);
     const refs = new Map<number, number>();
