@@ -51,8 +51,8 @@ export class LogonMask {
     if (this.anyNetwork) return true;
     const s = this.#scratch;
     const family = scanAddress(address, 0, address.length, s);
-    if (family === 4) return this.#arena.matchV4(this.#ref, s[0]!) >= 0;
-    if (family === 6) return this.#arena.matchV6(this.#ref, s) >= 0;
+    // The words stay in their array: a number of 2^30 or more passed to a call may be boxed.
+    if (family === 4 || family === 6) return this.#arena.match(this.#ref, family, s) >= 0;
     return false;
   }
 }
