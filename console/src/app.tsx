@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
-import { PolicyPanelProvider } from './policy-panel/policy-panel-context';
+import { PolicyPanelProvider } from './policy-panel/policy-panel-provider';
 import { useSessionContext } from './session/session-context';
 import { AppShell } from './shell/app-shell';
 import { PageLoading } from './shell/page-loading';

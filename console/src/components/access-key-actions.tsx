@@ -1,7 +1,7 @@
 import { Button, Space } from 'antd';
 import { Link } from 'react-router';
 import { may } from '../api/console-session';
-import { usePolicyPanel } from '../policy-panel/policy-panel-context';
+import { usePolicyPanel } from '../policy-panel/use-policy-panel';
 import { useSession } from '../session/session-context';
 import type { AccessKeyOwner, AccessKeyRow } from './access-key-types';
 

@@ -6,7 +6,7 @@ import { ConsoleApiError } from '../api/console-api-error';
 import { callAction } from '../api/console-client';
 import { may } from '../api/console-session';
 import { useAction } from '../api/use-action';
-import { usePolicyPanel } from '../policy-panel/policy-panel-context';
+import { usePolicyPanel } from '../policy-panel/use-policy-panel';
 import { useSession } from '../session/session-context';
 import { AccessKeyActions } from './access-key-actions';
 import { AccessKeyCreated } from './access-key-created';

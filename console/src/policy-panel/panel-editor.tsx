@@ -13,7 +13,6 @@ import { ExplainedButton } from './explained-button';
 import { type DraftStatement, newStatement, orderStatements, type PanelDraft } from './panel-draft';
 import { PanelNotes } from './panel-notes';
 import { panelTitle } from './panel-title';
-import { usePolicyPanel } from './policy-panel-context';
 import type { PanelRequest } from './policy-scope';
 import { ALL_ADDRESSES, PublicNetworkSection } from './public-network-section';
 import { ScopeBanner } from './scope-banner';
@@ -21,6 +20,7 @@ import { insightParams } from './scope-params';
 import { ShowJsonModal } from './show-json-modal';
 import { useGovernedKeys } from './use-governed-keys';
 import type { PanelData } from './use-panel-data';
+import { usePolicyPanel } from './use-policy-panel';
 import { type StatementView, sessionLimits, validateDraft } from './validate-draft';
 import { VpcNetworkSection } from './vpc-network-section';
 

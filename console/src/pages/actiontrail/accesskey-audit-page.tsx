@@ -3,7 +3,7 @@ import { type Key, lazy, Suspense, useCallback, useEffect, useMemo, useState } f
 import { useNavigate, useSearchParams } from 'react-router';
 import { ConsoleApiError } from '../../api/console-api-error';
 import { callAction } from '../../api/console-client';
-import { usePolicyPanel } from '../../policy-panel/policy-panel-context';
+import { usePolicyPanel } from '../../policy-panel/use-policy-panel';
 import { useSession } from '../../session/session-context';
 import { decider } from '../check/policy-evaluation';
 import { loadStoredPolicies, pairWithDraft, type StoredPolicies } from '../check/stored-policies';

@@ -1,5 +1,5 @@
 import { type CSSProperties, type RefObject, useLayoutEffect, useRef, useState } from 'react';
-import { usePolicyPanel } from '../../policy-panel/policy-panel-context';
+import { usePolicyPanel } from '../../policy-panel/use-policy-panel';
 
 /** The Network Access Control drawer's width (policy-panel/panel-editor.tsx). */
 const PANEL_WIDTH = 720;

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ConsoleApiError } from '../../api/console-api-error';
 import { callAction } from '../../api/console-client';
-import { usePolicyPanel } from '../../policy-panel/policy-panel-context';
+import { usePolicyPanel } from '../../policy-panel/use-policy-panel';
 import { useSession } from '../../session/session-context';
 import { keyLabel, useAccountKeys } from '../actiontrail/account-keys';
 import { SectionCard } from '../actiontrail/section-card';

@@ -2,7 +2,7 @@ import { Alert, Space, Spin, Tag, Typography } from 'antd';
 import { useCallback, useId } from 'react';
 import { Link } from 'react-router';
 import { useAction } from '../../api/use-action';
-import { usePolicyPanel } from '../../policy-panel/policy-panel-context';
+import { usePolicyPanel } from '../../policy-panel/use-policy-panel';
 import { useLastPolicyChange } from './last-policy-change';
 import { ModifyButton } from './modify-button';
 import { STATUS_COLOR, summarizePolicy } from './policy-summary';

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { usePolicyPanel } from '../../policy-panel/policy-panel-context';
+import { usePolicyPanel } from '../../policy-panel/use-policy-panel';
 
 /** Reads again once the Network Access Control panel closes: a Submit there changed what is shown. */
 export const useReloadWhenPanelCloses = (reload: () => void): void => {
