@@ -1,9 +1,9 @@
-import { Alert, Button, Form, Input, Modal, Typography } from 'antd';
+import { Alert, Button, Form, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { ConsoleApiError } from '../api/console-api-error';
 import { callAction } from '../api/console-client';
 import { useSession, useSessionContext } from '../session/session-context';
-import { MIN_PASSWORD_LENGTH } from './password-rules';
+import { PasswordChangeFields } from './password-change-fields';
 
 interface PasswordFields {
   readonly oldPassword: string;
@@ -111,40 +111,7 @@ export const ChangePasswordDialog = ({ onClose }: { readonly onClose: () => void
         onFinish={submit}
         disabled={busy}
       >
-        <Form.Item
-          label="Current password"
-          name="oldPassword"
-          rules={[{ required: true, message: 'Enter your current password.' }]}
-        >
-          <Input.Password autoComplete="current-password" autoFocus />
-        </Form.Item>
-        <Form.Item
-          label="New password"
-          name="newPassword"
-          extra={`At least ${MIN_PASSWORD_LENGTH} characters.`}
-          rules={[
-            { required: true, message: 'Enter a new password.' },
-            { min: MIN_PASSWORD_LENGTH, message: `Use at least ${MIN_PASSWORD_LENGTH} characters.` },
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          label="Confirm new password"
-          name="confirm"
-          dependencies={['newPassword']}
-          rules={[
-            { required: true, message: 'Enter the new password again.' },
-            ({ getFieldValue }) => ({
-              validator: (_, value) =>
-                value === undefined || value === getFieldValue('newPassword')
-                  ? Promise.resolve()
-                  : Promise.reject(new Error('The two passwords differ.')),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        <PasswordChangeFields />
       </Form>
     </Modal>
   );
