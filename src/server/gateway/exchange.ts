@@ -1,4 +1,4 @@
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestRecord } from '../../request/request-record.js';
 import { type Passage, recordOf } from '../access/passage.js';
 import { type ApiError, gatewayErrors, serverErrors } from '../errors/api-error.js';
@@ -22,10 +22,8 @@ export class Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly passage: Passage;
-  /** The request forwarded to the upstream, once it is. */
-  outgoing: ClientRequest | undefined;
-  /** The upstream's answer, once it came. */
-  answer: IncomingMessage | undefined;
+  /** Cuts what is under way with the upstream (its request and answer), once forwarded. */
+  abortUpstream: (() => void) | undefined;
   readonly #hostId: string;
   readonly #record: (record: RequestRecord) => void;
   readonly #recordDurably: ((record: RequestRecord) => Promise<boolean>) | undefined;
@@ -113,8 +111,7 @@ export class Exchange {
    */
   clientLeft(): void {
     this.settle(499, gatewayErrors.clientClosed());
-    this.answer?.destroy();
-    this.outgoing?.destroy();
+    this.abortUpstream?.();
   }
 
   /**

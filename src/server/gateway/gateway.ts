@@ -1,7 +1,6 @@
-import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP, type Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rootCertificates } from 'node:tls';
+import type { Dispatcher } from 'undici';
 import { AuthError, IncompleteSignatureReason } from '../../auth/auth-error.js';
 import { isFormUrlEncoded } from '../../auth/request-params.js';
 import type { SignedRequest } from '../../auth/signed-request.js';
@@ -24,8 +23,9 @@ import { newRequestId } from '../http/request-id.js';
 import { extraCaCertificates, loadCaCertificates } from '../http/tls-credentials.js';
 import { ContentHashCheck } from './content-hash-check.js';
 import { Exchange } from './exchange.js';
-import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.js';
-import { WriteBatch } from './write-batch.js';
+import { upstreamRequestHeaders } from './forwarded-headers.js';
+import { UpstreamAnswer } from './upstream-answer.js';
+import { UpstreamPools, type UpstreamTarget, upstreamTarget } from './upstream-pools.js';
 
 export interface GatewayDependencies {
   readonly gate: AccessGate;
@@ -50,38 +50,6 @@ export interface GatewayDependencies {
 const EMPTY = Buffer.alloc(0);
 const MAX_RECORDED_PATH = 1024;
 
-/** Where a route's requests go, worked out once from its `upstream` URL. */
-interface UpstreamTarget {
-  readonly secure: boolean;
-  readonly hostname: string;
-  readonly port: number;
-  /** The upstream's path prefix without its trailing slash ('' for none). */
-  readonly prefix: string;
-  /**
-   * The name the certificate is checked against: node would take SNI from a Host header it can
-   * see, and that is the client's. An IP address is checked as one, without SNI.
-   */
-  readonly servername: string;
-}
-
-function upstreamTarget(upstream: URL): UpstreamTarget {
-  const secure = upstream.protocol === 'https:';
-  const hostname = upstream.hostname.replace(/^\[(.*)\]$/, '$1');
-  return {
-    secure,
-    hostname,
-    port: upstream.port === '' ? (secure ? 443 : 80) : Number(upstream.port),
-    prefix: upstream.pathname === '/' ? '' : upstream.pathname.replace(/\/$/, ''),
-    servername: isIP(hostname) === 0 ? hostname : '',
-  };
-}
-
-class UpstreamTimeout extends KeyFenceError {
-  constructor() {
-    super('Gateway.UpstreamTimeout', 'the upstream did not answer in time');
-  }
-}
-
 /**
  * KeyFence as the reverse proxy in front of a platform's services: every request is routed by
  * Host and/or signed Version (`gateway.routes`), authenticated, decided and audited through the
@@ -94,15 +62,7 @@ export class Gateway {
   readonly #deps: GatewayDependencies;
   readonly #routes: ServiceRoutes;
   readonly #targets = new Map<GatewayRoute, UpstreamTarget>();
-  /** Requests to upstreams, written once the burst of requests they came in with is handled. */
-  readonly #writes = new WriteBatch();
-  readonly #holdSocket = (socket: Socket) => this.#writes.hold(socket);
-  readonly #agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
-  /**
-   * For `https://` upstreams: Node's trust store, and `upstreamCa`'s certificates once
-   * loadUpstreamCa has read them.
-   */
-  #secureAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
+  readonly #pools: UpstreamPools;
 
   /**
    * Throws on a route the table refuses or an upstream that is not
@@ -111,6 +71,7 @@ export class Gateway {
   constructor(deps: GatewayDependencies) {
     this.#deps = deps;
     this.#routes = new ServiceRoutes(deps.config.routes);
+    this.#pools = new UpstreamPools(deps.config.upstreamTimeoutMs);
     deps.config.routes.forEach(({ upstream }, i) => {
       const scheme = upstream.protocol === 'http:' || upstream.protocol === 'https:';
       if (!scheme || upstream.search !== '' || upstream.username !== '') {
@@ -144,16 +105,13 @@ export class Gateway {
       ...(await extraCaCertificates(process.env)),
       ...(await loadCaCertificates(file)),
     ];
-    const previous = this.#secureAgent;
-    this.#secureAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo', ca });
-    retire(previous);
+    this.#pools.trust(ca);
     return true;
   }
 
   /** Closes the kept-alive upstream connections; requests in flight are cut. */
   close(): void {
-    this.#agent.destroy();
-    this.#secureAgent.destroy();
+    this.#pools.close();
   }
 
   /** One request on a gateway listener, from the connection `origin`. */
@@ -242,102 +200,29 @@ export class Gateway {
   ): void {
     const { req, passage } = exchange;
     const target = this.#targets.get(route)!;
-    const { secure } = target;
-    const outgoing = (secure ? httpsRequest : httpRequest)({
-      hostname: target.hostname,
-      port: target.port,
-      ...(secure ? { servername: target.servername } : {}),
-      method: req.method,
+    let check: ContentHashCheck | undefined;
+    if (body === null) {
+      check = new ContentHashCheck((req.headers['x-acs-content-sha256'] as string).trim());
+      check.once('error', (error) => {
+        exchange.refuse(toApiError(error).error);
+        exchange.abortUpstream?.();
+      });
+      req.pipe(check);
+    }
+    // `servername` is read by undici's requests but missing from its types.
+    const options: Dispatcher.DispatchOptions & { readonly servername: string } = {
+      origin: target.origin,
+      method: req.method ?? 'GET',
       path: `${target.prefix}${req.url ?? '/'}`,
+      servername: target.servername,
       headers: upstreamRequestHeaders(req.rawHeaders, {
         peer: displayAddress(peer ?? ''),
         peerTrusted: peer !== undefined && this.#deps.gate.trustedProxies.contains(peer),
         vpcId: passage.source.vpcId,
         identity: identityHeaders(who.caller, decision, exchange.requestId),
       }),
-      agent: secure ? this.#secureAgent : this.#agent,
-    });
-    outgoing.once('socket', this.#holdSocket);
-    outgoing.setTimeout(this.#deps.config.upstreamTimeoutMs, () => outgoing.destroy(new UpstreamTimeout()));
-    exchange.outgoing = outgoing;
-
-    let bodyRefused = false;
-    outgoing.on('response', (answer) => this.#relay(exchange, answer));
-    outgoing.on('error', (error) => {
-      if (bodyRefused || exchange.settled) return;
-      exchange.refuse(
-        error instanceof UpstreamTimeout
-          ? gatewayErrors.upstreamTimeout()
-          : gatewayErrors.upstreamUnreachable(),
-      );
-    });
-
-    if (body !== null) {
-      outgoing.end(body);
-      return;
-    }
-    const expected = req.headers['x-acs-content-sha256'] as string;
-    const check = new ContentHashCheck(expected.trim());
-    check.once('error', (error) => {
-      bodyRefused = true;
-      outgoing.destroy();
-      exchange.refuse(toApiError(error).error);
-    });
-    req.pipe(check).pipe(outgoing);
+      body: check ?? (body!.length === 0 && !declaresBody(req) ? null : body),
+    };
+    this.#pools.pool(target).dispatch(options, new UpstreamAnswer(exchange));
   }
-
-  /**
-   * Passes the upstream's answer on, streaming; a break on either side cuts the other. Under
-   * strict durability the head waits for its event; an answer that may not be sent is discarded.
-   */
-  #relay(exchange: Exchange, answer: IncomingMessage): void {
-    const { res } = exchange;
-    if (exchange.settled) {
-      answer.destroy();
-      return;
-    }
-    exchange.answer = answer;
-    const status = answer.statusCode ?? 502;
-    const begun = exchange.begin(status);
-    if (begun === undefined) this.#passOn(answer, res, status);
-    else {
-      void begun.then((send) => {
-        if (send) this.#passOn(answer, res, status);
-        else answer.destroy();
-      });
-    }
-    // The upstream broke off its answer: the client's connection is cut so it cannot take the
-    // partial body for a whole one.
-    const broken = () => exchange.refuse(gatewayErrors.upstreamUnreachable());
-    answer.once('error', broken);
-    answer.once('aborted', broken);
-    res.once('finish', () => exchange.settle(status, null));
-  }
-
-  /**
-   * The upstream's answer on to the client: its head, then its body as it streams, paused while
-   * the client's connection is full. Not `pipe`, which adds and later removes seven listeners per
-   * answer to cover what the exchange already does (a break on either side cuts the other).
-   */
-  #passOn(answer: IncomingMessage, res: ServerResponse, status: number): void {
-    res.writeHead(status, downstreamResponseHeaders(answer.rawHeaders));
-    answer.on('data', (chunk: Buffer) => {
-      if (!res.write(chunk)) {
-        answer.pause();
-        res.once('drain', () => answer.resume());
-      }
-    });
-    answer.once('end', () => res.end());
-  }
-}
-
-/**
- * An agent no new request will use: its idle connections close now, and each one in use closes
- * when its request is done instead of waiting for another (`keepAlive` is read as a socket is
- * freed).
- */
-function retire(agent: HttpsAgent): void {
-  (agent as HttpsAgent & { keepAlive: boolean }).keepAlive = false;
-  for (const sockets of Object.values(agent.freeSockets))
-    for (const socket of sockets ?? []) socket.destroy();
 }
