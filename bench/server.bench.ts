@@ -9,15 +9,17 @@
  *   4. (2) against the same on a second KeyFence with `replayProtection: memory`: signed nonces
  *      claimed in the store (one transaction per batch of calls, docs/auth.md) or only remembered
  *      in memory, in paired rounds alternating between the two; the median of the rounds' ratios.
- * All in the same run, on loopback, with autocannon (50 connections, 10 s each after a 2 s
- * warm-up). KeyFence is the real CLI (`keyfence serve` on a fresh SQLite data directory, audit on)
- * and the bare server a separate Node process too; the load generator runs in this process.
+ * All in the same run, on loopback, with autocannon (50 connections; 3 rounds of 10 s per target,
+ * each after a 2 s warm-up, the targets alternating within each round). KeyFence is the real, built
+ * CLI (`keyfence serve` on a fresh SQLite data directory, audit on), as `npm start` runs it, and the
+ * bare server a separate Node process too; the load generator runs in this process, pinned to one
+ * CPU and the servers to the other (bench/cpu-pinning.ts).
  *
  * Nonces must be unique per request (the server refuses a replay), so every request is signed as
  * it is sent, by autocannon's `setupRequest` with src/auth's signer; the bare server gets the same
  * signed requests, so the client-side cost is the same for all three targets.
  *
- *   npm run bench:server        (SERVER_BENCH_SECONDS=3 for a quick run; docs/benchmarks.md is then not written)
+ *   npm run bench:server        (SERVER_BENCH_SECONDS=3 or SERVER_BENCH_ROUNDS=1 for a quick run; docs/benchmarks.md is then not written)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,18 +34,18 @@ import {
   VERSIONS,
 } from '../test/interop/support/sdk.js';
 import { type KeyFenceProcess, startKeyFence } from '../test/support/keyfence-process.js';
+import { describePinning, type Pinning, pinLoadGeneratorAndServers } from './cpu-pinning.js';
 import { publishResult, sectionHead } from './docs-section.js';
 import {
-  atFullSpeed,
   type BareServer,
-  expectOnly,
   type LoadRequest,
   loadSettingsFromEnv,
   type Measured,
   measureInterleaved,
+  measureMethod,
   pairedRatios,
+  resultRows,
   startBareApiServer,
-  statusCounts,
 } from './load.js';
 import { describeMachine, type Machine } from './machine.js';
 import { signedLoadRequest } from './signed-headers.js';
@@ -61,38 +63,6 @@ function signedCall(host: string, credentials: Credentials): LoadRequest {
   );
 }
 
-interface Run {
-  readonly target: string;
-  readonly expectStatus: number;
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly total: number;
-}
-
-async function load(
-  target: string,
-  url: string,
-  credentials: Credentials,
-  expectStatus: number,
-): Promise<Run> {
-  const result = await atFullSpeed(url, signedCall(new URL(url).host, credentials), settings);
-  const run: Run = {
-    target,
-    expectStatus,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    total: result.requests.total,
-  };
-  console.log(
-    `${target}: ${run.requestsPerSecond.toFixed(0)} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, ` +
-      `statuses ${JSON.stringify(statusCounts(result))}, errors ${result.errors + result.timeouts}`,
-  );
-  expectOnly(target, result, expectStatus);
-  return run;
-}
-
 /** The allowed call on both KeyFences, nonces claimed in the store against kept in memory only. */
 interface Durable {
   readonly store: Measured;
@@ -102,40 +72,46 @@ interface Durable {
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
 
-function markdown(runs: readonly Run[], durable: Durable, machine: Machine, started: Date): string {
-  const bare = runs[0]!;
-  const rows = runs.map(
-    (r) =>
-      `| ${r.target} | ${Math.round(r.requestsPerSecond).toLocaleString('en-US')} | ${(r.requestsPerSecond / bare.requestsPerSecond).toFixed(2)}× | ` +
-      `${r.p50Ms} | ${r.p99Ms} | ${r.total.toLocaleString('en-US')} × HTTP ${r.expectStatus} |`,
-  );
+const times = (ratio: number) => `${ratio.toFixed(2)}×`;
+
+function markdown(
+  runs: readonly Measured[],
+  durable: Durable,
+  machine: Machine,
+  pinning: Pinning,
+  started: Date,
+): string {
+  const [bare, allowed, denied] = runs as [Measured, Measured, Measured];
+  const against = (row: Measured) => pairedRatios(row, bare);
   return [
     ...sectionHead({
       title: 'API server throughput',
       script: 'bench:server',
-      runs: 'node --import tsx bench/server.bench.ts',
+      runs: 'npm run build && node --import tsx bench/server.bench.ts',
       machine,
       started,
     }),
-    `autocannon, ${settings.connections} connections, ${settings.seconds} s per target after a ${settings.warmupSeconds} s warm-up, loopback`,
-    '(127.0.0.1) only, all three targets in the same run. Every request is an ACS3-HMAC-SHA256-signed',
-    'STS `GetCallerIdentity` (POST `/`, no body) signed as it is sent, with its own nonce, in the',
-    'load generator (this process); the bare server receives the same requests.',
+    ...measureMethod(settings),
+    'run. Every request is an ACS3-HMAC-SHA256-signed STS `GetCallerIdentity` (POST `/`, no body) signed',
+    'as it is sent, with its own nonce, in the load generator (this process); the bare server receives',
+    'the same requests.',
+    describePinning(pinning),
     '',
     '- **bare node:http**: a separate Node process answering the JSON KeyFence answers (a fresh',
     '  `RequestId` each time), without reading the signature: the floor for a Node HTTP server.',
-    '- **KeyFence, allowed**: `keyfence serve` (the real CLI, fresh SQLite data directory, audit',
-    '  events written in batches) answering the root key, with an Active account-level policy that',
-    '  allows 127.0.0.1: signature check, replay guard, credential lookup, network-ACL decision,',
-    "  the action, the audit record, the key's last use.",
+    '- **KeyFence, allowed**: `keyfence serve` (the built CLI, as `npm start` runs it; fresh SQLite',
+    '  data directory, audit events written in batches) answering the root key, with an Active',
+    '  account-level policy that allows 127.0.0.1: signature check, replay guard, credential lookup,',
+    "  network-ACL decision, the action, the audit record, the key's last use.",
     "- **KeyFence, denied**: the root identity's second key (same identity, so the rows differ only",
     '  in the decision), whose Active key-level policy allows only 198.51.100.7: the same up to the',
     '  decision, then HTTP 400 `InvalidAccessKeyId.AccessPolicyDenied` with `AccessDeniedDetail`',
     '  (and its audit record).',
     '',
-    '| target | requests/s (mean) | vs bare | p50 latency (ms) | p99 latency (ms) | responses |',
-    '|---|---|---|---|---|---|',
-    ...rows,
+    ...resultRows(runs),
+    '',
+    `- Allowed against bare: **${times(against(allowed).median)}**, the median of the rounds' ratios (${against(allowed).rounds.map(times).join(', ')}; goal ≥ 0.8×).`,
+    `- Denied against bare: **${times(against(denied).median)}** (${against(denied).rounds.map(times).join(', ')}; goal ≥ 0.8×).`,
     '',
     `Durable replay protection: the allowed call on this KeyFence (\`replayProtection: store\`, the default: every`,
     'nonce claimed in the store, one SQLite transaction per batch of calls) and on a second one with',
@@ -143,16 +119,15 @@ function markdown(runs: readonly Run[], durable: Durable, machine: Machine, star
     `${Math.round(durable.store.requestsPerSecond).toLocaleString('en-US')} against ${Math.round(durable.memory.requestsPerSecond).toLocaleString('en-US')} requests/s,`,
     `**${percent(durable.ratio.median)}**, the median of the rounds' ratios (${durable.ratio.rounds.map(percent).join(', ')}; target ≥ 90 %).`,
     '',
-    `The machine has ${machine.cores} cores shared by the server process and the load generator (which`,
-    'also spends about 12 µs signing each request), so the absolute numbers are low and the bare row is',
-    'bounded by the load generator as much as by the server; compare the rows with each other.',
+    'The load generator signs every request (for every row alike) on its own CPU; the bare row is',
+    'bounded by it, the KeyFence rows by the server CPU. Compare the rows with each other.',
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const started = new Date();
   const machine = describeMachine();
-  const kf = await startKeyFence();
+  const kf = await startKeyFence({ built: true });
   const memoryDir = mkdtempSync(join(tmpdir(), 'keyfence-bench-memory-'));
   writeFileSync(join(memoryDir, 'keyfence.json'), JSON.stringify({ replayProtection: 'memory' }));
   let kfMemory: KeyFenceProcess | undefined;
@@ -167,17 +142,37 @@ async function main(): Promise<void> {
       AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1', '2001:db8::/32')),
     });
     const sample = await callApi(root, 'GetCallerIdentity', VERSIONS.sts);
-    kfMemory = await startKeyFence({ config: join(memoryDir, 'keyfence.json') });
+    kfMemory = await startKeyFence({ built: true, config: join(memoryDir, 'keyfence.json') });
     await callApi(openApiClient(kfMemory, kfMemory.root), 'SetAccessKeyPolicyForAccount', VERSIONS.ims, {
       AccessKeyPolicy: policy('Active', classic('203.0.113.0/24', '127.0.0.1', '2001:db8::/32')),
     });
 
     bare = await startBareApiServer(sample.body);
-    const runs = [
-      await load('bare node:http, same JSON', bare.url, kf.root, 200),
-      await load('KeyFence, allowed signed call', kf.url, kf.root, 200),
-      await load('KeyFence, denied signed call', kf.url, denied, 400),
-    ];
+    const pinning = pinLoadGeneratorAndServers([bare.pid, kf.pid, kfMemory.pid]);
+    const host = new URL(kf.url).host;
+    const runs = await measureInterleaved(
+      [
+        {
+          name: 'bare node:http, same JSON',
+          url: bare.url,
+          request: signedCall(host, kf.root),
+          expectStatus: 200,
+        },
+        {
+          name: 'KeyFence, allowed signed call',
+          url: kf.url,
+          request: signedCall(host, kf.root),
+          expectStatus: 200,
+        },
+        {
+          name: 'KeyFence, denied signed call',
+          url: kf.url,
+          request: signedCall(host, denied),
+          expectStatus: 400,
+        },
+      ],
+      settings,
+    );
     const [store, memory] = (await measureInterleaved(
       [
         {
@@ -199,26 +194,24 @@ async function main(): Promise<void> {
 
     const summary = {
       bare_rps: Math.round(runs[0]!.requestsPerSecond),
-      bare_p50_ms: runs[0]!.p50Ms,
-      bare_p99_ms: runs[0]!.p99Ms,
       allowed_rps: Math.round(runs[1]!.requestsPerSecond),
-      allowed_p50_ms: runs[1]!.p50Ms,
-      allowed_p99_ms: runs[1]!.p99Ms,
+      allowed_vs_bare: Number(pairedRatios(runs[1]!, runs[0]!).median.toFixed(3)),
       denied_rps: Math.round(runs[2]!.requestsPerSecond),
-      denied_p50_ms: runs[2]!.p50Ms,
-      denied_p99_ms: runs[2]!.p99Ms,
+      denied_vs_bare: Number(pairedRatios(runs[2]!, runs[0]!).median.toFixed(3)),
       store_rps: Math.round(store.requestsPerSecond),
       memory_rps: Math.round(memory.requestsPerSecond),
       store_vs_memory: Number(durable.ratio.median.toFixed(3)),
       connections: settings.connections,
       seconds: settings.seconds,
+      rounds: settings.rounds,
+      pinned: pinning.pinned,
     };
     publishResult({
       start: START,
       end: END,
       full: FULL,
-      settings: 'duration/connections',
-      markdown: () => markdown(runs, durable, machine, started),
+      settings: 'duration/connections/rounds',
+      markdown: () => markdown(runs, durable, machine, pinning, started),
       summary,
     });
   } finally {

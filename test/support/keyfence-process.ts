@@ -36,6 +36,8 @@ export interface KeyFenceProcessOptions {
 
 export interface KeyFenceProcess {
   /** `http://127.0.0.1:PORT`, from the listening line. */
+  /** The server process, for benchmarks that pin it to a CPU. */
+  readonly pid: number;
   readonly url: string;
   /** `127.0.0.1:PORT`: what openapi-core / openapi-client take as `endpoint` (no scheme). */
   readonly endpoint: string;
@@ -122,6 +124,7 @@ export async function startKeyFence(options: KeyFenceProcessOptions = {}): Promi
   let stopped: Promise<Exit> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     endpoint: `127.0.0.1:${port}`,
     port,
     ports: listeners.map((listener) => Number(new URL(listener.address).port)),
