@@ -22,6 +22,7 @@ import { describePinning, type Pinning, pinLoadGeneratorAndServers } from './cpu
 import { publishResult, sectionHead } from './docs-section.js';
 import { allowBenchClients, describeRegions, startBenchKeyFence } from './forward-auth-process.js';
 import {
+  cpuOf,
   type LoadRequest,
   loadSettingsFromEnv,
   type Measured,
@@ -118,6 +119,11 @@ function verdict(gateway: Measured, direct: Measured, nginx: Measured | undefine
   const paired = pairedRatios(gateway, direct);
   return [
     `- Gateway against the upstream called directly: **${times(paired.median)}**, the median of the rounds' ratios (${paired.rounds.map(times).join(', ')}; goal ≥ 0.8×).`,
+    ...(gateway.cpuMicrosPerRequest === undefined || direct.cpuMicrosPerRequest === undefined
+      ? []
+      : [
+          `- Server CPU per request: ${gateway.cpuMicrosPerRequest.toFixed(0)} µs through the gateway against ${direct.cpuMicrosPerRequest.toFixed(0)} µs for the upstream alone${nginx?.cpuMicrosPerRequest === undefined ? '' : ` and ${nginx.cpuMicrosPerRequest.toFixed(0)} µs through nginx`}.`,
+        ]),
     ...(nginx === undefined
       ? []
       : [
@@ -143,6 +149,8 @@ function markdown(runs: readonly Measured[], machine: Machine, pinning: Pinning,
     'that allows the client, and proxies over kept-alive connections; nginx (one worker, upstream',
     'keep-alive) only proxies.',
     describePinning(pinning),
+    'Server CPU per request: user and system time of every process on the server CPU that the request',
+    'passes (the upstream included), read from /proc over each full-speed run, over the requests answered.',
     '',
     ...resultRows(nginx === undefined ? [direct, gateway] : [direct, gateway, nginx]),
     ...(nginx === undefined ? ['', 'nginx was not installed: its row is missing.'] : []),
@@ -171,11 +179,31 @@ async function main(): Promise<void> {
     runs.push(
       ...(await measureInterleaved(
         [
-          { name: 'upstream called directly', url: upstream.url, request, expectStatus: 200 },
-          { name: 'KeyFence gateway → upstream', url: kf.gateway!, request, expectStatus: 200 },
+          {
+            name: 'upstream called directly',
+            url: upstream.url,
+            request,
+            expectStatus: 200,
+            cpuPids: [upstream.pid],
+          },
+          {
+            name: 'KeyFence gateway → upstream',
+            url: kf.gateway!,
+            request,
+            expectStatus: 200,
+            cpuPids: [kf.pid, upstream.pid],
+          },
           ...(nginx === undefined
             ? []
-            : [{ name: 'nginx proxy_pass → upstream', url: nginx.url, request, expectStatus: 200 }]),
+            : [
+                {
+                  name: 'nginx proxy_pass → upstream',
+                  url: nginx.url,
+                  request,
+                  expectStatus: 200,
+                  cpuPids: [...nginx.pids, upstream.pid],
+                },
+              ]),
         ],
         settings,
       )),
@@ -191,6 +219,9 @@ async function main(): Promise<void> {
     gateway_vs_direct: Number((runs[1]!.requestsPerSecond / runs[0]!.requestsPerSecond).toFixed(3)),
     gateway_vs_direct_paired: Number(pairedRatios(runs[1]!, runs[0]!).median.toFixed(3)),
     nginx_rps: runs[2] === undefined ? null : Math.round(runs[2].requestsPerSecond),
+    direct_cpu_us: cpuOf(runs[0]!),
+    gateway_cpu_us: cpuOf(runs[1]!),
+    nginx_cpu_us: runs[2] === undefined ? null : cpuOf(runs[2]),
     gateway_half_p50_ms: runs[1]!.halfP50Ms,
     gateway_half_p99_ms: runs[1]!.halfP99Ms,
     nginx_half_p99_ms: runs[2] === undefined ? null : runs[2].halfP99Ms,

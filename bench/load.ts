@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { cpuSecondsOf } from './process-cpu.js';
 
 // autocannon ships no types: the part of its API used here.
 export interface LoadRequest {
@@ -82,6 +83,11 @@ export interface Measured {
   readonly p99Ms: number;
   /** Requests/s of every full-speed run (one per round); `requestsPerSecond` is their median. */
   readonly roundsRps: readonly number[];
+  /**
+   * CPU µs per request of the target's `cpuPids` (every server on the path, measured from /proc
+   * over each full-speed run), the median of the rounds; undefined when not measured.
+   */
+  readonly cpuMicrosPerRequest: number | undefined;
   /** At half of `requestsPerSecond`. */
   readonly halfRate: number;
   readonly halfP50Ms: number;
@@ -98,14 +104,30 @@ function run(url: string, request: LoadRequest, settings: LoadSettings, duration
   });
 }
 
-/** `settings.seconds` at full speed, after `settings.warmupSeconds` of the same load. */
+/**
+ * `settings.seconds` at full speed, after `settings.warmupSeconds` of the same load; with
+ * `cpuPids`, their CPU µs per request over the run is pushed onto `cpuOut`.
+ */
 export async function atFullSpeed(
   url: string,
   request: LoadRequest,
   settings: LoadSettings,
+  cpuPids?: readonly number[],
+  cpuOut?: number[],
 ): Promise<AutocannonResult> {
   await run(url, request, settings, settings.warmupSeconds);
-  return run(url, request, settings, settings.seconds);
+  const before = cpuPids === undefined ? undefined : cpuSecondsOf(cpuPids);
+  const result = await run(url, request, settings, settings.seconds);
+  const after = cpuPids === undefined ? undefined : cpuSecondsOf(cpuPids);
+  if (before !== undefined && after !== undefined && result.requests.total > 0) {
+    cpuOut?.push(((after - before) * 1e6) / result.requests.total);
+  }
+  return result;
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /** How many answers had each HTTP status. */
@@ -132,6 +154,8 @@ export interface LoadTarget {
   readonly request: LoadRequest;
   /** Every answer must have this status. */
   readonly expectStatus: number;
+  /** The server processes on the path, whose CPU per request is measured (bench/process-cpu.ts). */
+  readonly cpuPids?: readonly number[];
 }
 
 /**
@@ -146,6 +170,7 @@ export async function measureInterleaved(
   settings: LoadSettings,
 ): Promise<Measured[]> {
   const rounds: AutocannonResult[][] = targets.map(() => []);
+  const cpu: number[][] = targets.map(() => []);
   for (let round = 0; round < settings.rounds; round++) {
     // Every other round in reverse order (A B, B A, …): a target that always ran first (or just
     // after another) would carry whatever that position does to the machine into every round.
@@ -153,10 +178,14 @@ export async function measureInterleaved(
     if (round % 2 === 1) order.reverse();
     for (const i of order) {
       const target = targets[i]!;
-      const full = await atFullSpeed(target.url, target.request, settings);
+      const full = await atFullSpeed(target.url, target.request, settings, target.cpuPids, cpu[i]!);
       expectOnly(target.name, full, target.expectStatus);
       rounds[i]!.push(full);
-      console.log(`round ${round + 1}, ${target.name}: ${Math.round(full.requests.average)} req/s`);
+      const used = cpu[i]!.at(-1);
+      console.log(
+        `round ${round + 1}, ${target.name}: ${Math.round(full.requests.average)} req/s` +
+          (used === undefined ? '' : `, ${used.toFixed(1)} µs CPU per request`),
+      );
     }
   }
   const measured: Measured[] = [];
@@ -173,6 +202,7 @@ export async function measureInterleaved(
       p50Ms: median.latency.p50,
       p99Ms: median.latency.p99,
       roundsRps: rounds[i]!.map((r) => r.requests.average),
+      cpuMicrosPerRequest: cpu[i]!.length === 0 ? undefined : medianOf(cpu[i]!),
       halfRate,
       halfP50Ms: half.latency.p50,
       halfP99Ms: half.latency.p99,
@@ -207,16 +237,25 @@ export function pairedRatios(
   return { rounds, median: sorted[Math.floor((sorted.length - 1) / 2)]! };
 }
 
+/** A summary line's figure: the target's CPU µs per request, rounded, or null when not measured. */
+export function cpuOf(run: Measured): number | null {
+  return run.cpuMicrosPerRequest === undefined ? null : Math.round(run.cpuMicrosPerRequest);
+}
+
 /** The rows of a results table, ratios against the first (the baseline). */
 export function resultRows(runs: readonly Measured[]): string[] {
   const base = runs[0]!.requestsPerSecond;
+  // The CPU column only where a bench measured it.
+  const cpu = runs.some((r) => r.cpuMicrosPerRequest !== undefined);
+  const cpuCell = (r: Measured) =>
+    cpu ? ` ${r.cpuMicrosPerRequest === undefined ? '—' : r.cpuMicrosPerRequest.toFixed(0)} |` : '';
   return [
-    '| target | requests/s (median round) | rounds (requests/s) | vs first row | p50 / p99 at max (ms) | load at 50 % (req/s) | p50 / p99 at 50 % (ms) |',
-    '|---|---|---|---|---|---|---|',
+    `| target | requests/s (median round) | rounds (requests/s) | vs first row | p50 / p99 at max (ms) | load at 50 % (req/s) | p50 / p99 at 50 % (ms) |${cpu ? ' server CPU per request (µs) |' : ''}`,
+    `|---|---|---|---|---|---|---|${cpu ? '---|' : ''}`,
     ...runs.map(
       (r) =>
         `| ${r.target} | ${Math.round(r.requestsPerSecond).toLocaleString('en-US')} | ${r.roundsRps.map((rps) => Math.round(rps).toLocaleString('en-US')).join(' · ')} | ${(r.requestsPerSecond / base).toFixed(2)}× | ` +
-        `${r.p50Ms} / ${r.p99Ms} | ${r.halfRate.toLocaleString('en-US')} | ${r.halfP50Ms} / ${r.halfP99Ms} |`,
+        `${r.p50Ms} / ${r.p99Ms} | ${r.halfRate.toLocaleString('en-US')} | ${r.halfP50Ms} / ${r.halfP99Ms} |${cpuCell(r)}`,
     ),
   ];
 }

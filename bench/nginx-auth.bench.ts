@@ -24,6 +24,7 @@ import { describePinning, type Pinning, pinLoadGeneratorAndServers } from './cpu
 import { publishResult, sectionHead } from './docs-section.js';
 import { allowBenchClients, describeRegions, startBenchKeyFence } from './forward-auth-process.js';
 import {
+  cpuOf,
   type LoadRequest,
   loadSettingsFromEnv,
   type Measured,
@@ -138,6 +139,8 @@ function markdown(runs: readonly Measured[], machine: Machine, pinning: Pinning,
     'nonce kept durably (`replayProtection: store`), and decides under an Active account-level policy',
     'that allows the client.',
     describePinning(pinning),
+    'Server CPU per request: user and system time of every process on the server CPU that the request',
+    'passes (nginx, KeyFence, the upstream), read from /proc over each full-speed run, over the requests answered.',
     '',
     ...resultRows(runs),
     '',
@@ -176,12 +179,19 @@ async function main(): Promise<void> {
     const request = signedCall(kf.root);
     runs = await measureInterleaved(
       [
-        { name: 'nginx proxy_pass → upstream', url: alone.url, request, expectStatus: 200 },
+        {
+          name: 'nginx proxy_pass → upstream',
+          url: alone.url,
+          request,
+          expectStatus: 200,
+          cpuPids: [...alone.pids, upstream.pid],
+        },
         {
           name: 'nginx auth_request → KeyFence /forward-auth, then → upstream',
           url: withAuth.url,
           request,
           expectStatus: 200,
+          cpuPids: [...withAuth.pids, kf.pid, upstream.pid],
         },
       ],
       settings,
@@ -197,6 +207,8 @@ async function main(): Promise<void> {
     nginx_rps: Math.round(aloneRun.requestsPerSecond),
     nginx_auth_rps: Math.round(authRun.requestsPerSecond),
     nginx_auth_vs_nginx: Number(pairedRatios(authRun, aloneRun).median.toFixed(3)),
+    nginx_cpu_us: cpuOf(aloneRun),
+    nginx_auth_cpu_us: cpuOf(authRun),
     nginx_half_p99_ms: aloneRun.halfP99Ms,
     nginx_auth_half_p99_ms: authRun.halfP99Ms,
     connections: settings.connections,

@@ -9,8 +9,9 @@
  *   4. (2) against the same on a second KeyFence with `replayProtection: memory`: signed nonces
  *      claimed in the store (one transaction per batch of calls, docs/auth.md) or only remembered
  *      in memory, in paired rounds alternating between the two; the median of the rounds' ratios.
- * All in the same run, on loopback, with autocannon (50 connections; 3 rounds of 10 s per target,
- * each after a 2 s warm-up, the targets alternating within each round). KeyFence is the real, built
+ * All in the same run, on loopback, with autocannon (50 connections; 8 rounds of 3 s per target,
+ * each after a 1 s warm-up, the targets alternating within each round: the machine's speed drifts
+ * over minutes, and short paired rounds see the drift alike). KeyFence is the real, built
  * CLI (`keyfence serve` on a fresh SQLite data directory, audit on), as `npm start` runs it, and the
  * bare server a separate Node process too; the load generator runs in this process, pinned to one
  * CPU and the servers to the other (bench/cpu-pinning.ts).
@@ -19,7 +20,7 @@
  * it is sent, by autocannon's `setupRequest` with src/auth's signer; the bare server gets the same
  * signed requests, so the client-side cost is the same for all three targets.
  *
- *   npm run bench:server        (SERVER_BENCH_SECONDS=3 or SERVER_BENCH_ROUNDS=1 for a quick run; docs/benchmarks.md is then not written)
+ *   npm run bench:server        (SERVER_BENCH_SECONDS=1 or SERVER_BENCH_ROUNDS=1 for a quick run; docs/benchmarks.md is then not written)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,7 @@ import { describePinning, type Pinning, pinLoadGeneratorAndServers } from './cpu
 import { publishResult, sectionHead } from './docs-section.js';
 import {
   type BareServer,
+  cpuOf,
   type LoadRequest,
   loadSettingsFromEnv,
   type Measured,
@@ -50,7 +52,11 @@ import {
 import { describeMachine, type Machine } from './machine.js';
 import { signedLoadRequest } from './signed-headers.js';
 
-const { settings, full: FULL } = loadSettingsFromEnv('SERVER_BENCH');
+const { settings, full: FULL } = loadSettingsFromEnv('SERVER_BENCH', {
+  rounds: 8,
+  seconds: 3,
+  warmupSeconds: 1,
+});
 const START = '<!-- server-bench:start (written by bench/server.bench.ts; edits here are overwritten) -->';
 const END = '<!-- server-bench:end -->';
 
@@ -96,6 +102,8 @@ function markdown(
     'as it is sent, with its own nonce, in the load generator (this process); the bare server receives',
     'the same requests.',
     describePinning(pinning),
+    'Server CPU per request: user and system time of the server process (every thread: the audit',
+    "writer's too), read from /proc over each full-speed run, over the requests answered.",
     '',
     '- **bare node:http**: a separate Node process answering the JSON KeyFence answers (a fresh',
     '  `RequestId` each time), without reading the signature: the floor for a Node HTTP server.',
@@ -157,18 +165,21 @@ async function main(): Promise<void> {
           url: bare.url,
           request: signedCall(host, kf.root),
           expectStatus: 200,
+          cpuPids: [bare.pid],
         },
         {
           name: 'KeyFence, allowed signed call',
           url: kf.url,
           request: signedCall(host, kf.root),
           expectStatus: 200,
+          cpuPids: [kf.pid],
         },
         {
           name: 'KeyFence, denied signed call',
           url: kf.url,
           request: signedCall(host, denied),
           expectStatus: 400,
+          cpuPids: [kf.pid],
         },
       ],
       settings,
@@ -194,6 +205,9 @@ async function main(): Promise<void> {
 
     const summary = {
       bare_rps: Math.round(runs[0]!.requestsPerSecond),
+      bare_cpu_us: cpuOf(runs[0]!),
+      allowed_cpu_us: cpuOf(runs[1]!),
+      denied_cpu_us: cpuOf(runs[2]!),
       allowed_rps: Math.round(runs[1]!.requestsPerSecond),
       allowed_vs_bare: Number(pairedRatios(runs[1]!, runs[0]!).median.toFixed(3)),
       denied_rps: Math.round(runs[2]!.requestsPerSecond),
