@@ -88,8 +88,20 @@ async function pair(
   const [base, head] = servers;
   const [baseRun, headRun] = await measureInterleaved(
     [
-      { name: `baseline, ${what}`, url: base.api, request: request(base), expectStatus: 200 },
-      { name: `this checkout, ${what}`, url: head.api, request: request(head), expectStatus: 200 },
+      {
+        name: `baseline, ${what}`,
+        url: base.api,
+        request: request(base),
+        expectStatus: 200,
+        cpuPids: [base.pid],
+      },
+      {
+        name: `this checkout, ${what}`,
+        url: head.api,
+        request: request(head),
+        expectStatus: 200,
+        cpuPids: [head.pid],
+      },
     ],
     load,
   );
@@ -125,6 +137,8 @@ function markdown(
     "events written, deciding what nginx's `auth_request` sends (GET `/forward-auth`, X-Original-Method/-URI,",
     'X-Forwarded-For) under an Active account-level policy that allows the client; 200 with identity headers.',
     describePinning(pinning),
+    'Server CPU per request: user and system time of the server process (every thread), read from',
+    '/proc over each full-speed run, over the requests answered.',
     '',
     ...resultRows([...runs.off, ...runs.on]),
     '',
