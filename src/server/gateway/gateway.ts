@@ -202,12 +202,16 @@ export class Gateway {
     const target = this.#targets.get(route)!;
     let check: ContentHashCheck | undefined;
     if (body === null) {
-      check = new ContentHashCheck((req.headers['x-acs-content-sha256'] as string).trim());
-      check.once('error', (error) => {
+      const streamed = new ContentHashCheck((req.headers['x-acs-content-sha256'] as string).trim());
+      streamed.once('error', (error) => {
         exchange.refuse(toApiError(error).error);
         exchange.abortUpstream?.();
       });
-      req.pipe(check);
+      req.pipe(streamed);
+      // Until undici starts the request (a new connection may still be connecting), cutting it
+      // means ending its body: a client gone mid-upload leaves no request waiting on the pool.
+      exchange.abortUpstream = () => streamed.destroy(new Error('the exchange ended'));
+      check = streamed;
     }
     // `servername` is read by undici's requests but missing from its types.
     const options: Dispatcher.DispatchOptions & { readonly servername: string } = {

@@ -22,6 +22,7 @@ import {
   startTestServer,
   testListener,
 } from '../../support/server-harness.js';
+import { until } from '../../support/until.js';
 import { type Original, signOriginal } from '../forward-auth/support.js';
 
 const DENIED_CLIENT = '198.51.100.9';
@@ -488,6 +489,65 @@ describe('the gateway streaming bodies', async () => {
       const refused = t.audit.records.at(-1)!;
       assert.equal(refused.errorCode, 'SignatureDoesNotMatch');
       assert.equal(refused.entryPoint, 'gateway');
+    } finally {
+      upstream.handler = echoIdentity;
+    }
+  });
+
+  // A gateway that did not cut the upstream would leave `cut` pending: the timeout fails it.
+  test('a client that leaves mid-upload: the upstream’s request is cut, never ended, and the record is 499', {
+    timeout: 30_000,
+  }, async () => {
+    const size = 4 * MIB;
+    let upstreamEnded = false;
+    let upstreamBytes = 0;
+    let reached!: () => void;
+    const arrived = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const cut = new Promise<void>((resolve) => {
+      upstream.handler = (req) => {
+        reached();
+        req.on('data', (chunk: Buffer) => {
+          upstreamBytes += chunk.length;
+        });
+        req.on('end', () => {
+          upstreamEnded = true;
+        });
+        req.on('close', () => resolve());
+      };
+    });
+    try {
+      const original = signOriginal({
+        credentials: t.root,
+        host: 'files.example.com',
+        method: 'PUT',
+        contentSha256: digestOf(size),
+      });
+      const client = httpRequest({
+        host: '127.0.0.1',
+        port: g.port,
+        method: original.method,
+        path: original.target,
+        headers: { ...original.headers, 'content-length': String(size) },
+        agent: false,
+      });
+      client.on('error', () => {});
+      // A quarter of the body, then the client is gone.
+      for (let i = 0; i < size / CHUNK / 4; i++) client.write(chunkOf(i));
+      await arrived;
+      client.destroy();
+      await cut;
+      assert.equal(upstreamEnded, false);
+      assert.ok(upstreamBytes < size, `${upstreamBytes} bytes reached the upstream`);
+      await until(
+        () => t.audit.records.some((r) => r.errorCode === 'ClientClosedRequest'),
+        'the request is recorded as the client leaving',
+      );
+      const left = t.audit.records.at(-1)!;
+      assert.equal(left.errorCode, 'ClientClosedRequest');
+      assert.equal(left.httpStatus, 499);
+      assert.equal(left.entryPoint, 'gateway');
     } finally {
       upstream.handler = echoIdentity;
     }
