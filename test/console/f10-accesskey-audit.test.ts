@@ -12,6 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import {
   assertAccessible,
   openPage,
+  pickOption,
   screenshot,
   signIn,
   skipWithoutBrowser,
@@ -83,8 +84,7 @@ describe('F10 AccessKey Audit', { skip: skipWithoutBrowser() }, () => {
       .getByRole('navigation', { name: 'Console navigation' })
       .getByRole('link', { name: 'AccessKey Audit' })
       .click();
-    await page.getByRole('combobox', { name: 'AccessKey ID' }).fill(keyA.accessKeyId);
-    await page.keyboard.press('Enter');
+    await pickOption(page, page.getByRole('combobox', { name: 'AccessKey ID' }), keyA.accessKeyId);
     await page.waitForURL(`**/console/actiontrail/accesskey-audit?ak=${keyA.accessKeyId}`);
     const header = page.getByLabel('AccessKey', { exact: true });
     await header.getByText(`Key-level (Enabled), v${version}`).waitFor();

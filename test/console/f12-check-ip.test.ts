@@ -12,6 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import {
   assertAccessible,
   openPage,
+  pickOption,
   screenshot,
   signIn,
   skipWithoutBrowser,
@@ -43,8 +44,7 @@ async function check(
   const form = page.getByRole('region', { name: 'What to check' });
   await form.getByRole('radio', { name: 'Source address' }).check();
   await form.getByLabel('Source IP').fill(ip);
-  await form.getByRole('combobox', { name: 'Credential' }).fill(accessKeyId);
-  await page.keyboard.press('Enter');
+  await pickOption(page, form.getByRole('combobox', { name: 'Credential' }), accessKeyId);
   await form.getByRole('radio', { name: against }).check();
   await form.getByRole('button', { name: 'Check', exact: true }).click();
 }

@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(process.cwd(), 'test-results/console');
@@ -130,4 +130,18 @@ export async function signIn(page: Page, principal: string, password: string): P
 }
 
 /** For `describe(..., { skip })`: the reason the browser tests skip here, or false. */
+/**
+ * Types `text` into a searchable select and picks the option showing it. The option is clicked
+ * once it is on screen: pressing Enter right after typing picks nothing while the select's options
+ * are still loading, which a loaded machine made the flows F10 and F12 run into.
+ */
+export async function pickOption(page: Page, combobox: Locator, text: string): Promise<void> {
+  await combobox.fill(text);
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option')
+    .filter({ hasText: text })
+    .first()
+    .click();
+}
+
 export const skipWithoutBrowser = (): string | false => browserMissing() ?? false;
