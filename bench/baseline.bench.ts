@@ -27,6 +27,7 @@ import {
   type LoadRequest,
   type LoadSettings,
   loadSettingsFromEnv,
+  loadShape,
   type Measured,
   measureInterleaved,
   measureMethod,
@@ -186,10 +187,7 @@ async function main(): Promise<void> {
     on_vs_baseline: Number(pairedRatios(runs.on[1], runs.on[0]).median.toFixed(3)),
     off_rps: [Math.round(runs.off[0].requestsPerSecond), Math.round(runs.off[1].requestsPerSecond)],
     on_rps: [Math.round(runs.on[0].requestsPerSecond), Math.round(runs.on[1].requestsPerSecond)],
-    connections: settings.connections,
-    seconds: settings.seconds,
-    rounds: settings.rounds,
-    pinned: pinning.pinned,
+    ...loadShape(settings, pinning),
   };
   publishResult({
     start: START,

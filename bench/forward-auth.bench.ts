@@ -30,6 +30,7 @@ import { allowBenchClients, startBenchKeyFence } from './forward-auth-process.js
 import {
   type LoadRequest,
   loadSettingsFromEnv,
+  loadShape,
   type Measured,
   measureInterleaved,
   measureMethod,
@@ -183,10 +184,7 @@ async function main(): Promise<void> {
     on_vs_bare_signed: Number((runs[3]!.requestsPerSecond / runs[2]!.requestsPerSecond).toFixed(3)),
     on_memory_rps: Math.round(runs[4]!.requestsPerSecond),
     store_vs_memory: Number(pairedRatios(runs[3]!, runs[4]!).median.toFixed(3)),
-    connections: settings.connections,
-    seconds: settings.seconds,
-    rounds: settings.rounds,
-    pinned: pinning.pinned,
+    ...loadShape(settings, pinning),
   };
   publishResult({
     start: START,

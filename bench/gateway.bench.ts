@@ -25,6 +25,7 @@ import {
   cpuOf,
   type LoadRequest,
   loadSettingsFromEnv,
+  loadShape,
   type Measured,
   measureInterleaved,
   measureMethod,
@@ -225,10 +226,7 @@ async function main(): Promise<void> {
     gateway_half_p50_ms: runs[1]!.halfP50Ms,
     gateway_half_p99_ms: runs[1]!.halfP99Ms,
     nginx_half_p99_ms: runs[2] === undefined ? null : runs[2].halfP99Ms,
-    connections: settings.connections,
-    seconds: settings.seconds,
-    rounds: settings.rounds,
-    pinned: pinning.pinned,
+    ...loadShape(settings, pinning),
   };
   publishResult({
     start: START,

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import type { Pinning } from './cpu-pinning.js';
 import { cpuSecondsOf } from './process-cpu.js';
 
 // autocannon ships no types: the part of its API used here.
@@ -235,6 +236,16 @@ export function pairedRatios(
   const rounds = target.roundsRps.map((rps, i) => rps / base.roundsRps[i]!);
   const sorted = [...rounds].sort((a, b) => a - b);
   return { rounds, median: sorted[Math.floor((sorted.length - 1) / 2)]! };
+}
+
+/** The end of a load bench's summary line: the load it ran and whether it was pinned. */
+export function loadShape(settings: LoadSettings, pinning: Pinning) {
+  return {
+    connections: settings.connections,
+    seconds: settings.seconds,
+    rounds: settings.rounds,
+    pinned: pinning.pinned,
+  };
 }
 
 /** A summary line's figure: the target's CPU µs per request, rounded, or null when not measured. */

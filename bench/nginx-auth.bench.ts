@@ -27,6 +27,7 @@ import {
   cpuOf,
   type LoadRequest,
   loadSettingsFromEnv,
+  loadShape,
   type Measured,
   measureInterleaved,
   measureMethod,
@@ -211,10 +212,7 @@ async function main(): Promise<void> {
     nginx_auth_cpu_us: cpuOf(authRun),
     nginx_half_p99_ms: aloneRun.halfP99Ms,
     nginx_auth_half_p99_ms: authRun.halfP99Ms,
-    connections: settings.connections,
-    seconds: settings.seconds,
-    rounds: settings.rounds,
-    pinned: pinning.pinned,
+    ...loadShape(settings, pinning),
   };
   publishResult({
     start: START,

@@ -42,6 +42,7 @@ import {
   cpuOf,
   type LoadRequest,
   loadSettingsFromEnv,
+  loadShape,
   type Measured,
   measureInterleaved,
   measureMethod,
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
         {
           name: 'KeyFence, allowed signed call, replayProtection: store',
           url: kf.url,
-          request: signedCall(new URL(kf.url).host, kf.root),
+          request: signedCall(host, kf.root),
           expectStatus: 200,
         },
         {
@@ -215,10 +216,7 @@ async function main(): Promise<void> {
       store_rps: Math.round(store.requestsPerSecond),
       memory_rps: Math.round(memory.requestsPerSecond),
       store_vs_memory: Number(durable.ratio.median.toFixed(3)),
-      connections: settings.connections,
-      seconds: settings.seconds,
-      rounds: settings.rounds,
-      pinned: pinning.pinned,
+      ...loadShape(settings, pinning),
     };
     publishResult({
       start: START,
