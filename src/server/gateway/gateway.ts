@@ -200,22 +200,8 @@ export class Gateway {
   ): void {
     const { req, passage } = exchange;
     const target = this.#targets.get(route)!;
-    let check: ContentHashCheck | undefined;
-    if (body === null) {
-      const streamed = new ContentHashCheck((req.headers['x-acs-content-sha256'] as string).trim());
-      streamed.once('error', (error) => {
-        exchange.refuse(toApiError(error).error);
-        exchange.abortUpstream?.();
-      });
-      req.pipe(streamed);
-      // Until undici starts the request (a new connection may still be connecting), cutting it
-      // means ending its body: a client gone mid-upload leaves no request waiting on the pool.
-      exchange.abortUpstream = () => streamed.destroy(new Error('the exchange ended'));
-      check = streamed;
-    }
     // `servername` is read by undici's requests but missing from its types.
     const options: Dispatcher.DispatchOptions & { readonly servername: string } = {
-      origin: target.origin,
       method: req.method ?? 'GET',
       path: `${target.prefix}${req.url ?? '/'}`,
       servername: target.servername,
@@ -225,8 +211,26 @@ export class Gateway {
         vpcId: passage.source.vpcId,
         identity: identityHeaders(who.caller, decision, exchange.requestId),
       }),
-      body: check ?? (body!.length === 0 && !declaresBody(req) ? null : body),
+      body: body === null ? checkedBody(exchange) : body.length === 0 && !declaresBody(req) ? null : body,
     };
     this.#pools.pool(target).dispatch(options, new UpstreamAnswer(exchange));
   }
+}
+
+/**
+ * The request's body as it streams to the upstream, checked against its signed hash on the way
+ * (ContentHashCheck): a mismatch refuses the exchange and cuts the upstream's request.
+ */
+function checkedBody(exchange: Exchange): ContentHashCheck {
+  const { req } = exchange;
+  const streamed = new ContentHashCheck((req.headers['x-acs-content-sha256'] as string).trim());
+  streamed.once('error', (error) => {
+    exchange.refuse(toApiError(error).error);
+    exchange.abortUpstream?.();
+  });
+  req.pipe(streamed);
+  // Until undici starts the request (a new connection may still be connecting), cutting it means
+  // ending its body: a client gone mid-upload leaves no request waiting on the pool.
+  exchange.abortUpstream = () => streamed.destroy(new Error('the exchange ended'));
+  return streamed;
 }

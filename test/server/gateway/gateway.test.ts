@@ -354,6 +354,37 @@ function measureBody(body: Readable): { readonly bytes: () => number; readonly s
   return { bytes: () => bytes, sha256: () => hash.digest('hex') };
 }
 
+/**
+ * The next request `upstream` receives, watched without an answer: when it arrives, how many body
+ * bytes reach it, whether its body ended, and when its connection closes.
+ */
+function watchUpstream(upstream: Awaited<ReturnType<typeof startUpstream>>): {
+  readonly arrived: Promise<void>;
+  readonly closed: Promise<void>;
+  readonly bytes: () => number;
+  readonly ended: () => boolean;
+} {
+  let bytes = 0;
+  let ended = false;
+  let arrive!: () => void;
+  const arrived = new Promise<void>((resolve) => {
+    arrive = resolve;
+  });
+  const closed = new Promise<void>((resolve) => {
+    upstream.handler = (req) => {
+      arrive();
+      req.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      req.on('end', () => {
+        ended = true;
+      });
+      req.on('close', () => resolve());
+    };
+  });
+  return { arrived, closed, bytes: () => bytes, ended: () => ended };
+}
+
 interface Streamed {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
@@ -461,19 +492,7 @@ describe('the gateway streaming bodies', async () => {
 
   test('a body that is not the signed one never reaches the upstream whole', async () => {
     const size = 4 * MIB;
-    let upstreamEnded = false;
-    let upstreamBytes = 0;
-    const cut = new Promise<void>((resolve) => {
-      upstream.handler = (req) => {
-        req.on('data', (chunk: Buffer) => {
-          upstreamBytes += chunk.length;
-        });
-        req.on('end', () => {
-          upstreamEnded = true;
-        });
-        req.on('close', () => resolve());
-      };
-    });
+    const seen = watchUpstream(upstream);
     try {
       const original = signOriginal({
         credentials: t.root,
@@ -483,9 +502,9 @@ describe('the gateway streaming bodies', async () => {
       });
       const reply = await stream(g.port, original, size);
       assert.equal(reply.status, 400);
-      await cut;
-      assert.equal(upstreamEnded, false);
-      assert.ok(upstreamBytes < size, `${upstreamBytes} bytes reached the upstream`);
+      await seen.closed;
+      assert.equal(seen.ended(), false);
+      assert.ok(seen.bytes() < size, `${seen.bytes()} bytes reached the upstream`);
       const refused = t.audit.records.at(-1)!;
       assert.equal(refused.errorCode, 'SignatureDoesNotMatch');
       assert.equal(refused.entryPoint, 'gateway');
@@ -494,29 +513,12 @@ describe('the gateway streaming bodies', async () => {
     }
   });
 
-  // A gateway that did not cut the upstream would leave `cut` pending: the timeout fails it.
+  // A gateway that did not cut the upstream would leave `closed` pending: the timeout fails it.
   test('a client that leaves mid-upload: the upstream’s request is cut, never ended, and the record is 499', {
     timeout: 30_000,
   }, async () => {
     const size = 4 * MIB;
-    let upstreamEnded = false;
-    let upstreamBytes = 0;
-    let reached!: () => void;
-    const arrived = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    const cut = new Promise<void>((resolve) => {
-      upstream.handler = (req) => {
-        reached();
-        req.on('data', (chunk: Buffer) => {
-          upstreamBytes += chunk.length;
-        });
-        req.on('end', () => {
-          upstreamEnded = true;
-        });
-        req.on('close', () => resolve());
-      };
-    });
+    const seen = watchUpstream(upstream);
     try {
       const original = signOriginal({
         credentials: t.root,
@@ -535,11 +537,11 @@ describe('the gateway streaming bodies', async () => {
       client.on('error', () => {});
       // A quarter of the body, then the client is gone.
       for (let i = 0; i < size / CHUNK / 4; i++) client.write(chunkOf(i));
-      await arrived;
+      await seen.arrived;
       client.destroy();
-      await cut;
-      assert.equal(upstreamEnded, false);
-      assert.ok(upstreamBytes < size, `${upstreamBytes} bytes reached the upstream`);
+      await seen.closed;
+      assert.equal(seen.ended(), false);
+      assert.ok(seen.bytes() < size, `${seen.bytes()} bytes reached the upstream`);
       await until(
         () => t.audit.records.some((r) => r.errorCode === 'ClientClosedRequest'),
         'the request is recorded as the client leaving',
